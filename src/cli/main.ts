@@ -1,0 +1,164 @@
+// `safeharbor` — the command line. Output meant for scripts is stable: `token create` prints the
+// token on its last line; `read`-style commands print JSON lines.
+import { Command, Option } from 'commander';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { configFromEnv } from '../config.ts';
+import { openStoreFromFlags } from './store-options.ts';
+import { startServer } from '../server.ts';
+import { importZones, ZoneImportHeaderError } from '../services/zone-import.ts';
+import { importNetworks } from '../services/network-import.ts';
+import { createPrincipal } from '../services/principals.ts';
+import { cloudflareAccountId } from '../http/routes/cloudflare.ts';
+import { listOutbox } from '../services/outbox-view.ts';
+
+const program = new Command();
+program.name('safeharbor').description('Notice-and-action desk: DMCA notices in, resolved to customer and host, acted on, status out.');
+const dataOption = () => new Option('--data <dir>', 'directory of the embedded store (ignored when DATABASE_URL is set)').default('data');
+
+program
+  .command('serve')
+  .description('start the server (migrations run on start)')
+  .option('--port <port>', 'TCP port', '8080')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .addOption(dataOption())
+  .action(async (o: { port: string; host: string; data: string }) => {
+    const config = configFromEnv();
+    const store = await openStoreFromFlags(o);
+    const server = await startServer({
+      store,
+      config,
+      port: Number(o.port),
+      host: o.host,
+      adminToken: process.env.SAFEHARBOR_ADMIN_TOKEN || undefined,
+      logger: process.env.SAFEHARBOR_LOG !== 'off',
+    });
+    if (server.createdAdminToken) {
+      console.log(`Created the staff administrator. Its API token is shown only this once:\n\n  ${server.createdAdminToken}\n`);
+    }
+    if (!config.smtpUrl) console.log('No SMTP_URL set: outgoing mail waits in the outbox (see `safeharbor outbox`).');
+    console.log(`Safeharbor (${store.kind} store: ${store.location}) listening on ${server.url}`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await server.close();
+      await store.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+const imp = program.command('import').description('bulk-load the provider\'s world');
+
+imp
+  .command('zones <file>')
+  .description('load or refresh zones from CSV: account_id,account_name,account_email,zone,mode,origin')
+  .addOption(dataOption())
+  .action(async (file: string, o: { data: string }) => {
+    if (!existsSync(file)) throw new Error(`no such file: ${file}`);
+    const store = await openStoreFromFlags(o);
+    const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'zones {bar} {value} rows | {phase}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    bar?.start(0, 0, { phase: 'loading' });
+    const started = Date.now();
+    try {
+      const r = await importZones(store, createReadStream(file), {
+        actor: 'system',
+        onProgress: (p) => {
+          if (bar) {
+            bar.setTotal(Math.max(p.rows, 1));
+            bar.update(p.rows, { phase: p.phase });
+          }
+        },
+      });
+      bar?.stop();
+      for (const e of r.errors) console.error(`${file}:${e.line}: ${e.message}`);
+      const secs = (Date.now() - started) / 1000;
+      console.log(
+        `${r.rowsLoaded} of ${r.rowsRead} rows loaded in ${secs.toFixed(1)} s (${Math.round(r.rowsRead / secs)} rows/s): ` +
+          `${r.zonesCreated} zones created, ${r.zonesUpdated} updated, ${r.originChanges} origin changes, ${r.accountsUpserted} accounts created or updated; ` +
+          `${r.rowsRead - r.rowsLoaded} rows rejected`,
+      );
+      if (r.rowsRead > r.rowsLoaded) process.exitCode = 1;
+    } catch (err) {
+      bar?.stop();
+      if (err instanceof ZoneImportHeaderError) throw new Error(`${file}: ${err.message}`);
+      throw err;
+    } finally {
+      await store.close();
+    }
+  });
+
+imp
+  .command('networks <file>')
+  .description('load hosting-provider overrides from CSV: cidr,asn,name,abuse_email')
+  .addOption(dataOption())
+  .action(async (file: string, o: { data: string }) => {
+    if (!existsSync(file)) throw new Error(`no such file: ${file}`);
+    const store = await openStoreFromFlags(o);
+    try {
+      const r = await importNetworks(store.db, readFileSync(file, 'utf8'), 'system');
+      for (const e of r.errors) console.error(`${file}:${e.line}: ${e.message}`);
+      console.log(`${r.loaded} networks loaded; ${r.errors.length} lines rejected`);
+      if (r.errors.length) process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
+  });
+
+const token = program.command('token').description('API tokens');
+token
+  .command('create')
+  .description('create a principal and print its API token on the last line')
+  .addOption(new Option('--role <role>', 'role of the new principal').choices(['reporter', 'staff']).makeOptionMandatory())
+  .requiredOption('--email <email>', 'contact e-mail')
+  .option('--name <name>', 'display name')
+  .addOption(dataOption())
+  .action(async (o: { role: 'reporter' | 'staff'; email: string; name?: string; data: string }) => {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(o.email)) throw new Error(`--email "${o.email}" is not a valid e-mail address`);
+    const store = await openStoreFromFlags(o);
+    try {
+      const { principal, token } = await createPrincipal(store.db, { role: o.role, email: o.email, name: o.name ?? null, actor: 'system' });
+      console.log(`Created ${principal.role} ${principal.email} (id ${principal.id}, account id ${cloudflareAccountId(principal.id)}). API token:`);
+      console.log(token);
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('outbox')
+  .description('list outgoing messages (pending ones wait for SMTP_URL)')
+  .addOption(new Option('--status <status>', 'only messages in this state').choices(['pending', 'sent', 'failed']))
+  .option('--limit <n>', 'at most this many, newest first', '50')
+  .option('--json', 'one JSON object per line')
+  .addOption(dataOption())
+  .action(async (o: { status?: 'pending' | 'sent' | 'failed'; limit: string; json?: boolean; data: string }) => {
+    const store = await openStoreFromFlags(o);
+    try {
+      const rows = await listOutbox(store.db, { status: o.status, limit: Number(o.limit) });
+      if (o.json) for (const r of rows) console.log(JSON.stringify(r));
+      else {
+        if (!rows.length) console.log('The outbox is empty.');
+        for (const r of rows) console.log(`#${r.id}  ${r.status.padEnd(7)}  ${r.created_at}  ${r.recipient_role.padEnd(8)}  ${r.to}  ${r.subject}${r.last_error ? `  (last error: ${r.last_error})` : ''}`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .addOption(dataOption())
+  .action(async (o: { data: string }) => {
+    const store = await openStoreFromFlags(o);
+    console.log(`${store.kind} store ${store.location} is up to date`);
+    await store.close();
+  });
+
+program.parseAsync().catch((err: Error) => {
+  console.error(`safeharbor: ${err.message}`);
+  process.exit(1);
+});

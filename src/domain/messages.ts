@@ -1,0 +1,221 @@
+// The e-mails a notice causes, composed from plain data. Each recipient gets one message per
+// notice listing its URLs; long lists go in a CSV attachment so the body stays readable.
+import type { DmcaSubmission } from './notice.ts';
+import { DMCA_STATEMENTS } from './notice.ts';
+
+export interface MessageItem {
+  position: number;
+  submittedUrl: string;
+  url: string | null;
+  state: string;
+  reason: string | null;
+  zone: string | null;
+  hostName: string | null;
+  hostAsn: number | null;
+  hostAbuseEmail: string | null;
+  originIps: string[] | null;
+}
+
+export interface NoticeFacts {
+  id: string;
+  createdAt: Date;
+  submission: DmcaSubmission;
+  statusUrl: string | null;
+}
+
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+export interface OutgoingMessage {
+  dedupeKey: string;
+  recipientRole: 'reporter' | 'owner' | 'host';
+  to: string;
+  subject: string;
+  body: string;
+  attachments: Attachment[];
+}
+
+export const BODY_URL_LIMIT = 200;
+
+function csvField(v: string | number | null): string {
+  const s = v === null ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+function csv(header: string[], rows: (string | number | null)[][]): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+function listUrls(lines: string[], what: string): { text: string; truncated: boolean } {
+  const shown = lines.slice(0, BODY_URL_LIMIT);
+  const more = lines.length - shown.length;
+  return {
+    text: shown.join('\n') + (more > 0 ? `\n… and ${more} more: every ${what} is in the attached CSV file.` : ''),
+    truncated: more > 0,
+  };
+}
+
+function claimantBlock(s: DmcaSubmission): string {
+  const c = s.claimant;
+  return [
+    `Name: ${c.name}`,
+    c.company ? `Company: ${c.company}` : null,
+    `E-mail: ${c.email}`,
+    `Address: ${c.address}`,
+    c.phone ? `Phone: ${c.phone}` : null,
+    `Country: ${c.country}`,
+  ]
+    .filter((l) => l !== null)
+    .join('\n');
+}
+
+function workBlock(s: DmcaSubmission): string {
+  const urls = s.work.urls?.length ? `\nOriginal work can be seen at:\n${s.work.urls.join('\n')}` : '';
+  return `${s.work.description}${urls}`;
+}
+
+function statementsBlock(s: DmcaSubmission): string {
+  return [
+    `The complainant affirmed:`,
+    `- ${DMCA_STATEMENTS.good_faith_belief}`,
+    `- ${DMCA_STATEMENTS.accuracy_and_authority}`,
+    `Signed: ${s.signature}`,
+  ].join('\n');
+}
+
+export function ownerMessage(
+  provider: string,
+  notice: NoticeFacts,
+  account: { id: string; name: string; email: string },
+  items: MessageItem[],
+): OutgoingMessage {
+  const urls = listUrls(items.map((i) => i.url ?? i.submittedUrl), 'URL');
+  const body = `Dear ${account.name},
+
+${provider} received a copyright infringement notice (DMCA, 17 U.S.C. §512) about ${items.length === 1 ? 'a URL' : `${items.length} URLs`} on your site${new Set(items.map((i) => i.zone)).size > 1 ? 's' : ''}. Please review it and remove the material if the complaint is valid.
+
+Notice: ${notice.id} (received ${notice.createdAt.toISOString()})
+
+Reported URLs:
+${urls.text}
+
+Copyrighted work:
+${workBlock(notice.submission)}
+
+Complainant:
+${claimantBlock(notice.submission)}
+
+${statementsBlock(notice.submission)}
+${notice.submission.comments ? `\nComments from the complainant:\n${notice.submission.comments}\n` : ''}
+If you believe the material was reported by mistake or misidentification, you may answer with a counter notice under 17 U.S.C. §512(g)(3). Reply to this message quoting the notice number.
+`;
+  return {
+    dedupeKey: `notice:${notice.id}:owner:${account.id}`,
+    recipientRole: 'owner',
+    to: account.email,
+    subject: `[${provider}] Copyright notice ${notice.id} about ${items.length} URL${items.length === 1 ? '' : 's'} on your site`,
+    body,
+    attachments: urls.truncated ? [{ filename: `notice-${notice.id}-urls.csv`, contentType: 'text/csv', content: csv(['url', 'zone'], items.map((i) => [i.url, i.zone])) }] : [],
+  };
+}
+
+export function hostMessage(
+  provider: string,
+  notice: NoticeFacts,
+  host: { name: string; abuseEmail: string },
+  items: MessageItem[],
+  anonymous: boolean,
+): OutgoingMessage {
+  const urls = listUrls(
+    items.map((i) => `${i.url ?? i.submittedUrl}  (origin ${(i.originIps ?? []).join(', ') || 'unknown'})`),
+    'URL',
+  );
+  const who = anonymous
+    ? 'The complainant asked that their identity not be passed on to the hosting provider. Contact the site owner or reply to this message if you need more.'
+    : claimantBlock(notice.submission);
+  const body = `To the abuse team of ${host.name},
+
+${provider} is a reverse proxy for the site(s) below; the content is served from origin servers on your network. ${provider} received a copyright infringement notice (DMCA, 17 U.S.C. §512) about ${items.length === 1 ? 'this URL' : `these ${items.length} URLs`} and has forwarded it to its customer. We pass it on so that you can act as your own policy requires.
+
+Notice: ${notice.id} (received ${notice.createdAt.toISOString()})
+
+Reported URLs and the origin address each is served from:
+${urls.text}
+
+Copyrighted work:
+${workBlock(notice.submission)}
+
+Complainant:
+${who}
+
+${statementsBlock(notice.submission)}
+`;
+  return {
+    dedupeKey: `notice:${notice.id}:host:${host.abuseEmail.toLowerCase()}`,
+    recipientRole: 'host',
+    to: host.abuseEmail,
+    subject: `[${provider}] Copyright notice ${notice.id}: ${items.length} URL${items.length === 1 ? '' : 's'} served from your network`,
+    body,
+    attachments: urls.truncated
+      ? [{ filename: `notice-${notice.id}-urls.csv`, contentType: 'text/csv', content: csv(['url', 'origin_ips'], items.map((i) => [i.url, (i.originIps ?? []).join(' ')])) }]
+      : [],
+  };
+}
+
+const OUTCOME: Record<string, string> = {
+  forwarded: 'forwarded to the site owner',
+  pending_review: 'content hosted by us: under review',
+  not_on_network: 'not on our network',
+  invalid: 'not a valid URL',
+  content_disabled: 'content disabled',
+  rejected: 'rejected',
+  received: 'being processed',
+};
+
+export function describeOutcome(i: MessageItem): string {
+  const parts = [OUTCOME[i.state] ?? i.state];
+  if (i.hostName) parts.push(`hosting provider: ${i.hostName}${i.hostAsn ? ` (AS${i.hostAsn})` : ''}${i.hostAbuseEmail ? `, abuse contact ${i.hostAbuseEmail}` : ''}`);
+  if (i.reason && (i.state === 'invalid' || i.state === 'rejected')) parts.push(i.reason);
+  return parts.join('; ');
+}
+
+export function reporterAcknowledgement(provider: string, notice: NoticeFacts, items: MessageItem[]): OutgoingMessage {
+  const counts = new Map<string, number>();
+  for (const i of items) counts.set(i.state, (counts.get(i.state) ?? 0) + 1);
+  const summary = [...counts.entries()].map(([s, n]) => `  ${OUTCOME[s] ?? s}: ${n}`).join('\n');
+  const lines = listUrls(
+    items.map((i) => `${i.submittedUrl}\n    → ${describeOutcome(i)}`),
+    'URL and its outcome',
+  );
+  const body = `Dear ${notice.submission.claimant.name},
+
+${provider} received your copyright notice ${notice.id} on ${notice.createdAt.toISOString()} and processed all ${items.length} URL${items.length === 1 ? '' : 's'}.
+
+Summary:
+${summary}
+
+${notice.statusUrl ? `Follow every URL's status at any time: ${notice.statusUrl}\n\n` : ''}Outcome for each URL:
+${lines.text}
+`;
+  return {
+    dedupeKey: `notice:${notice.id}:reporter-ack`,
+    recipientRole: 'reporter',
+    to: notice.submission.claimant.email,
+    subject: `[${provider}] Your copyright notice ${notice.id}: ${items.length} URL${items.length === 1 ? '' : 's'} processed`,
+    body,
+    attachments: lines.truncated
+      ? [
+          {
+            filename: `notice-${notice.id}-outcomes.csv`,
+            contentType: 'text/csv',
+            content: csv(
+              ['position', 'submitted_url', 'url', 'state', 'zone', 'hosting_provider', 'asn', 'abuse_contact', 'reason'],
+              items.map((i) => [i.position, i.submittedUrl, i.url, i.state, i.zone, i.hostName, i.hostAsn, i.hostAbuseEmail, i.reason]),
+            ),
+          },
+        ]
+      : [],
+  };
+}

@@ -1,0 +1,50 @@
+// Where one resolved URL goes: pure, so every outcome is a unit test away.
+import type { ItemState } from './item-state.ts';
+import type { HostingProvider } from './ip-networks.ts';
+
+export type ZoneMode = 'proxied' | 'hosted';
+export type OriginKind = 'ip' | 'hostname';
+
+export interface ZoneFacts {
+  id: number;
+  name: string;
+  accountId: string;
+  accountName: string;
+  accountEmail: string;
+  mode: ZoneMode;
+  /** The origin in force when the notice was filed. */
+  origin: string;
+  originKind: OriginKind;
+}
+
+export type OriginResolution = 'ip' | 'dns' | 'dns_failed';
+
+export interface OriginFacts {
+  ips: string[];
+  resolution: OriginResolution;
+  hosting: HostingProvider | null;
+  /** Why a hostname origin could not be resolved. */
+  error?: string;
+}
+
+export type ItemResolution =
+  | { onNetwork: false; host: string }
+  | { onNetwork: true; zone: ZoneFacts; origin: OriginFacts | null };
+
+export interface RoutedItem {
+  state: Extract<ItemState, 'not_on_network' | 'forwarded' | 'pending_review'>;
+  reason: string | null;
+}
+
+export function routeItem(res: ItemResolution, providerName: string): RoutedItem {
+  if (!res.onNetwork) {
+    return {
+      state: 'not_on_network',
+      reason: `${res.host} is not a site on ${providerName}'s network, so ${providerName} cannot act on it; send your notice to the site's own host or registrar.`,
+    };
+  }
+  if (res.zone.mode === 'hosted') {
+    return { state: 'pending_review', reason: `${providerName} stores this content itself; its abuse team reviews the notice before disabling it.` };
+  }
+  return { state: 'forwarded', reason: null };
+}

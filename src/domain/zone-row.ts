@@ -1,0 +1,58 @@
+// One line of a zone import (`account_id,account_name,account_email,zone,mode,origin`), checked.
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import { normaliseHost } from './url.ts';
+import type { OriginKind, ZoneMode } from './routing.ts';
+
+export const ZONE_CSV_COLUMNS = ['account_id', 'account_name', 'account_email', 'zone', 'mode', 'origin'] as const;
+
+export interface ZoneRow {
+  accountId: string;
+  accountName: string;
+  accountEmail: string;
+  zone: string;
+  mode: ZoneMode;
+  origin: string;
+  originKind: OriginKind;
+}
+
+const emailSchema = z.email();
+
+export function missingColumns(header: readonly string[]): string[] {
+  const have = new Set(header.map((h) => h.trim().toLowerCase()));
+  return ZONE_CSV_COLUMNS.filter((c) => !have.has(c));
+}
+
+/** An origin is an IP address (v4 or v6, stored in canonical form) or a hostname. */
+export function parseOrigin(raw: string): { origin: string; kind: OriginKind } | null {
+  const s = raw.trim().replace(/^\[|\]$/g, '');
+  if (ipaddr.isValid(s)) {
+    const addr = ipaddr.parse(s);
+    if (addr.kind() === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(s)) return null; // "10" or "0x7f.1" are not origins
+    return { origin: addr.toString(), kind: 'ip' };
+  }
+  const host = normaliseHost(s);
+  return host && host.includes('.') ? { origin: host, kind: 'hostname' } : null;
+}
+
+export function validateZoneRow(rec: Record<string, string | undefined>): { ok: true; row: ZoneRow } | { ok: false; message: string } {
+  const problems: string[] = [];
+  const accountId = (rec.account_id ?? '').trim();
+  const accountName = (rec.account_name ?? '').trim();
+  const accountEmail = (rec.account_email ?? '').trim();
+  if (!accountId) problems.push('account_id is empty');
+  else if (accountId.length > 200) problems.push('account_id is longer than 200 characters');
+  if (!accountName) problems.push('account_name is empty');
+  if (!emailSchema.safeParse(accountEmail).success) problems.push(`account_email "${accountEmail}" is not a valid e-mail address`);
+  const zone = normaliseHost((rec.zone ?? '').trim());
+  if (!zone || !zone.includes('.')) problems.push(`zone "${rec.zone ?? ''}" is not a valid domain name`);
+  const mode = (rec.mode ?? '').trim().toLowerCase();
+  if (mode !== 'proxied' && mode !== 'hosted') problems.push(`mode "${rec.mode ?? ''}" must be "proxied" or "hosted"`);
+  const origin = parseOrigin(rec.origin ?? '');
+  if (!origin) problems.push(`origin "${rec.origin ?? ''}" is neither an IP address nor a hostname`);
+  if (problems.length) return { ok: false, message: problems.join('; ') };
+  return {
+    ok: true,
+    row: { accountId, accountName, accountEmail, zone: zone!, mode: mode as ZoneMode, origin: origin!.origin, originKind: origin!.kind },
+  };
+}

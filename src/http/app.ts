@@ -1,0 +1,69 @@
+// The Fastify application: authentication on every request, rate limits per caller, the
+// native API under /v1, the Cloudflare-compatible API under /client/v4, and the OpenAPI document.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { authenticate, bearerToken } from './auth.ts';
+import { hashToken } from '../services/principals.ts';
+import type { AppContext } from './context.ts';
+import { noticeRoutes } from './routes/notices.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { cloudflareRoutes } from './routes/cloudflare.ts';
+import { openApiDocument } from './openapi.ts';
+
+export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+  });
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', authenticate(ctx.store.db));
+
+  await app.register(rateLimit, {
+    max: ctx.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => {
+      const t = bearerToken(req);
+      return t ? `t:${hashToken(t).slice(0, 32)}` : `ip:${req.ip}`;
+    },
+    allowList: (req) => req.url === '/healthz',
+    errorResponseBuilder: (_req, ctxRl) => ({
+      statusCode: 429,
+      errors: [{ field: 'Authorization', message: `rate limit of ${ctxRl.max} requests per minute exceeded; retry in ${Math.ceil(ctxRl.ttl / 1000)} s` }],
+    }),
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    const message =
+      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `the request body is larger than the ${Math.round(ctx.bodyLimit / 1024 / 1024)} MB this endpoint accepts`
+        : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'send the request body as application/json'
+          : status === 400 && /JSON/i.test(err.message)
+            ? `the request body is not valid JSON: ${err.message}`
+            : status >= 500
+              ? 'internal error; the request was not completed'
+              : err.message;
+    if (req.url.startsWith('/client/v4/')) {
+      return reply.code(status).send({ success: false, errors: [{ code: status, message }], messages: [], result: null });
+    }
+    if (status === 429) return reply.code(429).send(err);
+    return reply.code(status).send({ errors: [{ field: '(body)', message }] });
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/openapi.json', async () => openApiDocument(ctx.config));
+
+  await noticeRoutes(app, ctx);
+  await adminRoutes(app, ctx);
+  await cloudflareRoutes(app, ctx);
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/client/v4/')) {
+      return reply.code(404).send({ success: false, errors: [{ code: 7003, message: 'No route for that URI' }], messages: [], result: null });
+    }
+    return reply.code(404).send({ errors: [{ field: '(path)', message: `no route ${req.method} ${req.url.split('?')[0]}` }] });
+  });
+  return app;
+}

@@ -1,0 +1,173 @@
+// The OpenAPI 3.1 description of the native and Cloudflare-compatible APIs. Request bodies come
+// from the same zod schemas that validate them, so the document cannot drift from the code.
+import { z } from 'zod';
+import { DmcaNoticeInputSchema, DMCA_STATEMENTS } from '../domain/notice.ts';
+import { ITEM_STATES } from '../domain/item-state.ts';
+import { NewReporterSchema } from './routes/admin.ts';
+import type { Config } from '../config.ts';
+
+const jsonSchema = (s: z.ZodType) => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
+const errors = (description: string) => json(ref('Errors'), description);
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const acctParam = { name: 'account_id', in: 'path', required: true, schema: { type: 'string' }, description: 'Your account id (shown by `safeharbor token create` and GET /v1/me)' };
+
+export function openApiDocument(config: Config): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Safeharbor API',
+      version: '1',
+      description: `Notice-and-action API of ${config.providerName}. File copyright (DMCA) notices with any number of URLs and follow the status of every URL. Authenticate with "Authorization: Bearer <token>". Errors are {"errors":[{"field","message"}]} and list every problem at once.`,
+    },
+    servers: config.publicUrl ? [{ url: config.publicUrl }] : [],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        DmcaNoticeInput: {
+          ...jsonSchema(DmcaNoticeInputSchema),
+          description: `A copyright (DMCA §512(c)(3)) notice. At most ${config.maxUrlsPerNotice} URLs per notice. statements.good_faith_belief affirms: "${DMCA_STATEMENTS.good_faith_belief}" statements.accuracy_and_authority affirms: "${DMCA_STATEMENTS.accuracy_and_authority}"`,
+        },
+        NewReporter: jsonSchema(NewReporterSchema),
+        Errors: {
+          type: 'object',
+          required: ['errors'],
+          properties: { errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+        },
+        HostingProvider: {
+          type: ['object', 'null'],
+          properties: { name: { type: 'string' }, asn: { type: ['integer', 'null'] }, abuse_email: { type: ['string', 'null'] } },
+        },
+        Item: {
+          type: 'object',
+          properties: {
+            position: { type: 'integer', description: '0-based position in the submitted list (after folding blanks and duplicates)' },
+            submitted_url: { type: 'string' },
+            url: { type: ['string', 'null'], description: 'Normalised URL; null when invalid' },
+            state: { type: 'string', enum: [...ITEM_STATES] },
+            reason: { type: ['string', 'null'] },
+            zone: { type: ['string', 'null'] },
+            hosting_provider: ref('HostingProvider'),
+            updated_at: { type: 'string', format: 'date-time' },
+          },
+        },
+        Notice: {
+          type: 'object',
+          properties: {
+            id: { type: 'string', format: 'uuid' },
+            kind: { type: 'string', enum: ['dmca'] },
+            channel: { type: 'string' },
+            status: { type: 'string', enum: ['received', 'processing', 'processed'] },
+            created_at: { type: 'string', format: 'date-time' },
+            processed_at: { type: ['string', 'null'], format: 'date-time' },
+            progress: { type: 'object', properties: { items_total: { type: 'integer' }, items_resolved: { type: 'integer' } } },
+            counts: { type: 'object', additionalProperties: { type: 'integer' } },
+            items: { type: 'array', items: ref('Item') },
+            items_page: { type: 'object', properties: { limit: { type: 'integer' }, next_after: { type: ['integer', 'null'] }, state: { type: ['string', 'null'] } } },
+          },
+        },
+        Event: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' },
+            at: { type: 'string', format: 'date-time' },
+            actor: { type: 'string' },
+            type: { type: 'string' },
+            subject: { type: 'object', properties: { type: { type: 'string' }, id: { type: 'string' } } },
+            before: {},
+            after: {},
+            data: {},
+          },
+        },
+      },
+    },
+    paths: {
+      '/healthz': { get: { security: [], summary: 'Liveness: 200 when the server accepts work', responses: { '200': { description: 'ready' } } } },
+      '/v1/notices': {
+        post: {
+          summary: 'File a copyright (DMCA) notice',
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'A retry with the same key and body returns the first notice (200) instead of filing another' }],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('DmcaNoticeInput') } } },
+          responses: {
+            '201': json(ref('Notice'), 'Filed. Notices with up to a thousand URLs are processed before the answer; larger ones are processed in the background (status "processing", see progress).'),
+            '200': json(ref('Notice'), 'Replay of an earlier request with the same Idempotency-Key'),
+            '401': errors('No or bad token'),
+            '409': errors('Idempotency-Key reused with a different body'),
+            '413': errors('Body too large'),
+            '422': errors('Invalid notice: every problem, by field'),
+            '429': errors('Rate limit'),
+          },
+        },
+        get: {
+          summary: 'Your notices, newest first',
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['received', 'processing', 'processed'] } },
+            { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' } },
+            { name: 'until', in: 'query', schema: { type: 'string', format: 'date-time' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'next_cursor of the previous page' },
+          ],
+          responses: { '200': json({ type: 'object', properties: { notices: { type: 'array', items: { type: 'object' } }, next_cursor: { type: ['string', 'null'] } } }, 'A page of notices'), '422': errors('Bad filter') },
+        },
+      },
+      '/v1/notices/{id}': {
+        get: {
+          summary: 'A notice and a page of its items',
+          parameters: [
+            idParam,
+            { name: 'items_after', in: 'query', schema: { type: 'integer' }, description: 'items_page.next_after of the previous page' },
+            { name: 'items_limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } },
+            { name: 'items_state', in: 'query', schema: { type: 'string', enum: [...ITEM_STATES] } },
+          ],
+          responses: { '200': json(ref('Notice'), 'The notice'), '404': errors('No such notice, or not yours') },
+        },
+      },
+      '/v1/notices/{id}/events': {
+        get: {
+          summary: "The notice's timeline (append-only event log)",
+          parameters: [
+            idParam,
+            { name: 'after', in: 'query', schema: { type: 'integer' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 5000, default: 200 } },
+            { name: 'scope', in: 'query', schema: { type: 'string', enum: ['all', 'notice'] }, description: 'notice: leave out per-item events' },
+          ],
+          responses: { '200': json({ type: 'object', properties: { events: { type: 'array', items: ref('Event') }, next_after: { type: ['integer', 'null'] } } }, 'A page of events'), '404': errors('No such notice, or not yours') },
+        },
+      },
+      '/v1/reporters': {
+        post: {
+          summary: 'Create a reporter and its API token (staff)',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('NewReporter') } } },
+          responses: { '201': json({ type: 'object', properties: { id: { type: 'string' }, account_id: { type: 'string' }, token: { type: 'string' } } }, 'Created; the token is shown only now'), '403': errors('Not staff') },
+        },
+      },
+      '/v1/me': { get: { summary: 'Who this token belongs to', responses: { '200': json({ type: 'object' }, 'The principal') } } },
+      '/client/v4/accounts/{account_id}/abuse-reports/{report_type}': {
+        post: {
+          summary: "Cloudflare-compatible: submit an abuse report (abuse_dmca), body as Cloudflare's form",
+          parameters: [acctParam, { name: 'report_type', in: 'path', required: true, schema: { type: 'string', enum: ['abuse_dmca'] } }],
+          responses: {
+            '200': json({ type: 'object', properties: { abuse_rand: { type: 'string' }, request: { type: 'object' }, result: { const: 'success' } } }, 'Filed'),
+            '400': json({ type: 'object', properties: { error_code: { type: 'integer' }, msg: { type: 'string' }, request: { type: 'object' }, result: { const: 'error' } } }, 'Rejected, with every problem in msg'),
+          },
+        },
+      },
+      '/client/v4/accounts/{account_id}/abuse-reports': {
+        get: {
+          summary: 'Cloudflare-compatible: list your reports ({success, errors, messages, result: {reports}, result_info})',
+          parameters: [acctParam, ...['page', 'per_page', 'sort', 'domain', 'created_before', 'created_after', 'status', 'type'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+          responses: { '200': { description: 'A page of reports' } },
+        },
+      },
+      '/client/v4/accounts/{account_id}/abuse-reports/{report_id}': {
+        get: { summary: 'Cloudflare-compatible: one report', parameters: [acctParam, { name: 'report_id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'The report' }, '404': { description: 'Not found' } } },
+      },
+    },
+  };
+}

@@ -1,0 +1,228 @@
+// Cloudflare's Abuse Reports API contract, served under /client/v4, so that scripts written
+// against Cloudflare (with its official SDK and a changed baseURL) file notices here unchanged.
+// Reports are ordinary notices; this module only translates shapes in and out.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { checkRole } from '../auth.ts';
+import { fileDmcaNotice } from '../../services/notice-filing.ts';
+import { noticeCounts } from '../../services/notice-views.ts';
+import type { DmcaNoticeInput, FieldError } from '../../domain/notice.ts';
+import type { Principal } from '../../services/principals.ts';
+import { sql } from 'kysely';
+
+const REPORT_TYPES = ['abuse_dmca', 'abuse_trademark', 'abuse_general', 'abuse_phishing', 'abuse_children', 'abuse_threat', 'abuse_registrar_whois', 'abuse_ncsei'];
+
+/** Cloudflare shows account ids as 32 hex digits; ours are UUIDs. Both spellings are accepted. */
+export function cloudflareAccountId(principalId: string): string {
+  return principalId.replace(/-/g, '');
+}
+
+function envelope(result: unknown, extra: Record<string, unknown> = {}) {
+  return { success: true, errors: [], messages: [], result, ...extra };
+}
+function envelopeError(reply: FastifyReply, status: number, code: number, message: string) {
+  return reply.code(status).send({ success: false, errors: [{ code, message }], messages: [], result: null });
+}
+
+/** Native field → the Cloudflare form field a script sent. */
+const FIELD_NAMES: Record<string, string> = {
+  'claimant.name': 'name',
+  'claimant.email': 'email',
+  'claimant.company': 'company',
+  'claimant.address': 'address1',
+  'claimant.phone': 'tele',
+  'claimant.country': 'country',
+  'work.description': 'original_work',
+  'work.owner': 'agent_name',
+  'statements.good_faith_belief': 'agree',
+  'statements.accuracy_and_authority': 'agree',
+  'notify.owner': 'owner_notification',
+  'notify.host': 'host_notification',
+  signature: 'signature',
+  comments: 'comments',
+  urls: 'urls',
+};
+function cfField(field: string): string {
+  const m = /^urls\[(\d+)\]$/.exec(field);
+  if (m) return `urls (line ${Number(m[1]) + 1})`;
+  return FIELD_NAMES[field] ?? field;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/** The abuse_dmca form as a native notice, plus the problems only the form can have. */
+export function fromCloudflareDmca(body: Record<string, unknown>): { notice: DmcaNoticeInput; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  for (const f of ['name', 'email', 'email2', 'address1', 'city', 'state', 'country', 'agent_name', 'original_work', 'signature', 'urls']) {
+    if (!str(body[f])?.trim()) errors.push({ field: f, message: `${f} is required` });
+  }
+  if (str(body.email) && str(body.email2) !== undefined && str(body.email)!.trim().toLowerCase() !== str(body.email2)!.trim().toLowerCase()) {
+    errors.push({ field: 'email2', message: 'Provided emails did not match' });
+  }
+  if (str(body.agree) !== '1' && body.agree !== true) {
+    errors.push({ field: 'agree', message: 'agree must be 1: you must affirm the good-faith and accuracy statements under penalty of perjury' });
+  }
+  const address = [str(body.address1), str(body.address2), str(body.city), str(body.state)].map((s) => s?.trim()).filter(Boolean).join(', ');
+  const company = str(body.company)?.trim() || undefined;
+  const agent = str(body.agent_name)?.trim() || undefined;
+  const notice: DmcaNoticeInput = {
+    urls: (str(body.urls) ?? '').split(/\r\n|\r|\n/),
+    work: { description: str(body.original_work) ?? '', owner: agent },
+    claimant: {
+      name: str(body.name) ?? '',
+      company,
+      email: str(body.email) ?? '',
+      address,
+      phone: str(body.tele)?.trim() || undefined,
+      country: str(body.country) ?? '',
+    },
+    statements: { good_faith_belief: str(body.agree) === '1' || body.agree === true, accuracy_and_authority: str(body.agree) === '1' || body.agree === true } as never,
+    signature: str(body.signature) ?? '',
+    notify: { owner: (str(body.owner_notification) ?? 'send') as 'send', host: (str(body.host_notification) ?? 'send') as 'send' },
+    comments: [str(body.title) ? `Title: ${str(body.title)}` : null, str(body.comments) ?? null, str(body.reported_country) ? `Reported country: ${str(body.reported_country)}` : null, str(body.reported_user_agent) ? `Reported user agent: ${str(body.reported_user_agent)}` : null]
+      .filter(Boolean)
+      .join('\n') || undefined,
+  };
+  return { notice, errors };
+}
+
+interface ReportRow {
+  id: string;
+  created_at: Date;
+  status: string;
+  domain: string | null;
+  submission: { work: { description: string }; claimant: { name: string; email: string; company?: string; phone?: string }; comments?: string };
+}
+
+async function reportView(ctx: AppContext, n: ReportRow, detail: boolean) {
+  const counts = await noticeCounts(ctx.store.db, n.id);
+  const hostNotified = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE notice_id = ${n.id}::uuid AND recipient_role = 'host'`.execute(ctx.store.db)).rows[0]!.n > 0;
+  const report: Record<string, unknown> = {
+    id: n.id,
+    cdate: new Date(n.created_at).toISOString(),
+    domain: n.domain ?? '',
+    status: n.status === 'processed' && !counts.pending_review ? 'accepted' : 'in_review',
+    type: 'DMCA',
+    mitigation_summary: {
+      accepted_url_count: (counts.forwarded ?? 0) + (counts.content_disabled ?? 0) + (counts.pending_review ?? 0),
+      active_count: counts.content_disabled ?? 0,
+      external_host_notified: hostNotified,
+      in_review_count: counts.pending_review ?? 0,
+      pending_count: counts.received ?? 0,
+    },
+  };
+  if (detail) {
+    const s = n.submission;
+    report.original_work = s.work.description;
+    report.justification = s.comments ?? '';
+    report.submitter = { name: s.claimant.name, email: s.claimant.email, company: s.claimant.company ?? '', telephone: s.claimant.phone ?? '' };
+    report.urls = (await ctx.store.db.selectFrom('notice_items').select('submitted_url').where('notice_id', '=', n.id).orderBy('position').limit(10_000).execute()).map((r) => r.submitted_url);
+  }
+  return report;
+}
+
+function authorise(req: FastifyRequest, reply: FastifyReply): Principal | null {
+  const f = checkRole(req, ['reporter', 'staff']);
+  if (f) {
+    void envelopeError(reply, f.status, f.status === 401 ? 10000 : 10001, f.message);
+    return null;
+  }
+  const { account_id } = req.params as { account_id: string };
+  const p = req.principal!;
+  if (p.role !== 'staff' && account_id.replace(/-/g, '').toLowerCase() !== cloudflareAccountId(p.id)) {
+    void envelopeError(reply, 403, 10001, `your token belongs to account ${cloudflareAccountId(p.id)}, not ${account_id}`);
+    return null;
+  }
+  return p;
+}
+
+const reportQuery = (ctx: AppContext) =>
+  ctx.store.db
+    .selectFrom('notices as n')
+    .select(['n.id', 'n.created_at', 'n.status', 'n.submission', (eb) => eb.selectFrom('notice_items as i').select('i.host').whereRef('i.notice_id', '=', 'n.id').where('i.position', '=', 0).as('domain')]);
+
+export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.post('/client/v4/accounts/:account_id/abuse-reports/:report_type', { bodyLimit: ctx.bodyLimit }, async (req, reply) => {
+    const principal = authorise(req, reply);
+    if (!principal) return reply;
+    const { report_type } = req.params as { report_type: string };
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const act = str(body.act) ?? report_type;
+    const fail = (message: string, code = 400) => reply.code(code).send({ error_code: code, msg: message, request: { act }, result: 'error' });
+    if (!REPORT_TYPES.includes(report_type)) return fail(`unknown report type "${report_type}"; use one of ${REPORT_TYPES.join(', ')}`);
+    if (report_type !== 'abuse_dmca') return fail(`this server accepts only abuse_dmca reports so far, not ${report_type}`);
+    if (act !== report_type) return fail(`act ("${act}") must equal the report type in the path ("${report_type}")`);
+    const { notice, errors } = fromCloudflareDmca(body);
+    const key = req.headers['idempotency-key'];
+    const result = errors.length
+      ? null
+      : await fileDmcaNotice(ctx.store.db, { reporterId: principal.id, channel: 'cloudflare_api', idempotencyKey: typeof key === 'string' ? key : null, body: notice, maxUrls: ctx.config.maxUrlsPerNotice });
+    const all = [...errors, ...(result && !result.ok ? result.errors : [])];
+    if (all.length) {
+      const seen = new Set<string>();
+      const msg = all
+        .map((e) => `${cfField(e.field)}: ${e.message}`)
+        .filter((m) => !seen.has(m) && seen.add(m))
+        .join('; ');
+      return fail(msg);
+    }
+    const filed = (result as Extract<typeof result, { ok: true }>).notice;
+    await ctx.afterFiling(filed.id, filed.itemCount);
+    return reply.code(200).send({ abuse_rand: filed.id, request: { act }, result: 'success' });
+  });
+
+  app.get('/client/v4/accounts/:account_id/abuse-reports', async (req, reply) => {
+    const principal = authorise(req, reply);
+    if (!principal) return reply;
+    const q = req.query as Record<string, string | undefined>;
+    const page = Math.max(1, Number(q.page ?? 1) || 1);
+    const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
+    const sortable: Record<string, string> = { id: 'n.id', cdate: 'n.created_at', status: 'r.report_status', type: 'n.kind', domain: 'domain' };
+    if (q.sort && !sortable[q.sort.replace(/^-/, '')]) return envelopeError(reply, 400, 1001, 'sort must be one of id, cdate, domain, type, status');
+    if (q.status && !['accepted', 'in_review'].includes(q.status)) return envelopeError(reply, 400, 1001, 'status must be accepted or in_review');
+    if (q.type && q.type !== 'DMCA') return reply.send(envelope({ reports: [] }, { result_info: { page, per_page: perPage, count: 0, total_count: 0, total_pages: 0 } }));
+    const filters = [sql`n.kind = 'dmca'`];
+    if (principal.role !== 'staff') filters.push(sql`n.reporter_id = ${principal.id}::uuid`);
+    for (const [param, op] of [['created_after', sql`>`], ['created_before', sql`<`]] as const) {
+      if (q[param]) {
+        const d = new Date(q[param]!);
+        if (Number.isNaN(d.getTime())) return envelopeError(reply, 400, 1001, `${param} must be an RFC 3339 time`);
+        filters.push(sql`n.created_at ${op} ${d}`);
+      }
+    }
+    if (q.domain) filters.push(sql`r.domain = ${q.domain.toLowerCase()}`);
+    if (q.status) filters.push(q.status === 'accepted' ? sql`r.report_status = 'accepted'` : sql`r.report_status = 'in_review'`);
+    const sortKey = (q.sort ?? '-cdate').replace(/^-/, '');
+    const order = sql.raw(`${sortable[sortKey]!.replace('domain', 'r.domain')} ${(q.sort ?? '-cdate').startsWith('-') ? 'DESC' : 'ASC'}, n.id DESC`);
+    const rows = (
+      await sql<ReportRow & { total: number }>`
+        SELECT n.id, n.created_at, n.status, n.submission, r.domain, count(*) OVER ()::int AS total
+        FROM notices n
+        CROSS JOIN LATERAL (
+          SELECT (SELECT host FROM notice_items i WHERE i.notice_id = n.id AND i.position = 0) AS domain,
+                 CASE WHEN n.status = 'processed' AND NOT EXISTS (SELECT 1 FROM notice_items i WHERE i.notice_id = n.id AND i.state = 'pending_review')
+                      THEN 'accepted' ELSE 'in_review' END AS report_status
+        ) r
+        WHERE ${sql.join(filters, sql` AND `)}
+        ORDER BY ${order}
+        LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`.execute(ctx.store.db)
+    ).rows;
+    const total = rows[0]?.total ?? 0;
+    const reports = await Promise.all(rows.map((r) => reportView(ctx, r, false)));
+    return reply.send(
+      envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }),
+    );
+  });
+
+  app.get('/client/v4/accounts/:account_id/abuse-reports/:report_id', async (req, reply) => {
+    const principal = authorise(req, reply);
+    if (!principal) return reply;
+    const { report_id } = req.params as { report_id: string };
+    if (!/^[0-9a-f-]{36}$/i.test(report_id)) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
+    let query = reportQuery(ctx).select('n.reporter_id').where('n.id', '=', report_id);
+    if (principal.role !== 'staff') query = query.where('n.reporter_id', '=', principal.id);
+    const row = (await query.executeTakeFirst()) as unknown as ReportRow | undefined;
+    if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
+    return reply.send(envelope(await reportView(ctx, row, true)));
+  });
+}

@@ -1,0 +1,119 @@
+// Delivers the outbox over SMTP. Each message is claimed with a short lease, sent, and marked
+// sent in the log; a failure is retried with backoff and gives up (status failed, visible with
+// `safeharbor outbox`) after MAX_ATTEMPTS. Without SMTP_URL nothing is sent and nothing is lost.
+import nodemailer, { type Transporter } from 'nodemailer';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import { appendEvents } from '../storage/events.ts';
+import type { Attachment } from '../domain/messages.ts';
+
+const MAX_ATTEMPTS = 8;
+const CLAIM = 50;
+
+export function backoffSeconds(attempt: number): number {
+  return Math.min(3600, 30 * 2 ** (attempt - 1));
+}
+
+export class Mailer {
+  private transport: Transporter;
+  private running = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    smtpUrl: string,
+    private readonly from: string,
+    private readonly pollMs = 2000,
+    private readonly log: (msg: string, err?: unknown) => void = () => {},
+  ) {
+    this.transport = nodemailer.createTransport(smtpUrl);
+  }
+
+  /** Send what is due; returns how many were sent. */
+  async sendDue(): Promise<number> {
+    const due = (
+      await sql<{ id: number; to_address: string; subject: string; body: string; attachments: Attachment[]; attempts: number }>`
+        UPDATE outbox o SET attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes'
+        FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED) c
+        WHERE o.id = c.id
+        RETURNING o.id, o.to_address, o.subject, o.body, o.attachments, o.attempts`.execute(this.db)
+    ).rows;
+    let sent = 0;
+    for (const m of due) {
+      try {
+        const info = await this.transport.sendMail({
+          from: this.from,
+          to: m.to_address,
+          subject: m.subject,
+          text: m.body,
+          attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+          headers: { 'Auto-Submitted': 'auto-generated' },
+        });
+        await this.db.transaction().execute(async (trx) => {
+          await sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ${m.id}`.execute(trx);
+          await appendEvents(trx, [
+            { actor: 'system', type: 'message.sent', subjectType: 'message', subjectId: String(m.id), before: { status: 'pending' }, after: { status: 'sent' }, data: { message_id: info.messageId } },
+          ]);
+        });
+        sent++;
+      } catch (err) {
+        const giveUp = m.attempts >= MAX_ATTEMPTS;
+        const error = String((err as Error).message ?? err).slice(0, 500);
+        await this.db.transaction().execute(async (trx) => {
+          await sql`UPDATE outbox SET status = ${giveUp ? 'failed' : 'pending'}, last_error = ${error},
+              next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)}) WHERE id = ${m.id}`.execute(trx);
+          await appendEvents(trx, [
+            {
+              actor: 'system',
+              type: giveUp ? 'message.failed' : 'message.send_failed',
+              subjectType: 'message',
+              subjectId: String(m.id),
+              before: { status: 'pending' },
+              after: { status: giveUp ? 'failed' : 'pending' },
+              data: { attempt: m.attempts, error },
+            },
+          ]);
+        });
+        this.log(`sending outbox message ${m.id} failed (attempt ${m.attempts})`, err);
+      }
+    }
+    return sent;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let n = 0;
+        try {
+          n = await this.sendDue();
+        } catch (err) {
+          this.log('outbox run failed', err);
+        }
+        if (n === 0 && this.running) {
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, this.pollMs);
+            this.wake = () => {
+              clearTimeout(t);
+              resolve();
+            };
+          });
+          this.wake = null;
+        }
+      }
+    })();
+  }
+
+  kick(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+    this.transport.close();
+  }
+}

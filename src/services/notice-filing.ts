@@ -1,0 +1,160 @@
+// Filing a notice: validate everything at once, fold the URL list, and store the notice with
+// one item per URL in a single transaction. An Idempotency-Key makes a retry return the first
+// notice instead of filing a second one.
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import { appendEvents } from '../storage/events.ts';
+import { DmcaNoticeInputSchema, zodErrors, type Channel, type DmcaSubmission, type FieldError } from '../domain/notice.ts';
+import { foldUrlList, type ListedUrl } from '../domain/url-list.ts';
+
+export interface FiledNotice {
+  id: string;
+  itemCount: number;
+  replayed: boolean;
+}
+
+export type FileResult = { ok: true; notice: FiledNotice } | { ok: false; status: 409 | 422; errors: FieldError[] };
+
+export interface FileArgs {
+  reporterId: string;
+  channel: Channel;
+  idempotencyKey: string | null;
+  body: unknown;
+  maxUrls: number;
+}
+
+const MAX_URL_ERRORS_LISTED = 100;
+const INSERT_CHUNK = 10_000;
+
+/** JSON with sorted keys, so equal requests hash equally whatever their key order. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function validateDmcaBody(body: unknown, maxUrls: number): { ok: true; submission: DmcaSubmission; urls: ReturnType<typeof foldUrlList> } | { ok: false; errors: FieldError[] } {
+  const urlsRaw = (body as { urls?: unknown } | null)?.urls;
+  if (Array.isArray(urlsRaw) && urlsRaw.length > maxUrls) {
+    return {
+      ok: false,
+      errors: [{ field: 'urls', message: `this notice lists ${urlsRaw.length} URLs; one notice can list at most ${maxUrls} — split the list into several notices` }],
+    };
+  }
+  const parsed = DmcaNoticeInputSchema.safeParse(body);
+  const errors: FieldError[] = parsed.success ? [] : zodErrors(parsed.error);
+  let urls: ReturnType<typeof foldUrlList> | null = null;
+  if (Array.isArray(urlsRaw) && urlsRaw.every((u) => typeof u === 'string')) {
+    urls = foldUrlList(urlsRaw as string[]);
+    const valid = urls.items.filter((i) => i.ok).length;
+    if (urls.items.length > 0 && valid === 0) {
+      errors.push({ field: 'urls', message: `none of the ${urls.items.length} URLs can be acted on; each needs to be a full http:// or https:// address` });
+      const reasons = new Map(urls.items.map((i) => [i.submitted, i.ok ? null : i.reason]));
+      for (let idx = 0, listed = 0; idx < urlsRaw.length && listed < MAX_URL_ERRORS_LISTED; idx++) {
+        const reason = reasons.get((urlsRaw[idx] as string).trim());
+        if (reason) {
+          errors.push({ field: `urls[${idx}]`, message: reason });
+          listed++;
+        }
+      }
+    } else if (urls.items.length === 0 && !errors.some((e) => e.field === 'urls')) {
+      errors.push({ field: 'urls', message: 'urls must list at least one URL of infringing material (all entries were blank)' });
+    }
+  }
+  if (!parsed.success || errors.length) return { ok: false, errors };
+  const { urls: _ignored, ...submission } = parsed.data;
+  return { ok: true, submission, urls: urls! };
+}
+
+export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Promise<FileResult> {
+  const v = validateDmcaBody(args.body, args.maxUrls);
+  if (!v.ok) return { ok: false, status: 422, errors: v.errors };
+  const requestHash = createHash('sha256').update(canonicalJson(args.body)).digest('hex');
+
+  if (args.idempotencyKey) {
+    const replay = await findByIdempotencyKey(db, args.reporterId, args.idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+  try {
+    const id = await db.transaction().execute(async (trx) => {
+      const notice = await trx
+        .insertInto('notices')
+        .values({
+          kind: 'dmca',
+          channel: args.channel,
+          reporter_id: args.reporterId,
+          idempotency_key: args.idempotencyKey,
+          request_hash: requestHash,
+          status: 'received',
+          submission: JSON.stringify(v.submission),
+          item_count: v.urls.items.length,
+        })
+        .returning(['id', 'created_at'])
+        .executeTakeFirstOrThrow();
+      for (let i = 0; i < v.urls.items.length; i += INSERT_CHUNK) {
+        await insertItems(trx, notice.id, v.urls.items.slice(i, i + INSERT_CHUNK), i);
+      }
+      const invalid = v.urls.items.filter((i) => !i.ok).length;
+      await appendEvents(trx, [
+        {
+          actor: `principal:${args.reporterId}`,
+          type: 'notice.received',
+          subjectType: 'notice',
+          subjectId: notice.id,
+          noticeId: notice.id,
+          before: null,
+          after: { status: 'received' },
+          data: { kind: 'dmca', channel: args.channel, items: v.urls.items.length, invalid, duplicates_folded: v.urls.duplicatesFolded, blanks_skipped: v.urls.blanksSkipped },
+          at: notice.created_at,
+        },
+      ]);
+      return notice.id;
+    });
+    return { ok: true, notice: { id, itemCount: v.urls.items.length, replayed: false } };
+  } catch (err) {
+    // Two retries racing with one key: the loser returns the winner's notice.
+    if ((err as { code?: string }).code === '23505' && args.idempotencyKey) {
+      const replay = await findByIdempotencyKey(db, args.reporterId, args.idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    throw err;
+  }
+}
+
+async function findByIdempotencyKey(db: Kysely<Database>, reporterId: string, key: string, requestHash: string): Promise<FileResult | null> {
+  const prior = await db
+    .selectFrom('notices')
+    .select(['id', 'item_count', 'request_hash'])
+    .where('reporter_id', '=', reporterId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  if (!prior) return null;
+  if (prior.request_hash !== requestHash) {
+    return {
+      ok: false,
+      status: 409,
+      errors: [{ field: 'Idempotency-Key', message: `this key was already used for notice ${prior.id} with a different request; use a new key for a new notice` }],
+    };
+  }
+  return { ok: true, notice: { id: prior.id, itemCount: prior.item_count, replayed: true } };
+}
+
+async function insertItems(db: Kysely<Database>, noticeId: string, items: ListedUrl[], offset: number): Promise<void> {
+  await sql`
+    INSERT INTO notice_items (notice_id, position, submitted_url, url, host, state, reason)
+    SELECT ${noticeId}::uuid, * FROM unnest(
+      ${items.map((_, i) => offset + i)}::int[],
+      ${items.map((i) => i.submitted)}::text[],
+      ${items.map((i) => (i.ok ? i.url : null))}::text[],
+      ${items.map((i) => (i.ok ? i.host : null))}::text[],
+      ${items.map((i) => (i.ok ? 'received' : 'invalid'))}::text[],
+      ${items.map((i) => (i.ok ? null : i.reason))}::text[]
+    )`.execute(db);
+}

@@ -1,0 +1,330 @@
+// Turning a filed notice into outcomes. A worker claims a notice with a lease (so several
+// stateless processes can share the work, and a crashed one's notice is picked up again),
+// resolves its items in batches — each batch one transaction, so progress survives a restart
+// and is visible to the reporter — then queues one message per recipient in the outbox.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import { appendEvents, type NewEvent } from '../storage/events.ts';
+import { routeItem, type ItemResolution } from '../domain/routing.ts';
+import { hostMessage, ownerMessage, reporterAcknowledgement, type MessageItem, type NoticeFacts, type OutgoingMessage } from '../domain/messages.ts';
+import type { DmcaSubmission } from '../domain/notice.ts';
+import { refreshDirectories, resolveHosts, type ResolverDeps } from './resolver.ts';
+import type { Config } from '../config.ts';
+
+export interface ProcessorDeps extends ResolverDeps {
+  config: Config;
+  /** Told when messages were queued, so the mailer can send at once. */
+  onMessagesQueued?: () => void;
+}
+
+const BATCH = 5_000;
+const LEASE_SECONDS = 120;
+
+interface ClaimedNotice {
+  id: string;
+  created_at: Date;
+  submission: DmcaSubmission;
+}
+
+/** Claim one notice that needs work (a given one, or the oldest). */
+export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineLimit = 0): Promise<ClaimedNotice | null> {
+  const row = (
+    await sql<ClaimedNotice & { old_status: string }>`
+      UPDATE notices n SET status = 'processing', lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = now()
+      FROM (
+        SELECT id, status AS old_status FROM notices
+        WHERE status <> 'processed' AND (lease_until IS NULL OR lease_until < now())
+          ${onlyId ? sql`AND id = ${onlyId}::uuid` : sql``}
+          -- A small notice is processed by the request that filed it; the worker leaves it alone
+          -- for a grace period and takes it over only if that request died.
+          ${onlyId ? sql`` : sql`AND NOT (item_count <= ${inlineLimit} AND created_at > now() - interval '30 seconds')`}
+        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED
+      ) c
+      WHERE n.id = c.id
+      RETURNING n.id, n.created_at, n.submission, c.old_status`.execute(db)
+  ).rows[0];
+  if (!row) return null;
+  if (row.old_status === 'received') {
+    await appendEvents(db, [
+      { actor: 'system', type: 'notice.status_changed', subjectType: 'notice', subjectId: row.id, noticeId: row.id, before: { status: 'received' }, after: { status: 'processing' } },
+    ]);
+  }
+  return row;
+}
+
+/** Claim and process one notice; false when there was nothing to claim. */
+export async function processNextNotice(deps: ProcessorDeps, onlyId?: string): Promise<boolean> {
+  const notice = await claimNotice(deps.db, onlyId, deps.config.inlineProcessingLimit);
+  if (!notice) return false;
+  await processClaimed(deps, notice);
+  return true;
+}
+
+async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void> {
+  for (;;) {
+    await refreshDirectories(deps);
+    const batch = await deps.db
+      .selectFrom('notice_items')
+      .select(['id', 'host'])
+      .where('notice_id', '=', notice.id)
+      .where('state', '=', 'received')
+      .orderBy('position')
+      .limit(BATCH)
+      .execute();
+    if (batch.length === 0) break;
+    const resolutions = await resolveHosts(deps, batch.map((b) => b.host!), notice.created_at);
+    await deps.db.transaction().execute(async (trx) => {
+      const updated = await saveResolutions(trx, notice.id, batch.map((b) => b.id), resolutions, deps.config.providerName);
+      await sql`UPDATE notices SET items_resolved = items_resolved + ${updated}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = now() WHERE id = ${notice.id}::uuid`.execute(trx);
+    });
+  }
+  await finish(deps, notice);
+}
+
+async function saveResolutions(db: Kysely<Database>, noticeId: string, ids: number[], res: ItemResolution[], provider: string): Promise<number> {
+  const rows = res.map((r) => {
+    const routed = routeItem(r, provider);
+    const on = r.onNetwork ? r : null;
+    const hosting = on?.origin?.hosting ?? null;
+    return {
+      state: routed.state,
+      reason: routed.reason,
+      zone_id: on?.zone.id ?? null,
+      zone: on?.zone.name ?? null,
+      account_id: on?.zone.accountId ?? null,
+      mode: on?.zone.mode ?? null,
+      origin: on?.zone.origin ?? null,
+      origin_kind: on?.zone.originKind ?? null,
+      origin_ips: on?.origin ? `{${on.origin.ips.map((ip) => `"${ip}"`).join(',')}}` : null,
+      origin_resolution: on?.origin?.resolution ?? null,
+      host_asn: hosting?.asn ?? null,
+      host_name: hosting?.name ?? null,
+      host_abuse_email: hosting?.abuseEmail ?? null,
+      dns_error: on?.origin?.error ?? null,
+    };
+  });
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  const updated = (
+    await sql<{ id: number }>`
+      UPDATE notice_items i SET state = u.state, reason = u.reason, zone_id = u.zone_id, zone = u.zone, account_id = u.account_id,
+        mode = u.mode, origin = u.origin, origin_kind = u.origin_kind, origin_ips = u.origin_ips::text[], origin_resolution = u.origin_resolution,
+        host_asn = u.host_asn, host_name = u.host_name, host_abuse_email = u.host_abuse_email, updated_at = now()
+      FROM unnest(${ids}::bigint[], ${col('state')}::text[], ${col('reason')}::text[], ${col('zone_id')}::int[], ${col('zone')}::text[],
+                  ${col('account_id')}::text[], ${col('mode')}::text[], ${col('origin')}::text[], ${col('origin_kind')}::text[],
+                  ${col('origin_ips')}::text[], ${col('origin_resolution')}::text[], ${col('host_asn')}::bigint[], ${col('host_name')}::text[],
+                  ${col('host_abuse_email')}::text[])
+        AS u(id, state, reason, zone_id, zone, account_id, mode, origin, origin_kind, origin_ips, origin_resolution, host_asn, host_name, host_abuse_email)
+      WHERE i.id = u.id AND i.state = 'received'
+      RETURNING i.id`.execute(db)
+  ).rows;
+  const done = new Set(updated.map((u) => u.id));
+  const events: NewEvent[] = [];
+  ids.forEach((id, i) => {
+    if (!done.has(id)) return;
+    const r = rows[i]!;
+    events.push({
+      actor: 'system',
+      type: 'item.resolved',
+      subjectType: 'item',
+      subjectId: String(id),
+      noticeId,
+      before: { state: 'received' },
+      after: { state: r.state, zone: r.zone, account_id: r.account_id, mode: r.mode, host_asn: r.host_asn, host_name: r.host_name },
+      data: r.dns_error ? { dns_error: r.dns_error } : null,
+    });
+  });
+  await appendEvents(db, events);
+  return updated.length;
+}
+
+function toMessageItem(r: {
+  position: number;
+  submitted_url: string;
+  url: string | null;
+  state: string;
+  reason: string | null;
+  zone: string | null;
+  host_name: string | null;
+  host_asn: number | null;
+  host_abuse_email: string | null;
+  origin_ips: string[] | null;
+}): MessageItem {
+  return {
+    position: r.position,
+    submittedUrl: r.submitted_url,
+    url: r.url,
+    state: r.state,
+    reason: r.reason,
+    zone: r.zone,
+    hostName: r.host_name,
+    hostAsn: r.host_asn === null ? null : Number(r.host_asn),
+    hostAbuseEmail: r.host_abuse_email,
+    originIps: r.origin_ips,
+  };
+}
+
+/** The messages a fully resolved notice causes (pure apart from its inputs). */
+export function composeMessages(
+  provider: string,
+  facts: NoticeFacts,
+  items: (MessageItem & { accountId: string | null })[],
+  accounts: Map<string, { id: string; name: string; email: string }>,
+): { messages: OutgoingMessage[]; hostsWithoutContact: { name: string; asn: number | null; urls: number }[] } {
+  const messages: OutgoingMessage[] = [];
+  const forwarded = items.filter((i) => i.state === 'forwarded');
+  const byAccount = new Map<string, MessageItem[]>();
+  for (const i of forwarded) if (i.accountId) byAccount.set(i.accountId, [...(byAccount.get(i.accountId) ?? []), i]);
+  for (const [accountId, list] of byAccount) {
+    const account = accounts.get(accountId);
+    if (account && facts.submission.notify.owner !== 'none') messages.push(ownerMessage(provider, facts, account, list));
+  }
+  const hostsWithoutContact = new Map<string, { name: string; asn: number | null; urls: number }>();
+  if (facts.submission.notify.host !== 'none') {
+    const byHost = new Map<string, { name: string; items: MessageItem[] }>();
+    for (const i of forwarded) {
+      if (i.hostAbuseEmail) {
+        const key = i.hostAbuseEmail.toLowerCase();
+        const entry = byHost.get(key) ?? { name: i.hostName ?? i.hostAbuseEmail, items: [] };
+        entry.items.push(i);
+        byHost.set(key, entry);
+      } else if (i.hostName) {
+        const h = hostsWithoutContact.get(i.hostName) ?? { name: i.hostName, asn: i.hostAsn, urls: 0 };
+        h.urls++;
+        hostsWithoutContact.set(i.hostName, h);
+      }
+    }
+    for (const [email, h] of byHost) {
+      messages.push(hostMessage(provider, facts, { name: h.name, abuseEmail: email }, h.items, facts.submission.notify.host === 'send-anon'));
+    }
+  }
+  messages.push(reporterAcknowledgement(provider, facts, items));
+  return { messages, hostsWithoutContact: [...hostsWithoutContact.values()] };
+}
+
+async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void> {
+  const items = (
+    await deps.db
+      .selectFrom('notice_items')
+      .select(['position', 'submitted_url', 'url', 'state', 'reason', 'zone', 'account_id', 'host_name', 'host_asn', 'host_abuse_email', 'origin_ips'])
+      .where('notice_id', '=', notice.id)
+      .orderBy('position')
+      .execute()
+  ).map((r) => ({ ...toMessageItem(r), accountId: r.account_id }));
+  const accountIds = [...new Set(items.map((i) => i.accountId).filter((a): a is string => a !== null))];
+  const accounts = new Map(
+    (accountIds.length ? await deps.db.selectFrom('accounts').select(['id', 'name', 'email']).where('id', 'in', accountIds).execute() : []).map((a) => [a.id, a]),
+  );
+  const facts: NoticeFacts = {
+    id: notice.id,
+    createdAt: notice.created_at,
+    submission: notice.submission,
+    statusUrl: deps.config.publicUrl ? `${deps.config.publicUrl.replace(/\/$/, '')}/v1/notices/${notice.id}` : null,
+  };
+  const { messages, hostsWithoutContact } = composeMessages(deps.config.providerName, facts, items, accounts);
+
+  await deps.db.transaction().execute(async (trx) => {
+    const queued = (
+      await sql<{ id: number; dedupe_key: string; recipient_role: string; to_address: string }>`
+        INSERT INTO outbox (dedupe_key, notice_id, recipient_role, to_address, subject, body, attachments)
+        SELECT k, ${notice.id}::uuid, r, t, s, b, a FROM unnest(
+          ${messages.map((m) => m.dedupeKey)}::text[], ${messages.map((m) => m.recipientRole)}::text[], ${messages.map((m) => m.to)}::text[],
+          ${messages.map((m) => m.subject)}::text[], ${messages.map((m) => m.body)}::text[], ${messages.map((m) => JSON.stringify(m.attachments))}::jsonb[]
+        ) AS m(k, r, t, s, b, a)
+        ON CONFLICT (dedupe_key) DO NOTHING
+        RETURNING id, dedupe_key, recipient_role, to_address`.execute(trx)
+    ).rows;
+    const finished = await sql<{ id: string }>`
+      UPDATE notices SET status = 'processed', processed_at = now(), lease_until = NULL, updated_at = now()
+      WHERE id = ${notice.id}::uuid AND status = 'processing' RETURNING id`.execute(trx);
+    await appendEvents(trx, [
+      ...queued.map(
+        (q): NewEvent => ({
+          actor: 'system',
+          type: 'message.queued',
+          subjectType: 'message',
+          subjectId: String(q.id),
+          noticeId: notice.id,
+          after: { status: 'pending' },
+          data: { recipient_role: q.recipient_role, to: q.recipient_role === 'reporter' ? 'reporter' : q.to_address },
+        }),
+      ),
+      ...hostsWithoutContact.map(
+        (h): NewEvent => ({
+          actor: 'system',
+          type: 'notice.host_contact_unknown',
+          subjectType: 'notice',
+          subjectId: notice.id,
+          noticeId: notice.id,
+          data: { hosting_provider: h.name, asn: h.asn, urls: h.urls },
+        }),
+      ),
+      ...(finished.rows.length
+        ? [
+            {
+              actor: 'system',
+              type: 'notice.status_changed',
+              subjectType: 'notice',
+              subjectId: notice.id,
+              noticeId: notice.id,
+              before: { status: 'processing' },
+              after: { status: 'processed' },
+            } satisfies NewEvent,
+          ]
+        : []),
+    ]);
+  });
+  if (messages.length) deps.onMessagesQueued?.();
+}
+
+/**
+ * Runs in every server process: processes notices as they arrive (kick) and polls for work
+ * left by other processes or by a crash (expired leases).
+ */
+export class NoticeWorker {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: ProcessorDeps,
+    private readonly pollMs = 1000,
+    private readonly log: (msg: string, err?: unknown) => void = () => {},
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  kick(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await processNextNotice(this.deps);
+      } catch (err) {
+        this.log('notice processing failed; will retry after the lease expires', err);
+      }
+      if (!worked && this.running) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.pollMs);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+  }
+}

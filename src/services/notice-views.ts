@@ -1,0 +1,266 @@
+// What callers see of notices. Access is decided here once: the reporter who filed a notice and
+// staff may read it; for anyone else it does not exist. Origin IPs never leave through these
+// views (disclosure to trusted reporters is its own, logged path).
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import type { Principal } from './principals.ts';
+import type { DmcaSubmission } from '../domain/notice.ts';
+import { ITEM_STATES, type ItemState } from '../domain/item-state.ts';
+
+export interface ItemView {
+  position: number;
+  submitted_url: string;
+  url: string | null;
+  state: string;
+  reason: string | null;
+  zone: string | null;
+  hosting_provider: { name: string; asn: number | null; abuse_email: string | null } | null;
+  updated_at: string;
+}
+
+export interface NoticeView {
+  id: string;
+  kind: string;
+  channel: string;
+  status: string;
+  created_at: string;
+  processed_at: string | null;
+  progress: { items_total: number; items_resolved: number };
+  counts: Partial<Record<ItemState, number>>;
+  work: DmcaSubmission['work'];
+  claimant: DmcaSubmission['claimant'];
+  statements: DmcaSubmission['statements'];
+  signature: string;
+  notify: DmcaSubmission['notify'];
+  comments: string | null;
+  items: ItemView[];
+  items_page: { limit: number; next_after: number | null; state: string | null };
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function canRead(viewer: Principal, reporterId: string): boolean {
+  return viewer.role === 'staff' || viewer.id === reporterId;
+}
+
+export async function noticeCounts(db: Kysely<Database>, noticeId: string): Promise<Partial<Record<ItemState, number>>> {
+  const rows = (await sql<{ state: ItemState; n: number }>`SELECT state, count(*)::int AS n FROM notice_items WHERE notice_id = ${noticeId}::uuid GROUP BY state`.execute(db)).rows;
+  return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+}
+
+export interface ItemPageQuery {
+  after?: number;
+  limit?: number;
+  state?: ItemState;
+}
+
+export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id: string, page: ItemPageQuery = {}): Promise<NoticeView | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  const n = await db.selectFrom('notices').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!n || !canRead(viewer, n.reporter_id)) return null;
+  const limit = Math.min(Math.max(page.limit ?? 1000, 1), 10_000);
+  let q = db
+    .selectFrom('notice_items')
+    .select(['position', 'submitted_url', 'url', 'state', 'reason', 'zone', 'host_name', 'host_asn', 'host_abuse_email', 'updated_at'])
+    .where('notice_id', '=', id)
+    .where('position', '>', page.after ?? -1)
+    .orderBy('position')
+    .limit(limit + 1);
+  if (page.state) q = q.where('state', '=', page.state);
+  const rows = await q.execute();
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit).map(
+    (r): ItemView => ({
+      position: r.position,
+      submitted_url: r.submitted_url,
+      url: r.url,
+      state: r.state,
+      reason: r.reason,
+      zone: r.zone,
+      hosting_provider: r.host_name ? { name: r.host_name, asn: r.host_asn === null ? null : Number(r.host_asn), abuse_email: r.host_abuse_email } : null,
+      updated_at: iso(r.updated_at)!,
+    }),
+  );
+  const s = n.submission as unknown as DmcaSubmission;
+  return {
+    id: n.id,
+    kind: n.kind,
+    channel: n.channel,
+    status: n.status,
+    created_at: iso(n.created_at)!,
+    processed_at: iso(n.processed_at),
+    progress: { items_total: n.item_count, items_resolved: n.items_resolved + (await invalidCount(db, id)) },
+    counts: await noticeCounts(db, id),
+    work: s.work,
+    claimant: s.claimant,
+    statements: s.statements,
+    signature: s.signature,
+    notify: s.notify,
+    comments: s.comments ?? null,
+    items,
+    items_page: { limit, next_after: more ? items[items.length - 1]!.position : null, state: page.state ?? null },
+  };
+}
+
+async function invalidCount(db: Kysely<Database>, id: string): Promise<number> {
+  return (await sql<{ n: number }>`SELECT count(*)::int AS n FROM notice_items WHERE notice_id = ${id}::uuid AND state = 'invalid'`.execute(db)).rows[0]!.n;
+}
+
+export interface NoticeListQuery {
+  status?: 'received' | 'processing' | 'processed';
+  since?: Date;
+  until?: Date;
+  limit?: number;
+  /** created_at|id of the last notice of the previous page. */
+  cursor?: string;
+}
+
+export interface NoticeSummary {
+  id: string;
+  kind: string;
+  channel: string;
+  status: string;
+  created_at: string;
+  processed_at: string | null;
+  items_total: number;
+  items_resolved: number;
+  first_url: string | null;
+  domain: string | null;
+}
+
+export function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${new Date(createdAt).toISOString()}|${id}`).toString('base64url');
+}
+export function decodeCursor(c: string): { createdAt: Date; id: string } | null {
+  const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
+  const d = new Date(at ?? '');
+  return id && !Number.isNaN(d.getTime()) && /^[0-9a-f-]{36}$/i.test(id) ? { createdAt: d, id } : null;
+}
+
+export async function listNotices(
+  db: Kysely<Database>,
+  viewer: Principal,
+  q: NoticeListQuery,
+): Promise<{ notices: NoticeSummary[]; next_cursor: string | null }> {
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
+  let query = db
+    .selectFrom('notices as n')
+    .select([
+      'n.id',
+      'n.kind',
+      'n.channel',
+      'n.status',
+      'n.created_at',
+      'n.processed_at',
+      'n.item_count',
+      'n.items_resolved',
+      (eb) =>
+        eb
+          .selectFrom('notice_items as i')
+          .select(['i.submitted_url'])
+          .whereRef('i.notice_id', '=', 'n.id')
+          .where('i.position', '=', 0)
+          .as('first_url'),
+      (eb) =>
+        eb
+          .selectFrom('notice_items as i')
+          .select(['i.host'])
+          .whereRef('i.notice_id', '=', 'n.id')
+          .where('i.position', '=', 0)
+          .as('first_host'),
+    ])
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.id', 'desc')
+    .limit(limit + 1);
+  if (viewer.role !== 'staff') query = query.where('n.reporter_id', '=', viewer.id);
+  if (q.status) query = query.where('n.status', '=', q.status);
+  if (q.since) query = query.where('n.created_at', '>=', q.since);
+  if (q.until) query = query.where('n.created_at', '<', q.until);
+  const cur = q.cursor ? decodeCursor(q.cursor) : null;
+  if (cur) query = query.where((eb) => eb.or([eb('n.created_at', '<', cur.createdAt), eb.and([eb('n.created_at', '=', cur.createdAt), eb('n.id', '<', cur.id)])]));
+  const rows = await query.execute();
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  return {
+    notices: page.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      channel: r.channel,
+      status: r.status,
+      created_at: iso(r.created_at)!,
+      processed_at: iso(r.processed_at),
+      items_total: r.item_count,
+      items_resolved: r.items_resolved,
+      first_url: r.first_url ?? null,
+      domain: r.first_host ?? null,
+    })),
+    next_cursor: more ? encodeCursor(page[page.length - 1]!.created_at, page[page.length - 1]!.id) : null,
+  };
+}
+
+export interface EventView {
+  id: number;
+  at: string;
+  actor: string;
+  type: string;
+  subject: { type: string; id: string };
+  before: unknown;
+  after: unknown;
+  data: unknown;
+}
+
+export async function listNoticeEvents(
+  db: Kysely<Database>,
+  viewer: Principal,
+  noticeId: string,
+  q: { after?: number; limit?: number; scope?: 'all' | 'notice' },
+): Promise<{ events: EventView[]; next_after: number | null } | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(noticeId)) return null;
+  const n = await db.selectFrom('notices').select(['reporter_id']).where('id', '=', noticeId).executeTakeFirst();
+  if (!n || !canRead(viewer, n.reporter_id)) return null;
+  const limit = Math.min(Math.max(q.limit ?? 200, 1), 5000);
+  let query = db
+    .selectFrom('events')
+    .select(['id', 'at', 'actor', 'type', 'subject_type', 'subject_id', 'before', 'after', 'data'])
+    .where('notice_id', '=', noticeId)
+    .where('id', '>', q.after ?? 0)
+    .orderBy('id')
+    .limit(limit + 1);
+  if (q.scope === 'notice') query = query.where('subject_type', '!=', 'item');
+  const rows = await query.execute();
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  return {
+    events: page.map((e) => ({
+      id: Number(e.id),
+      at: iso(e.at)!,
+      // Staff see who acted; others see the role only (no ids of staff members or other parties).
+      actor: viewer.role === 'staff' || e.actor === `principal:${viewer.id}` || e.actor === 'system' ? e.actor : 'staff',
+      type: e.type,
+      subject: { type: e.subject_type, id: e.subject_id },
+      before: e.before,
+      after: e.after,
+      // Message recipients' addresses are for staff; the reporter sees the role.
+      data: viewer.role === 'staff' ? e.data : redactEventData(e.type, e.data),
+    })),
+    next_after: more ? Number(page[page.length - 1]!.id) : null,
+  };
+}
+
+function redactEventData(type: string, data: unknown): unknown {
+  if (!data || typeof data !== 'object') return data;
+  if (type.startsWith('message.')) {
+    const { to: _to, message_id: _m, ...rest } = data as Record<string, unknown>;
+    return rest;
+  }
+  if (type === 'item.resolved') {
+    const { dns_error: _d, ...rest } = data as Record<string, unknown>;
+    return rest;
+  }
+  return data;
+}
+
+export function parseItemState(s: unknown): ItemState | undefined | 'bad' {
+  if (s === undefined) return undefined;
+  return typeof s === 'string' && (ITEM_STATES as readonly string[]).includes(s) ? (s as ItemState) : 'bad';
+}

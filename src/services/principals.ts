@@ -1,0 +1,64 @@
+// Who may call the API. Tokens are random, shown once, and stored only as SHA-256 hashes.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, Role } from '../storage/schema.ts';
+import { appendEvents, type Actor } from '../storage/events.ts';
+
+export interface Principal {
+  id: string;
+  role: Role;
+  email: string;
+  name: string | null;
+  accountId: string | null;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function newToken(): string {
+  return `sh_${randomBytes(24).toString('base64url')}`;
+}
+
+export async function createPrincipal(
+  db: Kysely<Database>,
+  args: { role: Role; email: string; name?: string | null; accountId?: string | null; token?: string; actor: Actor },
+): Promise<{ principal: Principal; token: string }> {
+  const token = args.token ?? newToken();
+  return db.transaction().execute(async (trx) => {
+    const p = await trx
+      .insertInto('principals')
+      .values({ role: args.role, email: args.email, name: args.name ?? null, account_id: args.accountId ?? null })
+      .returning(['id', 'role', 'email', 'name', 'account_id'])
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('api_tokens').values({ principal_id: p.id, token_hash: hashToken(token), label: 'initial', revoked_at: null }).execute();
+    await appendEvents(trx, [
+      { actor: args.actor, type: 'principal.created', subjectType: 'principal', subjectId: p.id, after: { role: p.role, email: p.email } },
+    ]);
+    return { principal: { id: p.id, role: p.role, email: p.email, name: p.name, accountId: p.account_id }, token };
+  });
+}
+
+export async function principalForToken(db: Kysely<Database>, token: string): Promise<Principal | null> {
+  const row = await db
+    .selectFrom('api_tokens as t')
+    .innerJoin('principals as p', 'p.id', 't.principal_id')
+    .select(['p.id', 'p.role', 'p.email', 'p.name', 'p.account_id'])
+    .where('t.token_hash', '=', hashToken(token))
+    .where('t.revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row ? { id: row.id, role: row.role, email: row.email, name: row.name, accountId: row.account_id } : null;
+}
+
+/** First start on an empty store: a staff admin, with SAFEHARBOR_ADMIN_TOKEN or a new token. */
+export async function ensureAdmin(db: Kysely<Database>, presetToken?: string): Promise<{ created: boolean; token?: string }> {
+  const staff = await db.selectFrom('principals').select('id').where('role', '=', 'staff').limit(1).executeTakeFirst();
+  if (staff) {
+    if (presetToken && !(await principalForToken(db, presetToken))) {
+      await db.insertInto('api_tokens').values({ principal_id: staff.id, token_hash: hashToken(presetToken), label: 'SAFEHARBOR_ADMIN_TOKEN', revoked_at: null }).execute();
+    }
+    return { created: false };
+  }
+  const { token } = await createPrincipal(db, { role: 'staff', email: 'admin@localhost', name: 'Administrator', token: presetToken, actor: 'system' });
+  return { created: true, token };
+}

@@ -1,0 +1,42 @@
+// Plain SQL migrations in ./migrations, applied in name order. Each runs as one script in its
+// own transaction together with its schema_migrations row; an advisory lock serialises
+// concurrent starters (several stateless processes against one PostgreSQL).
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { Store } from './store.ts';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const LOCK_ID = 727001;
+
+export function migrationFiles(): string[] {
+  return readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+}
+
+export async function migrate(store: Pick<Store, 'db' | 'execScript'>): Promise<string[]> {
+  await store.execScript(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied: string[] = [];
+  for (const file of migrationFiles()) {
+    if (!/^[0-9]{3}_[a-z0-9_]+\.sql$/.test(file)) throw new Error(`migration file name ${file} must look like 001_name.sql`);
+    const done = await sql<{ n: number }>`SELECT count(*)::int AS n FROM schema_migrations WHERE name = ${file}`.execute(store.db);
+    if (done.rows[0]!.n > 0) continue;
+    const body = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
+    // Re-check under the lock: another process may have applied it meanwhile.
+    const script = `BEGIN;
+SELECT pg_advisory_xact_lock(${LOCK_ID});
+DO $$ BEGIN IF EXISTS (SELECT 1 FROM schema_migrations WHERE name = '${file}') THEN RAISE EXCEPTION 'safeharbor:already-applied'; END IF; END $$;
+${body}
+;
+INSERT INTO schema_migrations (name) VALUES ('${file}');
+COMMIT;`;
+    try {
+      await store.execScript(script);
+      applied.push(file);
+    } catch (err) {
+      if (String((err as Error).message).includes('safeharbor:already-applied')) continue;
+      throw new Error(`migration ${file} failed: ${(err as Error).message}`);
+    }
+  }
+  return applied;
+}
