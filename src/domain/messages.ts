@@ -73,15 +73,16 @@ function claimantBlock(s: DmcaSubmission): string {
 
 function workBlock(s: DmcaSubmission): string {
   const urls = s.work.urls?.length ? `\nOriginal work can be seen at:\n${s.work.urls.join('\n')}` : '';
-  return `${s.work.description}${urls}`;
+  const owner = s.work.owner ? `\nCopyright owner: ${s.work.owner}` : '';
+  return `${s.work.description}${owner}${urls}`;
 }
 
-function statementsBlock(s: DmcaSubmission): string {
+function statementsBlock(s: DmcaSubmission, anonymous = false): string {
   return [
     `The complainant affirmed:`,
     `- ${DMCA_STATEMENTS.good_faith_belief}`,
     `- ${DMCA_STATEMENTS.accuracy_and_authority}`,
-    `Signed: ${s.signature}`,
+    anonymous ? `Signed (name withheld at the complainant's request)` : `Signed: ${s.signature}`,
   ].join('\n');
 }
 
@@ -150,7 +151,7 @@ ${workBlock(notice.submission)}
 Complainant:
 ${who}
 
-${statementsBlock(notice.submission)}
+${statementsBlock(notice.submission, anonymous)}
 `;
   return {
     dedupeKey: `notice:${notice.id}:host:${host.abuseEmail.toLowerCase()}`,

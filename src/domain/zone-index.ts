@@ -35,7 +35,14 @@
  * inserted as a zone, probing it just misses.
  */
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
+import { randomBytes } from 'node:crypto';
+
+/**
+ * FNV-1a offset basis, perturbed per process so that zone names (which
+ * customers choose) are much harder to precompute into colliding runs that
+ * would degrade probing.
+ */
+const FNV_OFFSET = (0x811c9dc5 ^ randomBytes(4).readInt32LE(0)) | 0;
 const FNV_PRIME = 0x01000193;
 const DOT = 46;
 const MAX_NAME_LENGTH = 253;
@@ -160,7 +167,8 @@ export class ZoneIndex {
   /**
    * The zone `host` belongs to: the longest zone equal to `host` or to a
    * suffix of it starting after a dot. `host` must already be normalised
-   * (lower-case punycode, no trailing dot); anything else simply misses.
+   * (lower-case punycode, no trailing dot); it is not validated, and a host
+   * in any other form (upper case, trailing dot) misses.
    */
   match(host: string): { zone: string; zoneId: number } | undefined {
     const n = host.length;

@@ -33,11 +33,11 @@ export class Mailer {
   /** Send what is due; returns how many were sent. */
   async sendDue(): Promise<number> {
     const due = (
-      await sql<{ id: number; to_address: string; subject: string; body: string; attachments: Attachment[]; attempts: number }>`
+      await sql<{ id: number; notice_id: string | null; to_address: string; subject: string; body: string; attachments: Attachment[]; attempts: number }>`
         UPDATE outbox o SET attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes'
         FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED) c
         WHERE o.id = c.id
-        RETURNING o.id, o.to_address, o.subject, o.body, o.attachments, o.attempts`.execute(this.db)
+        RETURNING o.id, o.notice_id, o.to_address, o.subject, o.body, o.attachments, o.attempts`.execute(this.db)
     ).rows;
     let sent = 0;
     for (const m of due) {
@@ -53,7 +53,7 @@ export class Mailer {
         await this.db.transaction().execute(async (trx) => {
           await sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ${m.id}`.execute(trx);
           await appendEvents(trx, [
-            { actor: 'system', type: 'message.sent', subjectType: 'message', subjectId: String(m.id), before: { status: 'pending' }, after: { status: 'sent' }, data: { message_id: info.messageId } },
+            { actor: 'system', type: 'message.sent', subjectType: 'message', subjectId: String(m.id), noticeId: m.notice_id, before: { status: 'pending' }, after: { status: 'sent' }, data: { message_id: info.messageId } },
           ]);
         });
         sent++;
@@ -69,6 +69,7 @@ export class Mailer {
               type: giveUp ? 'message.failed' : 'message.send_failed',
               subjectType: 'message',
               subjectId: String(m.id),
+              noticeId: m.notice_id,
               before: { status: 'pending' },
               after: { status: giveUp ? 'failed' : 'pending' },
               data: { attempt: m.attempts, error },
