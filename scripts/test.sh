@@ -1,41 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite, against both stores: the embedded PGlite and a real PostgreSQL server.
-# A throwaway PostgreSQL cluster is started on loopback for the run and removed afterwards.
-# Without PostgreSQL's server binaries the suite fails (it never skips): install them with
-#   sudo apt-get install -y postgresql
+# The whole test suite, against both stores: the embedded PGlite and a real PostgreSQL server
+# (a throwaway cluster, see with-postgres.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-find_pg_bin() {
-  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then pg_config --bindir; return; fi
-  for d in /usr/lib/postgresql/*/bin /usr/local/pgsql/bin; do [ -x "$d/initdb" ] && { echo "$d"; return; }; done
-  if command -v initdb >/dev/null 2>&1; then dirname "$(readlink -f "$(command -v initdb)")"; return; fi
-}
-
-if [ -z "${TEST_DATABASE_URL:-}" ]; then
-  PG_BIN=$(find_pg_bin || true)
-  if [ -z "$PG_BIN" ]; then
-    echo "npm test: PostgreSQL server binaries (initdb, pg_ctl) not found; the suite runs against PostgreSQL too." >&2
-    echo "Install them with: sudo apt-get install -y postgresql   (or set TEST_DATABASE_URL to a server you own)" >&2
-    exit 1
-  fi
-  PG_DIR=$(mktemp -d /tmp/safeharbor-pg.XXXXXX)
-  PG_PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-  AS=()
-  if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; AS=(runuser -u postgres --); fi
-  cleanup() { "${AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; }
-  trap cleanup EXIT
-  "${AS[@]}" "$PG_BIN/initdb" -A trust -U postgres -D "$PG_DIR/data" >/dev/null
-  "${AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
-  export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
-  echo "# PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') for tests on 127.0.0.1:$PG_PORT"
-fi
-
 shopt -s nullglob
 FILES=(test/unit/*.test.ts test/integration/*.test.ts)
 if [ ${#FILES[@]} -eq 0 ]; then echo "npm test: no test files found" >&2; exit 1; fi
-# Explicit file list: with a directory Node 20 finds 0 tests and exits 0.
-node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "$@" "${FILES[@]}" | tee "${TEST_LOG:-/dev/null}"
-status=${PIPESTATUS[0]}
-exit "$status"
+# An explicit file list: given a directory, Node 20's runner finds 0 tests and exits 0.
+exec bash scripts/with-postgres.sh node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "$@" "${FILES[@]}"
