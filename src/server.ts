@@ -54,10 +54,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       store,
       config,
       bodyLimit: 256 * 1024 * 1024,
-      async afterFiling(id, itemCount) {
+      async processIfSmall(id, itemCount) {
         if (itemCount <= config.inlineProcessingLimit) await processNextNotice(deps, id);
-        else worker.kick();
       },
+      wakeWorker: () => worker.kick(),
     },
     { logger: opts.logger ?? false },
   );

@@ -103,7 +103,7 @@ function cmp6at(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
  * earlier, longer one, an address past the inner range's end but inside the outer one
  * needs the outer range: `parent[i]` is the nearest earlier range ending after range i ends
  * (-1 if none), so lookup walks from the candidate up that chain. Built only when needed.
- * The later (more specific) range wins where ranges overlap.
+ * Where ranges overlap, the one starting later wins (for nested ranges: the inner one).
  */
 function buildParents(n: number, endsAfter: (j: number, i: number) => boolean): Int32Array | null {
   let needed = false;
@@ -130,7 +130,7 @@ class CsvDataError extends Error {
  * Interns organisation names across both files, detaching them from the CSV text. Most
  * ASNs carry one name on all their rows, so the name last seen with an ASN is compared in
  * place first, which skips slicing and hashing the name for ~80% of rows. ASN -> name
- * index lives in a small open-addressing table (a Map<number, number> costs ~50 ms more).
+ * index lives in a small open-addressing table (a Map<number, number> was measurably slower).
  */
 class NameInterner {
   readonly names: string[] = [];
@@ -677,7 +677,7 @@ export function hostingProviderFor(ip: string, table: AsnTable, overrides: Netwo
     return {
       asn: o.asn,
       name: o.name,
-      abuseEmail: o.abuseEmail ?? (o.asn !== null ? overrides.abuseEmailForAsn(o.asn) : null),
+      abuseEmail: o.abuseEmail || (o.asn !== null ? overrides.abuseEmailForAsn(o.asn) : null),
       source: 'override',
     };
   }

@@ -7,6 +7,8 @@ export interface AppContext {
   config: Config;
   /** Largest request body accepted by the notice routes, in bytes. */
   bodyLimit: number;
-  /** Called once a notice is stored: small ones are processed before the answer, big ones queued. */
-  afterFiling(noticeId: string, itemCount: number): Promise<void>;
+  /** Once a notice is stored: small ones are processed before the answer; big ones wait for the worker. */
+  processIfSmall(noticeId: string, itemCount: number): Promise<void>;
+  /** Wake the background worker (after the answer is composed: on the embedded store they share one connection). */
+  wakeWorker(): void;
 }

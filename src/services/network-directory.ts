@@ -24,6 +24,10 @@ export class NetworkDirectory {
   /** After refresh(). */
   providerFor(ip: string): HostingProvider | null {
     if (!this.table) throw new Error('NetworkDirectory.refresh() must run before lookups');
-    return hostingProviderFor(ip, this.table, this.overrides);
+    try {
+      return hostingProviderFor(ip, this.table, this.overrides);
+    } catch {
+      return null; // not an address we can place (DNS answered garbage): no known host, not a crash
+    }
   }
 }

@@ -173,7 +173,12 @@ export function composeMessages(
   const messages: OutgoingMessage[] = [];
   const forwarded = items.filter((i) => i.state === 'forwarded');
   const byAccount = new Map<string, MessageItem[]>();
-  for (const i of forwarded) if (i.accountId) byAccount.set(i.accountId, [...(byAccount.get(i.accountId) ?? []), i]);
+  for (const i of forwarded) {
+    if (!i.accountId) continue;
+    const list = byAccount.get(i.accountId);
+    if (list) list.push(i);
+    else byAccount.set(i.accountId, [i]);
+  }
   for (const [accountId, list] of byAccount) {
     const account = accounts.get(accountId);
     if (account && facts.submission.notify.owner !== 'none') messages.push(ownerMessage(provider, facts, account, list));

@@ -105,7 +105,9 @@ class SingleConnectionPool implements PostgresPool {
     const ready = this.queue;
     this.queue = ready.then(() => released);
     const pglite = this.pglite;
-    return ready.then(() => ({
+    // PGlite runs in this thread and its queries resolve as microtasks; without a turn of the
+    // event loop here a long chain of queries (the notice worker) would starve HTTP I/O.
+    return ready.then(() => new Promise<void>((r) => setImmediate(r))).then(() => ({
       async query(sql: string, parameters: readonly unknown[]) {
         const res = await pglite.query(sql, parameters as unknown[]);
         return { command: (res as { command?: string }).command ?? 'SELECT', rowCount: res.affectedRows ?? res.rows.length, rows: res.rows };

@@ -36,6 +36,7 @@ const IPV6_CSV = [
   '2606:4700::,2606:4700:ffff:ffff:ffff:ffff:ffff:ffff,13335,"Cloudflare, Inc."',
   '2a00:1450:4000::,2a00:1450:4000:ffff:ffff:ffff:ffff:ffff,15169,Google LLC',
   '2a01:4f8::,2a01:4f8:ffff:ffff:ffff:ffff:ffff:ffff,24940,Hetzner Online GmbH',
+  '2a01:4f8:c000::,2a01:4f8:c0ff:ffff:ffff:ffff:ffff:ffff,64510,Inner v6',
 ].join('\r\n');
 
 const table = AsnTable.fromCsv(IPV4_CSV, IPV6_CSV);
@@ -43,9 +44,9 @@ const table = AsnTable.fromCsv(IPV4_CSV, IPV6_CSV);
 describe('AsnTable', () => {
   it('counts ranges and shares organisation names between IPv4 and IPv6', () => {
     assert.equal(table.ipv4RangeCount, 7);
-    assert.equal(table.ipv6RangeCount, 4);
-    assert.equal(table.rangeCount, 11);
-    assert.equal(table.organisationCount, 7);
+    assert.equal(table.ipv6RangeCount, 5);
+    assert.equal(table.rangeCount, 12);
+    assert.equal(table.organisationCount, 8);
   });
 
   it('finds IPv4 addresses, including range boundaries, and reads quoted orgs', () => {
@@ -71,6 +72,9 @@ describe('AsnTable', () => {
     assert.equal(table.lookup('20.1.255.255')?.asn, 64501);
     assert.equal(table.lookup('20.2.0.1')?.asn, 8075);
     assert.equal(table.lookup('20.255.255.255')?.asn, 8075);
+    assert.equal(table.lookup('2a01:4f8:bfff::1')?.asn, 24940);
+    assert.equal(table.lookup('2a01:4f8:c0aa::1')?.asn, 64510);
+    assert.equal(table.lookup('2a01:4f8:c100::1')?.asn, 24940);
   });
 
   it('finds IPv6 addresses (CRLF file) and misses outside the ranges', () => {

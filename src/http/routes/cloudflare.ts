@@ -167,7 +167,8 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
       return fail(msg);
     }
     const filed = (result as Extract<typeof result, { ok: true }>).notice;
-    await ctx.afterFiling(filed.id, filed.itemCount);
+    await ctx.processIfSmall(filed.id, filed.itemCount);
+    ctx.wakeWorker();
     return reply.code(200).send({ abuse_rand: filed.id, request: { act }, result: 'success' });
   });
 
