@@ -58,6 +58,9 @@ export function redactDatabaseUrl(url: string): string {
 
 function openPostgres(databaseUrl: string): Store {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.PG_POOL_MAX ?? 10) });
+  // An idle connection dropped by the server (restart, failover) is replaced on next use; it
+  // must not take the process down as an unhandled 'error' event.
+  pool.on('error', (err) => console.error(`safeharbor: idle PostgreSQL connection lost: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
