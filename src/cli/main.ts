@@ -1,16 +1,13 @@
 // `safeharbor` — the command line. Output meant for scripts is stable: `token create` prints the
 // token on its last line; `read`-style commands print JSON lines.
 import { Command, Option } from 'commander';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { configFromEnv } from '../config.ts';
-import { openStoreFromFlags } from './store-options.ts';
+import { openAdmin, openStoreFromFlags, writeHandoff } from './store-options.ts';
 import { startServer } from '../server.ts';
-import { importZones, ZoneImportHeaderError } from '../services/zone-import.ts';
-import { importNetworks } from '../services/network-import.ts';
-import { createPrincipal } from '../services/principals.ts';
-import { cloudflareAccountId } from '../http/routes/cloudflare.ts';
-import { listOutbox } from '../services/outbox-view.ts';
+import { ZoneImportHeaderError } from '../services/zone-import.ts';
+import { createLocalCliToken, revokeToken } from '../services/principals.ts';
 
 const program = new Command();
 program.name('safeharbor').description('Notice-and-action desk: DMCA notices in, resolved to customer and host, acted on, status out.');
@@ -36,6 +33,11 @@ program
     if (server.createdAdminToken) {
       console.log(`Created the staff administrator. Its API token is shown only this once:\n\n  ${server.createdAdminToken}\n`);
     }
+    let localToken: string | null = null;
+    if (store.kind === 'embedded') {
+      localToken = await createLocalCliToken(store.db);
+      writeHandoff(o, { pid: process.pid, url: server.url, token: localToken });
+    }
     if (!config.smtpUrl) console.log('No SMTP_URL set: outgoing mail waits in the outbox (see `safeharbor outbox`).');
     console.log(`Safeharbor (${store.kind} store: ${store.location}) listening on ${server.url}`);
     let stopping = false;
@@ -43,6 +45,7 @@ program
       if (stopping) return;
       stopping = true;
       await server.close();
+      if (localToken) await revokeToken(store.db, localToken, 'system');
       await store.close();
       process.exit(0);
     };
@@ -58,25 +61,20 @@ imp
   .addOption(dataOption())
   .action(async (file: string, o: { data: string }) => {
     if (!existsSync(file)) throw new Error(`no such file: ${file}`);
-    const store = await openStoreFromFlags(o);
-    const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'zones {bar} {value} rows | {phase}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
-    bar?.start(0, 0, { phase: 'loading' });
+    const admin = await openAdmin(o);
+    const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'zones {bar} {percentage}% | {value}/{total} {unit} | {phase}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    bar?.start(1, 0, { phase: 'loading', unit: '' });
     const started = Date.now();
     try {
-      const r = await importZones(store, createReadStream(file), {
-        actor: 'system',
-        onProgress: (p) => {
-          if (bar) {
-            bar.setTotal(Math.max(p.rows, 1));
-            bar.update(p.rows, { phase: p.phase });
-          }
-        },
+      const r = await admin.importZones(file, (done, total, unit, phase) => {
+        bar?.setTotal(Math.max(total, 1));
+        bar?.update(done, { phase, unit });
       });
       bar?.stop();
       for (const e of r.errors) console.error(`${file}:${e.line}: ${e.message}`);
       const secs = (Date.now() - started) / 1000;
       console.log(
-        `${r.rowsLoaded} of ${r.rowsRead} rows loaded in ${secs.toFixed(1)} s (${Math.round(r.rowsRead / secs)} rows/s): ` +
+        `${r.rowsLoaded} of ${r.rowsRead} rows loaded into ${admin.where} in ${secs.toFixed(1)} s (${Math.round(r.rowsRead / Math.max(secs, 0.001))} rows/s): ` +
           `${r.zonesCreated} zones created, ${r.zonesUpdated} updated, ${r.originChanges} origin changes, ${r.accountsUpserted} accounts created or updated; ` +
           `${r.rowsRead - r.rowsLoaded} rows rejected`,
       );
@@ -86,7 +84,7 @@ imp
       if (err instanceof ZoneImportHeaderError) throw new Error(`${file}: ${err.message}`);
       throw err;
     } finally {
-      await store.close();
+      await admin.close();
     }
   });
 
@@ -96,14 +94,14 @@ imp
   .addOption(dataOption())
   .action(async (file: string, o: { data: string }) => {
     if (!existsSync(file)) throw new Error(`no such file: ${file}`);
-    const store = await openStoreFromFlags(o);
+    const admin = await openAdmin(o);
     try {
-      const r = await importNetworks(store.db, readFileSync(file, 'utf8'), 'system');
+      const r = await admin.importNetworks(file);
       for (const e of r.errors) console.error(`${file}:${e.line}: ${e.message}`);
-      console.log(`${r.loaded} networks loaded; ${r.errors.length} lines rejected`);
+      console.log(`${r.loaded} networks loaded into ${admin.where}; ${r.errors.length} lines rejected`);
       if (r.errors.length) process.exitCode = 1;
     } finally {
-      await store.close();
+      await admin.close();
     }
   });
 
@@ -117,13 +115,13 @@ token
   .addOption(dataOption())
   .action(async (o: { role: 'reporter' | 'staff'; email: string; name?: string; data: string }) => {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(o.email)) throw new Error(`--email "${o.email}" is not a valid e-mail address`);
-    const store = await openStoreFromFlags(o);
+    const admin = await openAdmin(o);
     try {
-      const { principal, token } = await createPrincipal(store.db, { role: o.role, email: o.email, name: o.name ?? null, actor: 'system' });
-      console.log(`Created ${principal.role} ${principal.email} (id ${principal.id}, account id ${cloudflareAccountId(principal.id)}). API token:`);
-      console.log(token);
+      const p = await admin.createPrincipal(o.role, o.email, o.name ?? null);
+      console.log(`Created ${p.role} ${p.email} (id ${p.id}, account id ${p.accountId}). API token:`);
+      console.log(p.token);
     } finally {
-      await store.close();
+      await admin.close();
     }
   });
 
@@ -135,16 +133,16 @@ program
   .option('--json', 'one JSON object per line')
   .addOption(dataOption())
   .action(async (o: { status?: 'pending' | 'sent' | 'failed'; limit: string; json?: boolean; data: string }) => {
-    const store = await openStoreFromFlags(o);
+    const admin = await openAdmin(o);
     try {
-      const rows = await listOutbox(store.db, { status: o.status, limit: Number(o.limit) });
+      const rows = await admin.listOutbox({ status: o.status, limit: Number(o.limit) });
       if (o.json) for (const r of rows) console.log(JSON.stringify(r));
       else {
         if (!rows.length) console.log('The outbox is empty.');
         for (const r of rows) console.log(`#${r.id}  ${r.status.padEnd(7)}  ${r.created_at}  ${r.recipient_role.padEnd(8)}  ${r.to}  ${r.subject}${r.last_error ? `  (last error: ${r.last_error})` : ''}`);
       }
     } finally {
-      await store.close();
+      await admin.close();
     }
   });
 

@@ -1,13 +1,18 @@
 // Every command that touches the store takes --data DIR or DATABASE_URL, opened the same way.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The embedded store belongs to one process at a time (PGlite is not a server): `serve` marks
+// it with a pid file and a handoff file (its URL and a staff token for local commands, mode
+// 0600, next to the data itself), and other commands go through that server instead.
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Store } from '../storage/store.ts';
+import { localAdmin, remoteAdmin, type AdminClient, type ServerHandoff } from './admin-client.ts';
 
 export interface StoreFlags {
   data?: string;
 }
 
-const LOCK = 'safeharbor.pid';
+const PID_FILE = 'safeharbor.pid';
+const HANDOFF_FILE = 'server.json';
 
 function alive(pid: number): boolean {
   try {
@@ -18,31 +23,38 @@ function alive(pid: number): boolean {
   }
 }
 
-/**
- * The embedded store is one process's at a time (PGlite is not a server). A second process
- * would corrupt it, so it is refused with a clear way forward.
- */
-export async function openStoreFromFlags(flags: StoreFlags, opts: { holdLock?: boolean } = {}): Promise<Store> {
+function dataDirOf(flags: StoreFlags): string {
+  return flags.data ?? process.env.SAFEHARBOR_DATA ?? 'data';
+}
+
+function runningOwner(dataDir: string): number | null {
+  const file = join(dataDir, PID_FILE);
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return pid && pid !== process.pid && alive(pid) ? pid : null;
+}
+
+export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) return openStore({ databaseUrl });
-  const dataDir = flags.data ?? process.env.SAFEHARBOR_DATA ?? 'data';
-  const lock = join(dataDir, LOCK);
-  if (existsSync(lock)) {
-    const pid = Number(readFileSync(lock, 'utf8').trim());
-    if (pid && pid !== process.pid && alive(pid)) {
-      throw new Error(
-        `the embedded store in ${dataDir} is in use by another Safeharbor process (pid ${pid}).\n` +
-          `Stop it first, or run Safeharbor on PostgreSQL (DATABASE_URL=postgres://…) so that several processes can share the store.`,
-      );
-    }
+  const dataDir = dataDirOf(flags);
+  const owner = runningOwner(dataDir);
+  if (owner) {
+    throw new Error(
+      `the embedded store in ${dataDir} is in use by another Safeharbor process (pid ${owner}).\n` +
+        `Stop it first, or run Safeharbor on PostgreSQL (DATABASE_URL=postgres://…) so that several processes can share the store.`,
+    );
   }
   const store = await openStore({ dataDir });
-  writeFileSync(lock, String(process.pid));
+  const pidFile = join(dataDir, PID_FILE);
+  writeFileSync(pidFile, String(process.pid));
   const release = () => {
-    try {
-      if (readFileSync(lock, 'utf8').trim() === String(process.pid)) rmSync(lock);
-    } catch {
-      /* already gone */
+    for (const f of [pidFile, join(dataDir, HANDOFF_FILE)]) {
+      try {
+        if (f === pidFile ? readFileSync(f, 'utf8').trim() === String(process.pid) : (JSON.parse(readFileSync(f, 'utf8')) as ServerHandoff).pid === process.pid) rmSync(f);
+      } catch {
+        /* already gone */
+      }
     }
   };
   process.once('exit', release);
@@ -53,4 +65,25 @@ export async function openStoreFromFlags(flags: StoreFlags, opts: { holdLock?: b
       release();
     },
   });
+}
+
+/** Called by `serve` once it listens on an embedded store. */
+export function writeHandoff(flags: StoreFlags, handoff: ServerHandoff): void {
+  const file = join(dataDirOf(flags), HANDOFF_FILE);
+  writeFileSync(file, JSON.stringify(handoff), { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/** The store itself, or the running server that holds it. */
+export async function openAdmin(flags: StoreFlags): Promise<AdminClient> {
+  if (!process.env.DATABASE_URL) {
+    const dataDir = dataDirOf(flags);
+    const owner = runningOwner(dataDir);
+    const handoffFile = join(dataDir, HANDOFF_FILE);
+    if (owner && existsSync(handoffFile)) {
+      const handoff = JSON.parse(readFileSync(handoffFile, 'utf8')) as ServerHandoff;
+      if (handoff.pid === owner) return remoteAdmin(handoff);
+    }
+  }
+  return localAdmin(await openStoreFromFlags(flags));
 }

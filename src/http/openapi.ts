@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DmcaNoticeInputSchema, DMCA_STATEMENTS } from '../domain/notice.ts';
 import { ITEM_STATES } from '../domain/item-state.ts';
-import { NewReporterSchema } from './routes/admin.ts';
+import { NewPrincipalSchema } from './routes/admin.ts';
 import type { Config } from '../config.ts';
 
 const jsonSchema = (s: z.ZodType) => {
@@ -34,7 +34,7 @@ export function openApiDocument(config: Config): Record<string, unknown> {
           ...jsonSchema(DmcaNoticeInputSchema),
           description: `A copyright (DMCA §512(c)(3)) notice. At most ${config.maxUrlsPerNotice} URLs per notice. statements.good_faith_belief affirms: "${DMCA_STATEMENTS.good_faith_belief}" statements.accuracy_and_authority affirms: "${DMCA_STATEMENTS.accuracy_and_authority}"`,
         },
-        NewReporter: jsonSchema(NewReporterSchema),
+        NewPrincipal: jsonSchema(NewPrincipalSchema),
         Errors: {
           type: 'object',
           required: ['errors'],
@@ -140,11 +140,35 @@ export function openApiDocument(config: Config): Record<string, unknown> {
           responses: { '200': json({ type: 'object', properties: { events: { type: 'array', items: ref('Event') }, next_after: { type: ['integer', 'null'] } } }, 'A page of events'), '404': errors('No such notice, or not yours') },
         },
       },
-      '/v1/reporters': {
+      '/v1/principals': {
         post: {
-          summary: 'Create a reporter and its API token (staff)',
-          requestBody: { required: true, content: { 'application/json': { schema: ref('NewReporter') } } },
-          responses: { '201': json({ type: 'object', properties: { id: { type: 'string' }, account_id: { type: 'string' }, token: { type: 'string' } } }, 'Created; the token is shown only now'), '403': errors('Not staff') },
+          summary: 'Create a reporter (or staff member) and its API token (staff only)',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('NewPrincipal') } } },
+          responses: { '201': json({ type: 'object', properties: { id: { type: 'string' }, account_id: { type: 'string' }, role: { type: 'string' }, token: { type: 'string' } } }, 'Created; the token is shown only now'), '403': errors('Not staff'), '422': errors('Invalid') },
+        },
+      },
+      '/v1/zones/import': {
+        post: {
+          summary: 'Load or refresh zones (staff only): text/csv with account_id,account_name,account_email,zone,mode,origin',
+          requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+          responses: { '200': json({ type: 'object' }, 'Counts, and the rejected lines with their line numbers'), '415': errors('Not text/csv'), '422': errors('Missing columns') },
+        },
+      },
+      '/v1/networks/import': {
+        post: {
+          summary: 'Load hosting-provider overrides (staff only): text/csv with cidr,asn,name,abuse_email',
+          requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+          responses: { '200': json({ type: 'object' }, 'Counts and rejected lines') },
+        },
+      },
+      '/v1/outbox': {
+        get: {
+          summary: 'Outgoing messages, newest first (staff only)',
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'sent', 'failed'] } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 50 } },
+          ],
+          responses: { '200': json({ type: 'object' }, 'Messages') },
         },
       },
       '/v1/me': { get: { summary: 'Who this token belongs to', responses: { '200': json({ type: 'object' }, 'The principal') } } },

@@ -62,3 +62,27 @@ export async function ensureAdmin(db: Kysely<Database>, presetToken?: string): P
   const { token } = await createPrincipal(db, { role: 'staff', email: 'admin@localhost', name: 'Administrator', token: presetToken, actor: 'system' });
   return { created: true, token };
 }
+
+/** A staff token for commands run on this machine while the server holds the embedded store. */
+export async function createLocalCliToken(db: Kysely<Database>): Promise<string> {
+  const staff = await db.selectFrom('principals').select('id').where('role', '=', 'staff').orderBy('created_at').limit(1).executeTakeFirstOrThrow();
+  const token = newToken();
+  await db.transaction().execute(async (trx) => {
+    const t = await trx.insertInto('api_tokens').values({ principal_id: staff.id, token_hash: hashToken(token), label: 'local-cli', revoked_at: null }).returning('id').executeTakeFirstOrThrow();
+    await appendEvents(trx, [{ actor: 'system', type: 'token.created', subjectType: 'principal', subjectId: staff.id, data: { token_id: t.id, label: 'local-cli' } }]);
+  });
+  return token;
+}
+
+export async function revokeToken(db: Kysely<Database>, token: string, actor: Actor): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const t = await trx
+      .updateTable('api_tokens')
+      .set({ revoked_at: new Date() })
+      .where('token_hash', '=', hashToken(token))
+      .where('revoked_at', 'is', null)
+      .returning(['id', 'principal_id', 'label'])
+      .executeTakeFirst();
+    if (t) await appendEvents(trx, [{ actor, type: 'token.revoked', subjectType: 'principal', subjectId: t.principal_id, data: { token_id: t.id, label: t.label } }]);
+  });
+}

@@ -189,7 +189,7 @@ for (const kind of storeKinds()) {
       const bad = await s.api('/v1/notices?status=nope&since=yesterday', { token: reporterA.token });
       assert.equal(bad.status, 422);
       assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field), ['status', 'since']);
-      const reporterCannotCreate = await s.api('/v1/reporters', { token: reporterA.token, body: { email: 'x@y.test' } });
+      const reporterCannotCreate = await s.api('/v1/principals', { token: reporterA.token, body: { email: 'x@y.test' } });
       assert.equal(reporterCannotCreate.status, 403);
     });
 

@@ -49,7 +49,7 @@ export async function startTestServer(kind: StoreKind, opts: { smtpUrl?: string;
     server,
     adminToken,
     async reporter(email) {
-      const r = await api('/v1/reporters', { token: adminToken, body: { email: email ?? `reporter${++n}@rights.test` } });
+      const r = await api('/v1/principals', { token: adminToken, body: { email: email ?? `reporter${++n}@rights.test` } });
       if (r.status !== 201) throw new Error(`creating a reporter failed: ${r.status} ${JSON.stringify(r.body)}`);
       return { token: r.body.token, id: r.body.id, accountId: r.body.account_id };
     },

@@ -23,11 +23,8 @@ export function postgresAdminUrl(): string {
   return url;
 }
 
-export async function freshStore(kind: StoreKind): Promise<Store> {
-  if (kind === 'embedded') {
-    template ??= dumpEmbeddedTemplate();
-    return openStore({ loadDataDir: await template });
-  }
+/** A new, empty PostgreSQL database on the test cluster; returns its URL. */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = postgresAdminUrl();
   const name = `sh_test_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
@@ -36,15 +33,29 @@ export async function freshStore(kind: StoreKind): Promise<Store> {
   await client.end();
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString() });
-  const close = store.close.bind(store);
-  return Object.assign(store, {
-    async close() {
-      await close();
+  return {
+    url: url.toString(),
+    async drop() {
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
+    },
+  };
+}
+
+export async function freshStore(kind: StoreKind): Promise<Store> {
+  if (kind === 'embedded') {
+    template ??= dumpEmbeddedTemplate();
+    return openStore({ loadDataDir: await template });
+  }
+  const database = await freshPostgresDatabase();
+  const store = await openStore({ databaseUrl: database.url });
+  const close = store.close.bind(store);
+  return Object.assign(store, {
+    async close() {
+      await close();
+      await database.drop();
     },
   });
 }

@@ -1,23 +1,37 @@
-// Principals: staff create reporters (and their tokens); anyone can ask who their token is.
+// Staff administration over HTTP: principals and their tokens, bulk imports of the provider's
+// world, the outbox. The CLI uses these when a server already holds the embedded store.
 import type { FastifyInstance } from 'fastify';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { createPrincipal } from '../../services/principals.ts';
+import { importZones, ZoneImportHeaderError } from '../../services/zone-import.ts';
+import { importNetworks } from '../../services/network-import.ts';
+import { listOutbox } from '../../services/outbox-view.ts';
 import { zodErrors } from '../../domain/notice.ts';
 import { cloudflareAccountId } from './cloudflare.ts';
 
-export const NewReporterSchema = z.object({
+export const NewPrincipalSchema = z.object({
+  role: z.enum(['reporter', 'staff'], { error: 'role must be "reporter" or "staff"' }).default('reporter'),
   email: z.string({ error: 'email is required' }).trim().pipe(z.email('email must be a valid e-mail address')),
   name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters').optional(),
 });
 
+const OutboxQuery = z.object({
+  status: z.enum(['pending', 'sent', 'failed'], { error: 'status must be pending, sent or failed' }).optional(),
+  limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(10_000, 'limit must be at most 10000').optional(),
+});
+
 export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post('/v1/reporters', { preHandler: requireRole('staff') }, async (req, reply) => {
-    const parsed = NewReporterSchema.safeParse(req.body ?? {});
+  // CSV bodies reach the import handlers as streams: a million-zone file is never held whole.
+  app.addContentTypeParser(['text/csv', 'text/plain'], (_req, payload, done) => done(null, payload));
+
+  app.post('/v1/principals', { preHandler: requireRole('staff') }, async (req, reply) => {
+    const parsed = NewPrincipalSchema.safeParse(req.body ?? {});
     if (!parsed.success) return reply.code(422).send({ errors: zodErrors(parsed.error) });
     const { principal, token } = await createPrincipal(ctx.store.db, {
-      role: 'reporter',
+      role: parsed.data.role,
       email: parsed.data.email,
       name: parsed.data.name ?? null,
       actor: `principal:${req.principal!.id}`,
@@ -28,5 +42,39 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   app.get('/v1/me', { preHandler: requireRole('staff', 'reporter', 'customer') }, async (req) => {
     const p = req.principal!;
     return { id: p.id, account_id: cloudflareAccountId(p.id), role: p.role, email: p.email, name: p.name };
+  });
+
+  app.post('/v1/zones/import', { preHandler: requireRole('staff') }, async (req, reply) => {
+    if (!req.headers['content-type']?.startsWith('text/csv')) {
+      return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the zones file as text/csv' }] });
+    }
+    try {
+      const r = await importZones(ctx.store, req.body as Readable, { actor: `principal:${req.principal!.id}` });
+      ctx.wakeWorker();
+      return r;
+    } catch (err) {
+      if (err instanceof ZoneImportHeaderError) return reply.code(422).send({ errors: [{ field: '(header)', message: err.message }] });
+      throw err;
+    }
+  });
+
+  app.post('/v1/networks/import', { preHandler: requireRole('staff') }, async (req, reply) => {
+    if (!req.headers['content-type']?.startsWith('text/csv')) {
+      return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the networks file as text/csv' }] });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req.body as Readable) {
+      size += (c as Buffer).length;
+      if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a networks file may be at most 64 MB' }] });
+      chunks.push(c as Buffer);
+    }
+    return importNetworks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
+  });
+
+  app.get('/v1/outbox', { preHandler: requireRole('staff') }, async (req, reply) => {
+    const q = OutboxQuery.safeParse(req.query ?? {});
+    if (!q.success) return reply.code(422).send({ errors: zodErrors(q.error) });
+    return { messages: await listOutbox(ctx.store.db, q.data) };
   });
 }

@@ -1,0 +1,94 @@
+// What the administrative commands need, done either directly on the store or — when a running
+// server holds the embedded store — through that server's staff API, found by the handoff
+// file it writes into the data directory. Commands are written once, against this interface.
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { Transform } from 'node:stream';
+import type { Store } from '../storage/store.ts';
+import { importZones, type ZoneImportResult } from '../services/zone-import.ts';
+import { importNetworks } from '../services/network-import.ts';
+import { createPrincipal } from '../services/principals.ts';
+import { listOutbox, type OutboxEntry } from '../services/outbox-view.ts';
+import { cloudflareAccountId } from '../http/routes/cloudflare.ts';
+import type { Role } from '../storage/schema.ts';
+
+export type Progress = (done: number, total: number, unit: 'rows' | 'bytes', phase: string) => void;
+
+export interface NewPrincipalResult {
+  id: string;
+  accountId: string;
+  role: Role;
+  email: string;
+  token: string;
+}
+
+export interface AdminClient {
+  /** Where the commands act, for messages. */
+  readonly where: string;
+  importZones(file: string, progress?: Progress): Promise<ZoneImportResult>;
+  importNetworks(file: string): Promise<{ loaded: number; errors: { line: number; message: string }[] }>;
+  createPrincipal(role: 'reporter' | 'staff', email: string, name: string | null): Promise<NewPrincipalResult>;
+  listOutbox(q: { status?: 'pending' | 'sent' | 'failed'; limit?: number }): Promise<OutboxEntry[]>;
+  close(): Promise<void>;
+}
+
+export function localAdmin(store: Store): AdminClient {
+  return {
+    where: `${store.kind} store ${store.location}`,
+    importZones: (file, progress) =>
+      importZones(store, createReadStream(file), { actor: 'system', onProgress: (p) => progress?.(p.rows, p.rows, 'rows', p.phase) }),
+    importNetworks: (file) => importNetworks(store.db, readFileSync(file, 'utf8'), 'system'),
+    async createPrincipal(role, email, name) {
+      const { principal, token } = await createPrincipal(store.db, { role, email, name, actor: 'system' });
+      return { id: principal.id, accountId: cloudflareAccountId(principal.id), role: principal.role, email: principal.email, token };
+    },
+    listOutbox: (q) => listOutbox(store.db, q),
+    close: () => store.close(),
+  };
+}
+
+export interface ServerHandoff {
+  pid: number;
+  url: string;
+  token: string;
+}
+
+export function remoteAdmin(handoff: ServerHandoff): AdminClient {
+  const call = async <T>(path: string, init: RequestInit & { duplex?: 'half' } = {}): Promise<T> => {
+    const res = await fetch(handoff.url + path, { ...init, headers: { authorization: `Bearer ${handoff.token}`, ...(init.headers ?? {}) } });
+    const body = (await res.json().catch(() => null)) as { errors?: { field: string; message: string }[] } | null;
+    if (!res.ok) throw new Error((body?.errors ?? [{ field: '', message: `HTTP ${res.status}` }]).map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '));
+    return body as T;
+  };
+  return {
+    where: `the running server at ${handoff.url} (pid ${handoff.pid})`,
+    async importZones(file, progress) {
+      const total = statSync(file).size;
+      let sent = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          sent += chunk.length;
+          progress?.(sent, total, 'bytes', 'uploading');
+          cb(null, chunk);
+        },
+      });
+      const body = createReadStream(file).pipe(counter);
+      return call<ZoneImportResult>('/v1/zones/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: body as unknown as BodyInit, duplex: 'half' });
+    },
+    importNetworks: (file) => call('/v1/networks/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: readFileSync(file) }),
+    async createPrincipal(role, email, name) {
+      const r = await call<{ id: string; account_id: string; role: Role; email: string; token: string }>('/v1/principals', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role, email, ...(name ? { name } : {}) }),
+      });
+      return { id: r.id, accountId: r.account_id, role: r.role, email: r.email, token: r.token };
+    },
+    async listOutbox(q) {
+      const params = new URLSearchParams();
+      if (q.status) params.set('status', q.status);
+      if (q.limit) params.set('limit', String(q.limit));
+      return (await call<{ messages: OutboxEntry[] }>(`/v1/outbox?${params}`)).messages;
+    },
+    close: async () => {},
+  };
+}
