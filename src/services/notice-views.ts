@@ -238,13 +238,20 @@ export async function listNoticeEvents(
       actor: viewer.role === 'staff' || e.actor === `principal:${viewer.id}` || e.actor === 'system' ? e.actor : 'staff',
       type: e.type,
       subject: { type: e.subject_type, id: e.subject_id },
-      before: e.before,
-      after: e.after,
+      before: viewer.role === 'staff' ? e.before : redactState(e.before),
+      after: viewer.role === 'staff' ? e.after : redactState(e.after),
       // Message recipients' addresses are for staff; the reporter sees the role.
       data: viewer.role === 'staff' ? e.data : redactEventData(e.type, e.data),
     })),
     next_after: more ? Number(page[page.length - 1]!.id) : null,
   };
+}
+
+/** The provider's account ids are internal: a reporter sees zones, not who owns them. */
+function redactState(v: unknown): unknown {
+  if (!v || typeof v !== 'object' || !('account_id' in v)) return v;
+  const { account_id: _a, ...rest } = v as Record<string, unknown>;
+  return rest;
 }
 
 function redactEventData(type: string, data: unknown): unknown {

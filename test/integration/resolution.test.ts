@@ -1,0 +1,85 @@
+// Resolution details over real HTTP: hostname origins through DNS (answered or failed), IPv6
+// origins, what a reporter may see of the log, rate limits and the OpenAPI document.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { storeKinds } from '../support/stores.ts';
+import { startTestServer, dmcaNotice, type TestServer } from '../support/server.ts';
+import type { HostResolver } from '../../src/services/dns.ts';
+
+// The DNS of the test world: one name answers, one does not exist. The code under test is
+// resolution and recording, not the system resolver.
+const dns: HostResolver = {
+  async resolve(host) {
+    if (host === 'origin.hoster.example') return { ok: true, ips: ['192.0.2.10', '1.0.0.1'] };
+    return { ok: false, error: `DNS lookup of ${host} failed: ENOTFOUND` };
+  },
+};
+
+for (const kind of storeKinds()) {
+  describe(`resolution details (${kind} store)`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startTestServer(kind, { dns, config: { rateLimitPerMinute: 40 } });
+      await s.loadZones(
+        'account_id,account_name,account_email,zone,mode,origin\n' +
+          'a1,Named Origin,o1@named.test,named.example,proxied,origin.hoster.example\n' +
+          'a2,Lost Origin,o2@lost.test,lost.example,proxied,gone.hoster.example\n' +
+          'a3,Six Origin,o3@six.test,six.example,proxied,2606:4700:4700::1111\n',
+      );
+    });
+    after(async () => s?.close());
+
+    test('a hostname origin is resolved by DNS and placed; a failed lookup is recorded, not a crash', async () => {
+      const { token } = await s.reporter();
+      const res = await s.api('/v1/notices', { token, body: dmcaNotice(['https://www.named.example/a', 'https://lost.example/b', 'https://six.example/c']) });
+      assert.equal(res.status, 201);
+      const [named, lost, six] = res.body.items;
+      assert.equal(named.state, 'forwarded');
+      assert.deepEqual(named.hosting_provider, { name: 'Cloudflare, Inc.', asn: 13335, abuse_email: null }, 'the first public address with a known network');
+      assert.equal(lost.state, 'forwarded', 'the owner still gets the notice');
+      assert.equal(lost.hosting_provider, null);
+      assert.equal(six.hosting_provider.asn, 13335);
+      const rows = await s.store.db.selectFrom('notice_items').select(['zone', 'origin', 'origin_ips', 'origin_resolution']).where('notice_id', '=', res.body.id).orderBy('position').execute();
+      assert.deepEqual(rows.map((r) => [r.origin, r.origin_ips, r.origin_resolution]), [
+        ['origin.hoster.example', ['192.0.2.10', '1.0.0.1'], 'dns'],
+        ['gone.hoster.example', [], 'dns_failed'],
+        ['2606:4700:4700::1111', ['2606:4700:4700::1111'], 'ip'],
+      ]);
+      const staffView = await s.api(`/v1/notices/${res.body.id}/events`, { token: s.adminToken });
+      const failed = staffView.body.events.find((e: { type: string; data: { dns_error?: string } | null }) => e.type === 'item.resolved' && e.data?.dns_error);
+      assert.match(failed.data.dns_error, /gone\.hoster\.example failed: ENOTFOUND/);
+      assert.equal(failed.after.account_id, 'a2');
+
+      const reporterView = await s.api(`/v1/notices/${res.body.id}/events`, { token });
+      const text = JSON.stringify(reporterView.body);
+      assert.ok(!text.includes('hoster.example') && !text.includes('192.0.2.10') && !text.includes('2606:4700'), 'no origin in the reporter timeline');
+      assert.ok(!text.includes('"account_id"'), 'no account ids in the reporter timeline');
+      assert.ok(!text.includes('o1@named.test'), 'no customer e-mail in the reporter timeline');
+    });
+
+    test('the OpenAPI 3.1 document describes the API and the notice schema', async () => {
+      const res = await s.api('/openapi.json');
+      assert.equal(res.status, 200);
+      assert.equal(res.body.openapi, '3.1.0');
+      for (const p of ['/v1/notices', '/v1/notices/{id}', '/v1/notices/{id}/events', '/v1/principals', '/client/v4/accounts/{account_id}/abuse-reports/{report_type}']) {
+        assert.ok(res.body.paths[p], p);
+      }
+      const schema = res.body.components.schemas.DmcaNoticeInput;
+      assert.deepEqual(schema.required.sort(), ['claimant', 'signature', 'statements', 'urls', 'work']);
+      assert.deepEqual(schema.properties.claimant.required.sort(), ['address', 'country', 'email', 'name']);
+    });
+
+    test('each caller is rate limited on its own, with a clear 429', async () => {
+      const a = await s.reporter();
+      const b = await s.reporter();
+      const statuses: number[] = [];
+      for (let i = 0; i < 45; i++) statuses.push((await s.api('/v1/notices?limit=1', { token: a.token })).status);
+      assert.ok(statuses.slice(0, 35).every((x) => x === 200));
+      const limited = await s.api('/v1/notices?limit=1', { token: a.token });
+      assert.equal(limited.status, 429);
+      assert.match(limited.body.errors[0].message, /rate limit of 40 requests per minute exceeded/);
+      assert.equal((await s.api('/v1/notices?limit=1', { token: b.token })).status, 200, 'another caller is not affected');
+      assert.equal((await s.api('/healthz')).status, 200);
+    });
+  });
+}
