@@ -7,7 +7,8 @@ import { buildApp } from './http/app.ts';
 import { ZoneDirectory } from './services/zone-directory.ts';
 import { NetworkDirectory } from './services/network-directory.ts';
 import { systemResolver, type HostResolver } from './services/dns.ts';
-import { NoticeWorker, processNextNotice, type ProcessorDeps } from './services/notice-processor.ts';
+import { noticeWorker, processNextNotice, type ProcessorDeps } from './services/notice-processor.ts';
+import type { PollingLoop } from './services/polling-loop.ts';
 import { Mailer } from './services/mailer.ts';
 import { ensureAdmin } from './services/principals.ts';
 import { refreshDirectories } from './services/resolver.ts';
@@ -27,7 +28,7 @@ export interface RunningServer {
   url: string;
   app: FastifyInstance;
   deps: ProcessorDeps;
-  worker: NoticeWorker;
+  worker: PollingLoop;
   mailer: Mailer | null;
   /** Set on the first start of an empty store when no SAFEHARBOR_ADMIN_TOKEN was given. */
   createdAdminToken: string | null;
@@ -48,7 +49,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     onMessagesQueued: () => mailer?.kick(),
   };
   await refreshDirectories(deps); // load the zone index and the ASN table before taking work
-  const worker = new NoticeWorker(deps, opts.pollMs ?? 1000, log);
+  const worker = noticeWorker(deps, opts.pollMs ?? 1000, log);
   const app = await buildApp(
     {
       store,

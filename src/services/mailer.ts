@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents } from '../storage/events.ts';
 import type { Attachment } from '../domain/messages.ts';
+import { PollingLoop } from './polling-loop.ts';
 
 const MAX_ATTEMPTS = 8;
 const CLAIM = 50;
@@ -16,18 +17,17 @@ export function backoffSeconds(attempt: number): number {
 
 export class Mailer {
   private transport: Transporter;
-  private running = false;
-  private wake: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly db: Kysely<Database>,
     smtpUrl: string,
     private readonly from: string,
-    private readonly pollMs = 2000,
+    pollMs = 2000,
     private readonly log: (msg: string, err?: unknown) => void = () => {},
   ) {
     this.transport = nodemailer.createTransport(smtpUrl);
+    this.loop = new PollingLoop(async () => (await this.sendDue()) > 0, pollMs, (err) => log('outbox run failed', err));
   }
 
   /** Send what is due; returns how many were sent. */
@@ -83,38 +83,15 @@ export class Mailer {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        let n = 0;
-        try {
-          n = await this.sendDue();
-        } catch (err) {
-          this.log('outbox run failed', err);
-        }
-        if (n === 0 && this.running) {
-          await new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, this.pollMs);
-            this.wake = () => {
-              clearTimeout(t);
-              resolve();
-            };
-          });
-          this.wake = null;
-        }
-      }
-    })();
+    this.loop.start();
   }
 
   kick(): void {
-    this.wake?.();
+    this.loop.kick();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
+    await this.loop.stop();
     this.transport.close();
   }
 }

@@ -10,6 +10,7 @@ import { hostMessage, ownerMessage, reporterAcknowledgement, type MessageItem, t
 import type { DmcaSubmission } from '../domain/notice.ts';
 import { refreshDirectories, resolveHosts, type ResolverDeps } from './resolver.ts';
 import type { Config } from '../config.ts';
+import { PollingLoop } from './polling-loop.ts';
 
 export interface ProcessorDeps extends ResolverDeps {
   config: Config;
@@ -285,51 +286,6 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
  * Runs in every server process: processes notices as they arrive (kick) and polls for work
  * left by other processes or by a crash (expired leases).
  */
-export class NoticeWorker {
-  private running = false;
-  private wake: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
-
-  constructor(
-    private readonly deps: ProcessorDeps,
-    private readonly pollMs = 1000,
-    private readonly log: (msg: string, err?: unknown) => void = () => {},
-  ) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  kick(): void {
-    this.wake?.();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        worked = await processNextNotice(this.deps);
-      } catch (err) {
-        this.log('notice processing failed; will retry after the lease expires', err);
-      }
-      if (!worked && this.running) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.pollMs);
-          this.wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        this.wake = null;
-      }
-    }
-  }
+export function noticeWorker(deps: ProcessorDeps, pollMs = 1000, log: (msg: string, err?: unknown) => void = () => {}): PollingLoop {
+  return new PollingLoop(() => processNextNotice(deps), pollMs, (err) => log('notice processing failed; will retry after the lease expires', err));
 }

@@ -145,30 +145,8 @@ export async function listNotices(
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
   let query = db
     .selectFrom('notices as n')
-    .select([
-      'n.id',
-      'n.kind',
-      'n.channel',
-      'n.status',
-      'n.created_at',
-      'n.processed_at',
-      'n.item_count',
-      'n.items_resolved',
-      (eb) =>
-        eb
-          .selectFrom('notice_items as i')
-          .select(['i.submitted_url'])
-          .whereRef('i.notice_id', '=', 'n.id')
-          .where('i.position', '=', 0)
-          .as('first_url'),
-      (eb) =>
-        eb
-          .selectFrom('notice_items as i')
-          .select(['i.host'])
-          .whereRef('i.notice_id', '=', 'n.id')
-          .where('i.position', '=', 0)
-          .as('first_host'),
-    ])
+    .leftJoin('notice_items as first', (join) => join.onRef('first.notice_id', '=', 'n.id').on('first.position', '=', 0))
+    .select(['n.id', 'n.kind', 'n.channel', 'n.status', 'n.created_at', 'n.processed_at', 'n.item_count', 'n.items_resolved', 'first.submitted_url as first_url', 'first.host as first_host'])
     .orderBy('n.created_at', 'desc')
     .orderBy('n.id', 'desc')
     .limit(limit + 1);
