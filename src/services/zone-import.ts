@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { sql } from 'kysely';
 import type { Store } from '../storage/store.ts';
+import { LOCKS } from '../storage/locks.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { missingColumns, validateZoneRow, type ZoneRow } from '../domain/zone-row.ts';
 
@@ -94,6 +95,7 @@ export async function importZones(store: Store, input: Readable | string, opts: 
 
 async function merge(store: Store, importId: string, actor: Actor, result: ZoneImportResult, errorCount: number): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${LOCKS.zoneChanges})`.execute(trx);
     const now = (await sql<{ now: Date }>`SELECT now() AS now`.execute(trx)).rows[0]!.now;
     // Last line wins where a file names a zone (or an account) twice.
     await sql`CREATE TEMP TABLE zone_import_src ON COMMIT DROP AS

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Store } from './store.ts';
+import { LOCKS } from './locks.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
-const LOCK_ID = 727001;
 
 export function migrationFiles(): string[] {
   return readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
@@ -24,7 +24,7 @@ export async function migrate(store: Pick<Store, 'db' | 'execScript'>): Promise<
     const body = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
     // Re-check under the lock: another process may have applied it meanwhile.
     const script = `BEGIN;
-SELECT pg_advisory_xact_lock(${LOCK_ID});
+SELECT pg_advisory_xact_lock(${LOCKS.migrations});
 DO $$ BEGIN IF EXISTS (SELECT 1 FROM schema_migrations WHERE name = '${file}') THEN RAISE EXCEPTION 'safeharbor:already-applied'; END IF; END $$;
 ${body}
 ;

@@ -1,0 +1,9 @@
+// Advisory lock ids, in one place so that no two uses collide.
+export const LOCKS = {
+  migrations: 727001,
+  /**
+   * Every writer of zones.change_seq holds this for its transaction, so sequence order is
+   * commit order and a process tailing change_seq (the zone index) cannot skip a change.
+   */
+  zoneChanges: 727002,
+} as const;

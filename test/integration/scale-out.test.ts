@@ -1,0 +1,59 @@
+// Two stateless server processes on one PostgreSQL database: what one writes, the other sees;
+// a notice is processed once, whichever process picks it up.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshPostgresDatabase } from '../support/stores.ts';
+import { dmcaNotice, waitUntil } from '../support/server.ts';
+import { openStore, type Store } from '../../src/storage/store.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { configFromEnv } from '../../src/config.ts';
+
+describe('two servers on one PostgreSQL database', () => {
+  let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  const stores: Store[] = [];
+  const servers: RunningServer[] = [];
+  const admin = 'sh_admin_scaleout';
+  const call = async (server: RunningServer, path: string, init: { token?: string; body?: unknown; csv?: string } = {}) => {
+    const res = await fetch(server.url + path, {
+      method: init.body !== undefined || init.csv !== undefined ? 'POST' : 'GET',
+      headers: {
+        authorization: `Bearer ${init.token ?? admin}`,
+        ...(init.csv !== undefined ? { 'content-type': 'text/csv' } : init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: init.csv ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
+  before(async () => {
+    db = await freshPostgresDatabase();
+    for (let i = 0; i < 2; i++) {
+      const store = await openStore({ databaseUrl: db.url });
+      stores.push(store);
+      servers.push(await startServer({ store, config: { ...configFromEnv({}), inlineProcessingLimit: 10 }, port: 0, adminToken: admin, pollMs: 50 }));
+    }
+  });
+  after(async () => {
+    for (const s of servers) await s.close();
+    for (const s of stores) await s.close();
+    await db?.drop();
+  });
+
+  test('zones imported through one are used by the other; a big notice is processed exactly once', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const imp = await call(a, '/v1/zones/import', { csv: 'account_id,account_name,account_email,zone,mode,origin\nx1,X,x@x.test,shared.example,proxied,1.1.1.1\n' });
+    assert.equal(imp.status, 200, JSON.stringify(imp.body));
+    assert.equal(imp.body.zonesCreated, 1);
+    const rep = await call(a, '/v1/principals', { body: { email: 'r@rights.test' } });
+    const urls = Array.from({ length: 3000 }, (_, i) => `https://shared.example/${i}`);
+    const filed = await call(b, '/v1/notices', { token: rep.body.token, body: dmcaNotice(urls) });
+    assert.equal(filed.status, 201);
+    const done = await waitUntil(() => call(a, `/v1/notices/${filed.body.id}?items_limit=1`, { token: rep.body.token }), (r) => r.body.status === 'processed', 60_000, 'processing');
+    assert.deepEqual(done.body.counts, { forwarded: 3000 });
+    const events = await stores[0]!.db.selectFrom('events').select(['type']).where('notice_id', '=', filed.body.id).execute();
+    assert.equal(events.filter((e) => e.type === 'item.resolved').length, 3000, 'each item resolved once');
+    assert.equal(events.filter((e) => e.type === 'notice.status_changed').length, 2, 'received → processing → processed, once');
+    const queued = await stores[1]!.db.selectFrom('outbox').select(['recipient_role']).where('notice_id', '=', filed.body.id).execute();
+    assert.deepEqual(queued.map((q) => q.recipient_role).sort(), ['owner', 'reporter']);
+  });
+});
