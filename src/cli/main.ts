@@ -1,6 +1,6 @@
 // `safeharbor` — the command line. Output meant for scripts is stable: `token create` prints the
 // token on its last line; `read`-style commands print JSON lines.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { configFromEnv } from '../config.ts';
@@ -11,21 +11,28 @@ import { createLocalCliToken, revokeToken } from '../services/principals.ts';
 
 const program = new Command();
 program.name('safeharbor').description('Notice-and-action desk: DMCA notices in, resolved to customer and host, acted on, status out.');
+function wholeNumber(name: string, min: number, max: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, not "${v}"`);
+    return n;
+  };
+}
 const dataOption = () => new Option('--data <dir>', 'directory of the embedded store (ignored when DATABASE_URL is set)').default('data');
 
 program
   .command('serve')
   .description('start the server (migrations run on start)')
-  .option('--port <port>', 'TCP port', '8080')
+  .option('--port <port>', 'TCP port (0: any free port)', wholeNumber('--port', 0, 65535), 8080)
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .addOption(dataOption())
-  .action(async (o: { port: string; host: string; data: string }) => {
+  .action(async (o: { port: number; host: string; data: string }) => {
     const config = configFromEnv();
     const store = await openStoreFromFlags(o);
     const server = await startServer({
       store,
       config,
-      port: Number(o.port),
+      port: o.port,
       host: o.host,
       adminToken: process.env.SAFEHARBOR_ADMIN_TOKEN || undefined,
       logger: process.env.SAFEHARBOR_LOG !== 'off',
@@ -129,13 +136,13 @@ program
   .command('outbox')
   .description('list outgoing messages (pending ones wait for SMTP_URL)')
   .addOption(new Option('--status <status>', 'only messages in this state').choices(['pending', 'sent', 'failed']))
-  .option('--limit <n>', 'at most this many, newest first', '50')
+  .option('--limit <n>', 'at most this many, newest first', wholeNumber('--limit', 1, 10000), 50)
   .option('--json', 'one JSON object per line')
   .addOption(dataOption())
-  .action(async (o: { status?: 'pending' | 'sent' | 'failed'; limit: string; json?: boolean; data: string }) => {
+  .action(async (o: { status?: 'pending' | 'sent' | 'failed'; limit: number; json?: boolean; data: string }) => {
     const admin = await openAdmin(o);
     try {
-      const rows = await admin.listOutbox({ status: o.status, limit: Number(o.limit) });
+      const rows = await admin.listOutbox({ status: o.status, limit: o.limit });
       if (o.json) for (const r of rows) console.log(JSON.stringify(r));
       else {
         if (!rows.length) console.log('The outbox is empty.');
