@@ -10,7 +10,8 @@ import { systemResolver, type HostResolver } from './services/dns.ts';
 import { noticeWorker, processNextNotice, type ProcessorDeps } from './services/notice-processor.ts';
 import type { PollingLoop } from './services/polling-loop.ts';
 import { Mailer } from './services/mailer.ts';
-import { ensureAdmin } from './services/principals.ts';
+import { ensureAdmin, webFormPrincipal } from './services/principals.ts';
+import { loadStatusLinkSecret, statusLinks } from './services/status-links.ts';
 import { refreshDirectories } from './services/resolver.ts';
 
 export interface ServerOptions {
@@ -39,6 +40,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { store, config } = opts;
   const admin = await ensureAdmin(store.db, opts.adminToken);
   let mailer: Mailer | null = null;
+  let baseUrl = config.publicUrl ?? 'http://127.0.0.1';
+  const links = statusLinks(await loadStatusLinkSecret(store.db), () => baseUrl);
+  const webReporterId = await webFormPrincipal(store.db);
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
   const deps: ProcessorDeps = {
     db: store.db,
@@ -46,6 +50,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     zones: new ZoneDirectory(store.db),
     networks: new NetworkDirectory(store.db),
     dns: opts.dns ?? systemResolver({ enabled: config.dnsLookups }),
+    links,
     onMessagesQueued: () => mailer?.kick(),
   };
   await refreshDirectories(deps); // load the zone index and the ASN table before taking work
@@ -59,6 +64,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         if (itemCount <= config.inlineProcessingLimit) await processNextNotice(deps, id);
       },
       wakeWorker: () => worker.kick(),
+      messagesQueued: () => mailer?.kick(),
+      links,
+      webReporterId,
     },
     { logger: opts.logger ?? false },
   );
@@ -69,8 +77,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const host = (opts.host ?? '127.0.0.1').includes(':') ? `[${opts.host}]` : (opts.host ?? '127.0.0.1');
+  const url = `http://${host}:${port}`;
+  if (!config.publicUrl) baseUrl = url; // links in mail point at this server unless told otherwise
   return {
-    url: `http://${host}:${port}`,
+    url,
     app,
     deps,
     worker,

@@ -220,3 +220,23 @@ ${lines.text}
       : [],
   };
 }
+
+/** Sent when a notice arrives through the web form: its number and private status link. */
+export function receiptMessage(provider: string, notice: NoticeFacts & { itemCount: number }): OutgoingMessage {
+  return {
+    dedupeKey: `notice:${notice.id}:reporter-receipt`,
+    recipientRole: 'reporter',
+    to: notice.submission.claimant.email,
+    subject: `[${provider}] We received your copyright notice ${notice.id}`,
+    body: `Dear ${notice.submission.claimant.name},
+
+${provider} received your copyright notice ${notice.id} on ${notice.createdAt.toISOString()} about ${notice.itemCount} URL${notice.itemCount === 1 ? '' : 's'}.
+
+Follow what happens to every URL at your private status link (anyone with the link can see the page, so keep it to yourself):
+${notice.statusUrl ?? '(no link available)'}
+
+You will receive another message when every URL has been processed.
+`,
+    attachments: [],
+  };
+}

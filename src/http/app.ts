@@ -9,6 +9,7 @@ import { noticeRoutes } from './routes/notices.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { cloudflareRoutes } from './routes/cloudflare.ts';
 import { openApiDocument } from './openapi.ts';
+import { webRoutes } from '../web/routes.tsx';
 
 export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -58,6 +59,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await noticeRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await cloudflareRoutes(app, ctx);
+  await webRoutes(app, ctx);
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/client/v4/')) {

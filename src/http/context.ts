@@ -1,5 +1,6 @@
 import type { Store } from '../storage/store.ts';
 import type { Config } from '../config.ts';
+import type { StatusLinks } from '../services/status-links.ts';
 
 /** What route handlers need from the running server. */
 export interface AppContext {
@@ -11,4 +12,9 @@ export interface AppContext {
   processIfSmall(noticeId: string, itemCount: number): Promise<void>;
   /** Wake the background worker (after the answer is composed: on the embedded store they share one connection). */
   wakeWorker(): void;
+  /** Wake the mailer: messages were queued outside the notice worker. */
+  messagesQueued(): void;
+  links: StatusLinks;
+  /** The principal that notices filed through the public web form belong to. */
+  webReporterId: string;
 }

@@ -11,9 +11,13 @@ import type { DmcaSubmission } from '../domain/notice.ts';
 import { refreshDirectories, resolveHosts, type ResolverDeps } from './resolver.ts';
 import type { Config } from '../config.ts';
 import { PollingLoop } from './polling-loop.ts';
+import { enqueueMessages } from '../storage/outbox.ts';
+import type { StatusLinks } from './status-links.ts';
 
 export interface ProcessorDeps extends ResolverDeps {
   config: Config;
+  /** Private status links for the reporter's messages. */
+  links: StatusLinks;
   /** Told when messages were queued, so the mailer can send at once. */
   onMessagesQueued?: () => void;
 }
@@ -224,36 +228,16 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
     id: notice.id,
     createdAt: notice.created_at,
     submission: notice.submission,
-    statusUrl: deps.config.publicUrl ? `${deps.config.publicUrl.replace(/\/$/, '')}/v1/notices/${notice.id}` : null,
+    statusUrl: deps.links.url(notice.id),
   };
   const { messages, hostsWithoutContact } = composeMessages(deps.config.providerName, facts, items, accounts);
 
   await deps.db.transaction().execute(async (trx) => {
-    const queued = (
-      await sql<{ id: number; dedupe_key: string; recipient_role: string; to_address: string }>`
-        INSERT INTO outbox (dedupe_key, notice_id, recipient_role, to_address, subject, body, attachments)
-        SELECT k, ${notice.id}::uuid, r, t, s, b, a FROM unnest(
-          ${messages.map((m) => m.dedupeKey)}::text[], ${messages.map((m) => m.recipientRole)}::text[], ${messages.map((m) => m.to)}::text[],
-          ${messages.map((m) => m.subject)}::text[], ${messages.map((m) => m.body)}::text[], ${messages.map((m) => JSON.stringify(m.attachments))}::jsonb[]
-        ) AS m(k, r, t, s, b, a)
-        ON CONFLICT (dedupe_key) DO NOTHING
-        RETURNING id, dedupe_key, recipient_role, to_address`.execute(trx)
-    ).rows;
+    await enqueueMessages(trx, notice.id, messages);
     const finished = await sql<{ id: string }>`
       UPDATE notices SET status = 'processed', processed_at = now(), lease_until = NULL, updated_at = now()
       WHERE id = ${notice.id}::uuid AND status = 'processing' RETURNING id`.execute(trx);
     await appendEvents(trx, [
-      ...queued.map(
-        (q): NewEvent => ({
-          actor: 'system',
-          type: 'message.queued',
-          subjectType: 'message',
-          subjectId: String(q.id),
-          noticeId: notice.id,
-          after: { status: 'pending' },
-          data: { recipient_role: q.recipient_role, to: q.recipient_role === 'reporter' ? 'reporter' : q.to_address },
-        }),
-      ),
       ...hostsWithoutContact.map(
         (h): NewEvent => ({
           actor: 'system',

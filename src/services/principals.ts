@@ -86,3 +86,16 @@ export async function revokeToken(db: Kysely<Database>, token: string, actor: Ac
     if (t) await appendEvents(trx, [{ actor, type: 'token.revoked', subjectType: 'principal', subjectId: t.principal_id, data: { token_id: t.id, label: t.label } }]);
   });
 }
+
+/**
+ * Notices filed through the public web form belong to this principal. It has no token: such a
+ * notice is reached only through its private status link, never through an account.
+ */
+export async function webFormPrincipal(db: Kysely<Database>): Promise<string> {
+  const email = 'web-form@safeharbor.invalid';
+  const found = await db.selectFrom('principals').select('id').where('role', '=', 'reporter').where('email', '=', email).executeTakeFirst();
+  if (found) return found.id;
+  const p = await db.insertInto('principals').values({ role: 'reporter', email, name: 'Public web form', account_id: null }).returning('id').executeTakeFirstOrThrow();
+  await appendEvents(db, [{ actor: 'system', type: 'principal.created', subjectType: 'principal', subjectId: p.id, after: { role: 'reporter', email } }]);
+  return p.id;
+}

@@ -1,0 +1,34 @@
+// Queueing messages: one INSERT for a batch, a dedupe key so each message exists once however
+// often the step that makes it runs, and a message.queued event for each new one.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import { appendEvents } from './events.ts';
+import type { OutgoingMessage } from '../domain/messages.ts';
+
+/** Call inside the transaction that causes the messages. Returns how many were new. */
+export async function enqueueMessages(db: Kysely<Database>, noticeId: string | null, messages: readonly OutgoingMessage[]): Promise<number> {
+  if (!messages.length) return 0;
+  const queued = (
+    await sql<{ id: number; recipient_role: string; to_address: string }>`
+      INSERT INTO outbox (dedupe_key, notice_id, recipient_role, to_address, subject, body, attachments)
+      SELECT k, ${noticeId}::uuid, r, t, s, b, a FROM unnest(
+        ${messages.map((m) => m.dedupeKey)}::text[], ${messages.map((m) => m.recipientRole)}::text[], ${messages.map((m) => m.to)}::text[],
+        ${messages.map((m) => m.subject)}::text[], ${messages.map((m) => m.body)}::text[], ${messages.map((m) => JSON.stringify(m.attachments))}::jsonb[]
+      ) AS m(k, r, t, s, b, a)
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING id, recipient_role, to_address`.execute(db)
+  ).rows;
+  await appendEvents(
+    db,
+    queued.map((q) => ({
+      actor: 'system' as const,
+      type: 'message.queued',
+      subjectType: 'message' as const,
+      subjectId: String(q.id),
+      noticeId,
+      after: { status: 'pending' },
+      data: { recipient_role: q.recipient_role, to: q.to_address },
+    })),
+  );
+  return queued.length;
+}

@@ -1,0 +1,71 @@
+// The frame of every page: skip link, header, main landmark, footer with data attribution.
+import type { Child } from 'hono/jsx';
+
+export interface LayoutProps {
+  title: string;
+  provider: string;
+  children?: Child;
+  /** Scripts are progressive enhancement only: every page works without them. */
+  scripts?: string[];
+}
+
+export function Layout(p: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${p.title} · ${p.provider}`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+        {(p.scripts ?? []).map((s) => (
+          <script src={s} defer></script>
+        ))}
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="site">
+          <a class="brand" href="/report">
+            {p.provider} <span>abuse &amp; copyright desk</span>
+          </a>
+          <nav aria-label="Main">
+            <a href="/report">Report infringement</a>
+          </nav>
+        </header>
+        <main id="main" tabindex={-1}>
+          {p.children}
+        </main>
+        <footer class="site">
+          <p>
+            Hosting providers are identified with IP-to-ASN data from ip-location-db (RouteViews, NRO and{' '}
+            <a href="https://db-ip.com">DB-IP</a>), licensed CC BY 4.0.
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** A page's error summary: every problem, each a link to its field. */
+export function ErrorSummary(p: { errors: { field: string; label: string; messages: string[] }[] }) {
+  if (!p.errors.length) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary">
+      <h2 id="error-summary-title">
+        {p.errors.reduce((n, e) => n + e.messages.length, 0) === 1 ? 'There is a problem' : `There are ${p.errors.reduce((n, e) => n + e.messages.length, 0)} problems`}
+      </h2>
+      <ul>
+        {p.errors.flatMap((e) =>
+          e.messages.map((m) => (
+            <li>
+              <a href={`#${e.field}`}>
+                {e.label}: {m}
+              </a>
+            </li>
+          )),
+        )}
+      </ul>
+    </div>
+  );
+}

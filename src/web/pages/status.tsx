@@ -1,0 +1,206 @@
+// A notice's private status page: every URL with its state, zone and hosting provider, filter
+// by state, pages of any size a browser can take, and the notice's timeline.
+import { Layout } from '../layout.tsx';
+import type { NoticeView, EventView } from '../../services/notice-views.ts';
+import { ITEM_STATES, type ItemState } from '../../domain/item-state.ts';
+
+export const STATE_LABELS: Record<ItemState, string> = {
+  received: 'Being processed',
+  invalid: 'Not a valid URL',
+  not_on_network: 'Not on our network',
+  forwarded: 'Forwarded to site owner',
+  pending_review: 'Under review',
+  content_disabled: 'Content disabled',
+  rejected: 'Rejected',
+};
+
+const EVENT_LABELS: Record<string, string> = {
+  'notice.received': 'Notice received',
+  'notice.status_changed': 'Processing',
+  'message.queued': 'Message queued',
+  'message.sent': 'Message sent',
+  'message.send_failed': 'Message delivery failed; will retry',
+  'message.failed': 'Message could not be delivered',
+  'notice.host_contact_unknown': 'No abuse contact known for a hosting provider',
+};
+
+export const PAGE_SIZES = [100, 1000, 5000] as const;
+
+export interface StatusPageProps {
+  provider: string;
+  statusKey: string;
+  notice: NoticeView;
+  state: ItemState | null;
+  perPage: number;
+  after: number | null;
+  events: EventView[];
+  justFiled: boolean;
+  statusUrl: string;
+}
+
+function describeEvent(e: EventView): string {
+  const base = EVENT_LABELS[e.type] ?? e.type;
+  const data = (e.data ?? {}) as Record<string, unknown>;
+  if (e.type === 'notice.status_changed') return `${base}: ${(e.before as { status?: string } | null)?.status ?? '—'} → ${(e.after as { status?: string } | null)?.status ?? '—'}`;
+  if (e.type.startsWith('message.') && data.recipient_role) return `${base} to the ${data.recipient_role === 'owner' ? 'site owner' : data.recipient_role === 'host' ? 'hosting provider' : 'reporter'}`;
+  if (e.type === 'notice.received') return `${base}: ${data.items} URL${data.items === 1 ? '' : 's'}${data.duplicates_folded ? `, ${data.duplicates_folded} duplicates folded` : ''}`;
+  if (e.type === 'notice.host_contact_unknown') return `${base}: ${data.hosting_provider} (${data.urls} URL${data.urls === 1 ? '' : 's'})`;
+  return base;
+}
+
+function link(key: string, q: { state?: ItemState | null; per?: number; after?: number | null }): string {
+  const params = new URLSearchParams();
+  if (q.state) params.set('state', q.state);
+  if (q.per && q.per !== 1000) params.set('per_page', String(q.per));
+  if (q.after !== undefined && q.after !== null) params.set('after', String(q.after));
+  const s = params.toString();
+  return `/status/${key}${s ? `?${s}` : ''}`;
+}
+
+export function StatusPage(p: StatusPageProps) {
+  const n = p.notice;
+  const total = Object.values(n.counts).reduce((a, b) => a + (b ?? 0), 0);
+  const shown = p.state ? (n.counts[p.state] ?? 0) : total;
+  const first = n.items[0]?.position;
+  return (
+    <Layout title={`Notice ${n.id}`} provider={p.provider}>
+      {p.justFiled ? (
+        <div class="notice-banner" role="status">
+          <h2 class="flush">Your notice has been received</h2>
+          <p>
+            Notice number: <strong>{n.id}</strong>
+          </p>
+          <p>
+            This page is your private status link. Keep it: anyone with the link can see this page. We have also e-mailed it to {n.claimant.email}.
+          </p>
+          <p>
+            <code>{p.statusUrl}</code>
+          </p>
+        </div>
+      ) : null}
+      <h1>Copyright notice {n.id}</h1>
+      <dl class="facts">
+        <dt>Received</dt>
+        <dd>{new Date(n.created_at).toUTCString()}</dd>
+        <dt>Status</dt>
+        <dd>
+          {n.status === 'processed' ? 'Processed' : n.status === 'processing' ? 'Processing' : 'Received, waiting to be processed'} — {n.progress.items_resolved.toLocaleString('en-US')} of{' '}
+          {n.progress.items_total.toLocaleString('en-US')} URLs resolved
+        </dd>
+        <dt>Work</dt>
+        <dd class="break">{n.work.description}</dd>
+        <dt>Claimant</dt>
+        <dd>
+          {n.claimant.name}
+          {n.claimant.company ? `, ${n.claimant.company}` : ''}
+        </dd>
+      </dl>
+
+      <h2 id="urls-heading">URLs</h2>
+      <nav aria-label="Filter URLs by state">
+        <ul class="filters">
+          <li>
+            <a href={link(p.statusKey, { per: p.perPage })} aria-current={p.state === null ? 'true' : undefined}>
+              All ({total.toLocaleString('en-US')})
+            </a>
+          </li>
+          {ITEM_STATES.filter((s) => n.counts[s]).map((s) => (
+            <li>
+              <a href={link(p.statusKey, { state: s, per: p.perPage })} aria-current={p.state === s ? 'true' : undefined}>
+                {STATE_LABELS[s]} ({(n.counts[s] ?? 0).toLocaleString('en-US')})
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {n.items.length === 0 ? (
+        <p class="empty">No URLs {p.state ? `in the state “${STATE_LABELS[p.state]}”` : 'in this notice'}.</p>
+      ) : (
+        <div class="table-wrap">
+          <table aria-describedby="urls-heading">
+            <caption>
+              {`Showing ${n.items.length.toLocaleString('en-US')} of ${shown.toLocaleString('en-US')} URLs${first !== undefined ? `, from number ${first + 1}` : ''}`}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">URL</th>
+                <th scope="col">State</th>
+                <th scope="col">Site (zone)</th>
+                <th scope="col">Hosting provider</th>
+              </tr>
+            </thead>
+            <tbody>
+              {n.items.map((i) => (
+                <tr>
+                  <td>{i.position + 1}</td>
+                  <td class="url">{i.submitted_url}</td>
+                  <td>
+                    <span class={`badge ${i.state}`}>{STATE_LABELS[i.state as ItemState] ?? i.state}</span>
+                    {i.reason && i.state !== 'forwarded' ? <div class="hint">{i.reason}</div> : null}
+                  </td>
+                  <td>{i.zone ?? '—'}</td>
+                  <td>
+                    {i.hosting_provider ? (
+                      <>
+                        {i.hosting_provider.name}
+                        {i.hosting_provider.asn ? ` (AS${i.hosting_provider.asn})` : ''}
+                        {i.hosting_provider.abuse_email ? <div class="hint">Abuse contact: {i.hosting_provider.abuse_email}</div> : null}
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav class="pager" aria-label="Pages of URLs">
+        {p.after !== null ? <a href={link(p.statusKey, { state: p.state, per: p.perPage })}>First page</a> : null}
+        {n.items_page.next_after !== null ? (
+          <a href={link(p.statusKey, { state: p.state, per: p.perPage, after: n.items_page.next_after })} rel="next">
+            Next {p.perPage.toLocaleString('en-US')} URLs
+          </a>
+        ) : null}
+        <span>
+          Per page:{' '}
+          {PAGE_SIZES.map((size) =>
+            size === p.perPage ? (
+              <strong> {size.toLocaleString('en-US')} </strong>
+            ) : (
+              <a href={link(p.statusKey, { state: p.state, per: size })}> {size.toLocaleString('en-US')} </a>
+            ),
+          )}
+        </span>
+      </nav>
+
+      <h2>Timeline</h2>
+      {p.events.length === 0 ? (
+        <p class="empty">Nothing has happened yet.</p>
+      ) : (
+        <ol class="timeline">
+          {p.events.map((e) => (
+            <li>
+              <time datetime={e.at}>{new Date(e.at).toUTCString()}</time>
+              {describeEvent(e)}
+            </li>
+          ))}
+        </ol>
+      )}
+    </Layout>
+  );
+}
+
+export function NotFoundPage(p: { provider: string }) {
+  return (
+    <Layout title="Status link not found" provider={p.provider}>
+      <h1>Status link not found</h1>
+      <p>This status link is not valid. Check that you copied the whole link from the e-mail we sent you.</p>
+      <p>
+        <a href="/report">Report infringement</a>
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,153 @@
+// The public pages: the report form (GET/POST /report) and the private status page
+// (/status/{key}). Server-rendered HTML that works without JavaScript.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import multipart from '@fastify/multipart';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import type { AppContext } from '../http/context.ts';
+import { ReportFormPage } from './pages/report-form.tsx';
+import { StatusPage, NotFoundPage, PAGE_SIZES } from './pages/status.tsx';
+import { REPORT_FIELDS, formErrors, noticeFromForm, type ReportValues, type UploadedList } from './report-form-input.ts';
+import { fileDmcaNotice } from '../services/notice-filing.ts';
+import { getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
+import { receiptMessage } from '../domain/messages.ts';
+import { enqueueMessages } from '../storage/outbox.ts';
+import type { DmcaSubmission } from '../domain/notice.ts';
+
+const ASSETS: Record<string, { type: string; body: Buffer }> = {
+  'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./assets/app.css', import.meta.url)) },
+  'report.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./assets/report.js', import.meta.url)) },
+};
+
+const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
+
+function html(reply: FastifyReply, status: number, page: JSX.Element) {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    // The status page's URL is a secret: never send it on as a Referer.
+    .header('Referrer-Policy', 'no-referrer')
+    .header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+    .header('X-Content-Type-Options', 'nosniff')
+    .send(`<!doctype html>${String(page)}`);
+}
+
+export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(cookie);
+  await app.register(csrf, { cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: 'auto' }, getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf });
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 * 1024 } });
+
+  app.get('/assets/:name', async (req, reply) => {
+    const a = ASSETS[(req.params as { name: string }).name];
+    if (!a) return reply.code(404).type('text/plain').send('not found');
+    return reply.type(a.type).header('Cache-Control', 'public, max-age=3600').send(a.body);
+  });
+
+  app.get('/', async (_req, reply) => reply.redirect('/report', 303));
+
+  const renderForm = (reply: FastifyReply, status: number, values: ReportValues, errors: ReturnType<typeof formErrors>) =>
+    html(
+      reply,
+      status,
+      <ReportFormPage
+        provider={ctx.config.providerName}
+        values={values}
+        errors={errors}
+        csrfToken={reply.generateCsrf()}
+        maxUrls={ctx.config.maxUrlsPerNotice}
+        submissionId={values.submission_id ?? randomUUID()}
+      />,
+    );
+
+  app.get('/report', async (_req, reply) => renderForm(reply, 200, {}, {}));
+
+  app.post('/report', async (req, reply) => {
+    if (!req.isMultipart()) return reply.code(415).type('text/plain').send('the form is sent as multipart/form-data');
+    const values: ReportValues = {};
+    let upload: UploadedList | null = null;
+    const errors: ReturnType<typeof formErrors> = {};
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        const buf = await part.toBuffer().catch(() => null);
+        if (!buf) errors.urls_file = [`the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into several notices`];
+        else if (buf.length > 0 && part.filename) {
+          if (!/\.(txt|csv)$/i.test(part.filename)) errors.urls_file = [`"${part.filename}" is not a .txt or .csv file`];
+          else upload = { filename: part.filename, content: buf.toString('utf8') };
+        }
+      } else if ((REPORT_FIELDS as readonly string[]).includes(part.fieldname) || part.fieldname === 'submission_id' || part.fieldname === '_csrf') {
+        (values as Record<string, string>)[part.fieldname] = String(part.value ?? '');
+      }
+    }
+    // CSRF: the token in the form must match the secret in this browser's cookie.
+    (req as { body?: unknown }).body = { _csrf: (values as Record<string, string>)._csrf };
+    const csrfFailed = await new Promise<boolean>((resolve) => app.csrfProtection(req, reply, (err?: Error) => resolve(!!err)));
+    if (csrfFailed) return renderForm(reply, 403, values, { form: ['this form expired or was not sent from this site; check your entries and send it again'] });
+
+    const submission_id = /^[0-9a-f-]{36}$/.test(values.submission_id ?? '') ? values.submission_id! : randomUUID();
+    values.submission_id = submission_id;
+    if (errors.urls_file) return renderForm(reply, 422, values, errors);
+    const result = await fileDmcaNotice(ctx.store.db, {
+      reporterId: ctx.webReporterId,
+      channel: 'web',
+      // A double click or a resent form files one notice, not two.
+      idempotencyKey: `web:${submission_id}`,
+      body: noticeFromForm(values, upload),
+      maxUrls: ctx.config.maxUrlsPerNotice,
+    });
+    if (!result.ok) {
+      const errs = formErrors(result.errors);
+      if (upload) (errs.urls_file ??= []).push(`choose the file "${upload.filename}" again: browsers do not keep files after an error`);
+      return renderForm(reply, 422, values, errs);
+    }
+    const id = result.notice.id;
+    if (!result.notice.replayed) {
+      const n = await ctx.store.db.selectFrom('notices').select(['created_at', 'submission']).where('id', '=', id).executeTakeFirstOrThrow();
+      await enqueueMessages(ctx.store.db, id, [
+        receiptMessage(ctx.config.providerName, {
+          id,
+          createdAt: n.created_at,
+          submission: n.submission as unknown as DmcaSubmission,
+          statusUrl: ctx.links.url(id),
+          itemCount: result.notice.itemCount,
+        }),
+      ]);
+      ctx.messagesQueued();
+    }
+    await ctx.processIfSmall(id, result.notice.itemCount);
+    ctx.wakeWorker();
+    return reply.redirect(`/status/${ctx.links.key(id)}?filed=1`, 303);
+  });
+
+  app.get('/status/:key', async (req, reply) => {
+    const { key } = req.params as { key: string };
+    const id = ctx.links.verify(key);
+    const n = id ? await ctx.store.db.selectFrom('notices').select(['reporter_id']).where('id', '=', id).executeTakeFirst() : undefined;
+    if (!id || !n) return html(reply, 404, <NotFoundPage provider={ctx.config.providerName} />);
+    const q = req.query as Record<string, string | undefined>;
+    const state = parseItemState(q.state);
+    const per = PAGE_SIZES.find((s) => String(s) === q.per_page) ?? 1000;
+    const after = q.after !== undefined && /^\d+$/.test(q.after) ? Number(q.after) : null;
+    // The link stands for the notice's reporter: the same view, with the same redactions.
+    const viewer = { id: n.reporter_id, role: 'reporter' as const, email: '', name: null, accountId: null };
+    const view = await getNoticeView(ctx.store.db, viewer, id, { after: after ?? undefined, limit: per, state: state === 'bad' ? undefined : state });
+    const events = await listNoticeEvents(ctx.store.db, viewer, id, { scope: 'notice', limit: 500 });
+    return html(
+      reply,
+      200,
+      <StatusPage
+        provider={ctx.config.providerName}
+        statusKey={key}
+        notice={view!}
+        state={state === 'bad' || state === undefined ? null : state}
+        perPage={per}
+        after={after}
+        events={events?.events ?? []}
+        justFiled={q.filed === '1'}
+        statusUrl={ctx.links.url(id)}
+      />,
+    );
+  });
+}
