@@ -83,12 +83,21 @@ const FIELD_OF: Record<string, ReportField> = {
   comments: 'comments',
 };
 
+/** The API's messages name API fields ("claimant.email must …"); on the form the label says which field. */
+export function formMessage(field: string, message: string): string {
+  const last = field.split('.').at(-1)!;
+  let m = message;
+  for (const prefix of [`${field} `, `${last} `]) if (m.startsWith(prefix)) m = m.slice(prefix.length);
+  m = m.replace('(set it to true)', '(tick the box)');
+  return m.charAt(0).toUpperCase() + m.slice(1);
+}
+
 /** Errors grouped by form field; unknown fields (should not happen) go to the form as a whole. */
 export function formErrors(errors: FieldError[]): Partial<Record<ReportField | 'form', string[]>> {
   const out: Partial<Record<ReportField | 'form', string[]>> = {};
   for (const e of errors) {
     const key: ReportField | 'form' = /^urls\[\d+\]$/.test(e.field) ? 'urls' : e.field.startsWith('work.urls') ? 'work_urls' : (FIELD_OF[e.field] ?? 'form');
-    const message = /^urls\[(\d+)\]$/.test(e.field) ? `line ${Number(/\d+/.exec(e.field)![0]) + 1}: ${e.message}` : e.message;
+    const message = /^urls\[(\d+)\]$/.test(e.field) ? `Line ${Number(/\d+/.exec(e.field)![0]) + 1}: ${e.message}` : formMessage(e.field, e.message);
     (out[key] ??= []).push(message);
   }
   return out;

@@ -41,7 +41,10 @@ export interface StatusPageProps {
 function describeEvent(e: EventView): string {
   const base = EVENT_LABELS[e.type] ?? e.type;
   const data = (e.data ?? {}) as Record<string, unknown>;
-  if (e.type === 'notice.status_changed') return `${base}: ${(e.before as { status?: string } | null)?.status ?? '—'} → ${(e.after as { status?: string } | null)?.status ?? '—'}`;
+  if (e.type === 'notice.status_changed') {
+    const to = (e.after as { status?: string } | null)?.status;
+    return to === 'processing' ? 'Processing started' : to === 'processed' ? 'Every URL processed' : `${base}: ${to ?? '—'}`;
+  }
   if (e.type.startsWith('message.') && data.recipient_role) return `${base} to the ${data.recipient_role === 'owner' ? 'site owner' : data.recipient_role === 'host' ? 'hosting provider' : 'reporter'}`;
   if (e.type === 'notice.received') return `${base}: ${data.items} URL${data.items === 1 ? '' : 's'}${data.duplicates_folded ? `, ${data.duplicates_folded} duplicates folded` : ''}`;
   if (e.type === 'notice.host_contact_unknown') return `${base}: ${data.hosting_provider} (${data.urls} URL${data.urls === 1 ? '' : 's'})`;
@@ -117,7 +120,7 @@ export function StatusPage(p: StatusPageProps) {
         <p class="empty">No URLs {p.state ? `in the state “${STATE_LABELS[p.state]}”` : 'in this notice'}.</p>
       ) : (
         <div class="table-wrap">
-          <table aria-describedby="urls-heading">
+          <table class="stack" aria-describedby="urls-heading">
             <caption>
               {`Showing ${n.items.length.toLocaleString('en-US')} of ${shown.toLocaleString('en-US')} URLs${first !== undefined ? `, from number ${first + 1}` : ''}`}
             </caption>
@@ -133,14 +136,16 @@ export function StatusPage(p: StatusPageProps) {
             <tbody>
               {n.items.map((i) => (
                 <tr>
-                  <td>{i.position + 1}</td>
-                  <td class="url">{i.submitted_url}</td>
-                  <td>
+                  <td data-label="#">{i.position + 1}</td>
+                  <td class="url" data-label="URL">
+                    {i.submitted_url}
+                  </td>
+                  <td data-label="State">
                     <span class={`badge ${i.state}`}>{STATE_LABELS[i.state as ItemState] ?? i.state}</span>
                     {i.reason && i.state !== 'forwarded' ? <div class="hint">{i.reason}</div> : null}
                   </td>
-                  <td>{i.zone ?? '—'}</td>
-                  <td>
+                  <td data-label="Site">{i.zone ?? '—'}</td>
+                  <td data-label="Hosting provider">
                     {i.hosting_provider ? (
                       <>
                         {i.hosting_provider.name}
