@@ -66,6 +66,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       wakeWorker: () => worker.kick(),
       messagesQueued: () => mailer?.kick(),
       links,
+      publicUrl: () => baseUrl.replace(/\/$/, ''),
       webReporterId,
     },
     { logger: opts.logger ?? false },

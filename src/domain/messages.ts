@@ -31,7 +31,7 @@ export interface Attachment {
 
 export interface OutgoingMessage {
   dedupeKey: string;
-  recipientRole: 'reporter' | 'owner' | 'host';
+  recipientRole: 'reporter' | 'owner' | 'host' | 'user';
   to: string;
   subject: string;
   body: string;

@@ -15,6 +15,8 @@ export interface AppContext {
   /** Wake the mailer: messages were queued outside the notice worker. */
   messagesQueued(): void;
   links: StatusLinks;
+  /** Where users reach this server (links in mail). */
+  publicUrl(): string;
   /** The principal that notices filed through the public web form belong to. */
   webReporterId: string;
 }

@@ -54,6 +54,11 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             reason: { type: ['string', 'null'] },
             zone: { type: ['string', 'null'] },
             hosting_provider: ref('HostingProvider'),
+            internal: {
+              type: 'object',
+              description: 'Staff only: the account, mode and origin recorded when the notice was filed',
+              properties: { account_id: { type: ['string', 'null'] }, mode: { type: ['string', 'null'] }, origin: { type: ['string', 'null'] }, origin_ips: { type: ['array', 'null'], items: { type: 'string' } }, origin_resolution: { type: ['string', 'null'] } },
+            },
             updated_at: { type: 'string', format: 'date-time' },
           },
         },

@@ -16,6 +16,8 @@ export interface ItemView {
   zone: string | null;
   hosting_provider: { name: string; asn: number | null; abuse_email: string | null } | null;
   updated_at: string;
+  /** Staff only: whose zone it is and the origin as it was when the notice was filed. */
+  internal?: { account_id: string | null; mode: string | null; origin: string | null; origin_ips: string[] | null; origin_resolution: string | null };
 }
 
 export interface NoticeView {
@@ -61,7 +63,7 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
   const limit = Math.min(Math.max(page.limit ?? 1000, 1), 10_000);
   let q = db
     .selectFrom('notice_items')
-    .select(['position', 'submitted_url', 'url', 'state', 'reason', 'zone', 'host_name', 'host_asn', 'host_abuse_email', 'updated_at'])
+    .select(['position', 'submitted_url', 'url', 'state', 'reason', 'zone', 'host_name', 'host_asn', 'host_abuse_email', 'updated_at', 'account_id', 'mode', 'origin', 'origin_ips', 'origin_resolution'])
     .where('notice_id', '=', id)
     .where('position', '>', page.after ?? -1)
     .orderBy('position')
@@ -79,6 +81,7 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
       zone: r.zone,
       hosting_provider: r.host_name ? { name: r.host_name, asn: r.host_asn === null ? null : Number(r.host_asn), abuse_email: r.host_abuse_email } : null,
       updated_at: iso(r.updated_at)!,
+      ...(viewer.role === 'staff' ? { internal: { account_id: r.account_id, mode: r.mode, origin: r.origin, origin_ips: r.origin_ips, origin_resolution: r.origin_resolution } } : {}),
     }),
   );
   const s = n.submission as unknown as DmcaSubmission;

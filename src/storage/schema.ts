@@ -138,6 +138,22 @@ export interface OutboxTable {
   sent_at: Date | null;
 }
 
+export interface SessionsTable {
+  id_hash: string;
+  principal_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+export interface LoginLinksTable {
+  token_hash: string;
+  principal_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   zones: ZonesTable;
@@ -149,4 +165,6 @@ export interface Database {
   notice_items: NoticeItemsTable;
   events: EventsTable;
   outbox: OutboxTable;
+  sessions: SessionsTable;
+  login_links: LoginLinksTable;
 }

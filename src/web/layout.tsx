@@ -1,5 +1,6 @@
 // The frame of every page: skip link, header, main landmark, footer with data attribution.
 import type { Child } from 'hono/jsx';
+import type { Principal } from '../services/principals.ts';
 
 export interface LayoutProps {
   title: string;
@@ -7,6 +8,19 @@ export interface LayoutProps {
   children?: Child;
   /** Scripts are progressive enhancement only: every page works without them. */
   scripts?: string[];
+  /** Who is signed in, for the navigation; pages of the public desk pass nothing. */
+  user?: Principal | null;
+  /** The CSRF token for the sign-out button when someone is signed in. */
+  csrfToken?: string;
+  /** Which navigation entry is the current page. */
+  current?: string;
+}
+
+function navFor(user: Principal | null | undefined): [string, string][] {
+  if (!user) return [['/report', 'Report infringement'], ['/login', 'Sign in']];
+  if (user.role === 'staff') return [['/staff', 'Queue'], ['/staff/search', 'Search'], ['/report', 'Report form']];
+  if (user.role === 'customer') return [['/portal', 'Notices about your sites']];
+  return [['/my', 'Your notices'], ['/report', 'Report infringement']];
 }
 
 export function Layout(p: LayoutProps) {
@@ -30,7 +44,19 @@ export function Layout(p: LayoutProps) {
             {p.provider} <span>abuse &amp; copyright desk</span>
           </a>
           <nav aria-label="Main">
-            <a href="/report">Report infringement</a>
+            {navFor(p.user).map(([href, label]) => (
+              <a href={href} aria-current={p.current === href ? 'page' : undefined}>
+                {label}
+              </a>
+            ))}
+            {p.user ? (
+              <form method="post" action="/logout" class="inline">
+                <input type="hidden" name="_csrf" value={p.csrfToken ?? ''} />
+                <button type="submit" class="link">
+                  Sign out <span class="visually-hidden">{p.user.email}</span>
+                </button>
+              </form>
+            ) : null}
           </nav>
         </header>
         <main id="main" tabindex={-1}>

@@ -2,11 +2,11 @@
 // (/status/{key}). Server-rendered HTML that works without JavaScript.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import csrf from '@fastify/csrf-protection';
 import multipart from '@fastify/multipart';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { AppContext } from '../http/context.ts';
 import { ReportFormPage } from './pages/report-form.tsx';
 import { StatusPage, NotFoundPage, PAGE_SIZES } from './pages/status.tsx';
@@ -16,6 +16,11 @@ import { getNoticeView, listNoticeEvents, parseItemState } from '../services/not
 import { receiptMessage } from '../domain/messages.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import type { DmcaSubmission } from '../domain/notice.ts';
+import { html } from './respond.ts';
+import { homeFor, registerSessions } from './session.ts';
+import { loginRoutes } from './login-routes.tsx';
+import { staffRoutes } from './staff-routes.tsx';
+import { portalRoutes } from './portal-routes.tsx';
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = {
   'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./assets/app.css', import.meta.url)) },
@@ -24,21 +29,15 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
 
 const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
-function html(reply: FastifyReply, status: number, page: JSX.Element) {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    // The status page's URL is a secret: never send it on as a Referer.
-    .header('Referrer-Policy', 'no-referrer')
-    .header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-    .header('X-Content-Type-Options', 'nosniff')
-    .send(`<!doctype html>${String(page)}`);
-}
-
 export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(cookie);
   await app.register(csrf, { cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: 'auto' }, getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 * 1024 } });
+  await app.register(formbody, { bodyLimit: 1024 * 1024 });
+  registerSessions(app, ctx);
+  await loginRoutes(app, ctx);
+  await staffRoutes(app, ctx);
+  await portalRoutes(app, ctx);
 
   app.get('/assets/:name', async (req, reply) => {
     const a = ASSETS[(req.params as { name: string }).name];
@@ -46,7 +45,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     return reply.type(a.type).header('Cache-Control', 'public, max-age=3600').send(a.body);
   });
 
-  app.get('/', async (_req, reply) => reply.redirect('/report', 303));
+  app.get('/', async (req, reply) => reply.redirect(req.user ? homeFor(req.user) : '/report', 303));
 
   const renderForm = (reply: FastifyReply, status: number, values: ReportValues, errors: ReturnType<typeof formErrors>) =>
     html(

@@ -22,6 +22,8 @@ const EVENT_LABELS: Record<string, string> = {
   'message.send_failed': 'Message delivery failed; will retry',
   'message.failed': 'Message could not be delivered',
   'notice.host_contact_unknown': 'No abuse contact known for a hosting provider',
+  'notice.reviewed': 'Staff decision',
+  'notice.info_requested': 'We asked for more information',
 };
 
 export const PAGE_SIZES = [100, 1000, 5000] as const;
@@ -38,15 +40,20 @@ export interface StatusPageProps {
   statusUrl: string;
 }
 
-function describeEvent(e: EventView): string {
+export function describeEvent(e: EventView): string {
   const base = EVENT_LABELS[e.type] ?? e.type;
   const data = (e.data ?? {}) as Record<string, unknown>;
   if (e.type === 'notice.status_changed') {
     const to = (e.after as { status?: string } | null)?.status;
     return to === 'processing' ? 'Processing started' : to === 'processed' ? 'Every URL processed' : `${base}: ${to ?? '—'}`;
   }
-  if (e.type.startsWith('message.') && data.recipient_role) return `${base} to the ${data.recipient_role === 'owner' ? 'site owner' : data.recipient_role === 'host' ? 'hosting provider' : 'reporter'}`;
+  if (e.type.startsWith('message.') && data.recipient_role) return `${base} to the ${data.recipient_role === 'owner' ? 'site owner' : data.recipient_role === 'host' ? 'hosting provider' : data.recipient_role === 'reporter' ? 'reporter' : 'user'}`;
   if (e.type === 'notice.received') return `${base}: ${data.items} URL${data.items === 1 ? '' : 's'}${data.duplicates_folded ? `, ${data.duplicates_folded} duplicates folded` : ''}`;
+  if (e.type === 'notice.reviewed') {
+    const what = data.to === 'content_disabled' ? 'content disabled' : 'rejected';
+    return `${base}: ${data.items} URL${data.items === 1 ? '' : 's'} ${what}${data.reason ? ` (${data.reason})` : ''}`;
+  }
+  if (e.type === 'notice.info_requested') return `${base}: “${data.question}”`;
   if (e.type === 'notice.host_contact_unknown') return `${base}: ${data.hosting_provider} (${data.urls} URL${data.urls === 1 ? '' : 's'})`;
   return base;
 }

@@ -1,0 +1,96 @@
+// The e-mails that staff decisions cause: the reporter hears what was decided about which URLs,
+// the customer hears that hosted content was disabled, and a question reaches the reporter.
+import type { NoticeFacts, OutgoingMessage } from './messages.ts';
+import { BODY_URL_LIMIT } from './messages.ts';
+
+export interface DecidedUrl {
+  url: string;
+  state: 'content_disabled' | 'rejected';
+  reason: string | null;
+}
+
+function urlLines(lines: string[]): string {
+  const more = lines.length - BODY_URL_LIMIT;
+  return lines.slice(0, BODY_URL_LIMIT).join('\n') + (more > 0 ? `\n… and ${more} more (see the status page).` : '');
+}
+
+export function decisionMessage(provider: string, notice: NoticeFacts, decisionId: string, urls: DecidedUrl[]): OutgoingMessage {
+  const disabled = urls.filter((u) => u.state === 'content_disabled');
+  const rejected = urls.filter((u) => u.state === 'rejected');
+  const byReason = new Map<string, string[]>();
+  for (const u of rejected) byReason.set(u.reason ?? '', [...(byReason.get(u.reason ?? '') ?? []), u.url]);
+  const sections = [
+    disabled.length ? `Content disabled (${disabled.length}):\n${urlLines(disabled.map((u) => u.url))}` : null,
+    ...[...byReason].map(([reason, list]) => `Rejected (${list.length}): ${reason}\n${urlLines(list)}`),
+  ].filter((s) => s !== null);
+  return {
+    dedupeKey: `notice:${notice.id}:decision:${decisionId}:reporter`,
+    recipientRole: 'reporter',
+    to: notice.submission.claimant.email,
+    subject: `[${provider}] Decision on your copyright notice ${notice.id}: ${urls.length} URL${urls.length === 1 ? '' : 's'}`,
+    body: `Dear ${notice.submission.claimant.name},
+
+Our staff reviewed ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} of your copyright notice ${notice.id}.
+
+${sections.join('\n\n')}
+${notice.statusUrl ? `\nEvery URL's status: ${notice.statusUrl}\n` : ''}`,
+    attachments: [],
+  };
+}
+
+export function takedownMessage(provider: string, notice: NoticeFacts, decisionId: string, account: { id: string; name: string; email: string }, urls: string[]): OutgoingMessage {
+  const s = notice.submission;
+  return {
+    dedupeKey: `notice:${notice.id}:decision:${decisionId}:owner:${account.id}`,
+    recipientRole: 'owner',
+    to: account.email,
+    subject: `[${provider}] Content disabled after copyright notice ${notice.id}`,
+    body: `Dear ${account.name},
+
+${provider} received a copyright infringement notice (DMCA, 17 U.S.C. §512) about content we host for you and has disabled access to it:
+
+${urlLines(urls)}
+
+Notice: ${notice.id} (received ${notice.createdAt.toISOString()})
+Copyrighted work: ${s.work.description}
+Complainant: ${s.claimant.name}${s.claimant.company ? `, ${s.claimant.company}` : ''} <${s.claimant.email}>
+
+If you believe the material was removed by mistake or misidentification, you may send a counter notice under 17 U.S.C. §512(g)(3): your name, address and telephone number; identification of the material and where it appeared; a statement under penalty of perjury that you believe in good faith it was removed by mistake or misidentification; consent to the jurisdiction of the federal court for your address; and your signature. Reply to this message quoting the notice number.
+`,
+    attachments: [],
+  };
+}
+
+export function infoRequestMessage(provider: string, notice: NoticeFacts, requestId: string, question: string): OutgoingMessage {
+  return {
+    dedupeKey: `notice:${notice.id}:info-request:${requestId}`,
+    recipientRole: 'reporter',
+    to: notice.submission.claimant.email,
+    subject: `[${provider}] More information needed for your copyright notice ${notice.id}`,
+    body: `Dear ${notice.submission.claimant.name},
+
+Before we can act on your copyright notice ${notice.id}, we need more information:
+
+${question}
+
+Reply to this message quoting the notice number.
+${notice.statusUrl ? `\nEvery URL's status: ${notice.statusUrl}\n` : ''}`,
+    attachments: [],
+  };
+}
+
+export function loginLinkMessage(provider: string, to: string, links: { label: string; url: string }[], minutes: number): OutgoingMessage {
+  return {
+    dedupeKey: `login:${links.map((l) => l.url.slice(-16)).join(':')}`,
+    recipientRole: 'user',
+    to,
+    subject: `[${provider}] Your sign-in link`,
+    body: `Someone (we hope you) asked to sign in to ${provider}'s abuse desk with this address.
+
+${links.map((l) => `Sign in as ${l.label}:\n${l.url}`).join('\n\n')}
+
+Each link works once, for ${minutes} minutes. If you did not ask for it, ignore this message.
+`,
+    attachments: [],
+  };
+}

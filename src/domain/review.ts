@@ -1,0 +1,78 @@
+// Staff decisions on reported URLs: what each decision does to each item, decided over plain
+// data. The service applies the plan in one transaction and sends the messages it implies.
+import { canTransition, type ItemState } from './item-state.ts';
+
+export const REJECTION_REASONS = {
+  incomplete_notice: 'The notice lacks elements the law requires (17 U.S.C. §512(c)(3)).',
+  work_not_identified: 'The copyrighted work is not identified clearly enough to act on.',
+  material_not_found: 'The reported URL does not show the material described in the notice.',
+  not_infringing: 'The material does not appear to infringe the work described.',
+  authorised_use: 'The use appears to be licensed, authorised or fair use.',
+  duplicate: 'The URL has already been dealt with in another notice.',
+  other: 'Other reason (see the note).',
+} as const;
+export type RejectionReason = keyof typeof REJECTION_REASONS;
+
+export function isRejectionReason(s: unknown): s is RejectionReason {
+  return typeof s === 'string' && Object.hasOwn(REJECTION_REASONS, s);
+}
+
+export type ReviewDecision =
+  /** Hosted content: take it down. */
+  | { type: 'disable' }
+  | { type: 'reject'; reason: RejectionReason; note: string | null };
+
+export const NOTE_MAX = 2000;
+
+/** Checks a decision as it arrives from a form or the API; every problem, by field. */
+export function parseDecision(input: { action?: unknown; reason?: unknown; note?: unknown }): { ok: true; decision: ReviewDecision } | { ok: false; errors: { field: string; message: string }[] } {
+  const errors: { field: string; message: string }[] = [];
+  const note = typeof input.note === 'string' && input.note.trim() ? input.note.trim() : null;
+  if (note && note.length > NOTE_MAX) errors.push({ field: 'note', message: `must be at most ${NOTE_MAX} characters (it has ${note.length})` });
+  if (input.action === 'disable') return errors.length ? { ok: false, errors } : { ok: true, decision: { type: 'disable' } };
+  if (input.action === 'reject') {
+    if (!isRejectionReason(input.reason)) {
+      errors.push({ field: 'reason', message: `choose a reason: one of ${Object.keys(REJECTION_REASONS).join(', ')}` });
+    } else if (input.reason === 'other' && !note) {
+      errors.push({ field: 'note', message: 'say why in the note when the reason is "other"' });
+    }
+    return errors.length ? { ok: false, errors } : { ok: true, decision: { type: 'reject', reason: input.reason as RejectionReason, note } };
+  }
+  errors.unshift({ field: 'action', message: 'must be "disable" (take hosted content down) or "reject"' });
+  return { ok: false, errors };
+}
+
+/** The reason as the reporter reads it. */
+export function rejectionText(reason: RejectionReason, note: string | null): string {
+  return note ? `${REJECTION_REASONS[reason]} ${note}` : REJECTION_REASONS[reason];
+}
+
+export interface ReviewItem {
+  position: number;
+  state: ItemState;
+}
+
+export interface ItemChange {
+  position: number;
+  from: ItemState;
+  to: ItemState;
+  reason: string | null;
+}
+
+export interface ReviewPlan {
+  changes: ItemChange[];
+  /** Items the decision cannot apply to, and why (e.g. not on our network, already decided). */
+  skipped: { position: number; state: ItemState; why: string }[];
+}
+
+export function planReview(items: readonly ReviewItem[], decision: ReviewDecision): ReviewPlan {
+  const to: ItemState = decision.type === 'disable' ? 'content_disabled' : 'rejected';
+  const reason = decision.type === 'reject' ? rejectionText(decision.reason, decision.note) : null;
+  const plan: ReviewPlan = { changes: [], skipped: [] };
+  for (const i of items) {
+    if (i.state === to) plan.skipped.push({ position: i.position, state: i.state, why: 'already decided this way' });
+    else if (canTransition(i.state, to)) plan.changes.push({ position: i.position, from: i.state, to, reason });
+    else plan.skipped.push({ position: i.position, state: i.state, why: `a URL that is ${i.state.replace(/_/g, ' ')} cannot be ${to === 'rejected' ? 'rejected' : 'disabled'}` });
+  }
+  return plan;
+}

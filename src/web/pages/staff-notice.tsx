@@ -1,0 +1,276 @@
+// One notice for staff: every URL with whose zone it is and its origin, bulk decisions (disable
+// hosted content, reject with a reason), a question to the reporter, the timeline and the raw
+// submission as it was received.
+import { Layout, ErrorSummary } from '../layout.tsx';
+import type { Principal } from '../../services/principals.ts';
+import type { EventView, NoticeView } from '../../services/notice-views.ts';
+import { ITEM_STATES, type ItemState } from '../../domain/item-state.ts';
+import { REJECTION_REASONS } from '../../domain/review.ts';
+import { STATE_LABELS, describeEvent } from './status.tsx';
+
+export interface StaffNoticeProps {
+  provider: string;
+  user: Principal;
+  csrfToken: string;
+  notice: NoticeView;
+  reporterEmail: string;
+  state: ItemState | null;
+  after: number | null;
+  perPage: number;
+  events: EventView[];
+  raw: unknown;
+  flash: string | null;
+  errors: { field: string; message: string }[];
+  values: { action?: string; reason?: string; note?: string; question?: string };
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+function href(id: string, q: { state?: ItemState | null; after?: number | null }): string {
+  const s = new URLSearchParams();
+  if (q.state) s.set('state', q.state);
+  if (q.after !== undefined && q.after !== null) s.set('after', String(q.after));
+  const qs = s.toString();
+  return `/staff/notices/${id}${qs ? `?${qs}` : ''}`;
+}
+
+const LABELS: Record<string, string> = { action: 'Decision', reason: 'Reason', note: 'Note', positions: 'URLs', question: 'Question' };
+
+export function StaffNoticePage(p: StaffNoticeProps) {
+  const v = p.notice;
+  const total = Object.values(v.counts).reduce((a, b) => a + (b ?? 0), 0);
+  const err = (f: string) => p.errors.filter((e) => e.field === f).map((e) => e.message);
+  const inState = p.state ? (v.counts[p.state] ?? 0) : 0;
+  return (
+    <Layout title={`Notice ${v.id.slice(0, 8)}`} provider={p.provider} user={p.user} csrfToken={p.csrfToken}>
+      <p>
+        <a href="/staff">← Queue</a>
+      </p>
+      <h1>
+        Notice <span class="break">{v.id}</span>
+      </h1>
+      {p.flash ? (
+        <div class="ok-banner" role="status">
+          {p.flash}
+        </div>
+      ) : null}
+      <ErrorSummary errors={p.errors.map((e) => ({ field: e.field, label: LABELS[e.field] ?? e.field, messages: [e.message] }))} />
+      <dl class="facts">
+        <dt>Kind</dt>
+        <dd>
+          {v.kind} (by {v.channel})
+        </dd>
+        <dt>Received</dt>
+        <dd>{new Date(v.created_at).toUTCString()}</dd>
+        <dt>Status</dt>
+        <dd>
+          {v.status}, {n(v.progress.items_resolved)} of {n(v.progress.items_total)} URLs resolved
+        </dd>
+        <dt>Reporter</dt>
+        <dd>
+          <a href={`/staff/search?q=${encodeURIComponent(p.reporterEmail)}`}>{p.reporterEmail}</a>
+        </dd>
+        <dt>Claimant</dt>
+        <dd>
+          {v.claimant.name}
+          {v.claimant.company ? `, ${v.claimant.company}` : ''} &lt;{v.claimant.email}&gt;, {v.claimant.country}
+        </dd>
+        <dt>Work</dt>
+        <dd class="break">{v.work.description}</dd>
+        {v.work.urls?.length ? (
+          <>
+            <dt>Original at</dt>
+            <dd class="break">{v.work.urls.join(' · ')}</dd>
+          </>
+        ) : null}
+        <dt>Notify</dt>
+        <dd>
+          site owner: {v.notify.owner}; hosting provider: {v.notify.host}
+        </dd>
+      </dl>
+
+      <h2 id="urls-heading">URLs</h2>
+      <nav aria-label="Filter URLs by state">
+        <ul class="filters">
+          <li>
+            <a href={href(v.id, {})} aria-current={p.state === null ? 'true' : undefined}>
+              All ({n(total)})
+            </a>
+          </li>
+          {ITEM_STATES.filter((s) => v.counts[s]).map((s) => (
+            <li>
+              <a href={href(v.id, { state: s })} aria-current={p.state === s ? 'true' : undefined}>
+                {STATE_LABELS[s]} ({n(v.counts[s] ?? 0)})
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
+      <form method="post" action={`/staff/notices/${v.id}/review${p.state ? `?state=${p.state}` : ''}`} novalidate>
+        <input type="hidden" name="_csrf" value={p.csrfToken} />
+        {v.items.length === 0 ? (
+          <p class="empty">No URLs {p.state ? `in the state “${STATE_LABELS[p.state]}”` : 'in this notice'}.</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="stack" aria-describedby="urls-heading">
+              <caption>{`Showing ${n(v.items.length)} URLs${v.items[0] ? ` from number ${v.items[0].position + 1}` : ''}; tick the ones the decision is about.`}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <span class="visually-hidden">Select</span>
+                  </th>
+                  <th scope="col">#</th>
+                  <th scope="col">URL</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Zone and account</th>
+                  <th scope="col">Origin when filed</th>
+                  <th scope="col">Hosting provider</th>
+                </tr>
+              </thead>
+              <tbody>
+                {v.items.map((i) => (
+                  <tr>
+                    <td class="pick" data-label="Select">
+                      <input type="checkbox" name="positions" value={String(i.position)} id={`pick-${i.position}`} aria-label={`Select URL ${i.position + 1}: ${i.submitted_url}`} />
+                    </td>
+                    <td data-label="#">{i.position + 1}</td>
+                    <td class="url" data-label="URL">
+                      {i.url ?? i.submitted_url}
+                    </td>
+                    <td data-label="State">
+                      <span class={`badge ${i.state}`}>{STATE_LABELS[i.state as ItemState] ?? i.state}</span>
+                      {i.reason ? <div class="hint">{i.reason}</div> : null}
+                    </td>
+                    <td data-label="Zone">
+                      {i.zone ?? '—'}
+                      {i.internal?.account_id ? (
+                        <div class="hint">
+                          <a href={`/staff/accounts/${encodeURIComponent(i.internal.account_id)}`}>account {i.internal.account_id}</a> · {i.internal.mode}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td data-label="Origin">
+                      {i.internal?.origin ?? '—'}
+                      {i.internal?.origin_ips?.length && i.internal.origin_ips.join(',') !== i.internal.origin ? <div class="hint">{i.internal.origin_ips.join(', ')}</div> : null}
+                    </td>
+                    <td data-label="Hosting provider">
+                      {i.hosting_provider ? `${i.hosting_provider.name}${i.hosting_provider.asn ? ` (AS${i.hosting_provider.asn})` : ''}` : '—'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <nav class="pager" aria-label="Pages of URLs">
+          {p.after !== null ? <a href={href(v.id, { state: p.state })}>First page</a> : null}
+          {v.items_page.next_after !== null ? (
+            <a href={href(v.id, { state: p.state, after: v.items_page.next_after })} rel="next">
+              Next {n(p.perPage)} URLs
+            </a>
+          ) : null}
+        </nav>
+
+        <fieldset class="actions">
+          <legend>Decision on the URLs</legend>
+          {p.state ? (
+            <div class="field">
+              <span class="label" id="scope-label">
+                Apply to
+              </span>
+              <label class="radio">
+                <input type="radio" name="scope" value="selected" checked />
+                the URLs ticked above
+              </label>
+              <label class="radio">
+                <input type="radio" name="scope" value="state" />
+                all {n(inState)} URLs that are “{STATE_LABELS[p.state]}”
+              </label>
+            </div>
+          ) : (
+            <input type="hidden" name="scope" value="selected" />
+          )}
+          {err('positions').map((m) => (
+            <p class="field-error">{m}</p>
+          ))}
+          <div class="row">
+            <div class={`field${err('action').length ? ' has-error' : ''}`} id="action">
+              <label for="action-select">Decision</label>
+              {err('action').map((m) => (
+                <p class="field-error">{m}</p>
+              ))}
+              <select id="action-select" name="action">
+                <option value="reject" selected={p.values.action !== 'disable'}>
+                  Reject
+                </option>
+                <option value="disable" selected={p.values.action === 'disable'}>
+                  Disable the content (hosted sites)
+                </option>
+              </select>
+            </div>
+            <div class={`field${err('reason').length ? ' has-error' : ''}`} id="reason">
+              <label for="reason-select">Reason for rejecting</label>
+              {err('reason').map((m) => (
+                <p class="field-error">{m}</p>
+              ))}
+              <select id="reason-select" name="reason">
+                <option value="">Choose a reason</option>
+                {Object.entries(REJECTION_REASONS).map(([k, text]) => (
+                  <option value={k} selected={p.values.reason === k}>
+                    {text}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div class={`field${err('note').length ? ' has-error' : ''}`} id="note">
+            <label for="note-text">Note to the reporter (optional; required for “Other”)</label>
+            {err('note').map((m) => (
+              <p class="field-error">{m}</p>
+            ))}
+            <textarea id="note-text" name="note">
+              {p.values.note ?? ''}
+            </textarea>
+          </div>
+          <button type="submit">Apply decision</button>
+        </fieldset>
+      </form>
+
+      <form method="post" action={`/staff/notices/${v.id}/ask`} class="actions" novalidate>
+        <input type="hidden" name="_csrf" value={p.csrfToken} />
+        <div class={`field${err('question').length ? ' has-error' : ''}`} id="question">
+          <label for="question-text">Ask the reporter for more information</label>
+          <span class="hint">Sent by e-mail to {v.claimant.email} and shown on the notice's timeline.</span>
+          {err('question').map((m) => (
+            <p class="field-error">{m}</p>
+          ))}
+          <textarea id="question-text" name="question">
+            {p.values.question ?? ''}
+          </textarea>
+        </div>
+        <button type="submit" class="secondary">
+          Send the question
+        </button>
+      </form>
+
+      <h2>Timeline</h2>
+      {p.events.length === 0 ? (
+        <p class="empty">Nothing has happened yet.</p>
+      ) : (
+        <ol class="timeline">
+          {p.events.map((e) => (
+            <li>
+              <time datetime={e.at}>{new Date(e.at).toUTCString()}</time>
+              {describeEvent(e)} <span class="muted">({e.actor})</span>
+            </li>
+          ))}
+        </ol>
+      )}
+      <details>
+        <summary>The submission as received</summary>
+        <pre class="raw">{JSON.stringify(p.raw, null, 2)}</pre>
+      </details>
+    </Layout>
+  );
+}

@@ -1,0 +1,153 @@
+// The staff console: queue, notice, account, search, and the decisions staff make on notices.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../http/context.ts';
+import { html } from './respond.ts';
+import { csrfGuard } from './csrf.tsx';
+import { field, fields } from './form-body.ts';
+import { pageGuard } from './session.ts';
+import { MessagePage } from './pages/message-page.tsx';
+import { StaffQueuePage, type QueueFilterValues } from './pages/staff-queue.tsx';
+import { StaffNoticePage, type StaffNoticeProps } from './pages/staff-notice.tsx';
+import { StaffAccountPage } from './pages/staff-account.tsx';
+import { StaffSearchPage } from './pages/staff-search.tsx';
+import { accountPage, deskCounts, reviewQueue, search } from '../services/staff-views.ts';
+import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
+import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
+import { parseDecision } from '../domain/review.ts';
+import { NOTICE_KINDS } from '../domain/notice.ts';
+import type { Principal } from '../services/principals.ts';
+
+const STAFF_PAGE_SIZE = 500;
+
+export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const provider = ctx.config.providerName;
+  const csrf = csrfGuard(app, provider);
+  const forbidden = (req: FastifyRequest, reply: FastifyReply) =>
+    html(reply, 403, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="Not for your account" text="This page is for the provider's staff." />);
+  const notFound = (req: FastifyRequest, reply: FastifyReply, what: string) =>
+    html(reply, 404, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title={`No such ${what}`} text={`There is no ${what} at this address.`} link={['/staff', 'Back to the queue']} />);
+
+  await app.register(async (staff) => {
+    staff.addHook('preHandler', pageGuard(['staff'], forbidden));
+
+    staff.get('/staff', async (req, reply) => {
+      const q = req.query as Record<string, string | undefined>;
+      const st = parseItemState(q.state);
+      const filter: QueueFilterValues = {
+        state: st === undefined || st === 'bad' ? 'pending_review' : st,
+        kind: (NOTICE_KINDS as readonly string[]).includes(q.kind ?? '') ? q.kind! : '',
+        reporter: (q.reporter ?? '').slice(0, 320),
+        account: (q.account ?? '').slice(0, 200),
+      };
+      const after = q.after ? decodeCursor(q.after) : null;
+      const [counts, page] = await Promise.all([
+        deskCounts(ctx.store.db),
+        reviewQueue(ctx.store.db, { state: filter.state, kind: filter.kind || undefined, reporter: filter.reporter, account: filter.account, after: after ?? undefined }),
+      ]);
+      const nextHref = page.next ? `/staff?${new URLSearchParams({ ...filter, after: encodeCursor(page.next.createdAt, page.next.id) })}` : null;
+      return html(reply, 200, <StaffQueuePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} counts={counts} filter={filter} rows={page.rows} nextHref={nextHref} />);
+    });
+
+    const renderNotice = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      status: number,
+      id: string,
+      extra: Pick<StaffNoticeProps, 'flash' | 'errors' | 'values'>,
+    ) => {
+      const q = req.query as Record<string, string | undefined>;
+      const st = parseItemState(q.state);
+      const state = st === 'bad' || st === undefined ? null : st;
+      const after = q.after !== undefined && /^\d+$/.test(q.after) ? Number(q.after) : null;
+      const user = req.user as Principal;
+      const notice = await getNoticeView(ctx.store.db, user, id, { state: state ?? undefined, after: after ?? undefined, limit: STAFF_PAGE_SIZE });
+      if (!notice) return notFound(req, reply, 'notice');
+      const [events, row] = await Promise.all([
+        listNoticeEvents(ctx.store.db, user, id, { scope: 'notice', limit: 1000 }),
+        ctx.store.db.selectFrom('notices as n').innerJoin('principals as p', 'p.id', 'n.reporter_id').select(['p.email', 'n.submission']).where('n.id', '=', id).executeTakeFirstOrThrow(),
+      ]);
+      return html(
+        reply,
+        status,
+        <StaffNoticePage
+          provider={provider}
+          user={user}
+          csrfToken={reply.generateCsrf()}
+          notice={notice}
+          reporterEmail={row.email}
+          state={state}
+          after={after}
+          perPage={STAFF_PAGE_SIZE}
+          events={events?.events ?? []}
+          raw={row.submission}
+          {...extra}
+        />,
+      );
+    };
+
+    staff.get('/staff/notices/:id', async (req, reply) => {
+      const q = req.query as Record<string, string | undefined>;
+      const changed = Number(q.changed ?? NaN);
+      const skipped = Number(q.skipped ?? NaN);
+      let flash: string | null = null;
+      if (Number.isInteger(changed) && (q.to === 'rejected' || q.to === 'content_disabled')) {
+        const verb = q.to === 'rejected' ? 'rejected' : 'disabled';
+        flash =
+          changed > 0
+            ? `${changed} URL${changed === 1 ? '' : 's'} ${verb}; the reporter${q.to === 'content_disabled' ? ' and the site owner have' : ' has'} been told.`
+            : `No URL was ${verb}, and no one was told.`;
+        if (Number.isInteger(skipped) && skipped > 0) {
+          flash += ` ${skipped === 1 ? '1 selected URL was left as it was' : `${skipped} selected URLs were left as they were`} (already decided, or the decision does not apply to its state).`;
+        }
+      } else if (q.asked === '1') flash = 'Your question was sent to the reporter.';
+      return renderNotice(req, reply, 200, (req.params as { id: string }).id, { flash, errors: [], values: {} });
+    });
+
+    staff.post('/staff/notices/:id/review', { preHandler: csrf }, async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const body = req.body;
+      const values = { action: field(body, 'action'), reason: field(body, 'reason'), note: field(body, 'note') };
+      const parsed = parseDecision(values);
+      const errors = parsed.ok ? [] : [...parsed.errors];
+      const st = parseItemState((req.query as Record<string, string | undefined>).state);
+      let selection: ItemSelection | null = null;
+      if (field(body, 'scope') === 'state' && st && st !== 'bad') selection = { state: st };
+      else {
+        const positions = fields(body, 'positions').filter((p) => /^\d{1,9}$/.test(p)).map(Number);
+        if (!positions.length) errors.push({ field: 'positions', message: 'Tick at least one URL the decision is about' });
+        else if (positions.length > MAX_POSITIONS) errors.push({ field: 'positions', message: `At most ${MAX_POSITIONS} URLs at once; use “all URLs in this state” for more` });
+        else selection = { positions };
+      }
+      if (!parsed.ok || !selection) return renderNotice(req, reply, 422, id, { flash: null, errors, values });
+      const plan = await reviewItems({ db: ctx.store.db, provider, links: ctx.links }, `principal:${req.user!.id}`, id, selection, parsed.decision);
+      if (!plan) return notFound(req, reply, 'notice');
+      if (plan.changes.length) ctx.messagesQueued();
+      const to = parsed.decision.type === 'reject' ? 'rejected' : 'content_disabled';
+      const qs = new URLSearchParams({ changed: String(plan.changes.length), skipped: String(plan.skipped.length), to });
+      if (st && st !== 'bad') qs.set('state', st);
+      return reply.redirect(`/staff/notices/${id}?${qs}`, 303);
+    });
+
+    staff.post('/staff/notices/:id/ask', { preHandler: csrf }, async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const question = field(req.body, 'question');
+      const r = await requestInformation({ db: ctx.store.db, provider, links: ctx.links }, `principal:${req.user!.id}`, id, question);
+      if (!r) return notFound(req, reply, 'notice');
+      if (!r.ok) return renderNotice(req, reply, 422, id, { flash: null, errors: [{ field: r.field, message: r.message }], values: { question } });
+      ctx.messagesQueued();
+      return reply.redirect(`/staff/notices/${id}?asked=1`, 303);
+    });
+
+    staff.get('/staff/accounts/:id', async (req, reply) => {
+      const page = await accountPage(ctx.store.db, (req.params as { id: string }).id);
+      if (!page) return notFound(req, reply, 'account');
+      return html(reply, 200, <StaffAccountPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} page={page} />);
+    });
+
+    staff.get('/staff/search', async (req, reply) => {
+      const q = (req.query as Record<string, string | undefined>).q;
+      const results = q === undefined ? null : await search(ctx.store.db, q);
+      return html(reply, 200, <StaffSearchPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} results={results} />);
+    });
+  });
+}
