@@ -8,6 +8,7 @@ import type { AppContext } from './context.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { cloudflareRoutes } from './routes/cloudflare.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { openApiDocument } from './openapi.ts';
 import { webRoutes } from '../web/routes.tsx';
 
@@ -57,6 +58,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   app.get('/openapi.json', async () => openApiDocument(ctx.config));
 
   await noticeRoutes(app, ctx);
+  await reviewRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await cloudflareRoutes(app, ctx);
   await webRoutes(app, ctx);

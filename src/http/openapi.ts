@@ -1,5 +1,7 @@
 // The OpenAPI 3.1 description of the native and Cloudflare-compatible APIs. Request bodies come
 // from the same zod schemas that validate them, so the document cannot drift from the code.
+import { REJECTION_REASONS, NOTE_MAX } from '../domain/review.ts';
+import { MAX_POSITIONS, QUESTION_MAX } from '../services/item-review.ts';
 import { z } from 'zod';
 import { DmcaNoticeInputSchema, DMCA_STATEMENTS } from '../domain/notice.ts';
 import { ITEM_STATES } from '../domain/item-state.ts';
@@ -143,6 +145,44 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             { name: 'scope', in: 'query', schema: { type: 'string', enum: ['all', 'notice'] }, description: 'notice: leave out per-item events' },
           ],
           responses: { '200': json({ type: 'object', properties: { events: { type: 'array', items: ref('Event') }, next_after: { type: ['integer', 'null'] } } }, 'A page of events'), '404': errors('No such notice, or not yours') },
+        },
+      },
+      '/v1/notices/{id}/review': {
+        post: {
+          summary: 'Staff decision on items: disable hosted content, or reject with a reason (staff only)',
+          parameters: [idParam],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['action'],
+                  properties: {
+                    action: { type: 'string', enum: ['disable', 'reject'] },
+                    reason: { type: 'string', enum: Object.keys(REJECTION_REASONS), description: 'Required to reject' },
+                    note: { type: 'string', maxLength: NOTE_MAX, description: 'Shown to the reporter; required with reason "other"' },
+                    positions: { type: 'array', items: { type: 'integer', minimum: 0 }, maxItems: MAX_POSITIONS, description: 'The items, by position (or give state)' },
+                    state: { type: 'string', enum: [...ITEM_STATES], description: 'Every item in this state (or give positions)' },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': json({ type: 'object', properties: { changed: { type: 'array', items: { type: 'object' } }, skipped: { type: 'array', items: { type: 'object' } } } }, 'What changed, and what the decision did not apply to'),
+            '403': errors('Not staff'),
+            '404': errors('No such notice'),
+            '422': errors('Invalid decision'),
+          },
+        },
+      },
+      '/v1/notices/{id}/questions': {
+        post: {
+          summary: 'Ask the reporter for more information; mailed and put on the timeline (staff only)',
+          parameters: [idParam],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['question'], properties: { question: { type: 'string', maxLength: QUESTION_MAX } } } } } },
+          responses: { '201': json({ type: 'object' }, 'Sent'), '403': errors('Not staff'), '404': errors('No such notice'), '422': errors('Empty or too long') },
         },
       },
       '/v1/principals': {
