@@ -148,7 +148,12 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     const { report_type } = req.params as { report_type: string };
     const body = (req.body ?? {}) as Record<string, unknown>;
     const act = str(body.act) ?? report_type;
-    const fail = (message: string, code = 400) => reply.code(code).send({ error_code: code, msg: message, request: { act }, result: 'error' });
+    // Cloudflare's documented submit error ({error_code, msg, request, result: 'error'}) plus the
+    // v4 envelope's success/errors, which the SDK surfaces as APIError.errors.
+    const fail = (messages: string | string[], code = 400) => {
+      const list = [messages].flat();
+      return reply.code(code).send({ error_code: code, msg: list.join('; '), request: { act }, result: 'error', success: false, errors: list.map((message) => ({ code, message })), messages: [] });
+    };
     if (!REPORT_TYPES.includes(report_type)) return fail(`unknown report type "${report_type}"; use one of ${REPORT_TYPES.join(', ')}`);
     if (report_type !== 'abuse_dmca') return fail(`this server accepts only abuse_dmca reports so far, not ${report_type}`);
     if (act !== report_type) return fail(`act ("${act}") must equal the report type in the path ("${report_type}")`);
@@ -159,12 +164,7 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
       : await fileDmcaNotice(ctx.store.db, { reporterId: principal.id, channel: 'cloudflare_api', idempotencyKey: typeof key === 'string' ? key : null, body: notice, maxUrls: ctx.config.maxUrlsPerNotice });
     const all = [...errors, ...(result && !result.ok ? result.errors : [])];
     if (all.length) {
-      const seen = new Set<string>();
-      const msg = all
-        .map((e) => `${cfField(e.field)}: ${e.message}`)
-        .filter((m) => !seen.has(m) && seen.add(m))
-        .join('; ');
-      return fail(msg);
+      return fail([...new Set(all.map((e) => `${cfField(e.field)}: ${e.message}`))]);
     }
     const filed = (result as Extract<typeof result, { ok: true }>).notice;
     await ctx.processIfSmall(filed.id, filed.itemCount);
@@ -179,7 +179,9 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     const page = Math.max(1, Number(q.page ?? 1) || 1);
     const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
     const sortable: Record<string, string> = { id: 'n.id', cdate: 'n.created_at', status: 'r.report_status', type: 'n.kind', domain: 'domain' };
-    if (q.sort && !sortable[q.sort.replace(/^-/, '')]) return envelopeError(reply, 400, 1001, 'sort must be one of id, cdate, domain, type, status');
+    // Cloudflare's form is "property,order" (cdate,desc); "-cdate" and "cdate" are accepted too.
+    const sort = /^(-?)(id|cdate|domain|type|status)(?:,(asc|desc))?$/.exec(q.sort ?? 'cdate,desc');
+    if (!sort) return envelopeError(reply, 400, 1001, 'sort must be a property (id, cdate, domain, type, status) followed by the order, e.g. cdate,desc');
     if (q.status && !['accepted', 'in_review'].includes(q.status)) return envelopeError(reply, 400, 1001, 'status must be accepted or in_review');
     if (q.type && q.type !== 'DMCA') return reply.send(envelope({ reports: [] }, { result_info: { page, per_page: perPage, count: 0, total_count: 0, total_pages: 0 } }));
     const filters = [sql`n.kind = 'dmca'`];
@@ -193,8 +195,9 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     }
     if (q.domain) filters.push(sql`r.domain = ${q.domain.toLowerCase()}`);
     if (q.status) filters.push(q.status === 'accepted' ? sql`r.report_status = 'accepted'` : sql`r.report_status = 'in_review'`);
-    const sortKey = (q.sort ?? '-cdate').replace(/^-/, '');
-    const order = sql.raw(`${sortable[sortKey]!.replace('domain', 'r.domain')} ${(q.sort ?? '-cdate').startsWith('-') ? 'DESC' : 'ASC'}, n.id DESC`);
+    const [, minus, sortKey, direction] = sort;
+    const descending = direction ? direction === 'desc' : minus === '-';
+    const order = sql.raw(`${sortable[sortKey!]!.replace('domain', 'r.domain')} ${descending ? 'DESC' : 'ASC'}, n.id DESC`);
     const rows = (
       await sql<ReportRow & { total: number }>`
         SELECT n.id, n.created_at, n.status, n.submission, r.domain, count(*) OVER ()::int AS total
