@@ -121,6 +121,37 @@ async function reportView(ctx: AppContext, n: ReportRow, detail: boolean) {
   return report;
 }
 
+/** The reporter's side (the SDK's abuseReports.submitted): submitted | accepted | denied. */
+export function submittedStatus(status: string, counts: Partial<Record<string, number>>): { status: 'submitted' | 'accepted' | 'denied'; denial_reason: string | null } {
+  const acted = (counts.forwarded ?? 0) + (counts.content_disabled ?? 0);
+  if (status !== 'processed' || counts.pending_review || counts.received) return { status: acted ? 'accepted' : 'submitted', denial_reason: null };
+  if (acted) return { status: 'accepted', denial_reason: null };
+  const total = Object.values(counts).reduce((a: number, b) => a + (b ?? 0), 0);
+  if ((counts.not_on_network ?? 0) === total) return { status: 'denied', denial_reason: 'not_on_cloudflare' };
+  if ((counts.invalid ?? 0) === total) return { status: 'denied', denial_reason: 'direct_url_required' };
+  return { status: 'denied', denial_reason: counts.rejected ? 'unable_to_confirm' : 'incomplete_report' };
+}
+
+async function submittedView(ctx: AppContext, n: ReportRow, detail: boolean) {
+  const counts = await noticeCounts(ctx.store.db, n.id);
+  const s = n.submission;
+  const report: Record<string, unknown> = {
+    id: n.id,
+    cdate: new Date(n.created_at).toISOString(),
+    domain: n.domain ?? '',
+    type: 'DMCA',
+    ...submittedStatus(n.status, counts),
+    submitter: { name: s.claimant.name, email: s.claimant.email, company: s.claimant.company ?? '', telephone: s.claimant.phone ?? '' },
+  };
+  if (detail) {
+    report.dsa_attestation = false;
+    report.original_work = s.work.description;
+    report.comments = s.comments ?? '';
+    report.urls = (await ctx.store.db.selectFrom('notice_items').select('submitted_url').where('notice_id', '=', n.id).orderBy('position').limit(10_000).execute()).map((r) => r.submitted_url);
+  }
+  return report;
+}
+
 function authorise(req: FastifyRequest, reply: FastifyReply): Principal | null {
   const f = checkRole(req, ['reporter', 'staff']);
   if (f) {
@@ -216,6 +247,29 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     return reply.send(
       envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }),
     );
+  });
+
+  app.get('/client/v4/accounts/:account_id/abuse-reports/submitted', async (req, reply) => {
+    const principal = authorise(req, reply);
+    if (!principal) return reply;
+    const q = req.query as Record<string, string | undefined>;
+    const page = Math.max(1, Number(q.page ?? 1) || 1);
+    const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
+    // The reports this account filed, even for staff: "submitted" is always the caller's own.
+    const rows = (await reportQuery(ctx).where('n.reporter_id', '=', principal.id).where('n.kind', '=', 'dmca').orderBy('n.created_at', 'desc').orderBy('n.id', 'desc').limit(perPage).offset((page - 1) * perPage).execute()) as unknown as ReportRow[];
+    const total = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'dmca'`.execute(ctx.store.db)).rows[0]!.n;
+    const reports = await Promise.all(rows.map((r) => submittedView(ctx, r, false)));
+    return reply.send(envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }));
+  });
+
+  app.get('/client/v4/accounts/:account_id/abuse-reports/submitted/:report_id', async (req, reply) => {
+    const principal = authorise(req, reply);
+    if (!principal) return reply;
+    const { report_id } = req.params as { report_id: string };
+    if (!/^[0-9a-f-]{36}$/i.test(report_id)) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
+    const row = (await reportQuery(ctx).where('n.id', '=', report_id).where('n.reporter_id', '=', principal.id).executeTakeFirst()) as unknown as ReportRow | undefined;
+    if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
+    return reply.send(envelope(await submittedView(ctx, row, true)));
   });
 
   app.get('/client/v4/accounts/:account_id/abuse-reports/:report_id', async (req, reply) => {
