@@ -15,6 +15,12 @@ export interface Config {
   dnsLookups: boolean;
   /** Requests per minute per caller on the API. */
   rateLimitPerMinute: number;
+  /** The domain of the desk's mail addresses (intake, and Reply-To addresses with case tokens). */
+  mailDomain: string;
+  /** Local parts the SMTP listener accepts mail for, e.g. abuse, dmca, copyright. */
+  intakeAddresses: string[];
+  /** Largest message the SMTP listener accepts, in bytes. */
+  maxInboundBytes: number;
 }
 
 function int(v: string | undefined, fallback: number, name: string): number {
@@ -34,5 +40,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.SAFEHARBOR_MAIL_FROM || 'Safeharbor <abuse@safeharbor.invalid>',
     dnsLookups: env.SAFEHARBOR_DNS !== 'off',
     rateLimitPerMinute: int(env.SAFEHARBOR_RATE_LIMIT_PER_MINUTE, 600, 'SAFEHARBOR_RATE_LIMIT_PER_MINUTE'),
+    mailDomain: (env.SAFEHARBOR_MAIL_DOMAIN || 'localhost').toLowerCase(),
+    intakeAddresses: (env.SAFEHARBOR_INTAKE_ADDRESSES || 'dmca,abuse,copyright')
+      .split(',')
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean),
+    maxInboundBytes: int(env.SAFEHARBOR_MAX_INBOUND_BYTES, 30 * 1024 * 1024, 'SAFEHARBOR_MAX_INBOUND_BYTES'),
   };
 }

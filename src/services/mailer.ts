@@ -25,6 +25,8 @@ export class Mailer {
     private readonly from: string,
     pollMs = 2000,
     private readonly log: (msg: string, err?: unknown) => void = () => {},
+    /** The Reply-To for a message about a notice, so that answers find their case. */
+    private readonly replyTo: (noticeId: string, recipientRole: string) => string | null = () => null,
   ) {
     this.transport = nodemailer.createTransport(smtpUrl);
     this.loop = new PollingLoop(async () => (await this.sendDue()) > 0, pollMs, (err) => log('outbox run failed', err));
@@ -33,11 +35,11 @@ export class Mailer {
   /** Send what is due; returns how many were sent. */
   async sendDue(): Promise<number> {
     const due = (
-      await sql<{ id: number; notice_id: string | null; to_address: string; subject: string; body: string; attachments: Attachment[]; attempts: number }>`
+      await sql<{ id: number; notice_id: string | null; recipient_role: string; to_address: string; subject: string; body: string; attachments: Attachment[]; attempts: number }>`
         UPDATE outbox o SET attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes'
         FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED) c
         WHERE o.id = c.id
-        RETURNING o.id, o.notice_id, o.to_address, o.subject, o.body, o.attachments, o.attempts`.execute(this.db)
+        RETURNING o.id, o.notice_id, o.recipient_role, o.to_address, o.subject, o.body, o.attachments, o.attempts`.execute(this.db)
     ).rows;
     let sent = 0;
     for (const m of due) {
@@ -48,6 +50,7 @@ export class Mailer {
           subject: m.subject,
           text: m.body,
           attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+          replyTo: m.notice_id ? (this.replyTo(m.notice_id, m.recipient_role) ?? undefined) : undefined,
           headers: { 'Auto-Submitted': 'auto-generated' },
         });
         await this.db.transaction().execute(async (trx) => {

@@ -8,7 +8,7 @@ export type Actor = 'system' | `principal:${string}`;
 export interface NewEvent {
   actor: Actor;
   type: string;
-  subjectType: 'notice' | 'item' | 'zone' | 'account' | 'message' | 'principal' | 'import';
+  subjectType: 'notice' | 'item' | 'zone' | 'account' | 'message' | 'principal' | 'import' | 'inbound_message';
   subjectId: string;
   noticeId?: string | null;
   before?: unknown;

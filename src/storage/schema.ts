@@ -154,6 +154,27 @@ export interface LoginLinksTable {
   used_at: Timestamp | null;
 }
 
+export interface InboundMessagesTable {
+  id: Generated<number>;
+  received_at: Generated<Date>;
+  mail_from: string | null;
+  rcpt_to: string[];
+  remote_address: string | null;
+  size: number;
+  sha256: string;
+  raw: Buffer;
+  status: Generated<'received' | 'processed' | 'failed'>;
+  outcome: string | null;
+  notice_id: string | null;
+  message_id: string | null;
+  subject: string | null;
+  from_address: string | null;
+  detail: Json<unknown> | null;
+  attempts: Generated<number>;
+  lease_until: Timestamp | null;
+  processed_at: Timestamp | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   zones: ZonesTable;
@@ -167,4 +188,5 @@ export interface Database {
   outbox: OutboxTable;
   sessions: SessionsTable;
   login_links: LoginLinksTable;
+  inbound_messages: InboundMessagesTable;
 }

@@ -1,0 +1,204 @@
+// Reading stored mail: each message is claimed with a lease, parsed (mailparser), and then either
+// attached to the case its reply address names, or read by the notice reader and filed as a
+// notice through the same validation, resolution and actions as an API notice — or answered
+// with exactly which legal elements are missing. Every step is recorded on the message and in
+// the event log; a message can be read again (status back to received) when the reader improves.
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import { appendEvents } from '../storage/events.ts';
+import { enqueueMessages } from '../storage/outbox.ts';
+import { fileDmcaNotice } from '../services/notice-filing.ts';
+import { receiptMessage } from '../domain/messages.ts';
+import type { DmcaSubmission, FieldError } from '../domain/notice.ts';
+import type { StatusLinks } from '../services/status-links.ts';
+import type { Config } from '../config.ts';
+import { tokenFromAddress, type ReplyTokens } from './reply-tokens.ts';
+import { noticeFromReading, type NoticeReading } from './reading-to-notice.ts';
+import { incompleteNoticeReply, replyReceivedMessage, shouldAutoReply } from './intake-messages.ts';
+
+export type MailReader = (mail: ParsedMail) => NoticeReading;
+
+export interface IntakeDeps {
+  db: Kysely<Database>;
+  config: Config;
+  links: StatusLinks;
+  replyTokens: ReplyTokens;
+  read: MailReader;
+  /** The principal that notices read from mail belong to. */
+  reporterId: string;
+  processIfSmall(noticeId: string, itemCount: number): Promise<void>;
+  onMessagesQueued(): void;
+  wakeWorker(): void;
+}
+
+export type IntakeOutcome = 'notice_filed' | 'reply_attached' | 'incomplete' | 'no_notice' | 'needs_staff' | 'unreadable' | 'duplicate';
+
+const LEASE_SECONDS = 300;
+
+interface Claimed {
+  id: number;
+  raw: Buffer;
+  rcpt_to: string[];
+  mail_from: string | null;
+  sha256: string;
+}
+
+async function claim(db: Kysely<Database>, onlyId?: number): Promise<Claimed | null> {
+  const row = (
+    await sql<Claimed>`
+      UPDATE inbound_messages m SET attempts = attempts + 1, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+      FROM (
+        SELECT id FROM inbound_messages
+        WHERE status = 'received' AND (lease_until IS NULL OR lease_until < now()) ${onlyId !== undefined ? sql`AND id = ${onlyId}` : sql``}
+        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+      ) c
+      WHERE m.id = c.id
+      RETURNING m.id, m.raw, m.rcpt_to, m.mail_from, m.sha256`.execute(db)
+  ).rows[0];
+  return row ? { ...row, id: Number(row.id) } : null;
+}
+
+/** Reads the next stored message; returns false when there was none. */
+export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Promise<boolean> {
+  const m = await claim(deps.db, onlyId);
+  if (!m) return false;
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(m.raw, { skipImageLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
+  } catch (err) {
+    await finish(deps.db, m.id, 'unreadable', null, { error: `the message could not be parsed as MIME: ${(err as Error).message}` }, null, 'failed');
+    return true;
+  }
+  const headerFacts = {
+    message_id: parsed.messageId ?? null,
+    subject: parsed.subject ?? null,
+    from_address: parsed.from?.value[0]?.address?.toLowerCase() ?? null,
+  };
+  if (!parsed.text && !parsed.html && !parsed.attachments.length && !parsed.headers.size) {
+    await finish(deps.db, m.id, 'unreadable', null, { error: 'no headers and no body could be read from the message' }, headerFacts, 'failed');
+    return true;
+  }
+  const dup = await deps.db
+    .selectFrom('inbound_messages')
+    .select(['id', 'notice_id'])
+    .where('sha256', '=', m.sha256)
+    .where('id', '<', m.id)
+    .where('status', '=', 'processed')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (dup) {
+    await finish(deps.db, m.id, 'duplicate', dup.notice_id, { same_as: Number(dup.id) }, headerFacts);
+    return true;
+  }
+
+  let reading: NoticeReading;
+  try {
+    reading = deps.read(parsed);
+  } catch (err) {
+    await finish(deps.db, m.id, 'unreadable', null, { error: `the reader failed: ${(err as Error).message}` }, headerFacts, 'failed');
+    return true;
+  }
+  const sender = parsed.replyTo?.value[0]?.address ?? headerFacts.from_address ?? m.mail_from;
+  const autoReply = shouldAutoReply(parsed, m.mail_from);
+
+  // A reply to mail we sent names its case in the address it was sent to.
+  const caseRef = m.rcpt_to.map((a) => tokenFromAddress(a, deps.config.mailDomain)).map((t) => (t ? deps.replyTokens.verify(t) : null)).find((r) => r !== null);
+  if (caseRef) {
+    const exists = await deps.db.selectFrom('notices').select('id').where('id', '=', caseRef.noticeId).executeTakeFirst();
+    if (exists) {
+      await deps.db.transaction().execute(async (trx) => {
+        await appendEvents(trx, [
+          {
+            actor: 'system',
+            type: 'notice.reply_received',
+            subjectType: 'notice',
+            subjectId: caseRef.noticeId,
+            noticeId: caseRef.noticeId,
+            data: { inbound_message_id: m.id, from: sender, subject: headerFacts.subject, replying_party: caseRef.role, reads_as: reading.kind },
+          },
+        ]);
+        if (autoReply && sender) await enqueueMessages(trx, caseRef.noticeId, [replyReceivedMessage(deps.config.providerName, caseRef.noticeId, m.id, sender, reading.kind)]);
+        await finishIn(trx, m.id, 'reply_attached', caseRef.noticeId, { replying_party: caseRef.role, reading }, headerFacts);
+      });
+      if (autoReply && sender) deps.onMessagesQueued();
+      return true;
+    }
+  }
+
+  if (reading.kind !== 'takedown') {
+    // Counter notices, retractions and the like without a case token need a person to match them.
+    const outcome: IntakeOutcome = reading.kind === 'other' ? 'no_notice' : 'needs_staff';
+    await finish(deps.db, m.id, outcome, null, { reading }, headerFacts);
+    return true;
+  }
+
+  const built = noticeFromReading(reading, { subject: headerFacts.subject, sender });
+  const filed = built.missing.length
+    ? null
+    : await fileDmcaNotice(deps.db, { reporterId: deps.reporterId, channel: 'email', idempotencyKey: `email:${m.sha256}`, body: built.notice, maxUrls: deps.config.maxUrlsPerNotice });
+  if (!filed || !filed.ok) {
+    const errors: FieldError[] = filed && !filed.ok ? filed.errors : [];
+    await deps.db.transaction().execute(async (trx) => {
+      if (autoReply && sender) await enqueueMessages(trx, null, [incompleteNoticeReply(deps.config.providerName, m.id, sender, headerFacts.subject, built.missing, errors, deps.links)]);
+      await finishIn(trx, m.id, 'incomplete', null, { reading, missing: built.missing, errors }, headerFacts);
+    });
+    if (autoReply && sender) deps.onMessagesQueued();
+    return true;
+  }
+  const id = filed.notice.id;
+  await deps.db.transaction().execute(async (trx) => {
+    if (!filed.notice.replayed) {
+      const n = await trx.selectFrom('notices').select(['created_at', 'submission']).where('id', '=', id).executeTakeFirstOrThrow();
+      await enqueueMessages(trx, id, [
+        receiptMessage(deps.config.providerName, { id, createdAt: n.created_at, submission: n.submission as unknown as DmcaSubmission, statusUrl: deps.links.url(id), itemCount: filed.notice.itemCount }),
+      ]);
+    }
+    await finishIn(trx, m.id, 'notice_filed', id, { reading }, headerFacts);
+  });
+  deps.onMessagesQueued();
+  await deps.processIfSmall(id, filed.notice.itemCount);
+  deps.wakeWorker();
+  return true;
+}
+
+async function finish(db: Kysely<Database>, id: number, outcome: IntakeOutcome, noticeId: string | null, detail: unknown, facts: { message_id: string | null; subject: string | null; from_address: string | null } | null, status: 'processed' | 'failed' = 'processed') {
+  await db.transaction().execute((trx) => finishIn(trx, id, outcome, noticeId, detail, facts, status));
+}
+
+async function finishIn(
+  trx: Kysely<Database>,
+  id: number,
+  outcome: IntakeOutcome,
+  noticeId: string | null,
+  detail: unknown,
+  facts: { message_id: string | null; subject: string | null; from_address: string | null } | null,
+  status: 'processed' | 'failed' = 'processed',
+) {
+  await trx
+    .updateTable('inbound_messages')
+    .set({
+      status,
+      outcome,
+      notice_id: noticeId,
+      detail: JSON.stringify(detail),
+      lease_until: null,
+      processed_at: new Date(),
+      ...(facts ? { message_id: facts.message_id?.slice(0, 998) ?? null, subject: facts.subject?.slice(0, 998) ?? null, from_address: facts.from_address } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+  await appendEvents(trx, [
+    { actor: 'system', type: 'mail.read', subjectType: 'inbound_message', subjectId: String(id), noticeId, before: { status: 'received' }, after: { status, outcome } },
+  ]);
+}
+
+/** Put a message back to be read again (after a reader fix). */
+export async function reprocessInbound(db: Kysely<Database>, id: number, actor: `principal:${string}`): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const r = await trx.updateTable('inbound_messages').set({ status: 'received', lease_until: null }).where('id', '=', id).returning(['status']).executeTakeFirst();
+    if (r) await appendEvents(trx, [{ actor, type: 'mail.reprocess_requested', subjectType: 'inbound_message', subjectId: String(id), after: { status: 'received' } }]);
+    return !!r;
+  });
+}
