@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DmcaNoticeInputSchema, DMCA_STATEMENTS } from '../domain/notice.ts';
 import { ITEM_STATES } from '../domain/item-state.ts';
 import { NewPrincipalSchema } from './routes/admin.ts';
+import { edgeOpenApiPaths } from './routes/edge.ts';
 import type { Config } from '../config.ts';
 
 const jsonSchema = (s: z.ZodType) => {
@@ -216,6 +217,7 @@ export function openApiDocument(config: Config): Record<string, unknown> {
           responses: { '200': json({ type: 'object' }, 'Messages') },
         },
       },
+      ...edgeOpenApiPaths,
       '/v1/me': { get: { summary: 'Who this token belongs to', responses: { '200': json({ type: 'object' }, 'The principal') } } },
       '/client/v4/accounts/{account_id}/abuse-reports/{report_type}': {
         post: {
