@@ -8,6 +8,7 @@ import { openAdmin, openStoreFromFlags, writeHandoff } from './store-options.ts'
 import { startServer } from '../server.ts';
 import { ZoneImportHeaderError } from '../services/zone-import.ts';
 import { createLocalCliToken, revokeToken } from '../services/principals.ts';
+import { registerEdgeCommand } from './edge-command.ts';
 
 const program = new Command();
 program.name('safeharbor').description('Notice-and-action desk: DMCA notices in, resolved to customer and host, acted on, status out.');
@@ -162,6 +163,8 @@ program
     console.log(`${store.kind} store ${store.location} is up to date`);
     await store.close();
   });
+
+registerEdgeCommand(program);
 
 program.parseAsync().catch((err: Error) => {
   console.error(`safeharbor: ${err.message}`);

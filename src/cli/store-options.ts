@@ -74,16 +74,20 @@ export function writeHandoff(flags: StoreFlags, handoff: ServerHandoff): void {
   chmodSync(file, 0o600);
 }
 
+/** The running server that holds the embedded store (its URL and local staff token), if any. */
+export function runningServer(flags: StoreFlags): ServerHandoff | null {
+  if (process.env.DATABASE_URL) return null;
+  const dataDir = dataDirOf(flags);
+  const owner = runningOwner(dataDir);
+  const handoffFile = join(dataDir, HANDOFF_FILE);
+  if (!owner || !existsSync(handoffFile)) return null;
+  const handoff = JSON.parse(readFileSync(handoffFile, 'utf8')) as ServerHandoff;
+  return handoff.pid === owner ? handoff : null;
+}
+
 /** The store itself, or the running server that holds it. */
 export async function openAdmin(flags: StoreFlags): Promise<AdminClient> {
-  if (!process.env.DATABASE_URL) {
-    const dataDir = dataDirOf(flags);
-    const owner = runningOwner(dataDir);
-    const handoffFile = join(dataDir, HANDOFF_FILE);
-    if (owner && existsSync(handoffFile)) {
-      const handoff = JSON.parse(readFileSync(handoffFile, 'utf8')) as ServerHandoff;
-      if (handoff.pid === owner) return remoteAdmin(handoff);
-    }
-  }
+  const server = runningServer(flags);
+  if (server) return remoteAdmin(server);
   return localAdmin(await openStoreFromFlags(flags));
 }
