@@ -21,6 +21,7 @@ import { homeFor, registerSessions } from './session.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { staffRoutes } from './staff-routes.tsx';
 import { portalRoutes } from './portal-routes.tsx';
+import { publicNoticeRoutes } from './public-notice-routes.tsx';
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = {
   'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./assets/app.css', import.meta.url)) },
@@ -38,6 +39,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await loginRoutes(app, ctx);
   await staffRoutes(app, ctx);
   await portalRoutes(app, ctx);
+  await publicNoticeRoutes(app, ctx);
 
   app.get('/assets/:name', async (req, reply) => {
     const a = ASSETS[(req.params as { name: string }).name];

@@ -1,0 +1,38 @@
+// GET /notices/{id}/public: the public page of a notice whose content was blocked at the edge
+// (the target of the Link header on 451 answers). Only notices that blocked something have one:
+// content blocked now, or disabled by a staff decision before (so a link cached at an edge keeps
+// working after a restore). Everything else is 404, as is any id that is not a UUID.
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { AppContext } from '../http/context.ts';
+import type { DmcaSubmission } from '../domain/notice.ts';
+import { html } from './respond.ts';
+import { MessagePage } from './pages/message-page.tsx';
+import { PublicNoticePage } from './pages/public-notice.tsx';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export async function publicNoticeRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get('/notices/:id/public', async (req, reply) => {
+    const id = (req.params as { id: string }).id.toLowerCase();
+    const notFound = () =>
+      html(reply, 404, <MessagePage provider={ctx.config.providerName} title="No such public notice" text="There is no public notice with this number: nothing was blocked because of it." link={['/report', 'Report infringement']} />);
+    if (!UUID.test(id)) return notFound();
+    const r = await sql<{ kind: string; created_at: Date; submission: DmcaSubmission; blocked: number; ever_disabled: boolean }>`
+      SELECT n.kind, n.created_at, n.submission,
+             (SELECT count(*)::int FROM notice_items i WHERE i.notice_id = n.id AND edge_blocks_item_state(i.state)) AS blocked,
+             EXISTS (SELECT 1 FROM events e WHERE e.notice_id = n.id AND e.type = 'notice.reviewed' AND e.data->>'to' = 'content_disabled') AS ever_disabled
+        FROM notices n WHERE n.id = ${id}::uuid`.execute(ctx.store.db);
+    const n = r.rows[0];
+    if (!n || (n.blocked === 0 && !n.ever_disabled)) return notFound();
+    const s = (typeof n.submission === 'string' ? JSON.parse(n.submission) : n.submission) as DmcaSubmission;
+    return html(
+      reply,
+      200,
+      <PublicNoticePage
+        provider={ctx.config.providerName}
+        notice={{ id, kind: n.kind, createdAt: new Date(n.created_at), sender: s.claimant?.company?.trim() || null, work: s.work?.description ?? '', blockedUrls: n.blocked }}
+      />,
+    );
+  });
+}
