@@ -8,6 +8,7 @@ import { openAdmin, openStoreFromFlags, writeHandoff } from './store-options.ts'
 import { startServer } from '../server.ts';
 import { ZoneImportHeaderError } from '../services/zone-import.ts';
 import { createLocalCliToken, revokeToken } from '../services/principals.ts';
+import { registerReadCommand } from './read-command.ts';
 import { registerEdgeCommand } from './edge-command.ts';
 
 const program = new Command();
@@ -165,6 +166,8 @@ program
   });
 
 registerEdgeCommand(program);
+
+registerReadCommand(program);
 
 program.parseAsync().catch((err: Error) => {
   console.error(`safeharbor: ${err.message}`);

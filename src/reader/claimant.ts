@@ -1,0 +1,154 @@
+// Who sent the notice and how to reach them: labelled fields ("Name:", "E-mail:", "Address:"),
+// the typed name that signs a form, the name under a letter's closing, e-mail addresses outside
+// the part that describes the infringer. Redacted values ("[private]") count as given but are
+// not reported as values.
+import type { Claimant } from './types.ts';
+import type { Section } from './sections.ts';
+
+export interface ClaimantFacts {
+  claimant: Claimant;
+  signed: boolean;
+  present: { name: boolean; email: boolean; phone: boolean; address: boolean };
+}
+
+const REDACTED = /^\W*(?:\[?\s*(?:private|redacted|withheld|removed|omitted)\s*\]?|x{3,}|\*{3,})\W*$/i;
+const EMAIL_RE = /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/g;
+const PHONE_VALUE = /(?:\+?\d[\d ().\-\/]{6,}\d)/;
+const CLOSING = /^\s*(?:(?:yours )?(?:very )?(?:sincerely|faithfully|truly|respectfully|cordially)(?: yours)?|(?:best|kind|warm|many thanks and|with best)?\s*regards|best(?: wishes)?|thanks?(?: you)?(?: very much)?(?: for your (?:time|help|attention|assistance|cooperation))?|cheers|respectfully submitted|signed|mit freundlichen grüßen|cordialement|atentamente|saludos)\s*[,.!]?\s*$/i;
+const LABEL = /^\s*(?:[-*•]\s*)?(?:\*\*)?\s*((?:full |legal |your |my |contact |sender'?s? |complainant'?s? |claimant'?s? |first |last )*(?:name|e-?mail(?: address)?|phone(?: number)?|tel(?:ephone)?(?: number)?|mobile|fax|(?:mailing |postal |street |physical |business |office )?address|company(?: name)?|organi[sz]ation(?: name)?|firm|country|signature|signed|electronic signature|title|position))\s*(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*(.*)$/i;
+
+function clean(v: string): string {
+  return v.replace(/\*\*|__/g, '').replace(/\s+/g, ' ').trim().replace(/[,;]$/, '');
+}
+
+function value(v: string): string | null {
+  const c = clean(v);
+  if (!c || REDACTED.test(c) || c.length > 300) return null;
+  return c;
+}
+
+export function extractClaimant(text: string, sections: Section[], excluded: (at: number) => boolean, sender?: { name: string | null; address: string | null } | null): ClaimantFacts {
+  const c: Claimant = { name: null, email: null, company: null, address: null, phone: null, country: null };
+  const present = { name: false, email: false, phone: false, address: false };
+  let signed = false;
+  const set = (field: keyof Claimant, v: string | null) => {
+    if (v && !c[field]) c[field] = v;
+  };
+
+  // Sections whose heading asks for a name, contact details or a signature.
+  for (const s of sections) {
+    if (!s.heading || excluded(s.start)) continue;
+    const h = s.heading.toLowerCase();
+    const body = text.slice(s.bodyStart, s.end).trim();
+    if (!body) continue;
+    const firstLine = body.split('\n').find((l) => l.trim()) ?? '';
+    if (/\b(?:sign|signature)\b/.test(h) && /\bname\b|\bsignature\b/.test(h)) {
+      signed = true;
+      present.name = true;
+      if (!LABEL.test(firstLine)) set('name', value(firstLine));
+    } else if (/^(?:your |full |legal )*name\s*:?$/.test(h)) {
+      present.name = true;
+      set('name', value(firstLine));
+    } else if (/\b(?:e-?mail|phone|telephone|address|contact)\b/.test(h) && !/\binfringer|\buploader/.test(h)) {
+      if (/\bphone|telephone\b/.test(h) || PHONE_VALUE.test(body)) present.phone = present.phone || PHONE_VALUE.test(body) || REDACTED.test(firstLine) || /\bphone\b/i.test(body);
+      if (/\baddress\b/.test(h)) {
+        present.address = true;
+        if (!c.address && !LABEL.test(firstLine)) set('address', value(body.split('\n').slice(0, 4).map(clean).filter(Boolean).join(', ')));
+      }
+    }
+  }
+
+  // Labelled lines anywhere outside the infringer's part.
+  const lines = text.split('\n');
+  let at = 0;
+  let afterClosing = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const lineAt = at;
+    at += line.length + 1;
+    if (excluded(lineAt)) continue;
+    const m = LABEL.exec(line);
+    if (m) {
+      const label = m[1]!.toLowerCase();
+      let v = m[2] ?? '';
+      // The value may be on the next lines ("Mailing address:" then the address).
+      if (!clean(v)) {
+        const next: string[] = [];
+        for (let k = i + 1; k < lines.length && next.length < 4; k++) {
+          const l = lines[k]!.trim();
+          if (!l) {
+            if (next.length) break;
+            continue;
+          }
+          if (LABEL.test(l)) break;
+          next.push(l);
+          if (!/address/.test(label)) break;
+        }
+        v = next.join(', ');
+      }
+      const val = value(v);
+      const given = !!clean(v);
+      if (/e-?mail/.test(label)) {
+        present.email ||= given;
+        const e = v.match(EMAIL_RE);
+        if (e) set('email', e[0]!.toLowerCase());
+      } else if (/phone|tel|mobile|fax/.test(label)) {
+        present.phone ||= given;
+        if (val && PHONE_VALUE.test(val)) set('phone', val);
+      } else if (/address/.test(label)) {
+        present.address ||= given;
+        set('address', val);
+      } else if (/company|organi|firm/.test(label)) set('company', val);
+      else if (/country/.test(label)) set('country', val);
+      else if (/signature|signed/.test(label)) {
+        signed ||= given;
+        if (val && !/^\/?s\/?$/.test(val)) set('name', val.replace(/^\/s\/\s*/i, '').replace(/^\/(.+)\/$/, '$1'));
+      } else if (/name/.test(label) && !/title|position/.test(label)) {
+        present.name ||= given;
+        set('name', val);
+      }
+      continue;
+    }
+    const t = line.trim();
+    // "/s/ Jane Doe" or "/Jane Doe/": an electronic signature.
+    const s = /^\/s\/\s*(.{2,80})$/i.exec(t) ?? /^\/([^/]{2,80})\/$/.exec(t);
+    if (s) {
+      signed = true;
+      present.name = true;
+      set('name', value(s[1]!));
+      continue;
+    }
+    if (CLOSING.test(t)) {
+      afterClosing = true;
+      continue;
+    }
+    if (afterClosing && t) {
+      afterClosing = false;
+      if (t.length <= 80 && !/https?:\/\//.test(t) && !/[.?!:]$/.test(t.replace(/\b[A-Z]\.$/, ''))) {
+        signed = true;
+        present.name = true;
+        set('name', value(t.replace(/^\/|\/$/g, '')));
+      }
+    }
+  }
+
+  // An e-mail address in the text outside the infringer's part, else the sender's.
+  if (!c.email) {
+    EMAIL_RE.lastIndex = 0;
+    for (let m = EMAIL_RE.exec(text); m; m = EMAIL_RE.exec(text)) {
+      if (excluded(m.index)) continue;
+      set('email', m[0].toLowerCase());
+      break;
+    }
+  }
+  if (!c.email && sender?.address) set('email', sender.address.toLowerCase());
+  if (!c.name && sender?.name) set('name', sender.name);
+  if (c.email) present.email = true;
+  if (c.name) present.name = true;
+  if (c.phone) present.phone = true;
+  if (!present.phone && /\b(?:phone|tel|telephone)\b\.?\s*(?:number)?\s*[:\-]?\s*\+?\d[\d ().\-]{6,}\d/i.test(text)) present.phone = true;
+  if (c.address) present.address = true;
+  // A postal address without a label: a street line and a line with a postcode.
+  if (!present.address && /\b\d{1,6}\s+[A-Z][\w .'-]{2,40}\b(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|suite|floor|strasse|straße)\b/i.test(text)) present.address = true;
+  return { claimant: c, signed, present };
+}

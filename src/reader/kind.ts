@@ -1,0 +1,104 @@
+// What kind of document this is, from what it says: a takedown asks for material to be removed
+// and makes the §512(c)(3) statements; a counter notice says material was removed by mistake and
+// consents to jurisdiction (§512(g)(3)); a retraction withdraws an earlier notice; a reversal is
+// the provider itself undoing its processing of one.
+import type { NoticeKind } from './types.ts';
+
+export interface KindSignals {
+  /** §512(c)(3) language: good-faith belief, perjury/authority, identification of infringing material. */
+  takedown: number;
+  /** §512(g)(3) language: mistake or misidentification, consent to jurisdiction, service of process. */
+  counterStatutory: number;
+  /** The document calls itself a counter notice. */
+  counterSelf: boolean;
+  /** The sender withdraws a notice (not a counter notice). */
+  retractsNotice: boolean;
+  /** The sender withdraws a counter notice. */
+  retractsCounter: boolean;
+  /** The provider reconsiders a notice it processed. */
+  providerReverses: boolean;
+  /** …and the notice reconsidered is a counter notice. */
+  reversesCounter: boolean;
+  /** Words of copyright at all. */
+  copyright: boolean;
+}
+
+const COUNTER = String.raw`counter[- ]?(?:dmca[- ])?(?:notice|notification|claim)s?|counternotice|contra[- ]?notifica`;
+const NOTICE = String.raw`(?:dmca|copyright|takedown|take[- ]down|infringement)?\s*(?:notices?|takedowns?|take[- ]downs?|claims?|requests?|complaints?|notifications?|reports?|dmcas?|strikes?)`;
+
+const RE = {
+  mistake: /\bmistake\b[\s\S]{0,20}\bmisidentification\b|\bmisidentification of the material\b|removed or disabled (?:as a result of|by|due to) (?:a )?(?:mistake|misidentification)/i,
+  jurisdiction: /\bconsent to (?:the )?jurisdiction\b|\bsubmit to (?:the )?jurisdiction\b/i,
+  service: /\baccept (?:the )?service of process\b/i,
+  s512g: /\b512\s*\(g\)/i,
+  counterSelf: new RegExp(
+    String.raw`\b(?:this|my|our|a|the following|hereby|submit(?:ting)?|fil(?:e|ing)|send(?:ing)?|serv(?:e|ing)|issu(?:e|ing)|mak(?:e|ing)|lodg(?:e|ing)|provid(?:e|ing)) (?:(?:a|my|our|this|formal|dmca|the following|an?)\s+){0,3}(?:${COUNTER})\b|^\W*(?:dmca\s+)?(?:${COUNTER})\W*$|\bi (?:want|wish|would like) to (?:counter|dispute|contest)\b|\bdispute the (?:notice|takedown|claim)\b|\b(?:${COUNTER})\s+(?:under|pursuant|in response)\b`,
+    'im',
+  ),
+  goodFaith: /\bgood[- ]?faith\b|\bbona fide belief\b/i,
+  notAuthorised: /\bnot (?:been )?authori[sz]ed by\b|\bwithout (?:the )?(?:authori[sz]ation|permission|consent|licen[cs]e)\b|\bunauthori[sz]ed\b/i,
+  perjury: /\bpenalty of perjury\b|\bunder oath\b|\bsworn\b/i,
+  authority: /\bauthori[sz]ed to act\b|\bon behalf of the (?:copyright )?owner\b|\b(?:copyright )?owner,? or (?:am )?authori[sz]ed\b|\bexclusive right\b|\b(?:i|we) (?:am|are) the (?:copyright )?(?:owner|holder|author|agent)\b/i,
+  infringing: /\binfring(?:ing|es|ement|ed)\b|\bpirat(?:ed|ing|es|e)\b|\bunauthori[sz]ed cop/i,
+  removeAsk: /\b(?:remove|removal|take (?:it |them |this )?down|taken down|takedown|disable (?:access|the)|delete|block access|cease)\b/i,
+  s512c: /\b512\s*\(c\)|\bdigital millennium copyright act\b|\bdmca\b/i,
+  copyright: /\bcopyright|\bdmca\b|\binfring|\bpiracy\b|\bpirated\b|©/i,
+  // Withdrawing: the verb, then within a short distance the notice it withdraws.
+  retractVerb: /\b(?:retract(?:s|ed|ing|ion)?|withdr[ae]w(?:s|n|ing|al)?|rescind(?:s|ed|ing)?|rescission|revok(?:e|es|ed|ing)|revocation|cancel(?:s|led|ling|ed|ing|lation)?|recall(?:s|ed|ing)?)\b/i,
+  restoreAsk: /\b(?:reinstate|restore|re-?enable|re-?activate|unblock|lift (?:the )?(?:ban|block|takedown)|put (?:it|them) back|make (?:it|them) (?:available|accessible) again)\b/i,
+  ourMistake: /\b(?:sent|filed|submitted|issued|made|reported) (?:\w+ ){0,3}(?:by|in) (?:mistake|error)\b|\bmisdetected\b|\bwrongly (?:reported|targeted|identified|flagged)\b|\bfalse positive\b|\bno (?:longer )?(?:have a |has any )?claim\b|\b(?:we|i) (?:were|was|are|am) (?:in the )?wrong\b|\bno longer (?:wish|want|need|seek)\b|\b(?:matter|issue|dispute) (?:has been|is|was) (?:resolved|settled)\b|\b(?:reached|come to) an? (?:agreement|settlement)\b|\bunrightfully\b/i,
+  providerVoice: /\b(?:has|have) reconsidered\b|\bupon (?:further )?(?:consideration|review)\b|\b(?:has|have) (?:decided|determined) (?:that|to)\b|\bdoes not meet the requirements\b|\bnotice (?:we|that we) (?:previously )?processed\b|\bpreviously processed\b|\bwe (?:are|have been) reversing\b|\b(?:reverse|reversed|reversing) (?:our|its|the) (?:decision|processing|action|removal|takedown)\b/i,
+};
+
+function retractsWhat(text: string): { notice: boolean; counter: boolean } {
+  let notice = false;
+  let counter = false;
+  const verbs = new RegExp(RE.retractVerb.source, 'gi');
+  for (let m = verbs.exec(text); m; m = verbs.exec(text)) {
+    const around = text.slice(m.index, m.index + m[0].length + 90);
+    // The verb's object: what comes right after it ("retract my counter notice", "withdrawal of the DMCA notice").
+    const objCounter = new RegExp(String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|dmca|\w+'s)\s+){0,4}(?:${COUNTER})\b`, 'i');
+    const objNotice = new RegExp(String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|full|partial|part|in|dmca|\w+'s|[\w-]+)\s+){0,5}?${NOTICE}\b`, 'i');
+    if (objCounter.test(around)) counter = true;
+    else if (objNotice.test(around)) notice = true;
+    // "… the notice, which we hereby retract" / "the counter notice is withdrawn"
+    const before = text.slice(Math.max(0, m.index - 80), m.index);
+    if (!counter && !notice && /\b(?:notice|takedown|claim|request|dmca)\b[^.]{0,40}\b(?:is|are|be|been|hereby|we|i)\s*$/i.test(before)) {
+      if (new RegExp(String.raw`(?:${COUNTER})[^.]{0,40}$`, 'i').test(before)) counter = true;
+      else notice = true;
+    }
+  }
+  return { notice, counter };
+}
+
+export function kindSignals(text: string): KindSignals {
+  const counterStatutory = (RE.mistake.test(text) ? 1 : 0) + (RE.jurisdiction.test(text) ? 1 : 0) + (RE.service.test(text) ? 1 : 0) + (RE.s512g.test(text) ? 1 : 0);
+  const takedown =
+    (RE.goodFaith.test(text) && RE.notAuthorised.test(text) ? 1 : 0) +
+    (RE.perjury.test(text) && RE.authority.test(text) ? 1 : 0) +
+    (RE.infringing.test(text) ? 1 : 0) +
+    (RE.removeAsk.test(text) ? 1 : 0) +
+    (RE.s512c.test(text) ? 1 : 0);
+  const r = retractsWhat(text);
+  const providerReverses = RE.providerVoice.test(text) && (RE.restoreAsk.test(text) || /\breject\b|\bwithdraw|\brevers/i.test(text));
+  return {
+    takedown,
+    counterStatutory,
+    counterSelf: RE.counterSelf.test(text),
+    retractsNotice: r.notice || (RE.ourMistake.test(text) && RE.restoreAsk.test(text)),
+    retractsCounter: r.counter,
+    providerReverses,
+    reversesCounter: providerReverses && new RegExp(String.raw`\breconsidered (?:the |this |your )?(?:${COUNTER})`, 'i').test(text),
+    copyright: RE.copyright.test(text),
+  };
+}
+
+export function classifyKind(s: KindSignals): NoticeKind {
+  if (s.providerReverses) return s.reversesCounter ? 'counter_notice_reversal' : 'reversal';
+  if (s.retractsCounter && s.counterStatutory < 2) return 'counter_notice_retraction';
+  const counter = s.counterStatutory >= 2 || (s.counterSelf && s.counterStatutory >= 1) || (s.counterSelf && !s.retractsNotice);
+  if (s.retractsNotice && s.counterStatutory < 2 && !(s.takedown >= 4 && !s.counterSelf)) return 'retraction';
+  if (counter) return 'counter_notice';
+  if (s.takedown >= 2 || (s.takedown >= 1 && s.copyright)) return 'takedown';
+  return 'other';
+}

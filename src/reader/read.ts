@@ -1,0 +1,172 @@
+// The notice reader: from a document (.txt, .md, .eml, .xml) to what it says — its kind, the
+// URLs to act on and those of the original work, the claimant, and which legal elements are
+// present. Pure: no I/O, no clock, no randomness; the same input always reads the same.
+import { parseAcns, findAcnsXml, hasDtd, type AcnsParse } from './acns.ts';
+import { extractClaimant } from './claimant.ts';
+import { detectElements } from './elements.ts';
+import { classifyKind, kindSignals } from './kind.ts';
+import { locateUrls, sortUrls } from './locations.ts';
+import { parseMime } from './mime.ts';
+import { isInfringerCue, roleOfCue } from './roles.ts';
+import { segment, type Section } from './sections.ts';
+import { decodeContent, htmlToText, ownText, unwrapPgp } from './text.ts';
+import type { MailParts, NoticeKind, ReadResult } from './types.ts';
+import { uniqueUrls } from './urls.ts';
+
+export interface ReadContext {
+  subject?: string | null;
+  from?: { name: string | null; address: string | null } | null;
+  /** XML documents that came with the text (attachments), tried as ACNS. */
+  xml?: string[];
+  /** The whole document is XML (a .xml file). */
+  xmlDocument?: boolean;
+}
+
+/** Longest text the reader looks at (a notice with 250,000 URLs fits). */
+export const MAX_TEXT = 32 * 1024 * 1024;
+
+function extension(name: string): string {
+  const m = /\.([a-z0-9]+)$/i.exec(name);
+  return m ? m[1]!.toLowerCase() : '';
+}
+
+function looksLikeMime(s: string): boolean {
+  const head = s.slice(0, 4096);
+  return /^(?:[\w-]+:[^\n]*\n(?:[ \t][^\n]*\n)*){2,}/.test(head) && /^(?:from|subject|content-type|mime-version|received|message-id|date|to):/im.test(head) && /^(?:subject|from):/im.test(head);
+}
+
+/** Reads one document. `name` only matters for its extension (.eml, .xml, .txt, .md). */
+export function readNotice(doc: { name: string; content: string | Buffer }): ReadResult {
+  const ext = extension(doc.name);
+  if (ext === 'eml' || (ext !== 'xml' && typeof doc.content !== 'string' && looksLikeMime(doc.content.subarray(0, 4096).toString('latin1'))) || (typeof doc.content === 'string' && ext !== 'xml' && looksLikeMime(doc.content))) {
+    return readMail(parseMime(doc.content));
+  }
+  const text = decodeContent(doc.content);
+  return readText(text, { xmlDocument: ext === 'xml' || /^\s*<\?xml\b/.test(text) });
+}
+
+/** Reads a mail message: its text (or HTML) body, with XML attachments tried as ACNS and text attachments read along. */
+export function readMail(mail: MailParts): ReadResult {
+  let body = mail.text ?? (mail.html ? htmlToText(mail.html) : '');
+  const xml: string[] = [];
+  for (const a of mail.attachments) {
+    if (/xml/.test(a.contentType) || /\.xml$/i.test(a.filename ?? '')) xml.push(a.content);
+    else if (/^text\/(?:plain|markdown)$/.test(a.contentType) || /\.(?:txt|md)$/i.test(a.filename ?? '')) body += `\n\n${a.content}`;
+    else if (/^text\/html$/.test(a.contentType)) body += `\n\n${htmlToText(a.content)}`;
+  }
+  return readText(decodeContent(body), { subject: mail.subject, from: mail.from, xml });
+}
+
+function emptyClaimant(): ReadResult['claimant'] {
+  return { name: null, email: null, company: null, address: null, phone: null, country: null };
+}
+
+/** Reads a notice's text. */
+export function readText(input: string, ctx: ReadContext = {}): ReadResult {
+  const warnings: string[] = [];
+  let text = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
+  if (input.length > MAX_TEXT) warnings.push(`only the first ${MAX_TEXT} characters were read`);
+  const pgp = unwrapPgp(text);
+  text = pgp.text;
+
+  // Structured ACNS: an attachment, or XML inline in the text.
+  let acns: AcnsParse | null = null;
+  const candidates = [...(ctx.xml ?? [])];
+  const inline = findAcnsXml(text);
+  if (inline) {
+    candidates.push(inline);
+    text = text.replace(inline, '\n');
+  } else if (ctx.xmlDocument) {
+    candidates.push(text);
+    text = '';
+  }
+  for (const x of candidates) {
+    const p = parseAcns(x);
+    if (p.ok) {
+      acns = p;
+      break;
+    }
+    warnings.push(p.reason);
+  }
+  if (ctx.xmlDocument && !inline && hasDtd(input)) text = '';
+
+  const own = ownText(text);
+  const header = ctx.subject ? `${ctx.subject}\n\n` : '';
+  const signals = kindSignals(header + own);
+  let kind: NoticeKind = classifyKind(signals);
+  if (acns?.ok) {
+    if (acns.facts.root === 'Infringement' && kind !== 'retraction') kind = 'takedown';
+    else if (acns.facts.root === 'CounterNotice') kind = 'counter_notice';
+  }
+
+  // URLs: the sender's own text first; a reply that names none is about those it quotes.
+  let urlText = own;
+  let sections: Section[] = segment(own);
+  let located = locateUrls(own, sections);
+  if (!located.length && own !== text && kind !== 'takedown') {
+    urlText = text;
+    sections = segment(text);
+    located = locateUrls(text, sections);
+  }
+  const sorted = sortUrls(located, kind === 'other' ? 'other' : 'infringing');
+  let infringing = sorted.infringing;
+  if (acns?.ok) infringing = uniqueUrls([...infringing, ...acns.facts.items.map((i) => i.url).filter((u): u is string => !!u && /^https?:\/\//i.test(u))]);
+
+  // The claimant, outside the part about the infringer.
+  const infringerSections = sections.filter((s) => s.heading !== null && isInfringerCue(s.heading));
+  const excluded = (at: number) => infringerSections.some((s) => at >= s.start && at < s.end);
+  const cf = extractClaimant(urlText, sections, excluded, ctx.from ?? null);
+  const claimant = cf.claimant;
+  if (acns?.ok) {
+    const c = acns.complainant;
+    claimant.company ??= c.entity;
+    claimant.name ??= c.contact ?? c.entity;
+    claimant.email ??= c.email?.toLowerCase() ?? null;
+    claimant.phone ??= c.phone;
+    claimant.address ??= c.address;
+    claimant.country ??= c.country;
+  }
+
+  const work = findWork(urlText, sections) ?? (acns?.ok ? acns.facts.items.map((i) => i.title).filter(Boolean).slice(0, 5).join('; ') || null : null);
+  const el = detectElements(kind, {
+    text: header + own,
+    infringingUrls: infringing.length,
+    originalUrls: sorted.original.length,
+    workIdentified: work !== null,
+    contact: {
+      email: cf.present.email || !!claimant.email,
+      phone: cf.present.phone || !!claimant.phone,
+      address: cf.present.address || !!claimant.address,
+      name: cf.present.name || !!claimant.name,
+    },
+    signed: cf.signed || pgp.signed,
+    materialOtherwise: !!(acns?.ok && acns.facts.ip && acns.facts.timestamp),
+  });
+
+  return {
+    kind,
+    infringing_urls: infringing,
+    original_urls: sorted.original,
+    claimant: claimant.name || claimant.email || claimant.company ? claimant : { ...emptyClaimant(), ...claimant },
+    elements: el.elements,
+    missing: el.missing,
+    work,
+    other_urls: sorted.other,
+    acns: acns?.ok ? acns.facts : null,
+    warnings,
+  };
+}
+
+const WORK_LABEL = /^\s*(?:[-*•]\s*)?(?:\*\*)?(?:original |copyrighted )?(?:work|title of (?:the )?work|work title|title)(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.{3,300})$/im;
+
+/** How the notice identifies the work: a "Work:" label, or the answer under a heading about the original work. */
+function findWork(text: string, sections: Section[]): string | null {
+  const m = WORK_LABEL.exec(text);
+  if (m && !/^\[?private\]?$/i.test(m[1]!.trim())) return m[1]!.replace(/\*\*/g, '').trim();
+  for (const s of sections) {
+    if (!s.heading || roleOfCue(s.heading) !== 'original') continue;
+    const body = text.slice(s.bodyStart, s.end).replace(/\s+/g, ' ').trim();
+    if (body.length >= 3) return body.length > 300 ? `${body.slice(0, 297)}…` : body;
+  }
+  return null;
+}
