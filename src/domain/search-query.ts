@@ -5,7 +5,7 @@ import { normaliseHost, normaliseUrl } from './url.ts';
 export type SearchQuery =
   | { kind: 'empty' }
   | { kind: 'notice_id'; id: string }
-  | { kind: 'url'; url: string }
+  | { kind: 'url'; url: string; host: string }
   | { kind: 'email'; email: string }
   | { kind: 'domain'; domain: string }
   | { kind: 'text'; text: string };
@@ -20,8 +20,9 @@ export function classifySearch(input: string): SearchQuery {
   if (UUID.test(s)) return { kind: 'notice_id', id: s.toLowerCase() };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
     const v = normaliseUrl(s);
-    // A URL we would not accept in a notice can still be searched as typed.
-    return { kind: 'url', url: v.ok ? v.url : s };
+    if (v.ok) return { kind: 'url', url: v.url, host: v.host };
+    // A URL we would not accept in a notice is searched as words.
+    return { kind: 'text', text: s };
   }
   if (/^[^\s@]+@[^\s@]+$/.test(s)) return { kind: 'email', email: s.toLowerCase() };
   if (!/\s/.test(s) && s.includes('.')) {

@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
+import { refreshItemCounts } from '../storage/item-counts.ts';
 import { planReview, type ReviewDecision, type ReviewPlan } from '../domain/review.ts';
 import { decisionMessage, infoRequestMessage, takedownMessage, type DecidedUrl } from '../domain/review-messages.ts';
 import type { NoticeFacts } from '../domain/messages.ts';
@@ -52,6 +53,7 @@ export async function reviewItems(deps: ReviewDeps, actor: Actor, noticeId: stri
     const positions = plan.changes.map((c) => c.position);
     await sql`UPDATE notice_items SET state = ${plan.changes[0]!.to}, reason = ${plan.changes[0]!.reason}, updated_at = now()
               WHERE notice_id = ${noticeId}::uuid AND position = ANY(${positions}::int[])`.execute(trx);
+    await refreshItemCounts(trx, noticeId);
     await appendEvents(
       trx,
       plan.changes.map((c) => ({

@@ -12,6 +12,7 @@ import { refreshDirectories, resolveHosts, type ResolverDeps } from './resolver.
 import type { Config } from '../config.ts';
 import { PollingLoop } from './polling-loop.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
+import { refreshItemCounts } from '../storage/item-counts.ts';
 import type { StatusLinks } from './status-links.ts';
 
 export interface ProcessorDeps extends ResolverDeps {
@@ -237,6 +238,7 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
     const finished = await sql<{ id: string }>`
       UPDATE notices SET status = 'processed', processed_at = now(), lease_until = NULL, updated_at = now()
       WHERE id = ${notice.id}::uuid AND status = 'processing' RETURNING id`.execute(trx);
+    await refreshItemCounts(trx, notice.id);
     await appendEvents(trx, [
       ...hostsWithoutContact.map(
         (h): NewEvent => ({

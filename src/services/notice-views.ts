@@ -45,7 +45,10 @@ function canRead(viewer: Principal, reporterId: string): boolean {
   return viewer.role === 'staff' || viewer.id === reporterId;
 }
 
+/** Items by state: the processed notice's stored counts, or counted now while it is processed. */
 export async function noticeCounts(db: Kysely<Database>, noticeId: string): Promise<Partial<Record<ItemState, number>>> {
+  const stored = (await sql<{ item_counts: Record<string, number> | null }>`SELECT item_counts FROM notices WHERE id = ${noticeId}::uuid AND status = 'processed'`.execute(db)).rows[0];
+  if (stored?.item_counts) return stored.item_counts as Partial<Record<ItemState, number>>;
   const rows = (await sql<{ state: ItemState; n: number }>`SELECT state, count(*)::int AS n FROM notice_items WHERE notice_id = ${noticeId}::uuid GROUP BY state`.execute(db)).rows;
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
@@ -85,6 +88,7 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
     }),
   );
   const s = n.submission as unknown as DmcaSubmission;
+  const counts = await noticeCounts(db, id);
   return {
     id: n.id,
     kind: n.kind,
@@ -92,8 +96,8 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
     status: n.status,
     created_at: iso(n.created_at)!,
     processed_at: iso(n.processed_at),
-    progress: { items_total: n.item_count, items_resolved: n.items_resolved + (await invalidCount(db, id)) },
-    counts: await noticeCounts(db, id),
+    progress: { items_total: n.item_count, items_resolved: n.items_resolved + (counts.invalid ?? 0) },
+    counts,
     work: s.work,
     claimant: s.claimant,
     statements: s.statements,
@@ -103,10 +107,6 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
     items,
     items_page: { limit, next_after: more ? items[items.length - 1]!.position : null, state: page.state ?? null },
   };
-}
-
-async function invalidCount(db: Kysely<Database>, id: string): Promise<number> {
-  return (await sql<{ n: number }>`SELECT count(*)::int AS n FROM notice_items WHERE notice_id = ${id}::uuid AND state = 'invalid'`.execute(db)).rows[0]!.n;
 }
 
 export interface NoticeListQuery {

@@ -179,9 +179,11 @@ export async function search(db: Kysely<Database>, input: string): Promise<Searc
     return out;
   }
   if (q.kind === 'url') {
+    // By host first (indexed), then the URL prefix among that host's items.
     out.items = (
       await sql<{ notice_id: string; position: number; url: string; state: string; zone: string | null }>`
-        SELECT notice_id, position, url, state, zone FROM notice_items WHERE url LIKE ${likePrefix(q.url)} ORDER BY id DESC LIMIT ${LIMIT}`.execute(db)
+        SELECT notice_id, position, url, state, zone FROM notice_items
+        WHERE host = ${q.host} AND url LIKE ${likePrefix(q.url)} ORDER BY id DESC LIMIT ${LIMIT}`.execute(db)
     ).rows;
     return out;
   }

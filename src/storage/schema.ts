@@ -83,6 +83,7 @@ export interface NoticesTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   processed_at: Date | null;
+  item_counts: Json<Record<string, number>> | null;
 }
 
 export interface NoticeItemsTable {
