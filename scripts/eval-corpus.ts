@@ -13,6 +13,10 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readNotice } from '../src/reader/index.ts';
 import { urlKey } from '../src/reader/urls.ts';
+
+// gold.jsonl's extractor ended URLs at the first '(' ("…Cookbook%20(2015).pdf" is stored as
+// "…Cookbook%20"), so both sides are compared up to their first '(' and without a trailing '!'.
+const goldKey = (u: string) => urlKey(u.replace(/\(.*$/, '').replace(/!+$/, ''));
 import type { NoticeKind, ReadResult } from '../src/reader/types.ts';
 
 const args = process.argv.slice(2);
@@ -82,9 +86,9 @@ for (const l of labels) {
     t.confusion.set(l.kind, row);
     const g = gold.get(l.id);
     if (g) {
-      const gi = new Set(g.infringing_urls.map(urlKey));
-      const apart = new Set(g.original_urls.map(urlKey).filter((u) => !gi.has(u)));
-      const pi = new Set(r.infringing_urls.map(urlKey));
+      const gi = new Set(g.infringing_urls.map(goldKey));
+      const apart = new Set(g.original_urls.map(goldKey).filter((u) => !gi.has(u)));
+      const pi = new Set(r.infringing_urls.map(goldKey));
       const fp = [...pi].filter((u) => !gi.has(u));
       const fn = [...gi].filter((u) => !pi.has(u));
       const origInf = [...apart].filter((u) => pi.has(u));

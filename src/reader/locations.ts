@@ -1,5 +1,5 @@
 // The role of every URL in a document: from the cue on its own line ("Infringing URL: …"), else
-// the lead-in just before it ("… can be found at:" on the line above), else the URL list it
+// the lead-in just before it ("… can be found at" on the line above), else the URL list it
 // continues, else its section's heading. URLs with no cue at all get the document's default.
 import { findUrls, uniqueUrls } from './urls.ts';
 import type { Section } from './sections.ts';
@@ -25,7 +25,13 @@ function cueText(s: string): string {
     .trim();
 }
 
-function sectionAt(sections: Section[], at: number): Section | undefined {
+// A line that introduces what follows it without a colon: "… can be found at", "… is here", "see below -".
+const LEAD_IN_END = /(?:\b(?:at|here|below|following|follows|is|are|in|on|under|via|from)|[-–—=>])\s*$/i;
+
+// A label, not prose: "Original work:", "Copied repo -", "Infringing URL:".
+const SHORT_LABEL = /^[^.!?]{1,50}[:=>\-–—]\s*$/;
+
+function sectionIndexAt(sections: Section[], at: number): number {
   let lo = 0;
   let hi = sections.length - 1;
   while (lo < hi) {
@@ -33,38 +39,66 @@ function sectionAt(sections: Section[], at: number): Section | undefined {
     if (sections[mid]!.start <= at) lo = mid;
     else hi = mid - 1;
   }
-  return sections[lo];
+  return lo;
 }
 
 export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
   const hits = findUrls(text);
   const out: LocatedUrl[] = [];
-  const headingRoles = new Map<Section, UrlRole | null>();
-  const headingRole = (s: Section | undefined): UrlRole | null => {
-    if (!s || s.heading === null) return null;
-    if (!headingRoles.has(s)) headingRoles.set(s, roleOfCue(s.heading, /[:]\s*$/.test(s.heading) && !s.heading.includes('?') ? 'last' : 'first'));
-    return headingRoles.get(s) ?? null;
+  const roles: (UrlRole | null | undefined)[] = new Array(sections.length);
+  // A section's role: its heading's, or — for a prompt line that says nothing about URLs, inside an
+  // answer ("Which is displayed on our site:") — the role of the section it continues.
+  const headingRole = (k: number): UrlRole | null => {
+    if (k < 0) return null;
+    if (roles[k] !== undefined) return roles[k]!;
+    const s = sections[k]!;
+    let r: UrlRole | null = null;
+    if (s.heading !== null) {
+      r = roleOfCue(s.heading, s.style === 'prompt' ? 'last' : 'first');
+      if (!r && s.style === 'prompt') r = headingRole(k - 1);
+    }
+    roles[k] = r;
+    return r;
+  };
+  // The role a form question gives its whole answer: a markdown heading that says something
+  // governs the prompts and prose inside its answer, until the next markdown heading.
+  const governed: (UrlRole | null | undefined)[] = new Array(sections.length);
+  const governing = (k: number): UrlRole | null => {
+    if (k < 0) return null;
+    if (governed[k] !== undefined) return governed[k]!;
+    const s = sections[k]!;
+    const r = s.style === 'markdown' ? headingRole(k) : s.style === 'prompt' ? governing(k - 1) : null;
+    governed[k] = r;
+    return r;
   };
   let prev: LocatedUrl | null = null;
   let prevEnd = 0;
   for (const h of hits) {
-    const sec = sectionAt(sections, h.start);
+    const k = sectionIndexAt(sections, h.start);
+    const sec = sections[k];
     const ls = lineStartOf(text, h.start);
     // 1. The cue on the URL's own line, after any earlier URL on that line.
     const from = Math.max(ls, prev && prevEnd > ls ? prevEnd : ls, sec ? sec.start : 0);
     const prefix = cueText(text.slice(Math.max(from, h.start - 160), h.start));
     let role: UrlRole | null = null;
     let via: LocatedUrl['via'] = 'none';
+    const gov = governing(k);
     if (prefix.length >= 3) {
-      role = roleOfCue(prefix, 'last');
-      if (role) via = 'line';
+      // Inside a question's answer, prose says less than the question, except when it points to
+      // an earlier notice or a guide, or names someone's contact details.
+      const r = roleOfCue(prefix, 'last');
+      if (r && (gov === null || SHORT_LABEL.test(prefix) || r === 'reference' || r === 'contact')) {
+        role = r;
+        via = 'line';
+      }
     }
     if (!role && prefix.length < 3 && sec) {
-      // 2. The line above, in the same section: a lead-in, or a URL this one continues a list of.
+      // 2. The line above, in the same answer: a URL this one continues a list of, or a lead-in.
       const bodyFloor = sec.heading === null ? sec.start : sec.bodyStart;
       let p = ls - 1;
       while (p > bodyFloor) {
         const pls = lineStartOf(text, p);
+        if (pls < bodyFloor) break;
         const line = text.slice(pls, p);
         if (line.trim()) {
           if (prev && prev.start >= pls && prev.start < p + 1) {
@@ -72,7 +106,7 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
               role = prev.role;
               via = 'list';
             }
-          } else if (line.trim().length >= 3) {
+          } else if (LEAD_IN_END.test(line) && (gov === null || SHORT_LABEL.test(cueText(line)))) {
             const r = roleOfCue(cueText(line), 'last');
             if (r) {
               role = r;
@@ -85,8 +119,8 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
       }
     }
     if (!role) {
-      // 3. The heading of the section it is in (or is inside of).
-      const r = headingRole(sec);
+      // 3. The question whose answer it is in, else the heading of its section.
+      const r = gov ?? headingRole(k);
       if (r) {
         role = r;
         via = 'heading';
@@ -107,21 +141,20 @@ export interface UrlsByRole {
 }
 
 /**
- * Sorts located URLs into the three lists. URLs without a cue take `fallback`. A URL the
- * document lists as original is never also reported as infringing unless it is also listed,
- * somewhere, as material to act on.
+ * Sorts located URLs into the three lists. URLs without any cue are the material to act on when
+ * the document says nothing more (`fallback`), but not when it lists that material explicitly
+ * somewhere else: then they are only mentioned.
  */
 export function sortUrls(located: LocatedUrl[], fallback: 'infringing' | 'other'): UrlsByRole {
+  const explicit = located.some((l) => l.role === 'infringing');
   const inf: string[] = [];
   const orig: string[] = [];
   const other: string[] = [];
   for (const l of located) {
-    const role = l.role ?? (fallback === 'infringing' ? 'infringing' : null);
+    const role = l.role ?? (fallback === 'infringing' && !explicit ? 'infringing' : null);
     if (role === 'infringing') inf.push(l.url);
     else if (role === 'original') orig.push(l.url);
     else other.push(l.url);
   }
-  const infringing = uniqueUrls(inf);
-  const original = uniqueUrls(orig);
-  return { infringing, original, other: uniqueUrls(other) };
+  return { infringing: uniqueUrls(inf), original: uniqueUrls(orig), other: uniqueUrls(other) };
 }

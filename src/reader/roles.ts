@@ -8,13 +8,13 @@ export type UrlRole = 'infringing' | 'original' | 'reference' | 'contact' | 'neu
 
 // An earlier notice, the provider's guides and policies: neither infringing nor original.
 const REFERENCE =
-  /\b(?:(?:previous|prior|earlier|initial|first|above|same|last)\s+(?:dmca\s+)?(?:notices?|takedowns?|requests?|complaints?|claims?|notifications?|counter[- ]?notices?|letters?|e-?mails?)|(?:notices?|takedowns?|requests?|claims?|counter[- ]?notices?|notifications?)\s+(?:(?:was|were|that (?:was|were|is))\s+)?(?:previously\s+|already\s+)?(?:processed|published|filed|sent|submitted|posted|listed|dated|issued)|guide(?:lines)?\b|polic(?:y|ies)\b|terms of (?:service|use)|help (?:article|page)|\bfaq\b|(?:refers?|referring|relates?|relating|pertains?) to (?:our|my|the|this|that|a)\b.{0,30}\b(?:dmca|notice|takedown|claim|request|complaint)|regarding (?:our|my|the|this) (?:dmca|notice|takedown|claim|request)|(?:dmca|takedown|counter[- ]?notice) (?:notice )?(?:published|posted|listed) at)/i;
+  /\b(?:(?:previous|prior|earlier|initial|first|above|same|last)\s+(?:dmca\s+)?(?:notices?|takedowns?|requests?|complaints?|claims?|notifications?|counter[- ]?notices?|letters?|e-?mails?)|(?:notices?|takedowns?|requests?|claims?|counter[- ]?notices?|notifications?)\s+(?:(?:was|were|that (?:was|were|is))\s+)?(?:previously\s+|already\s+)?(?:processed|published|filed|sent|submitted|posted|listed|dated|issued)|guide(?:lines)?\b|polic(?:y|ies)\b|terms of (?:service|use)|help (?:article|page)|\bfaq\b|(?:refers?|referring|relates?|relating|pertains?) to (?:our|my|the|this|that|a)\b.{0,30}\b(?:dmca|notice|takedown|claim|request|complaint)|regarding (?:our|my|the|this) (?:dmca|notice|takedown|claim|request)|(?:dmca|takedown|counter[- ]?notice) (?:notice )?(?:published|posted|listed) at|\b(?:notice|takedown|request|claim|complaint)\b[^.:]{0,30}\b(?:can be |is |was )?(?:found|published|posted|viewed|seen|read) (?:here|at|on)\b)/i;
 
 // The infringer's or uploader's details: not the claimant's, and not material to act on.
 const INFRINGER_CONTACT = /\b(?:alleged\s+)?infringer'?s?\b|\binfringer['’]s\b|\b(?:uploader|account holder|offending (?:user|party))\b.{0,40}\b(?:contact|e-?mail|address|details|information|profile|account)/i;
 
 // The claimant's own contact block.
-const CONTACT = /^(?:(?:your |my |our )?(?:contact(?: information| details)?|e-?mail(?: address)?|phone|tel(?:ephone)?|mobile|fax|(?:mailing |postal |street )?address|website|web ?site|homepage|company|organi[sz]ation(?: name)?|name)\s*[:\-]?\s*)$/i;
+const CONTACT = /^(?:(?:your |my |our )?(?:contact(?: information| informations| details| info)?|e-?mail(?: address)?|phone|tel(?:ephone)?|mobile|fax|(?:mailing |postal |street )?address|website|web ?site|homepage|company|organi[sz]ation(?: name)?|name)\s*[:\-]?\s*)$/i;
 
 const CONTACT_PROSE = /\b(?:(?:tele)?phone number|physical address|mailing address|postal address|get back to you|contact (?:you|me|us)\b|reach (?:you|me|us)\b)/i;
 
@@ -28,7 +28,7 @@ const ORIGINAL =
 
 // The material to act on (in a counter notice or a retraction: the material it concerns).
 const INFRINGING =
-  /\binfring(?:ing|es|ement|ed (?:copy|copies|files?|material|content|urls?|links?|pages?|repo))\b|\btake[n]?[- ]?down\b|\btakedowns?\b|\b(?:remove|removed|removal|disable|disabled|delete|deleted|deletion|block|blocked)\b|\bforks?\b|\bforked\b|\bunauthori[sz]ed\b|\bunlicensed\b|\bcop(?:y|ied|ies|ying)\b|\bpirat|\bleak(?:ed|s)?\b|\bstolen\b|\bplagiari|\b(?:reported|offending|disputed|affected|targeted|accused|violating) (?:url|link|content|material|repo|repository|files?|pages?|projects?|code)|\blocations?\b|\bwhat (?:files|content|material|repositor)|\b(?:reinstate|restore|re-?enable|unblock|retract|rescind|withdraw)\b|\b(?:url|urls|links?)\s*(?:[:\-]|$)|\bcircumvent/i;
+  /\binfring(?:ing|es|ement|ed (?:copy|copies|files?|material|content|urls?|links?|pages?|repo))\b|\btake[n]?[- ]?down\b|\btakedowns?\b|\b(?:remove|removed|removal|disable|disabled|delete|deleted|deletion|block|blocked)\b|\bforks?\b|\bforked\b|\bunauthori[sz]ed\b|\bunlicensed\b|\bcop(?:y|ied|ies|ying)\b|\bpirat|\bleak(?:ed|s)?\b|\bstolen\b|\bplagiari|\b(?:reported|offending|disputed|affected|targeted|accused|violating) (?:url|link|content|material|repo|repository|files?|pages?|projects?|code)|\blocations?\b|\bwhat (?:files|content|material|repositor)|\b(?:reinstate|restore|re-?enable|unblock|retract|rescind|withdraw)\b|\bcircumvent/i;
 
 /** The heading or label introduces the alleged infringer's details (kept out of the claimant's). */
 export function isInfringerCue(cue: string): boolean {

@@ -7,6 +7,8 @@ export interface Section {
   heading: string | null;
   /** Offset in the text where the heading starts (or the body, with no heading). */
   start: number;
+  /** How the heading was marked: markdown (bold or #), or a prompt line ending in ':' or '?'. */
+  style: 'markdown' | 'prompt' | null;
   /** Offset where the body (the answer) starts and ends. */
   bodyStart: number;
   end: number;
@@ -41,7 +43,7 @@ function cleanHeading(s: string): string {
 /** The sections of a text, in order; together they cover it. */
 export function segment(text: string): Section[] {
   const lines = splitLines(text);
-  const heads: { start: number; bodyStart: number; heading: string }[] = [];
+  const heads: { start: number; bodyStart: number; heading: string; style: 'markdown' | 'prompt' }[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const t = line.text.trim();
@@ -50,19 +52,19 @@ export function segment(text: string): Section[] {
     if (t.startsWith('**') && !t.startsWith('***')) {
       const open = line.start + line.text.indexOf('**');
       const close = text.indexOf('**', open + 2);
-      if (close > open + 2 && close - open < MAX_HEADING && !text.slice(open + 2, close).includes('\n\n')) {
+      if (close > open + 2 && close - open < MAX_HEADING && !/\n\s*\n\s*\n/.test(text.slice(open + 2, close)) && text.slice(open + 2, close).split('\n').length <= 10) {
         const inner = text.slice(open + 2, close);
         // "**Name:** Jane" is a label with its value, not a heading, unless the label asks a question.
         const after = text.slice(close + 2, text.indexOf('\n', close) < 0 ? text.length : text.indexOf('\n', close)).trim();
         if (!after || /[?:]\s*$/.test(inner.trim()) || inner.length > 60) {
-          heads.push({ start: line.start, bodyStart: close + 2, heading: cleanHeading(inner) });
+          heads.push({ start: line.start, bodyStart: close + 2, heading: cleanHeading(inner), style: 'markdown' });
           while (i + 1 < lines.length && lines[i + 1]!.start < close) i++;
           continue;
         }
       }
     }
     if (/^#{1,6}\s+\S/.test(t)) {
-      heads.push({ start: line.start, bodyStart: line.end, heading: cleanHeading(t) });
+      heads.push({ start: line.start, bodyStart: line.end, heading: cleanHeading(t), style: 'markdown' });
       continue;
     }
     // A prompt: a line without a URL ending in ':' or '?', with the lines of its paragraph before it.
@@ -76,16 +78,16 @@ export function segment(text: string): Section[] {
         len += prev.length + 1;
         first--;
       }
-      heads.push({ start: lines[first]!.start, bodyStart: line.end, heading: cleanHeading(text.slice(lines[first]!.start, line.end)) });
+      heads.push({ start: lines[first]!.start, bodyStart: line.end, heading: cleanHeading(text.slice(lines[first]!.start, line.end)), style: 'prompt' });
     }
   }
   const out: Section[] = [];
   const firstStart = heads[0]?.start ?? text.length;
-  if (firstStart > 0 || !heads.length) out.push({ heading: null, start: 0, bodyStart: 0, end: firstStart });
+  if (firstStart > 0 || !heads.length) out.push({ heading: null, style: null, start: 0, bodyStart: 0, end: firstStart });
   for (let k = 0; k < heads.length; k++) {
     const h = heads[k]!;
     const end = heads[k + 1]?.start ?? text.length;
-    out.push({ heading: h.heading, start: h.start, bodyStart: Math.min(h.bodyStart, end), end });
+    out.push({ heading: h.heading, style: h.style, start: h.start, bodyStart: Math.min(h.bodyStart, end), end });
   }
   return out;
 }

@@ -66,7 +66,7 @@ export function htmlToText(html: string): string {
     .replace(/\n{3,}/g, '\n\n');
 }
 
-const REPLY_HEADER = /^(?:On .{4,200}(?:wrote|schrieb|a écrit|escribió):\s*$|-{2,}\s*(?:Original Message|Forwarded message|Ursprüngliche Nachricht|Message d'origine)\s*-{2,}|_{10,}\s*$|From: .+\n(?:Sent|Date): .+)/im;
+const REPLY_HEADER = /^(?:On .{4,200}(?:wrote|schrieb|a écrit|escribió):\s*$|-{2,}\s*(?:Original Message|Forwarded message|Ursprüngliche Nachricht|Message d'origine)\s*-{2,}|From: .+\n(?:Sent|Date): .+)/im;
 
 /**
  * The part of a message its sender wrote: lines quoted with '>' are dropped, and so is everything
