@@ -7,6 +7,8 @@ import type { NoticeKind } from './types.ts';
 export interface KindSignals {
   /** §512(c)(3) language: good-faith belief, perjury/authority, identification of infringing material. */
   takedown: number;
+  /** Both §512(c)(3)(v) and (vi) statements are made. */
+  takedownCore: number;
   /** §512(g)(3) language: mistake or misidentification, consent to jurisdiction, service of process. */
   counterStatutory: number;
   /** The document calls itself a counter notice. */
@@ -31,8 +33,18 @@ const RE = {
   jurisdiction: /\bconsent to (?:the )?jurisdiction\b|\bsubmit to (?:the )?jurisdiction\b/i,
   service: /\baccept (?:the )?service of process\b/i,
   s512g: /\b512\s*\(g\)/i,
+  // The document calls itself a counter notice (first person, a title, or the form's answer), as
+  // opposed to mentioning one ("the Guide to Filing a DMCA Counter Notice", "none filed a counter notice").
   counterSelf: new RegExp(
-    String.raw`\b(?:this|my|our|a|the following|hereby|submit(?:ting)?|fil(?:e|ing)|send(?:ing)?|serv(?:e|ing)|issu(?:e|ing)|mak(?:e|ing)|lodg(?:e|ing)|provid(?:e|ing)) (?:(?:a|my|our|this|formal|dmca|the following|an?)\s+){0,3}(?:${COUNTER})\b|^\W*(?:dmca\s+)?(?:${COUNTER})\W*$|\bi (?:want|wish|would like) to (?:counter|dispute|contest)\b|\bdispute the (?:notice|takedown|claim)\b|\b(?:${COUNTER})\s+(?:under|pursuant|in response)\b`,
+    [
+      String.raw`\b(?:this|the following|my|our|present)\s+(?:(?:letter|e-?mail|message|notice|document|communication|submission)\s+)?(?:is|serves as|constitutes|represents|shall serve as)\s+(?:a|an|my|our)\s+(?:formal\s+|official\s+)?(?:dmca\s+)?(?:${COUNTER})`,
+      String.raw`\b(?:i|we)\s+(?:hereby\s+|would like to\s+|wish to\s+|want to\s+|am\s+|are\s+)?(?:submit|file|send|serve|lodge|provide|issue|submitting|filing|sending|serving|lodging|providing|issuing)\s+(?:this\s+|a\s+|my\s+|our\s+|the\s+following\s+)?(?:formal\s+)?(?:dmca\s+)?(?:${COUNTER})`,
+      String.raw`\baccept this (?:e-?mail |letter |message )?as (?:a|my|our) (?:formal )?(?:dmca )?(?:${COUNTER})`,
+      String.raw`^\W*(?:subject:\s*)?(?:re:\s*)?(?:dmca\s+)?(?:${COUNTER})\b`,
+      String.raw`\b(?:i|we) (?:want|wish|would like|intend) to (?:counter|dispute|contest|challenge) (?:this|the|that)\b`,
+      String.raw`^\W*(?:i want to |i wish to |we )?dispute (?:the|this) (?:notice|takedown|claim)\W*$`,
+      String.raw`\b(?:${COUNTER})\s+(?:under|pursuant to)\b`,
+    ].join('|'),
     'im',
   ),
   goodFaith: /\bgood[- ]?faith\b|\bbona fide belief\b/i,
@@ -47,7 +59,9 @@ const RE = {
   retractVerb: /\b(?:retract(?:s|ed|ing|ion)?|withdr[ae]w(?:s|n|ing|al)?|rescind(?:s|ed|ing)?|rescission|revok(?:e|es|ed|ing)|revocation|cancel(?:s|led|ling|ed|ing|lation)?|recall(?:s|ed|ing)?)\b/i,
   restoreAsk: /\b(?:reinstate|restore|re-?enable|re-?activate|unblock|lift (?:the )?(?:ban|block|takedown)|put (?:it|them) back|make (?:it|them) (?:available|accessible) again)\b/i,
   ourMistake: /\b(?:sent|filed|submitted|issued|made|reported) (?:\w+ ){0,3}(?:by|in) (?:mistake|error)\b|\bmisdetected\b|\bwrongly (?:reported|targeted|identified|flagged)\b|\bfalse positive\b|\bno (?:longer )?(?:have a |has any )?claim\b|\b(?:we|i) (?:were|was|are|am) (?:in the )?wrong\b|\bno longer (?:wish|want|need|seek)\b|\b(?:matter|issue|dispute) (?:has been|is|was) (?:resolved|settled)\b|\b(?:reached|come to) an? (?:agreement|settlement)\b|\bunrightfully\b/i,
-  providerVoice: /\b(?:has|have) reconsidered\b|\bupon (?:further )?(?:consideration|review)\b|\b(?:has|have) (?:decided|determined) (?:that|to)\b|\bdoes not meet the requirements\b|\bnotice (?:we|that we) (?:previously )?processed\b|\bpreviously processed\b|\bwe (?:are|have been) reversing\b|\b(?:reverse|reversed|reversing) (?:our|its|the) (?:decision|processing|action|removal|takedown)\b/i,
+  // The provider speaking about its own handling of a notice.
+  providerStrong: /\b(?:has|have) reconsidered (?:the|this|its|our|a|your)\b|\bdoes not meet the requirements\b|\bnotice (?:we|that we) (?:previously )?processed\b|\bpreviously processed\b|\bwe (?:are|have been) reversing\b|\b(?:reversed|reversing|reverse) (?:our|its) (?:decision|processing|action|removal|takedown)\b/i,
+  providerWeak: /\bupon (?:further )?(?:consideration|review)\b|\b(?:has|have) (?:decided|determined) (?:that (?:this|the) notice|to (?:reject|reinstate|reverse|decline))\b|\bdecline to (?:process|act on)\b|\brestore any content previously disabled\b/i,
 };
 
 function retractsWhat(text: string): { notice: boolean; counter: boolean } {
@@ -80,9 +94,13 @@ export function kindSignals(text: string): KindSignals {
     (RE.removeAsk.test(text) ? 1 : 0) +
     (RE.s512c.test(text) ? 1 : 0);
   const r = retractsWhat(text);
-  const providerReverses = RE.providerVoice.test(text) && (RE.restoreAsk.test(text) || /\breject\b|\bwithdraw|\brevers/i.test(text));
+  const weak = new RegExp(RE.providerWeak.source, 'gi');
+  const weakCount = new Set((text.match(weak) ?? []).map((m) => m.toLowerCase())).size;
+  const providerReverses = (RE.providerStrong.test(text) || weakCount >= 2) && (RE.restoreAsk.test(text) || /\breject|\bwithdraw|\brevers|\bdecline/i.test(text)) && counterStatutory < 2;
+  const takedownCore = (RE.goodFaith.test(text) && RE.notAuthorised.test(text) ? 1 : 0) + (RE.perjury.test(text) && RE.authority.test(text) && /\baccurate\b|\btrue\b/i.test(text) ? 1 : 0);
   return {
     takedown,
+    takedownCore,
     counterStatutory,
     counterSelf: RE.counterSelf.test(text),
     retractsNotice: r.notice || (RE.ourMistake.test(text) && RE.restoreAsk.test(text)),
@@ -96,7 +114,7 @@ export function kindSignals(text: string): KindSignals {
 export function classifyKind(s: KindSignals): NoticeKind {
   if (s.providerReverses) return s.reversesCounter ? 'counter_notice_reversal' : 'reversal';
   if (s.retractsCounter && s.counterStatutory < 2) return 'counter_notice_retraction';
-  const counter = s.counterStatutory >= 2 || (s.counterSelf && s.counterStatutory >= 1) || (s.counterSelf && !s.retractsNotice);
+  const counter = s.counterStatutory >= 2 || (s.counterSelf && s.counterStatutory >= 1) || (s.counterSelf && !s.retractsNotice && s.takedownCore < 2);
   if (s.retractsNotice && s.counterStatutory < 2 && !(s.takedown >= 4 && !s.counterSelf)) return 'retraction';
   if (counter) return 'counter_notice';
   if (s.takedown >= 2 || (s.takedown >= 1 && s.copyright)) return 'takedown';
