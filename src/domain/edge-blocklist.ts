@@ -113,8 +113,13 @@ export function safeBaseUrl(raw: string): string {
   );
 }
 
+/** The shape of almost every normalised URL: lower-case DNS host, optional port, path, query. */
+const PLAIN_URL_RE = /^https?:\/\/([a-z0-9][a-z0-9.\-_]*)(?::[0-9]{1,5})?(\/[^?#]*)?(?:\?([^#]*))?$/;
+
 /** Parse a stored URL enough to block it: http(s), a host, a path, maybe a query. */
 function splitUrl(url: string): { host: string; path: string; query: string } | null {
+  const m = PLAIN_URL_RE.exec(url);
+  if (m && !m[1]!.endsWith('.')) return { host: m[1]!, path: m[2] || '/', query: m[3] ?? '' };
   // Normalised URLs are `scheme://host[:port]/path[?query]`; parse with URL for safety, but take
   // path and query from the string so escapes stay exactly as stored.
   let u: URL;
@@ -148,14 +153,14 @@ export function buildBlocklist(input: BlocklistInput): BlocklistDocument {
       skipped.push({ kind: 'url', value: String(url), why: 'the notice id is not a UUID' });
       continue;
     }
-    if (typeof url !== 'string' || !splitUrl(url)) {
+    if (typeof url !== 'string' || !(PLAIN_URL_RE.test(url) || splitUrl(url))) {
       skipped.push({ kind: 'url', value: String(url), why: 'not an http(s) URL with a host' });
       continue;
     }
     const had = byUrl.get(url);
     if (had === undefined || id < had) byUrl.set(url, id);
   }
-  const urls = [...byUrl].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([url, notice_id]) => ({ url, notice_id }));
+  const urls = [...byUrl.keys()].sort().map((url) => ({ url, notice_id: byUrl.get(url)! }));
 
   const zoneSet = new Set<string>();
   for (const z of input.terminatedZones) {
@@ -181,11 +186,20 @@ export function buildBlocklist(input: BlocklistInput): BlocklistDocument {
   skipped.sort((a, b) => (a.kind + '\0' + a.value < b.kind + '\0' + b.value ? -1 : a.kind + '\0' + a.value > b.kind + '\0' + b.value ? 1 : 0));
 
   const h = createHash('sha256');
-  h.update(`${BLOCKLIST_FORMAT}\nbase\t${base}\n`);
-  for (const u of urls) h.update(`u\t${u.url}\t${u.notice_id}\n`);
-  for (const z of zones) h.update(`z\t${z.zone}\n`);
-  for (const d of domains) h.update(`d\t${d.domain}\t${d.order_id ?? ''}\n`);
-  for (const s of skipped) h.update(`s\t${s.kind}\t${s.value.replace(/[\t\n\\]/g, (c) => '\\' + c.charCodeAt(0))}\t${s.why}\n`);
+  // Lines in batches: one hash update per few thousand entries, not one per entry.
+  let batch = `${BLOCKLIST_FORMAT}\nbase\t${base}\n`;
+  const line = (l: string) => {
+    batch += l;
+    if (batch.length > 1 << 16) {
+      h.update(batch);
+      batch = '';
+    }
+  };
+  for (const u of urls) line(`u\t${u.url}\t${u.notice_id}\n`);
+  for (const z of zones) line(`z\t${z.zone}\n`);
+  for (const d of domains) line(`d\t${d.domain}\t${d.order_id ?? ''}\n`);
+  for (const s of skipped) line(`s\t${s.kind}\t${s.value.replace(/[\t\n\\]/g, (c) => '\\' + c.charCodeAt(0))}\t${s.why}\n`);
+  h.update(batch);
 
   return {
     format: BLOCKLIST_FORMAT,
@@ -216,6 +230,8 @@ export type EdgeKey =
  * Returns bytes as a latin1 string, or why nginx would refuse the request (400).
  */
 export function nginxUri(path: string): EdgeKey {
+  // Fast path: nothing to decode and no segment nginx would rewrite.
+  if (path.startsWith('/') && !/%|\/\/|\/\.(?:\/|\.?(?:\/|$)|$)|[^\x00-\x7f]/.test(path)) return { ok: true, key: path };
   let bytes = '';
   const raw = Buffer.from(path, 'utf8').toString('latin1');
   for (let i = 0; i < raw.length; i++) {
@@ -265,7 +281,7 @@ export function edgeKeyForUrl(url: string): EdgeKey & { query?: boolean } {
 
 /** nginx lower-cases map keys and lookups with an ASCII-only tolower. */
 function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -274,6 +290,7 @@ const UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
 
 /** A key as nginx configuration text: a quoted literal, or a case-insensitive byte regex. */
 export function nginxMapKey(latin1Key: string): { text: string; regex: boolean } {
+  if (/^[\x21\x23-\x5b\x5d-\x7d][\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(latin1Key)) return { text: `"${latin1Key}"`, regex: false };
   const buf = Buffer.from(latin1Key, 'latin1');
   let text: string | null = null;
   try {

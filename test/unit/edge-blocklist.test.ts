@@ -107,6 +107,9 @@ test('keys follow nginx $uri: escapes decoded, dot segments resolved, slashes me
   assert.equal(key('https://shop.example/a/./b/.'), 'shop.example/a/b/');
   assert.equal(key('https://shop.example/a/b/..'), 'shop.example/a/');
   assert.equal(key('https://shop.example/a+b;c'), 'shop.example/a+b;c');
+  for (const p of ['/.hidden', '/a/.b', '/a..b', '/a/..b/', '/a/b.', '/...']) assert.equal(key('https://shop.example' + p), 'shop.example' + p, `${p} has no dot segment`);
+  assert.equal(key('https://shop.example./a'), 'shop.example/a', 'a trailing dot on the host');
+  assert.equal(key('https://[2001:db8::1]:8080/a'), '[2001:db8::1]/a');
   assert.equal(key('https://shop.example/%3F'), 'shop.example/?', 'a decoded "?" belongs to the path');
   assert.equal(key('https://shop.example/caf%C3%A9'), 'shop.example/caf\u00c3\u00a9', 'bytes, as a latin1 string');
   assert.equal(key('https://shop.example/%C3%89'), 'shop.example/\u00c3\u0089', 'non-ASCII is not lower-cased (nginx lower-cases ASCII only)');
