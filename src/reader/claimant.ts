@@ -13,6 +13,21 @@ export interface ClaimantFacts {
 
 const REDACTED = /^\W*(?:\[?\s*(?:private|redacted|withheld|removed|omitted)\s*\]?|x{3,}|\*{3,})\W*$/i;
 const EMAIL_RE = /\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/g;
+const EMAIL_AT = /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/y;
+
+/** E-mail addresses, found from their '@' (scanning every position with a regex is slow on long notices). */
+function findEmails(text: string, accept: (at: number) => boolean): string | null {
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > 0 && start > at - 64 && /[A-Za-z0-9._%+-]/.test(text[start - 1]!)) start--;
+    if (start === at) continue;
+    EMAIL_AT.lastIndex = start;
+    const m = EMAIL_AT.exec(text);
+    if (m && accept(start) && !/^(?:https?|www)\b/i.test(m[0])) return m[0].toLowerCase();
+  }
+  return null;
+}
+const PHONE_UNLABELLED = /(?:^|[\s,;(])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}-\d{4}|\d{3}-\d{3}-\d{4})(?=$|[\s,;.)])/m;
 const PHONE_VALUE = /(?:\+?\d[\d ().\-\/]{6,}\d)/;
 const CLOSING = /^\s*(?:(?:yours )?(?:very )?(?:sincerely|faithfully|truly|respectfully|cordially)(?: yours)?|(?:best|kind|warm|many thanks and|with best)?\s*regards|best(?: wishes)?|thanks?(?: you)?(?: very much)?(?: for your (?:time|help|attention|assistance|cooperation))?|cheers|respectfully submitted|signed|mit freundlichen grüßen|cordialement|atentamente|saludos)\s*[,.!]?\s*$/i;
 const LABEL = /^\s*(?:[-*•]\s*)?(?:\*\*)?\s*((?:full |legal |your |my |contact |sender'?s? |complainant'?s? |claimant'?s? |first |last )*(?:name|e-?mail(?: address)?|phone(?: number)?|tel(?:ephone)?(?: number)?|mobile|fax|(?:mailing |postal |street |physical |business |office )?address|company(?: name)?|organi[sz]ation(?: name)?|firm|country|signature|signed|electronic signature|title|position))\s*(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*(.*)$/i;
@@ -66,8 +81,8 @@ export function extractClaimant(text: string, sections: Section[], excluded: (at
     const line = lines[i]!;
     const lineAt = at;
     at += line.length + 1;
-    if (excluded(lineAt)) continue;
-    const m = LABEL.exec(line);
+    if (line.length > 400 || /^\s*(?:[-*•\d.)]+\s*)?(?:https?:|<https?:)/i.test(line) || excluded(lineAt)) continue;
+    const m = line.length < 3 ? null : LABEL.exec(line);
     if (m) {
       const label = m[1]!.toLowerCase();
       let v = m[2] ?? '';
@@ -132,14 +147,22 @@ export function extractClaimant(text: string, sections: Section[], excluded: (at
     }
   }
 
+  // A letter that ends with a name ("Jane Doe" or "Jane Doe, 1 Main St, …") is signed by it.
+  const tail = lines.map((l) => l.trim()).filter(Boolean);
+  const last = tail[tail.length - 1] ?? '';
+  const endName = /^(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})\s*(?:,|$)/u.exec(last);
+  if (endName && !CLOSING.test(last) && !LABEL.test(last) && last.length < 200 && tail.length > 1) {
+    signed = true;
+    present.name = true;
+    set('name', endName[1]!);
+  }
+  if (!present.phone && PHONE_UNLABELLED.test(text)) present.phone = true;
+
   // An e-mail address in the text outside the infringer's part, else the sender's.
   if (!c.email) {
-    EMAIL_RE.lastIndex = 0;
-    for (let m = EMAIL_RE.exec(text); m; m = EMAIL_RE.exec(text)) {
-      if (excluded(m.index)) continue;
-      set('email', m[0].toLowerCase());
-      break;
-    }
+    // Not the recipient's ("To:", "Via e-mail:", "Attn:", "cc:").
+    const recipientLine = (at: number) => /\b(?:to|via|attn|attention|cc|bcc|recipient|sent to)\b[^:\n]{0,20}:[^\n]*$/i.test(text.slice(text.lastIndexOf('\n', at) + 1, at));
+    set('email', findEmails(text, (at) => !excluded(at) && text[at - 1] !== '/' && text.slice(Math.max(0, at - 8), at).indexOf('://') < 0 && !recipientLine(at)));
   }
   if (!c.email && sender?.address) set('email', sender.address.toLowerCase());
   if (!c.name && sender?.name) set('name', sender.name);

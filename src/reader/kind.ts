@@ -54,7 +54,7 @@ const RE = {
   infringing: /\binfring(?:ing|es|ement|ed)\b|\bpirat(?:ed|ing|es|e)\b|\bunauthori[sz]ed cop/i,
   removeAsk: /\b(?:remove|removal|take (?:it |them |this )?down|taken down|takedown|disable (?:access|the)|delete|block access|cease)\b/i,
   s512c: /\b512\s*\(c\)|\bdigital millennium copyright act\b|\bdmca\b/i,
-  copyright: /\bcopyright|\bdmca\b|\binfring|\bpiracy\b|\bpirated\b|©/i,
+  copyright: /\bcopyright|\bdmca\b|\binfring|\bpiracy\b|\bpirated\b|©|\bcop(?:y|ies|ied) of (?:my|our)\b|\bwithout (?:my |our )?(?:permission|consent|authori[sz]ation)\b|\bstol(?:e|en)\b|\bplagiari|\b(?:my|our) (?:own )?(?:work|photos?|photographs?|images?|videos?|songs?|music|books?|articles?|code|content|art(?:work)?|designs?|fonts?)\b/i,
   // Withdrawing: the verb, then within a short distance the notice it withdraws.
   retractVerb: /\b(?:retract(?:s|ed|ing|ion)?|withdr[ae]w(?:s|n|ing|al)?|rescind(?:s|ed|ing)?|rescission|revok(?:e|es|ed|ing)|revocation|cancel(?:s|led|ling|ed|ing|lation)?|recall(?:s|ed|ing)?)\b/i,
   restoreAsk: /\b(?:reinstate|restore|re-?enable|re-?activate|unblock|lift (?:the )?(?:ban|block|takedown)|put (?:it|them) back|make (?:it|them) (?:available|accessible) again)\b/i,
@@ -64,6 +64,11 @@ const RE = {
   providerWeak: /\bupon (?:further )?(?:consideration|review)\b|\b(?:has|have) (?:decided|determined) (?:that (?:this|the) notice|to (?:reject|reinstate|reverse|decline))\b|\bdecline to (?:process|act on)\b|\brestore any content previously disabled\b/i,
 };
 
+const OBJ_COUNTER = new RegExp(String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|dmca|\w+'s)\s+){0,4}(?:${COUNTER})\b`, 'i');
+const OBJ_NOTICE = new RegExp(String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|full|partial|part|in|dmca|\w+'s|[\w-]+)\s+){0,5}?${NOTICE}\b`, 'i');
+const BEFORE_NOTICE = /\b(?:notice|takedown|claim|request|dmca)\b[^.]{0,40}\b(?:is|are|be|been|hereby|we|i)\s*$/i;
+const BEFORE_COUNTER = new RegExp(String.raw`(?:${COUNTER})[^.]{0,40}$`, 'i');
+
 function retractsWhat(text: string): { notice: boolean; counter: boolean } {
   let notice = false;
   let counter = false;
@@ -71,39 +76,61 @@ function retractsWhat(text: string): { notice: boolean; counter: boolean } {
   for (let m = verbs.exec(text); m; m = verbs.exec(text)) {
     const around = text.slice(m.index, m.index + m[0].length + 90);
     // The verb's object: what comes right after it ("retract my counter notice", "withdrawal of the DMCA notice").
-    const objCounter = new RegExp(String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|dmca|\w+'s)\s+){0,4}(?:${COUNTER})\b`, 'i');
-    const objNotice = new RegExp(String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|full|partial|part|in|dmca|\w+'s|[\w-]+)\s+){0,5}?${NOTICE}\b`, 'i');
-    if (objCounter.test(around)) counter = true;
-    else if (objNotice.test(around)) notice = true;
+    if (OBJ_COUNTER.test(around)) counter = true;
+    else if (OBJ_NOTICE.test(around)) notice = true;
     // "… the notice, which we hereby retract" / "the counter notice is withdrawn"
     const before = text.slice(Math.max(0, m.index - 80), m.index);
-    if (!counter && !notice && /\b(?:notice|takedown|claim|request|dmca)\b[^.]{0,40}\b(?:is|are|be|been|hereby|we|i)\s*$/i.test(before)) {
-      if (new RegExp(String.raw`(?:${COUNTER})[^.]{0,40}$`, 'i').test(before)) counter = true;
+    if (!counter && !notice && BEFORE_NOTICE.test(before)) {
+      if (BEFORE_COUNTER.test(before)) counter = true;
       else notice = true;
     }
   }
   return { notice, counter };
 }
 
-export function kindSignals(text: string): KindSignals {
-  const counterStatutory = (RE.mistake.test(text) ? 1 : 0) + (RE.jurisdiction.test(text) ? 1 : 0) + (RE.service.test(text) ? 1 : 0) + (RE.s512g.test(text) ? 1 : 0);
+/** Runs `re` only when the text contains one of the words it needs (most notices contain none). */
+function has(lower: string, words: string[], re: RegExp, text: string): boolean {
+  for (const w of words) if (lower.includes(w)) return re.test(text);
+  return false;
+}
+
+const COUNTER_WORDS = ['counter', 'contra', 'dispute', 'contest', 'challenge'];
+
+export function kindSignals(input: string): KindSignals {
+  // URLs say nothing about the kind (and can contain words like "counter-notice"): read the prose.
+  const text = input.replace(/\b(?:https?|hxxps?):\/\/\S+/gi, ' URL ');
+  const lower = text.toLowerCase();
+  const counterStatutory =
+    (has(lower, ['misidentif'], RE.mistake, text) ? 1 : 0) +
+    (has(lower, ['jurisdiction'], RE.jurisdiction, text) ? 1 : 0) +
+    (has(lower, ['service of process'], RE.service, text) ? 1 : 0) +
+    (has(lower, ['512'], RE.s512g, text) ? 1 : 0);
+  const goodFaithNotAuthorised = has(lower, ['faith', 'bona fide'], RE.goodFaith, text) && has(lower, ['authori', 'without', 'permission'], RE.notAuthorised, text);
+  const perjuryAuthority = has(lower, ['perjury', 'oath', 'sworn'], RE.perjury, text) && RE.authority.test(text);
   const takedown =
-    (RE.goodFaith.test(text) && RE.notAuthorised.test(text) ? 1 : 0) +
-    (RE.perjury.test(text) && RE.authority.test(text) ? 1 : 0) +
+    (goodFaithNotAuthorised ? 1 : 0) +
+    (perjuryAuthority ? 1 : 0) +
     (RE.infringing.test(text) ? 1 : 0) +
     (RE.removeAsk.test(text) ? 1 : 0) +
     (RE.s512c.test(text) ? 1 : 0);
-  const r = retractsWhat(text);
-  const weak = new RegExp(RE.providerWeak.source, 'gi');
-  const weakCount = new Set((text.match(weak) ?? []).map((m) => m.toLowerCase())).size;
-  const providerReverses = (RE.providerStrong.test(text) || weakCount >= 2) && (RE.restoreAsk.test(text) || /\breject|\bwithdraw|\brevers|\bdecline/i.test(text)) && counterStatutory < 2;
-  const takedownCore = (RE.goodFaith.test(text) && RE.notAuthorised.test(text) ? 1 : 0) + (RE.perjury.test(text) && RE.authority.test(text) && /\baccurate\b|\btrue\b/i.test(text) ? 1 : 0);
+  const r = has(lower, ['retract', 'withdr', 'rescin', 'revok', 'revoc', 'cancel', 'recall'], /./, text) ? retractsWhat(text) : { notice: false, counter: false };
+  const restore = has(lower, ['reinstat', 'restor', 'enable', 'activat', 'unblock', 'lift', 'put it back', 'put them back', 'again'], RE.restoreAsk, text);
+  let weakCount = 0;
+  if (has(lower, ['upon', 'decided', 'determined', 'decline', 'previously disabled'], /./, text)) {
+    const weak = new RegExp(RE.providerWeak.source, 'gi');
+    weakCount = new Set((text.match(weak) ?? []).map((m) => m.toLowerCase())).size;
+  }
+  const providerReverses =
+    (has(lower, ['reconsidered', 'requirements', 'processed', 'revers'], RE.providerStrong, text) || weakCount >= 2) &&
+    (restore || /\breject|\bwithdraw|\brevers|\bdecline/i.test(text)) &&
+    counterStatutory < 2;
+  const takedownCore = (goodFaithNotAuthorised ? 1 : 0) + (perjuryAuthority && /\baccurate\b|\btrue\b/i.test(text) ? 1 : 0);
   return {
     takedown,
     takedownCore,
     counterStatutory,
-    counterSelf: RE.counterSelf.test(text),
-    retractsNotice: r.notice || (RE.ourMistake.test(text) && RE.restoreAsk.test(text)),
+    counterSelf: has(lower, COUNTER_WORDS, RE.counterSelf, text),
+    retractsNotice: r.notice || (restore && has(lower, ['mistake', 'error', 'misdetect', 'wrong', 'false positive', 'claim', 'no longer', 'resolved', 'settled', 'agreement', 'settlement', 'unrightful'], RE.ourMistake, text)),
     retractsCounter: r.counter,
     providerReverses,
     reversesCounter: providerReverses && new RegExp(String.raw`\breconsidered (?:the |this |your )?(?:${COUNTER})`, 'i').test(text),

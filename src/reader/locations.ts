@@ -145,13 +145,14 @@ export interface UrlsByRole {
  * the document says nothing more (`fallback`), but not when it lists that material explicitly
  * somewhere else: then they are only mentioned.
  */
-export function sortUrls(located: LocatedUrl[], fallback: 'infringing' | 'other'): UrlsByRole {
-  const explicit = located.some((l) => l.role === 'infringing');
+export function sortUrls(located: LocatedUrl[], fallback: 'infringing' | 'other', ownIsMaterial = false): UrlsByRole {
+  const explicit = located.some((l) => l.role === 'infringing' || (ownIsMaterial && l.role === 'own'));
   const inf: string[] = [];
   const orig: string[] = [];
   const other: string[] = [];
   for (const l of located) {
-    const role = l.role ?? (fallback === 'infringing' && !explicit ? 'infringing' : null);
+    let role = l.role ?? (fallback === 'infringing' && !explicit ? 'infringing' : null);
+    if (role === 'own') role = ownIsMaterial ? 'infringing' : 'original';
     if (role === 'infringing') inf.push(l.url);
     else if (role === 'original') orig.push(l.url);
     else other.push(l.url);

@@ -92,7 +92,9 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
 
   const own = ownText(text);
   const header = ctx.subject ? `${ctx.subject}\n\n` : '';
-  const signals = kindSignals(header + own);
+  // Statements are read with hard-wrapped lines joined (mail wraps at 72 characters), paragraphs kept.
+  const prose = (header + own).replace(/[ \t]*\n(?![ \t]*\n)[ \t]*/g, ' ');
+  const signals = kindSignals(prose);
   let kind: NoticeKind = classifyKind(signals);
   if (acns?.ok) {
     if (acns.facts.root === 'Infringement' && kind !== 'retraction') kind = 'takedown';
@@ -108,7 +110,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     sections = segment(text);
     located = locateUrls(text, sections);
   }
-  const sorted = sortUrls(located, kind === 'other' ? 'other' : 'infringing');
+  const sorted = sortUrls(located, kind === 'other' ? 'other' : 'infringing', kind === 'counter_notice' || kind === 'counter_notice_retraction');
   let infringing = sorted.infringing;
   if (acns?.ok) infringing = uniqueUrls([...infringing, ...acns.facts.items.map((i) => i.url).filter((u): u is string => !!u && /^https?:\/\//i.test(u))]);
 
@@ -129,7 +131,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
 
   const work = findWork(urlText, sections) ?? (acns?.ok ? acns.facts.items.map((i) => i.title).filter(Boolean).slice(0, 5).join('; ') || null : null);
   const el = detectElements(kind, {
-    text: header + own,
+    text: prose,
     infringingUrls: infringing.length,
     originalUrls: sorted.original.length,
     workIdentified: work !== null,

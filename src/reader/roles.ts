@@ -4,7 +4,8 @@
 // words of notices (infringing, copies, take down, original, my work, published at …), not the
 // headings of any one form.
 
-export type UrlRole = 'infringing' | 'original' | 'reference' | 'contact' | 'neutral';
+/** 'own': the sender's own work ("my site", "our code"): the original in a takedown, the disputed material in a counter notice. */
+export type UrlRole = 'infringing' | 'original' | 'own' | 'reference' | 'contact' | 'neutral';
 
 // An earlier notice, the provider's guides and policies: neither infringing nor original.
 const REFERENCE =
@@ -24,7 +25,10 @@ const NEUTRAL =
 
 // Where the original work is.
 const ORIGINAL =
-  /\boriginal(?:ly)?\b(?!\s+(?:dmca\s+)?(?:notice|takedown|request|complaint|claim|notification|poster|uploader))|\bauthentic\b|\bofficial (?:site|website|page|store|repo(?:sitory)?|source|release|version|channel|app)|\blegitimate (?:site|website|copy|version|source|store)|\b(?:my|our|client['’]?s|clients['’]|company['’]s|the owner['’]s) (?:own )?(?:copyrighted )?(?:work|code|source code|repo(?:sitory)?|project|site|website|web ?page|book|product|software|app(?:lication)?|game|content|page|theme|plugin|library|course|article|photo(?:graph)?s?|images?|videos?|film|music|font)s?\b|\bcopyrighted (?:work|material|content|code|software)s?\b(?!.{0,60}\binfring(?:ing|es)\b)|\bwork(?:s)?\b.{0,40}\b(?:allegedly )?(?:been )?infringed\b|\bthe work (?:is|was|can be found|appears)\b|\b(?:is|are|was|were) (?:originally )?(?:posted|published|available|located|hosted|sold|distributed|found|listed) (?:online )?(?:at|here|on|via|from|in)\b|\b(?:cop(?:y|ied)|stolen|taken|lifted|ripped|plagiari[sz]ed|derived|translated|scraped) (?:directly |straight )?from\b|\bcopy of (?:the |my |our |this )?[\w ]{0,30}?\b(?:at|from|here|on)\b|\bsource of (?:the|my|our) work\b|\bnature of (?:your|my|the) (?:copyright|ownership)|\bcopyright (?:owner|holder)ship\b|\bregistration\b/i;
+  /\boriginal(?:ly)?\b(?!\s+(?:dmca\s+)?(?:notice|takedown|request|complaint|claim|notification|poster|uploader))|\bauthentic\b|\bofficial (?:site|website|page|store|repo(?:sitory)?|source|release|version|channel|app)|\blegitimate (?:site|website|copy|version|source|store)|\bcopyrighted (?:work|material|content|code|software)s?\b(?!.{0,60}\binfring(?:ing|es)\b)|\bwork(?:s)?\b.{0,40}\b(?:allegedly )?(?:been )?infringed\b|\bthe work (?:is|was|can be found|appears)\b|\b(?:is|are|was|were) (?:originally )?(?:posted|published|available|located|hosted|sold|distributed|found|listed) (?:online )?(?:at|here|on|via|from|in)\b|\b(?:cop(?:y|ied)|stolen|taken|lifted|ripped|plagiari[sz]ed|derived|translated|scraped) (?:directly |straight )?from\b|\bcopy of (?:the |my |our |this )?[\w ]{0,30}?\b(?:at|from|here|on)\b|\bsource of (?:the|my|our) work\b|\bnature of (?:your|my|the) (?:copyright|ownership)|\bcopyright (?:owner|holder)ship\b|\bregistration\b/i;
+
+// The sender's own work.
+const OWN = /\b(?:my|our|client['’]?s|clients['’]|company['’]s|the owner['’]s) (?:own )?(?:copyrighted )?(?:work|code|source code|repo(?:sitory)?|project|site|website|web ?page|book|product|software|app(?:lication)?|game|content|page|theme|plugin|library|course|article|photo(?:graph)?s?|images?|videos?|film|music|font)s?\b/i;
 
 // The material to act on (in a counter notice or a retraction: the material it concerns).
 const INFRINGING =
@@ -44,10 +48,13 @@ function roleOfSentence(s: string): UrlRole | null {
   if (REFERENCE.test(s)) return 'reference';
   if (NEUTRAL.test(s)) return 'neutral';
   // "original … infringed" is about the work; "infringing … original" is usually about the copy.
-  const o = ORIGINAL.exec(s);
+  const orig = ORIGINAL.exec(s);
+  const own = OWN.exec(s);
+  const o = orig && own ? (orig.index <= own.index ? orig : own) : (orig ?? own);
+  const oRole: UrlRole = o === orig ? 'original' : 'own';
   const i = INFRINGING.exec(s);
-  if (o && i) return o.index <= i.index ? 'original' : 'infringing';
-  if (o) return 'original';
+  if (o && i) return o.index <= i.index ? oRole : 'infringing';
+  if (o) return oRole;
   if (i) return 'infringing';
   if (CONTACT.test(s.trim()) || CONTACT_PROSE.test(s)) return 'contact';
   return null;
