@@ -30,14 +30,14 @@ function findEmails(text: string, accept: (at: number) => boolean): string | nul
 const PHONE_UNLABELLED = /(?:^|[\s,;(])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}-\d{4}|\d{3}-\d{3}-\d{4})(?=$|[\s,;.)])/m;
 const PHONE_VALUE = /(?:\+?\d[\d ().\-\/]{6,}\d)/;
 const CLOSING = /^\s*(?:(?:yours )?(?:very )?(?:sincerely|faithfully|truly|respectfully|cordially)(?: yours)?|(?:best|kind|warm|many thanks and|with best)?\s*regards|best(?: wishes)?|thanks?(?: you)?(?: very much)?(?: for your (?:time|help|attention|assistance|cooperation))?|cheers|respectfully submitted|signed|mit freundlichen grüßen|cordialement|atentamente|saludos)\s*[,.!]?\s*$/i;
-const LABEL = /^\s*(?:[-*•]\s*)?(?:\*\*)?\s*((?:full |legal |your |my |contact |sender'?s? |complainant'?s? |claimant'?s? |first |last )*(?:name|e-?mail(?: address)?|phone(?: number)?|tel(?:ephone)?(?: number)?|mobile|fax|(?:mailing |postal |street |physical |business |office )?address|company(?: name)?|organi[sz]ation(?: name)?|firm|country|signature|signed|electronic signature|title|position))\s*(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*(.*)$/i;
+const LABEL = /^\s*(?:[-*•]\s*)?(?:\*\*)?\s*((?:full |legal |your |my |contact |sender'?s? |complainant'?s? |claimant'?s? |first |last )*(?:name|e-?mail(?: address)?|phone(?: number)?|tel(?:ephone)?(?: number)?|mobile|fax|(?:mailing |postal |street |physical |business |office )?address|company(?: name)?|organi[sz]ation(?: name)?|firm|rights ?holder|copyright (?:owner|holder)|notifier|complainant|claimant|submitted by|country|signature|signed|electronic signature|title|position))\s*(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*(.*)$/i;
 
 function clean(v: string): string {
   return v.replace(/\*\*|__/g, '').replace(/\s+/g, ' ').trim().replace(/[,;]$/, '');
 }
 
 function value(v: string): string | null {
-  const c = clean(v);
+  const c = clean(v).replace(/^([^,]{3,60}),\s*(?:[\w&.-]+\s+){0,3}(?:lead|manager|counsel|attorney|lawyer|director|agent|officer|head|president|ceo|cto|founder|owner|partner|esq\.?|paralegal|specialist|analyst)\b.*$/i, '$1');
   if (!c || REDACTED.test(c) || c.length > 300) return null;
   return c;
 }
@@ -113,7 +113,13 @@ export function extractClaimant(text: string, sections: Section[], excluded: (at
       } else if (/address/.test(label)) {
         present.address ||= given;
         set('address', val);
-      } else if (/company|organi|firm/.test(label)) set('company', val);
+      } else if (/company|organi|firm|rights ?holder|copyright/.test(label)) set('company', val?.replace(/\s*[—–|].*$/, '') ?? null);
+      else if (/notifier|complainant|claimant|submitted by/.test(label)) {
+        const who = val?.split(/\s*[,—–|]\s*/)[0] ?? null;
+        if (who && /\b(?:ltd|llc|inc|gmbh|sas|sa|bv|plc|corp|corporation|company|co\.|limited|s\.?r\.?l|ag)\b\.?/i.test(who)) set('company', who);
+        else set('name', who);
+        present.name ||= given;
+      }
       else if (/country/.test(label)) set('country', val);
       else if (/signature|signed/.test(label)) {
         signed ||= given;
@@ -147,14 +153,18 @@ export function extractClaimant(text: string, sections: Section[], excluded: (at
     }
   }
 
-  // A letter that ends with a name ("Jane Doe" or "Jane Doe, 1 Main St, …") is signed by it.
+  // A letter that ends with a name ("Jane Doe", "Jane Doe, 1 Main St, …", then perhaps an address
+  // and a phone number) is signed by it; so is "Signed, Jane Doe".
   const tail = lines.map((l) => l.trim()).filter(Boolean);
-  const last = tail[tail.length - 1] ?? '';
-  const endName = /^(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})\s*(?:,|$)/u.exec(last);
-  if (endName && !CLOSING.test(last) && !LABEL.test(last) && last.length < 200 && tail.length > 1) {
-    signed = true;
-    present.name = true;
-    set('name', endName[1]!);
+  for (let k = Math.max(1, tail.length - 4); k < tail.length; k++) {
+    const line = tail[k]!.replace(/^(?:signed|signature|sincerely|regards|best regards|kind regards|yours truly|respectfully)\s*,\s*/i, '');
+    const endName = /^(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})\s*(?:,|$)/u.exec(line);
+    if (endName && !CLOSING.test(line) && !LABEL.test(line) && line.length < 200 && !/^(?:dear|hello|hi|thanks?|please|the|this|we|i|our|my)\b/i.test(line)) {
+      signed = true;
+      present.name = true;
+      set('name', endName[1]!);
+      break;
+    }
   }
   if (!present.phone && PHONE_UNLABELLED.test(text)) present.phone = true;
 

@@ -438,6 +438,81 @@ test('pure: the same input reads the same, strings and buffers alike', () => {
   assert.deepEqual(read(COUNTER), read(COUNTER));
 });
 
+test('other formats: an agency notice with <links> and [markdown](links), a DSA Art. 16 notice, a plain counter notice', () => {
+  const agency = read(`Subject: Notice of Unauthorized Use - Ref #MX-55012
+
+To whom it may concern,
+
+MarkShield Ltd. acts as an authorised agent for Helios Records GmbH. We have identified the
+following files being made available through your service without authorisation.
+
+Copyrighted work: "Blue Hours" by Ana Sol (album, 2025)
+Rightsholder: Helios Records GmbH
+Reported link: <https://sharezone.example/f/8a7b6c/blue_hours_2025.zip>
+Reported link: <https://sharezone.example/f/8a7b6d/blue_hours_flac.rar>
+
+Copyrighted work: "Night Ferry" by Ana Sol (single)
+Reported link: [download](https://dl.tunesbin.example/night-ferry.mp3)
+
+We have a good faith belief that use of the material in the manner complained of is not authorised
+by the copyright owner, its agent, or the law. We declare that the information in this notice is
+accurate and, under penalty of perjury, that we are authorised to act on behalf of the owner.
+
+MarkShield Ltd., 5 Dock Street, Dublin D01 F5P2, Ireland | +353 1 555 0188 | notices@markshield.example
+Signed: Ciara Byrne, Enforcement Lead
+`);
+  assert.equal(agency.kind, 'takedown');
+  assert.deepEqual(agency.infringing_urls, [
+    'https://sharezone.example/f/8a7b6c/blue_hours_2025.zip',
+    'https://sharezone.example/f/8a7b6d/blue_hours_flac.rar',
+    'https://dl.tunesbin.example/night-ferry.mp3',
+  ]);
+  assert.equal(agency.claimant.name, 'Ciara Byrne');
+  assert.equal(agency.claimant.email, 'notices@markshield.example');
+  assert.deepEqual(agency.missing, []);
+
+  const dsa = read(`# Notice under Article 16 of the Digital Services Act
+
+**Notifier:** Studio Kettle SAS, 8 rue des Lilas, 75011 Paris, France — legal@studiokettle.example
+
+**Explanation of why the content is illegal:** The pages below reproduce our animated short film
+"Petit Nuage" in full, without licence, infringing our copyright (Code de la propriété intellectuelle, art. L.122-4).
+
+**Exact electronic location of the content:**
+- https://vidhub.example/v/petit-nuage-full
+- https://vidhub.example/v/petit-nuage-hd
+
+**Where our work is lawfully available:** https://studiokettle.example/films/petit-nuage
+
+**Statement:** I confirm my bona fide belief that the information and allegations contained in this notice are accurate and complete.
+
+Signed, Élodie Marchand
+`, 'notice.md');
+  assert.equal(dsa.kind, 'takedown');
+  assert.deepEqual(dsa.infringing_urls, ['https://vidhub.example/v/petit-nuage-full', 'https://vidhub.example/v/petit-nuage-hd']);
+  assert.deepEqual(dsa.original_urls, ['https://studiokettle.example/films/petit-nuage']);
+  assert.equal(dsa.claimant.company, 'Studio Kettle SAS');
+  // A DSA notice makes no §512(c)(3)(A)(vi) statement under penalty of perjury.
+  assert.deepEqual(dsa.missing, ['accuracy_and_authority_statement']);
+
+  const cn = read(`Hello,
+
+My website https://bakery.example/recipes/sourdough was disabled because of a copyright claim by
+"FoodPhotos Inc". The photos on that page were taken by me. I believe the material was removed as
+a result of mistake or misidentification, and I state this under penalty of perjury.
+I consent to the jurisdiction of the federal district court for my district and will accept service
+of process from the claimant.
+
+Tom Baker
+12 Oak Lane, Leeds LS1 4AB, UK
++44 113 555 0100
+`);
+  assert.equal(cn.kind, 'counter_notice');
+  assert.deepEqual(cn.infringing_urls, ['https://bakery.example/recipes/sourdough']);
+  assert.equal(cn.claimant.name, 'Tom Baker');
+  assert.deepEqual(cn.missing, []);
+});
+
 test('CLI: safeharbor read --json prints one JSON object per file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'reader-cli-'));
   try {
