@@ -91,7 +91,8 @@ function rate(count: number, ms: number): number {
   return Math.round(count / (ms / 1000));
 }
 
-export async function benchAsn(): Promise<Record<string, number | string>[]> {
+export async function benchAsn(options: { lookups?: number } = {}): Promise<Record<string, number | string>[]> {
+  const lookups = options.lookups ?? LOOKUPS;
   const results: Record<string, number | string>[] = [];
   const dir = bundledAsnDatasetDir();
 
@@ -120,8 +121,8 @@ export async function benchAsn(): Promise<Record<string, number | string>[]> {
     rss_mb: mb(after.rss),
   });
 
-  const ipv4Sample = randomIpv4(LOOKUPS);
-  const ipv6Sample = randomIpv6(LOOKUPS, await readFile(join(dir, 'asn-ipv6.csv'), 'utf8'));
+  const ipv4Sample = randomIpv4(lookups);
+  const ipv6Sample = randomIpv6(lookups, await readFile(join(dir, 'asn-ipv6.csv'), 'utf8'));
   const overrides = new NetworkOverrides([]);
   for (const [family, ips] of [
     ['ipv4', ipv4Sample],

@@ -39,7 +39,7 @@ const WORDS = [
 const SUBZONES = ['blog', 'shop', 'cdn', 'static', 'api', 'eu', 'us', 'm', 'files', 'media'];
 const EXTRA_LABELS = ['www', 'img', 'cdn', 'a1', 'static', 'm', 'eu-west', 'assets', 'v2', 'files'];
 
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -82,7 +82,7 @@ function registrable(random: () => number, n: number): string {
  * Round-tripped through JSON so every name is a flat string, as names read
  * from a database would be (template literals produce cons strings).
  */
-function zoneNames(count: number, seed: number): string[] {
+export function zoneNames(count: number, seed: number): string[] {
   const random = prng(seed);
   const seen = new Set<string>();
   const names: string[] = [];
