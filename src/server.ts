@@ -8,9 +8,12 @@ import { ZoneDirectory } from './services/zone-directory.ts';
 import { NetworkDirectory } from './services/network-directory.ts';
 import { systemResolver, type HostResolver } from './services/dns.ts';
 import { noticeWorker, processNextNotice, type ProcessorDeps } from './services/notice-processor.ts';
-import type { PollingLoop } from './services/polling-loop.ts';
+import { PollingLoop } from './services/polling-loop.ts';
 import { Mailer } from './services/mailer.ts';
-import { ensureAdmin, webFormPrincipal } from './services/principals.ts';
+import { ensureAdmin, mailIntakePrincipal, webFormPrincipal } from './services/principals.ts';
+import { startSmtpListener, type RunningListener } from './intake/smtp-listener.ts';
+import { processNextInbound, readParsedMail, type IntakeDeps } from './intake/mail-intake.ts';
+import { replyTokens } from './intake/reply-tokens.ts';
 import { loadStatusLinkSecret, statusLinks } from './services/status-links.ts';
 import { refreshDirectories } from './services/resolver.ts';
 
@@ -23,6 +26,8 @@ export interface ServerOptions {
   logger?: boolean;
   adminToken?: string;
   pollMs?: number;
+  /** Port of the SMTP listener for notices by e-mail (0: any free port); undefined: no listener. */
+  smtpPort?: number;
 }
 
 export interface RunningServer {
@@ -31,6 +36,9 @@ export interface RunningServer {
   deps: ProcessorDeps;
   worker: PollingLoop;
   mailer: Mailer | null;
+  /** The SMTP listener's port, when one runs. */
+  smtpPort: number | null;
+  intake: IntakeDeps;
   /** Set on the first start of an empty store when no SAFEHARBOR_ADMIN_TOKEN was given. */
   createdAdminToken: string | null;
   close(): Promise<void>;
@@ -41,7 +49,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const admin = await ensureAdmin(store.db, opts.adminToken);
   let mailer: Mailer | null = null;
   let baseUrl = config.publicUrl ?? 'http://127.0.0.1';
-  const links = statusLinks(await loadStatusLinkSecret(store.db), () => baseUrl);
+  const secret = await loadStatusLinkSecret(store.db);
+  const links = statusLinks(secret, () => baseUrl);
+  const tokens = replyTokens(secret);
   const webReporterId = await webFormPrincipal(store.db);
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
   const deps: ProcessorDeps = {
@@ -71,8 +81,39 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     },
     { logger: opts.logger ?? false },
   );
-  if (config.smtpUrl) mailer = new Mailer(store.db, config.smtpUrl, config.mailFrom, opts.pollMs ?? 2000, log);
+  const intake: IntakeDeps = {
+    db: store.db,
+    config,
+    links,
+    replyTokens: tokens,
+    read: readParsedMail,
+    reporterId: await mailIntakePrincipal(store.db),
+    processIfSmall: async (id, itemCount) => {
+      if (itemCount <= config.inlineProcessingLimit) await processNextNotice(deps, id);
+    },
+    onMessagesQueued: () => mailer?.kick(),
+    wakeWorker: () => worker.kick(),
+  };
+  const intakeWorker = new PollingLoop(() => processNextInbound(intake), opts.pollMs ?? 1000, (err) => log('mail intake run failed', err));
+  // Replies come back to an address that names their case, when this server reads mail.
+  const replyTo =
+    opts.smtpPort === undefined ? () => null : (noticeId: string, role: string) => `${config.intakeAddresses[0]}+${tokens.token(noticeId, role as 'reporter')}@${config.mailDomain}`;
+  if (config.smtpUrl) mailer = new Mailer(store.db, config.smtpUrl, config.mailFrom, opts.pollMs ?? 2000, log, replyTo);
   await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
+  let listener: RunningListener | null = null;
+  if (opts.smtpPort !== undefined) {
+    listener = await startSmtpListener({
+      db: store.db,
+      port: opts.smtpPort,
+      host: opts.host ?? '127.0.0.1',
+      mailDomain: config.mailDomain,
+      addresses: config.intakeAddresses,
+      maxBytes: config.maxInboundBytes,
+      onStored: () => intakeWorker.kick(),
+      log,
+    });
+    intakeWorker.start();
+  }
   worker.start();
   mailer?.start();
   const address = app.server.address();
@@ -86,8 +127,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     deps,
     worker,
     mailer,
+    smtpPort: listener?.port ?? null,
+    intake,
     createdAdminToken: admin.created && !opts.adminToken ? (admin.token ?? null) : null,
     async close() {
+      await listener?.close();
+      await intakeWorker.stop();
       await app.close();
       await worker.stop();
       await mailer?.stop();

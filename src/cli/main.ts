@@ -27,8 +27,10 @@ program
   .description('start the server (migrations run on start)')
   .option('--port <port>', 'TCP port (0: any free port)', wholeNumber('--port', 0, 65535), 8080)
   .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--smtp-port <port>', 'SMTP port for notices by e-mail (0: any free port)', wholeNumber('--smtp-port', 0, 65535), 2525)
+  .option('--no-smtp', 'do not listen for mail')
   .addOption(dataOption())
-  .action(async (o: { port: number; host: string; data: string }) => {
+  .action(async (o: { port: number; host: string; data: string; smtpPort: number; smtp: boolean }) => {
     const config = configFromEnv();
     const store = await openStoreFromFlags(o);
     const server = await startServer({
@@ -38,6 +40,7 @@ program
       host: o.host,
       adminToken: process.env.SAFEHARBOR_ADMIN_TOKEN || undefined,
       logger: process.env.SAFEHARBOR_LOG !== 'off',
+      smtpPort: o.smtp ? o.smtpPort : undefined,
     });
     if (server.createdAdminToken) {
       console.log(`Created the staff administrator. Its API token is shown only this once:\n\n  ${server.createdAdminToken}\n`);
@@ -48,6 +51,9 @@ program
       writeHandoff(o, { pid: process.pid, url: server.url, token: localToken });
     }
     if (!config.smtpUrl) console.log('No SMTP_URL set: outgoing mail waits in the outbox (see `safeharbor outbox`).');
+    if (server.smtpPort !== null) {
+      console.log(`Reading notices sent by e-mail to ${config.intakeAddresses.map((a) => `${a}@${config.mailDomain}`).join(', ')} on SMTP port ${server.smtpPort}`);
+    }
     console.log(`Safeharbor (${store.kind} store: ${store.location}) listening on ${server.url}`);
     let stopping = false;
     const stop = async () => {

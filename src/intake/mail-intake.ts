@@ -15,9 +15,13 @@ import type { StatusLinks } from '../services/status-links.ts';
 import type { Config } from '../config.ts';
 import { tokenFromAddress, type ReplyTokens } from './reply-tokens.ts';
 import { noticeFromReading, type NoticeReading } from './reading-to-notice.ts';
+import { mailPartsFromParsed, readMail } from '../reader/index.ts';
 import { incompleteNoticeReply, replyReceivedMessage, shouldAutoReply } from './intake-messages.ts';
 
 export type MailReader = (mail: ParsedMail) => NoticeReading;
+
+/** The notice reader over a parsed message. */
+export const readParsedMail: MailReader = (mail) => readMail(mailPartsFromParsed(mail));
 
 export interface IntakeDeps {
   db: Kysely<Database>;
@@ -65,7 +69,7 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   if (!m) return false;
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(m.raw, { skipImageLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
+    parsed = await simpleParser(Buffer.from(m.raw), { skipImageLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 });
   } catch (err) {
     await finish(deps.db, m.id, 'unreadable', null, { error: `the message could not be parsed as MIME: ${(err as Error).message}` }, null, 'failed');
     return true;
@@ -82,7 +86,12 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   const dup = await deps.db
     .selectFrom('inbound_messages')
     .select(['id', 'notice_id'])
-    .where('sha256', '=', m.sha256)
+    // The same bytes again, or the same message resent (same Message-ID from the same sender).
+    .where((eb) =>
+      headerFacts.message_id
+        ? eb.or([eb('sha256', '=', m.sha256), eb.and([eb('message_id', '=', headerFacts.message_id), eb('from_address', 'is not distinct from', headerFacts.from_address)])])
+        : eb('sha256', '=', m.sha256),
+    )
     .where('id', '<', m.id)
     .where('status', '=', 'processed')
     .orderBy('id')
@@ -137,7 +146,7 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   const built = noticeFromReading(reading, { subject: headerFacts.subject, sender });
   const filed = built.missing.length
     ? null
-    : await fileDmcaNotice(deps.db, { reporterId: deps.reporterId, channel: 'email', idempotencyKey: `email:${m.sha256}`, body: built.notice, maxUrls: deps.config.maxUrlsPerNotice });
+    : await fileDmcaNotice(deps.db, { reporterId: deps.reporterId, channel: 'email', idempotencyKey: headerFacts.message_id ? `email:${headerFacts.from_address}:${headerFacts.message_id}`.slice(0, 255) : `email:${m.sha256}`, body: built.notice, maxUrls: deps.config.maxUrlsPerNotice });
   if (!filed || !filed.ok) {
     const errors: FieldError[] = filed && !filed.ok ? filed.errors : [];
     await deps.db.transaction().execute(async (trx) => {

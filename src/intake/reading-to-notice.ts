@@ -1,26 +1,20 @@
 // What the reader found in a message, turned into a native notice (pure). The legal elements the
 // reader did not find are listed so the sender can be told exactly what is missing.
 import type { DmcaNoticeInput } from '../domain/notice.ts';
+import { ELEMENT_DESCRIPTIONS, type ReadResult } from '../reader/types.ts';
 
-/** The notice reader's answer for one document (see src/reader). */
-export interface NoticeReading {
-  kind: 'takedown' | 'counter_notice' | 'retraction' | 'reversal' | 'counter_notice_retraction' | 'counter_notice_reversal' | 'other';
-  infringing_urls: string[];
-  original_urls: string[];
-  claimant: { name?: string | null; email?: string | null; company?: string | null; address?: string | null; phone?: string | null; country?: string | null };
-  /** Which legal elements (§512(c)(3) for a takedown, §512(g)(3) for a counter notice) are present. */
-  elements: Record<string, boolean>;
-  /** The absent ones, by name. */
-  missing: string[];
-  /** The work, as the notice identifies it, when the reader found it. */
-  work?: string | null;
+export type NoticeReading = ReadResult;
+
+/** An element's name as the sender reads it. */
+export function describeElement(name: string): string {
+  return (ELEMENT_DESCRIPTIONS as Record<string, string>)[name] ?? name.replace(/_/g, ' ');
 }
 
 export function noticeFromReading(r: NoticeReading, mail: { subject: string | null; sender: string | null }): { notice: DmcaNoticeInput; missing: string[] } {
   const name = r.claimant.name?.trim() ?? '';
   const email = r.claimant.email?.trim() || mail.sender || '';
-  const missing = [...r.missing];
-  if (!r.infringing_urls.length && !missing.some((m) => /infringing|location|url/i.test(m))) missing.push('identification of the infringing material and where it is (the URLs)');
+  const missing = r.missing.map(describeElement);
+  if (!r.infringing_urls.length && !r.missing.includes('infringing_material')) missing.push(describeElement('infringing_material'));
   const notice: DmcaNoticeInput = {
     urls: r.infringing_urls,
     work: {

@@ -182,6 +182,39 @@ export function extractClaimant(text: string, sections: Section[], excluded: (at
   if (!present.phone && /\b(?:phone|tel|telephone)\b\.?\s*(?:number)?\s*[:\-]?\s*\+?\d[\d ().\-]{6,}\d/i.test(text)) present.phone = true;
   if (c.address) present.address = true;
   // A postal address without a label: a street line and a line with a postcode.
-  if (!present.address && /\b\d{1,6}\s+[A-Z][\w .'-]{2,40}\b(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|suite|floor|strasse|straße)\b/i.test(text)) present.address = true;
+  if (!c.address) {
+    const line = STREET_LINE.exec(text);
+    if (line && !excluded(line.index)) {
+      present.address = true;
+      set('address', value(clean(line[0])));
+    }
+  }
+  if (c.address && !c.country) {
+    const code = countryOf(c.address);
+    if (code) set('country', code);
+  }
   return { claimant: c, signed, present };
+}
+
+/** A line that starts with a street address: a house number and a street word. */
+const STREET_LINE = /^[^\S\n]*(?:[^\n,]{0,80},\s*)?\d{1,6}\s+[A-Z][\w .'-]{2,40}\b(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|suite|floor|strasse|straße)\b[^\n]*$/im;
+
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+const COUNTRY_ALIASES: Record<string, string> = { usa: 'US', 'u.s.a.': 'US', 'u.s.': 'US', 'united states of america': 'US', uk: 'GB', 'u.k.': 'GB', england: 'GB', scotland: 'GB', wales: 'GB' };
+let countryByName: Map<string, string> | null = null;
+
+/** The country an address ends with ("…, USA", "…, Germany"), as an ISO 3166-1 code. */
+export function countryOf(address: string): string | null {
+  if (!countryByName) {
+    countryByName = new Map();
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        const name = REGION_NAMES.of(code);
+        if (name && name !== code && name !== 'Unknown Region') countryByName.set(name.toLowerCase(), code);
+      }
+    }
+  }
+  const last = address.split(',').pop()?.trim().toLowerCase().replace(/\.$/, '') ?? '';
+  return COUNTRY_ALIASES[last] ?? COUNTRY_ALIASES[`${last}.`] ?? countryByName.get(last) ?? null;
 }

@@ -92,10 +92,18 @@ export async function revokeToken(db: Kysely<Database>, token: string, actor: Ac
  * notice is reached only through its private status link, never through an account.
  */
 export async function webFormPrincipal(db: Kysely<Database>): Promise<string> {
-  const email = 'web-form@safeharbor.invalid';
+  return channelPrincipal(db, 'web-form@safeharbor.invalid', 'Public web form');
+}
+
+/** Notices read from mail sent to the desk belong to this principal (the sender is the claimant). */
+export async function mailIntakePrincipal(db: Kysely<Database>): Promise<string> {
+  return channelPrincipal(db, 'mail-intake@safeharbor.invalid', 'Mail intake');
+}
+
+async function channelPrincipal(db: Kysely<Database>, email: string, name: string): Promise<string> {
   const found = await db.selectFrom('principals').select('id').where('role', '=', 'reporter').where('email', '=', email).executeTakeFirst();
   if (found) return found.id;
-  const p = await db.insertInto('principals').values({ role: 'reporter', email, name: 'Public web form', account_id: null }).returning('id').executeTakeFirstOrThrow();
+  const p = await db.insertInto('principals').values({ role: 'reporter', email, name, account_id: null }).returning('id').executeTakeFirstOrThrow();
   await appendEvents(db, [{ actor: 'system', type: 'principal.created', subjectType: 'principal', subjectId: p.id, after: { role: 'reporter', email } }]);
   return p.id;
 }

@@ -66,7 +66,7 @@ describe('safeharbor CLI on the embedded store', () => {
   });
 
   test('serve: first start prints the admin token; commands go through the running server; stop cleans up', async () => {
-    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], { env: { ...process.env, SAFEHARBOR_LOG: 'off' } });
+    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--smtp-port', '0', '--data', data], { env: { ...process.env, SAFEHARBOR_LOG: 'off' } });
     let out = '';
     server.stdout.on('data', (c) => (out += c));
     server.stderr.on('data', (c) => (out += c));
