@@ -41,7 +41,9 @@ export interface OutgoingMessage {
 export const BODY_URL_LIMIT = 200;
 
 function csvField(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
+  // A text cell starting with = + - @ (or tab/CR) is a formula to a spreadsheet (CSV injection):
+  // the submitted URLs in the reporter's list are anyone's text, so such cells get a leading '.
+  const s = v === null ? '' : typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 function csv(header: string[], rows: (string | number | null)[][]): string {

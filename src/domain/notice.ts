@@ -25,17 +25,30 @@ export const DMCA_STATEMENTS = {
 
 export const DEFAULT_MAX_URLS_PER_NOTICE = 250_000;
 
+/** What PostgreSQL cannot store in text or jsonb: U+0000 and UTF-16 surrogates without their pair. */
+const UNSTORABLE_RE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storable = (s: string) => !UNSTORABLE_RE.test(s);
+const unstorable = (field: string) => `${field} contains a character that cannot be stored (U+0000 or an unpaired UTF-16 surrogate)`;
+
 const text = (field: string, max: number) =>
   z
     .string({ error: (iss) => (iss.input === undefined ? `${field} is required` : `${field} must be a string`) })
     .trim()
     .min(1, `${field} must not be empty`)
-    .max(max, `${field} must be at most ${max} characters`);
+    .max(max, `${field} must be at most ${max} characters`)
+    .refine(storable, unstorable(field));
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+/**
+ * Codes CLDR names that are not ISO 3166-1 country codes: withdrawn ones (SU, DD, YU, …, which
+ * CLDR names after their successor, so "Germany" would be listed twice), exceptionally reserved
+ * ones (UK, EU, AC, …), CLDR's own (QO, EZ, UN) and its pseudo-locales (XA, XB). XK (Kosovo,
+ * user-assigned) stays: it is the code in common use there.
+ */
+const NOT_ISO_3166_1 = new Set('AC AN BU CP CQ CS DD DG DY EA EU EZ FX HV IC NH QO RH SU TA TP UK UN VD XA XB YD YU ZR'.split(' '));
 /** ISO 3166-1 alpha-2, upper-cased. */
 export function isCountryCode(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code)) return false;
+  if (!/^[A-Z]{2}$/.test(code) || NOT_ISO_3166_1.has(code)) return false;
   const name = regionNames.of(code);
   return name !== undefined && name !== code && name !== 'Unknown Region';
 }
@@ -44,6 +57,7 @@ const country = z
   .string({ error: 'country is required (ISO 3166-1 two-letter code, e.g. "US")' })
   .trim()
   .transform((c) => c.toUpperCase())
+  .transform((c) => (c === 'UK' ? 'GB' : c)) // "UK" is reserved for the United Kingdom, whose code is GB
   .refine(isCountryCode, 'country must be an ISO 3166-1 two-letter code such as "US", "DE" or "GB"');
 
 const email = z
@@ -73,7 +87,7 @@ export const DmcaNoticeInputSchema = z
     work: z.object(
       {
         description: text('work.description', 5000).describe('Identification of the copyrighted work'),
-        urls: z.array(z.string()).max(1000, 'work.urls may list at most 1000 URLs').optional().describe('Where the original work can be seen (never acted on)'),
+        urls: z.array(z.string().refine(storable, unstorable('work.urls entry'))).max(1000, 'work.urls may list at most 1000 URLs').optional().describe('Where the original work can be seen (never acted on)'),
         owner: text('work.owner', 200).optional().describe('The copyright owner, where it is not the claimant or the claimant company'),
       },
       { error: 'work is required: {"description": "…", "urls": [optional]}' },
@@ -93,7 +107,7 @@ export const DmcaNoticeInputSchema = z
         host: z.enum(NOTIFY_CHOICES, { error: 'notify.host must be "send", "send-anon" or "none"' }).default('send'),
       })
       .default({ owner: 'send', host: 'send' }),
-    comments: z.string().max(2000, 'comments must be at most 2000 characters').optional(),
+    comments: z.string().max(2000, 'comments must be at most 2000 characters').refine(storable, unstorable('comments')).optional(),
   })
   .superRefine((n, ctx) => {
     if (n.notify.owner !== 'send') {
@@ -116,7 +130,7 @@ export type DmcaNotice = z.output<typeof DmcaNoticeInputSchema>;
 export type DmcaSubmission = Omit<DmcaNotice, 'urls'>;
 
 function canonicalName(s: string): string {
-  return s.replace(/^\/s\/\s*/i, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return s.normalize('NFC').replace(/^\/s\/\s*/i, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 export function signatureMatches(signature: string, name: string): boolean {
   return canonicalName(signature) === canonicalName(name);

@@ -12,30 +12,37 @@ export interface UrlList {
   blanksSkipped: number;
 }
 
+/**
+ * U+0000 cannot be stored (PostgreSQL text refuses it) and an unpaired surrogate cannot be
+ * encoded as UTF-8: `submitted` keeps them as U+FFFD. The verdict is made on the entry as given.
+ */
+const UNSTORABLE_RE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 export function foldUrlList(raw: readonly string[]): UrlList {
   const seen = new Set<string>();
   const items: ListedUrl[] = [];
   let duplicatesFolded = 0;
   let blanksSkipped = 0;
   for (const entry of raw) {
-    const submitted = entry.trim();
-    if (!submitted) {
+    const trimmed = entry.trim();
+    if (!trimmed) {
       blanksSkipped++;
       continue;
     }
-    const v = normaliseUrl(submitted);
-    const key = v.ok ? v.url : `invalid:${submitted}`;
+    const v = normaliseUrl(trimmed);
+    const key = v.ok ? v.url : `invalid:${trimmed}`;
     if (seen.has(key)) {
       duplicatesFolded++;
       continue;
     }
     seen.add(key);
+    const submitted = trimmed.replace(UNSTORABLE_RE, '\uFFFD');
     items.push(v.ok ? { submitted, ok: true, url: v.url, host: v.host } : { submitted, ok: false, reason: v.reason });
   }
   return { items, duplicatesFolded, blanksSkipped };
 }
 
-/** Split a pasted block or an uploaded file into URL lines (one per line; CSV: first column). */
+/** Split a pasted block or an uploaded text file into URL lines (one per line; a BOM is dropped). CSV uploads: see urlsFromUpload. */
 export function splitUrlText(text: string): string[] {
   return text.split(/\r\n|\r|\n/).map((l) => l.replace(/^\uFEFF/, ''));
 }

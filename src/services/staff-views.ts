@@ -202,7 +202,8 @@ export async function search(db: Kysely<Database>, input: string): Promise<Searc
       .selectFrom('zones as z')
       .innerJoin('accounts as a', 'a.id', 'z.account_id')
       .select(['z.name', 'z.account_id', 'a.name as account_name', 'z.mode'])
-      .where((eb) => eb.or([eb('z.name', '=', q.domain), eb('z.name', 'like', likePrefix(q.domain))]))
+      // The zone itself and the zones it would fall under (a.b.example.com → b.example.com, example.com).
+      .where('z.name', 'in', parentNames(q.domain))
       .orderBy('z.name')
       .limit(LIMIT)
       .execute();
@@ -226,6 +227,11 @@ export async function search(db: Kysely<Database>, input: string): Promise<Searc
     out.notices = (await noticesBy(sql`lower(submission #>> '{claimant,name}') LIKE ${likePrefix(text.toLowerCase())} OR lower(submission #>> '{claimant,company}') LIKE ${likePrefix(text.toLowerCase())}`)).rows.map(noticeRow);
   }
   return out;
+}
+
+function parentNames(host: string): string[] {
+  const labels = host.split('.');
+  return labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
 }
 
 function likePrefix(s: string): string {

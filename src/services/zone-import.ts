@@ -63,11 +63,19 @@ export async function importZones(store: Store, input: Readable | string, opts: 
   else input.pipe(parser);
 
   let batch: string[] = [];
+  // One COPY in flight while the next batch is parsed: the database and the parser work at once.
+  let inflight: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (!batch.length) return;
-    result.rowsLoaded += await store.copyCsv('zone_import_rows', STAGING_COLUMNS, batch.join('\n') + '\n');
+    const rows = batch;
     batch = [];
-    opts.onProgress?.({ phase: 'loading', rows: result.rowsRead });
+    await inflight;
+    const read = result.rowsRead;
+    inflight = store.copyCsv('zone_import_rows', STAGING_COLUMNS, rows.join('\n') + '\n').then((n) => {
+      result.rowsLoaded += n;
+      opts.onProgress?.({ phase: 'loading', rows: read });
+    });
+    inflight.catch(() => {}); // awaited at the next flush or at the end; this only keeps Node from calling it unhandled meanwhile
   };
 
   try {
@@ -84,9 +92,11 @@ export async function importZones(store: Store, input: Readable | string, opts: 
       if (batch.length >= batchRows) await flush();
     }
     await flush();
+    await inflight;
     opts.onProgress?.({ phase: 'merging', rows: result.rowsRead });
     await merge(store, importId, opts.actor, result, errorCount);
   } finally {
+    await inflight.catch(() => {});
     await sql`DELETE FROM zone_import_rows WHERE import_id = ${importId}`.execute(store.db);
   }
   opts.onProgress?.({ phase: 'done', rows: result.rowsRead });
@@ -127,24 +137,28 @@ async function merge(store: Store, importId: string, actor: Actor, result: ZoneI
       WHERE o.zone_id = z.id AND o.valid_to IS NULL
         AND (o.origin, o.origin_kind) IS DISTINCT FROM (s.origin, s.origin_kind)`.execute(trx);
 
-    const upsert = await sql<{ inserted: boolean }>`
-      INSERT INTO zones (name, account_id, mode, origin, origin_kind)
-      SELECT zone, account_id, mode, origin, origin_kind FROM zone_import_src
-      ON CONFLICT (name) DO UPDATE SET account_id = excluded.account_id, mode = excluded.mode, origin = excluded.origin,
-        origin_kind = excluded.origin_kind, updated_at = now(), change_seq = nextval('zone_change_seq')
-      WHERE (zones.account_id, zones.mode, zones.origin, zones.origin_kind)
-        IS DISTINCT FROM (excluded.account_id, excluded.mode, excluded.origin, excluded.origin_kind)
-      RETURNING (xmax = 0) AS inserted`.execute(trx);
-    result.zonesCreated = upsert.rows.filter((r) => r.inserted).length;
-    result.zonesUpdated = upsert.rows.length - result.zonesCreated;
-
-    const opened = await sql`
-      INSERT INTO zone_origins (zone_id, origin, origin_kind, valid_from)
-      SELECT z.id, z.origin, z.origin_kind, ${now}
-      FROM zone_import_src s JOIN zones z ON z.name = s.zone
-      WHERE NOT EXISTS (SELECT 1 FROM zone_origins o WHERE o.zone_id = z.id AND o.valid_to IS NULL)`.execute(trx);
+    // One statement: insert or change the zones, and open an origin period for every new zone and
+    // every zone whose origin changed (its old period was closed just above). Counted in the database.
+    const upsert = await sql<{ created: number; touched: number }>`
+      WITH up AS (
+        INSERT INTO zones (name, account_id, mode, origin, origin_kind)
+        SELECT zone, account_id, mode, origin, origin_kind FROM zone_import_src
+        ON CONFLICT (name) DO UPDATE SET account_id = excluded.account_id, mode = excluded.mode, origin = excluded.origin,
+          origin_kind = excluded.origin_kind, updated_at = now(), change_seq = nextval('zone_change_seq')
+        WHERE (zones.account_id, zones.mode, zones.origin, zones.origin_kind)
+          IS DISTINCT FROM (excluded.account_id, excluded.mode, excluded.origin, excluded.origin_kind)
+        RETURNING id, origin, origin_kind, (xmax = 0) AS inserted
+      ), opened AS (
+        INSERT INTO zone_origins (zone_id, origin, origin_kind, valid_from)
+        SELECT id, origin, origin_kind, ${now} FROM up
+        WHERE inserted OR NOT EXISTS (SELECT 1 FROM zone_origins o WHERE o.zone_id = up.id AND o.valid_to IS NULL)
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM up WHERE inserted)::int AS created, (SELECT count(*) FROM up)::int AS touched,
+             (SELECT count(*) FROM opened)::int AS opened`.execute(trx);
+    result.zonesCreated = upsert.rows[0]!.created;
+    result.zonesUpdated = upsert.rows[0]!.touched - result.zonesCreated;
     result.originChanges = changed.rows.filter((r) => r.origin_changed).length;
-    void opened;
 
     await appendEvents(trx, [
       ...changed.rows.map((c) => ({

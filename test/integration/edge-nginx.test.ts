@@ -42,7 +42,7 @@ interface Reply {
 /** A raw request through nginx: our own Host header and the path exactly as given. */
 function viaEdge(port: number, host: string, path: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', setHost: false, headers: { Host: host } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', setHost: false, agent: false, headers: { Host: host } }, (res) => {
       let body = '';
       res.setEncoding('latin1');
       res.on('data', (c) => (body += c));
