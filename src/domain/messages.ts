@@ -175,6 +175,8 @@ const OUTCOME: Record<string, string> = {
   content_disabled: 'content disabled',
   rejected: 'rejected',
   received: 'being processed',
+  restored: 'restored after a counter notice',
+  retracted: 'retracted by the complainant',
 };
 
 export function describeOutcome(i: MessageItem): string {

@@ -652,16 +652,8 @@ export function computeRestoreWindow(receivedAt: Date, forwardedAt: Date, ctx: P
 // ---------------------------------------------------------------------------------------------
 // Reading a state
 
-/** The item states the coarse `state` column gains with this lifecycle. */
-export const NEW_ITEM_STATES = ['restored', 'retracted'] as const;
-/** The coarse state: an existing ItemState, or one of the two this lifecycle adds. */
-export type CoarseItemState = ItemState | (typeof NEW_ITEM_STATES)[number];
-/** Coarse transitions the lifecycle makes that item-state.ts does not list yet. */
-export const NEW_COARSE_TRANSITIONS: readonly (readonly [CoarseItemState, CoarseItemState])[] = [
-  ['content_disabled', 'restored'],
-  ['content_disabled', 'retracted'],
-  ['pending_review', 'retracted'],
-];
+/** The coarse state kept in `notice_items.state`; its legal steps are listed in item-state.ts alone. */
+export type CoarseItemState = ItemState;
 
 /**
  * The coarse item state kept in `notice_items.state`. Every state in which the content is down

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ITEM_STATES, canTransition, isItemState, isSettled, type ItemState } from '../../src/domain/item-state.ts';
 
 test('the item states, in their documented order', () => {
-  assert.deepEqual([...ITEM_STATES], ['received', 'invalid', 'not_on_network', 'forwarded', 'pending_review', 'content_disabled', 'rejected']);
+  assert.deepEqual([...ITEM_STATES], ['received', 'invalid', 'not_on_network', 'forwarded', 'pending_review', 'content_disabled', 'rejected', 'restored', 'retracted']);
   assert.equal(new Set(ITEM_STATES).size, ITEM_STATES.length);
 });
 
@@ -16,6 +16,10 @@ test('exactly the listed transitions are legal', () => {
     'forwarded>rejected',
     'pending_review>content_disabled',
     'pending_review>rejected',
+    'forwarded>retracted',
+    'pending_review>retracted',
+    'content_disabled>restored',
+    'content_disabled>retracted',
   ]);
   for (const from of ITEM_STATES) {
     for (const to of ITEM_STATES) {
@@ -32,7 +36,7 @@ test('no state moves to itself, and nothing goes back to received', () => {
 });
 
 test('end states have no way out', () => {
-  for (const from of ['invalid', 'not_on_network', 'content_disabled', 'rejected'] as const) {
+  for (const from of ['invalid', 'not_on_network', 'rejected', 'restored', 'retracted'] as const) {
     for (const to of ITEM_STATES) assert.equal(canTransition(from, to), false, `${from} -> ${to}`);
   }
 });

@@ -104,7 +104,8 @@ async function reportView(ctx: AppContext, n: ReportRow, detail: boolean) {
     status: n.status === 'processed' && !counts.pending_review ? 'accepted' : 'in_review',
     type: 'DMCA',
     mitigation_summary: {
-      accepted_url_count: (counts.forwarded ?? 0) + (counts.content_disabled ?? 0) + (counts.pending_review ?? 0),
+      // A URL restored after a counter notice was accepted and acted on; the counter notice does not undo that.
+      accepted_url_count: (counts.forwarded ?? 0) + (counts.content_disabled ?? 0) + (counts.pending_review ?? 0) + (counts.restored ?? 0),
       active_count: counts.content_disabled ?? 0,
       external_host_notified: hostNotified,
       in_review_count: counts.pending_review ?? 0,
@@ -123,7 +124,8 @@ async function reportView(ctx: AppContext, n: ReportRow, detail: boolean) {
 
 /** The reporter's side (the SDK's abuseReports.submitted): submitted | accepted | denied. */
 export function submittedStatus(status: string, counts: Partial<Record<string, number>>): { status: 'submitted' | 'accepted' | 'denied'; denial_reason: string | null } {
-  const acted = (counts.forwarded ?? 0) + (counts.content_disabled ?? 0);
+  // Restored (after a counter notice) and retracted (by the reporter) URLs were not denied by us.
+  const acted = (counts.forwarded ?? 0) + (counts.content_disabled ?? 0) + (counts.restored ?? 0) + (counts.retracted ?? 0);
   if (status !== 'processed' || counts.pending_review || counts.received) return { status: acted ? 'accepted' : 'submitted', denial_reason: null };
   if (acted) return { status: 'accepted', denial_reason: null };
   const total = Object.values(counts).reduce((a: number, b) => a + (b ?? 0), 0);

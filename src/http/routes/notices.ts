@@ -5,6 +5,7 @@ import { requireRole } from '../auth.ts';
 import { fileDmcaNotice } from '../../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, listNotices, parseItemState, decodeCursor } from '../../services/notice-views.ts';
 import type { FieldError } from '../../domain/notice.ts';
+import { ITEM_STATES } from '../../domain/item-state.ts';
 
 function intParam(v: unknown, field: string, errors: FieldError[]): number | undefined {
   if (v === undefined || v === '') return undefined;
@@ -74,7 +75,7 @@ export async function noticeRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const after = intParam(q.items_after, 'items_after', errors);
     const limit = intParam(q.items_limit, 'items_limit', errors);
     const state = parseItemState(q.items_state);
-    if (state === 'bad') errors.push({ field: 'items_state', message: 'items_state must be one of received, invalid, not_on_network, forwarded, pending_review, content_disabled, rejected' });
+    if (state === 'bad') errors.push({ field: 'items_state', message: `items_state must be one of ${ITEM_STATES.join(', ')}` });
     if (errors.length) return reply.code(422).send({ errors });
     const view = await getNoticeView(ctx.store.db, req.principal!, id, { after, limit, state: state as Exclude<typeof state, 'bad'> });
     if (!view) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });

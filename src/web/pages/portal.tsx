@@ -20,6 +20,8 @@ export const OWNER_STATE_LABELS: Record<ItemState, string> = {
   pending_review: 'Under review by our staff',
   content_disabled: 'Disabled by us',
   rejected: 'Rejected: no action needed',
+  restored: 'Restored after your counter notice',
+  retracted: 'Withdrawn by the complainant',
 };
 const ownerLabel = (s: string) => OWNER_STATE_LABELS[s as ItemState] ?? s;
 

@@ -12,6 +12,8 @@ export const STATE_LABELS: Record<ItemState, string> = {
   pending_review: 'Under review',
   content_disabled: 'Content disabled',
   rejected: 'Rejected',
+  restored: 'Restored after a counter notice',
+  retracted: 'Notice retracted',
 };
 
 const EVENT_LABELS: Record<string, string> = {
@@ -24,6 +26,10 @@ const EVENT_LABELS: Record<string, string> = {
   'notice.host_contact_unknown': 'No abuse contact known for a hosting provider',
   'notice.reviewed': 'Staff decision',
   'notice.info_requested': 'We asked for more information',
+  'notice.counter_notice_received': 'Counter notice received from the site owner',
+  'notice.court_action_filed': 'Notice of court action received',
+  'notice.retracted': 'Notice retracted by the complainant',
+  'notice.content_restored': 'Content restored after the counter-notice waiting period',
 };
 
 export const PAGE_SIZES = [100, 1000, 5000] as const;
