@@ -1,5 +1,9 @@
 // Settings from the environment, read once at start and passed down as plain data.
 import { DEFAULT_MAX_URLS_PER_NOTICE } from './domain/notice.ts';
+import { createCalendar, type BusinessCalendar } from './domain/business-days.ts';
+import { parseLifecyclePolicy, type LifecyclePolicy } from './domain/takedown-lifecycle.ts';
+import { parseStrikePolicy, type StrikePolicy } from './domain/strike-policy.ts';
+import { parseOriginDisclosurePolicy, type OriginDisclosurePolicy } from './domain/origin-disclosure-policy.ts';
 
 export interface Config {
   /** The provider's name as reporters and customers see it. */
@@ -15,12 +19,24 @@ export interface Config {
   dnsLookups: boolean;
   /** Requests per minute per caller on the API. */
   rateLimitPerMinute: number;
+  /** Requests per minute for a token of an active trusted reporter. */
+  trustedRateLimitPerMinute: number;
+  /** Who may learn origin IPs, and when the zone's customer is told (SAFEHARBOR_ORIGIN_DISCLOSURE, JSON). */
+  originDisclosure: OriginDisclosurePolicy;
+  /** Webhooks may go to plain http on loopback and private addresses (tests, local development only). */
+  webhookAllowLoopback: boolean;
   /** The domain of the desk's mail addresses (intake, and Reply-To addresses with case tokens). */
   mailDomain: string;
   /** Local parts the SMTP listener accepts mail for, e.g. abuse, dmca, copyright. */
   intakeAddresses: string[];
   /** Largest message the SMTP listener accepts, in bytes. */
   maxInboundBytes: number;
+  /** Business days for the counter-notice restore window (SAFEHARBOR_CALENDAR_TIME_ZONE, SAFEHARBOR_HOLIDAYS, SAFEHARBOR_US_FEDERAL_HOLIDAYS). */
+  calendar: BusinessCalendar;
+  /** The takedown lifecycle's policy (SAFEHARBOR_LIFECYCLE_POLICY, JSON; defaults in takedown-lifecycle.ts). */
+  lifecyclePolicy: LifecyclePolicy;
+  /** The repeat-infringer policy (SAFEHARBOR_STRIKE_POLICY, JSON; defaults in strike-policy.ts). */
+  strikePolicy: StrikePolicy;
 }
 
 function int(v: string | undefined, fallback: number, name: string): number {
@@ -40,11 +56,55 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.SAFEHARBOR_MAIL_FROM || 'Safeharbor <abuse@safeharbor.invalid>',
     dnsLookups: env.SAFEHARBOR_DNS !== 'off',
     rateLimitPerMinute: int(env.SAFEHARBOR_RATE_LIMIT_PER_MINUTE, 600, 'SAFEHARBOR_RATE_LIMIT_PER_MINUTE'),
+    trustedRateLimitPerMinute: int(env.SAFEHARBOR_TRUSTED_RATE_LIMIT_PER_MINUTE, 6000, 'SAFEHARBOR_TRUSTED_RATE_LIMIT_PER_MINUTE'),
+    originDisclosure: originDisclosureFromEnv(env.SAFEHARBOR_ORIGIN_DISCLOSURE),
+    webhookAllowLoopback: env.SAFEHARBOR_WEBHOOK_ALLOW_LOOPBACK === '1',
     mailDomain: (env.SAFEHARBOR_MAIL_DOMAIN || 'localhost').toLowerCase(),
     intakeAddresses: (env.SAFEHARBOR_INTAKE_ADDRESSES || 'dmca,abuse,copyright')
       .split(',')
       .map((a) => a.trim().toLowerCase())
       .filter(Boolean),
     maxInboundBytes: int(env.SAFEHARBOR_MAX_INBOUND_BYTES, 30 * 1024 * 1024, 'SAFEHARBOR_MAX_INBOUND_BYTES'),
+    calendar: createCalendar({
+      timeZone: env.SAFEHARBOR_CALENDAR_TIME_ZONE || undefined,
+      holidays: (env.SAFEHARBOR_HOLIDAYS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+      usFederalHolidays: env.SAFEHARBOR_US_FEDERAL_HOLIDAYS !== 'off',
+    }),
+    lifecyclePolicy: jsonPolicy(env.SAFEHARBOR_LIFECYCLE_POLICY, 'SAFEHARBOR_LIFECYCLE_POLICY', parseLifecyclePolicy, (r) => r.policy),
+    strikePolicy: jsonPolicy(env.SAFEHARBOR_STRIKE_POLICY, 'SAFEHARBOR_STRIKE_POLICY', parseStrikePolicy, (r) => r.policy),
   };
+}
+
+function originDisclosureFromEnv(v: string | undefined): OriginDisclosurePolicy {
+  let input: unknown = {};
+  if (v) {
+    try {
+      input = JSON.parse(v);
+    } catch {
+      throw new Error('SAFEHARBOR_ORIGIN_DISCLOSURE must be JSON, e.g. {"customerNotice":{"when":"delayed","delayHours":48}}');
+    }
+  }
+  const r = parseOriginDisclosurePolicy(input);
+  if (!r.ok) throw new Error(`SAFEHARBOR_ORIGIN_DISCLOSURE: ${r.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  return r.policy;
+}
+
+/** A policy given as JSON in the environment; a bad one stops the start, naming every field. */
+function jsonPolicy<R extends { ok: true } | { ok: false; errors: { field: string; message: string }[] }, P>(
+  v: string | undefined,
+  name: string,
+  parse: (input: unknown) => R,
+  pick: (r: Extract<R, { ok: true }>) => P,
+): P {
+  let input: unknown = {};
+  if (v) {
+    try {
+      input = JSON.parse(v);
+    } catch {
+      throw new Error(`${name} must be JSON, e.g. {"restoreAfterBusinessDays": 10}`);
+    }
+  }
+  const r = parse(input);
+  if (!r.ok) throw new Error(`${name}: ${(r as Extract<R, { ok: false }>).errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  return pick(r as Extract<R, { ok: true }>);
 }

@@ -22,7 +22,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   app.addHook('onRequest', authenticate(ctx.store.db));
 
   await app.register(rateLimit, {
-    max: ctx.config.rateLimitPerMinute,
+    // authenticate (an app-level onRequest hook) has run: trusted reporters' tokens get more.
+    max: (req) => (req.principal?.trusted ? ctx.config.trustedRateLimitPerMinute : ctx.config.rateLimitPerMinute),
     timeWindow: 60_000,
     keyGenerator: (req) => {
       const t = bearerToken(req);

@@ -10,6 +10,10 @@ export interface Principal {
   email: string;
   name: string | null;
   accountId: string | null;
+  /** Scopes of the API token used (a trusted reporter's token may carry origin:read); none for sessions. */
+  scopes?: readonly string[];
+  /** The token belongs to an active trusted reporter (a higher rate limit). */
+  trusted?: boolean;
 }
 
 export function hashToken(token: string): string {
@@ -43,11 +47,14 @@ export async function principalForToken(db: Kysely<Database>, token: string): Pr
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('principals as p', 'p.id', 't.principal_id')
-    .select(['p.id', 'p.role', 'p.email', 'p.name', 'p.account_id'])
+    .leftJoin('trusted_reporters as tr', (j) => j.onRef('tr.principal_id', '=', 'p.id').on('tr.status', '=', 'active').on((eb) => eb.or([eb('tr.expires_at', 'is', null), eb('tr.expires_at', '>', new Date())])))
+    .select(['p.id', 'p.role', 'p.email', 'p.name', 'p.account_id', 't.scopes', 'tr.id as trusted_id'])
     .where('t.token_hash', '=', hashToken(token))
     .where('t.revoked_at', 'is', null)
     .executeTakeFirst();
-  return row ? { id: row.id, role: row.role, email: row.email, name: row.name, accountId: row.account_id } : null;
+  return row
+    ? { id: row.id, role: row.role, email: row.email, name: row.name, accountId: row.account_id, scopes: row.scopes ?? [], trusted: row.trusted_id !== null }
+    : null;
 }
 
 /** First start on an empty store: a staff admin, with SAFEHARBOR_ADMIN_TOKEN or a new token. */

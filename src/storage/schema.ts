@@ -10,6 +10,9 @@ export interface AccountsTable {
   email: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Set while the account is terminated under the repeat-infringer policy (migration 009). */
+  terminated_at: Generated<Date | null>;
+  termination_reason: Generated<string | null>;
 }
 
 export type ZoneMode = 'proxied' | 'hosted';
@@ -64,6 +67,8 @@ export interface ApiTokensTable {
   label: string | null;
   created_at: Generated<Date>;
   revoked_at: Date | null;
+  /** Extra rights of this token, e.g. origin:read (trusted reporters). */
+  scopes: Generated<string[]>;
 }
 
 export type NoticeStatus = 'received' | 'processing' | 'processed';
@@ -176,7 +181,126 @@ export interface InboundMessagesTable {
   processed_at: Timestamp | null;
 }
 
+export type TrustedRowStatus = 'applied' | 'active' | 'rejected' | 'suspended' | 'revoked';
+
+export interface TrustedReportersTable {
+  id: Generated<string>;
+  principal_id: string;
+  status: TrustedRowStatus;
+  organisation: string;
+  purpose: string;
+  contact: string;
+  terms_version: string;
+  terms_accepted_at: Timestamp;
+  applied_at: Timestamp;
+  scopes: Generated<string[]>;
+  approved_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  ended_at: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
+export interface OriginDisclosuresTable {
+  id: Generated<string>;
+  disclosed_at: Timestamp;
+  principal_id: string;
+  basis: 'staff' | 'trusted_reporter';
+  channel: 'api' | 'webhook';
+  terms_version: string | null;
+  purpose: string | null;
+  notice_id: string | null;
+  item_id: number | null;
+  zone_id: number;
+  zone: string;
+  which: 'at_report' | 'current';
+  origin: string;
+  origin_kind: OriginKind;
+  origin_ips: string[];
+  customer_notified_at: Timestamp | null;
+}
+
+export interface WebhooksTable {
+  id: Generated<string>;
+  principal_id: string;
+  url: string;
+  secret: string;
+  events: Generated<string[]>;
+  created_at: Generated<Date>;
+  deleted_at: Timestamp | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: string;
+  dedupe_key: string;
+  event_type: string;
+  payload: Json<unknown>;
+  zone_id: number | null;
+  status: Generated<'pending' | 'delivered' | 'failed' | 'cancelled'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Timestamp;
+  created_at: Generated<Date>;
+  delivered_at: Timestamp | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  attempted_at: Timestamp;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface EventCursorsTable {
+  name: string;
+  last_event_id: number;
+}
+
+export interface ItemLifecyclesTable {
+  item_id: number;
+  notice_id: string;
+  account_id: string | null;
+  kind: string;
+  state: Json<unknown>;
+  strike_status: string | null;
+  strike_at: Timestamp | null;
+  next_wake_at: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
+export interface LegalFilingsTable {
+  id: Generated<string>;
+  kind: 'counter_notice' | 'court_action' | 'retraction';
+  notice_id: string;
+  account_id: string | null;
+  principal_id: string | null;
+  channel: 'api' | 'portal' | 'email';
+  inbound_message_id: number | null;
+  urls: string[];
+  body: Json<unknown>;
+  request_hash: string;
+  received_at: Timestamp;
+}
+
+export interface SignupBlocklistTable {
+  kind: 'email' | 'zone';
+  value: string;
+  account_id: string;
+  reason: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  trusted_reporters: TrustedReportersTable;
+  origin_disclosures: OriginDisclosuresTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  event_cursors: EventCursorsTable;
   accounts: AccountsTable;
   zones: ZonesTable;
   zone_origins: ZoneOriginsTable;
@@ -190,4 +314,7 @@ export interface Database {
   sessions: SessionsTable;
   login_links: LoginLinksTable;
   inbound_messages: InboundMessagesTable;
+  item_lifecycles: ItemLifecyclesTable;
+  legal_filings: LegalFilingsTable;
+  signup_blocklist: SignupBlocklistTable;
 }
