@@ -1,5 +1,6 @@
 // Settings from the environment, read once at start and passed down as plain data.
 import { DEFAULT_MAX_URLS_PER_NOTICE } from './domain/notice.ts';
+import { DEFAULT_CUSTOMER_NOTICE_POLICY, type CustomerNoticePolicy } from './domain/legal-request.ts';
 import { createCalendar, type BusinessCalendar } from './domain/business-days.ts';
 import { parseLifecyclePolicy, type LifecyclePolicy } from './domain/takedown-lifecycle.ts';
 import { parseStrikePolicy, type StrikePolicy } from './domain/strike-policy.ts';
@@ -37,6 +38,8 @@ export interface Config {
   lifecyclePolicy: LifecyclePolicy;
   /** The repeat-infringer policy (SAFEHARBOR_STRIKE_POLICY, JSON; defaults in strike-policy.ts). */
   strikePolicy: StrikePolicy;
+  /** When customers hear of legal process about them (SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS; see legal-request.ts). */
+  legalNoticePolicy: CustomerNoticePolicy;
 }
 
 function int(v: string | undefined, fallback: number, name: string): number {
@@ -72,6 +75,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     lifecyclePolicy: jsonPolicy(env.SAFEHARBOR_LIFECYCLE_POLICY, 'SAFEHARBOR_LIFECYCLE_POLICY', parseLifecyclePolicy, (r) => r.policy),
     strikePolicy: jsonPolicy(env.SAFEHARBOR_STRIKE_POLICY, 'SAFEHARBOR_STRIKE_POLICY', parseStrikePolicy, (r) => r.policy),
+    legalNoticePolicy: { delayHours: int(env.SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS, DEFAULT_CUSTOMER_NOTICE_POLICY.delayHours, 'SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS') },
   };
 }
 

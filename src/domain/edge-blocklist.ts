@@ -18,6 +18,9 @@
  *   map "$host$uri?$args"    $safeharbor_block      { default $safeharbor_block_path; "host/path?query" "<notice id>"; … }
  *   map $safeharbor_block    $safeharbor_blocked_by { ~^(<uuid>)$ "<https://desk/notices/$1/public>; rel=\"blocked-by\""; … }
  *
+ * Court-ordered domains carry the value `court-order:<order uuid>`: their Link is the order's
+ * public page (`publicCourtOrderPath`).
+ *
  * A server block answers `if ($safeharbor_block) { return 451; }` and sends
  * `add_header Link $safeharbor_blocked_by always;` (RFC 7725); see `NGINX_SERVER_SNIPPET`.
  *
@@ -89,6 +92,9 @@ const UUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 /** The public page of a notice, relative to the desk's base URL. */
 export const publicNoticePath = (noticeId: string) => `/notices/${noticeId}/public`;
+
+/** The public page of a court order (legal request) whose rules block domains. */
+export const publicCourtOrderPath = (orderId: string) => `/court-orders/${orderId}/public`;
 
 /**
  * The desk's base URL, safe to write anywhere: http(s) only, no query or fragment, no trailing
@@ -335,7 +341,9 @@ export function renderNginxMap(doc: BlocklistDocument): NginxRendering {
   for (const d of doc.domains) {
     if (seenHosts.has(d.domain)) continue;
     seenHosts.add(d.domain);
-    hostLines.push(`    ${quote('.' + d.domain)} "court-order";`);
+    // The order's own page when the order id is a UUID (the value is then safe to write as is).
+    const value = d.order_id !== null && UUID_RE.test(d.order_id) ? `court-order:${d.order_id}` : 'court-order';
+    hostLines.push(`    ${quote('.' + d.domain)} "${value}";`);
   }
 
   const pathLines: string[] = [];
@@ -417,6 +425,7 @@ export function renderNginxMap(doc: BlocklistDocument): NginxRendering {
     `    "~^(${UUID_PATTERN})$" ${link(`${base}${publicNoticePath('$1')}`)};`,
     `    "terminated" ${link(`${base}/`)};`,
     `    "court-order" ${link(`${base}/`)};`,
+    `    "~^court-order:(${UUID_PATTERN})$" ${link(`${base}${publicCourtOrderPath('$1')}`)};`,
     '}',
     '',
   ];

@@ -9,6 +9,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { buildBlocklist, renderNginxMap, type BlocklistDocument, type NginxRendering } from '../domain/edge-blocklist.ts';
+import { courtOrderedDomains, liftEndedRules } from './legal-requests.ts';
 
 /** The change counter: cheap (one row), and it moves whenever the blocklist may have changed. */
 export async function blocklistSeq(db: Kysely<Database>): Promise<string> {
@@ -17,7 +18,8 @@ export async function blocklistSeq(db: Kysely<Database>): Promise<string> {
 }
 
 /** Reads everything the edge must block and builds the document, consistent with the returned seq. */
-export async function loadBlocklist(db: Kysely<Database>, publicBaseUrl: string): Promise<{ seq: string; doc: BlocklistDocument }> {
+export async function loadBlocklist(db: Kysely<Database>, publicBaseUrl: string, now: Date = new Date()): Promise<{ seq: string; doc: BlocklistDocument }> {
+  await liftEndedRules(db, now);
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -27,12 +29,12 @@ export async function loadBlocklist(db: Kysely<Database>, publicBaseUrl: string)
         SELECT url, notice_id::text AS notice_id FROM notice_items
          WHERE edge_blocks_item_state(state) AND url IS NOT NULL`.execute(trx);
       const zones = await sql<{ name: string }>`SELECT name FROM zones WHERE status = 'terminated'`.execute(trx);
-      // Court orders have no table yet; when they do, their domains go into courtOrderedDomains.
+      const domains = await courtOrderedDomains(trx);
       const doc = buildBlocklist({
         publicBaseUrl,
         urls: urls.rows.map((r) => ({ url: r.url, noticeId: r.notice_id })),
         terminatedZones: zones.rows.map((r) => r.name),
-        courtOrderedDomains: [],
+        courtOrderedDomains: domains,
       });
       return { seq, doc };
     });
@@ -66,17 +68,20 @@ export class EdgeBlocklistCache {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly publicBaseUrl: () => string,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async get(): Promise<BlocklistSnapshot> {
     const base = this.publicBaseUrl();
+    // Court-order rules with an end date stop blocking then: lifting them moves the counter.
+    await liftEndedRules(this.db, this.now());
     const seq = await blocklistSeq(this.db);
     const key = `${seq}\n${base}`;
     if (this.current?.key === key) return this.current.snap;
     if (this.building?.key === key) return this.building.promise;
     const promise = (async () => {
       this.builds++;
-      const loaded = await loadBlocklist(this.db, base);
+      const loaded = await loadBlocklist(this.db, base, this.now());
       // Keyed by the counter the document was read at (a change between the two reads only means
       // the next poll builds again); the same content keeps its rendered bodies.
       const snap = this.current?.snap.doc.version === loaded.doc.version ? this.current.snap : snapshot(loaded.doc);

@@ -11,6 +11,7 @@ import type { Store } from '../storage/store.ts';
 import { LOCKS } from '../storage/locks.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { missingColumns, validateZoneRow, type ZoneRow } from '../domain/zone-row.ts';
+import { checkImportedZones } from './legal-requests.ts';
 
 export interface ZoneImportResult {
   importId: string;
@@ -21,6 +22,8 @@ export interface ZoneImportResult {
   zonesCreated: number;
   zonesUpdated: number;
   originChanges: number;
+  /** Imported zones a court order's block rule caught (new, or under another account than before). */
+  courtOrderMatches: number;
 }
 
 export interface ZoneImportOptions {
@@ -45,7 +48,7 @@ export async function importZones(store: Store, input: Readable | string, opts: 
   const importId = randomUUID();
   const batchRows = opts.batchRows ?? 50_000;
   const maxErrors = opts.maxErrors ?? 1000;
-  const result: ZoneImportResult = { importId, rowsRead: 0, rowsLoaded: 0, errors: [], accountsUpserted: 0, zonesCreated: 0, zonesUpdated: 0, originChanges: 0 };
+  const result: ZoneImportResult = { importId, rowsRead: 0, rowsLoaded: 0, errors: [], accountsUpserted: 0, zonesCreated: 0, zonesUpdated: 0, originChanges: 0, courtOrderMatches: 0 };
   let errorCount = 0;
 
   const parser = parse({
@@ -159,6 +162,9 @@ async function merge(store: Store, importId: string, actor: Actor, result: ZoneI
     result.zonesCreated = upsert.rows[0]!.created;
     result.zonesUpdated = upsert.rows[0]!.touched - result.zonesCreated;
     result.originChanges = changed.rows.filter((r) => r.origin_changed).length;
+    // A site a court order blocks that comes back (a new zone, or another account) is still
+    // loaded, but caught: blocked at the edge and put before staff.
+    result.courtOrderMatches = await checkImportedZones(trx, actor, now);
 
     await appendEvents(trx, [
       ...changed.rows.map((c) => ({
@@ -183,6 +189,7 @@ async function merge(store: Store, importId: string, actor: Actor, result: ZoneI
           zones_created: result.zonesCreated,
           zones_updated: result.zonesUpdated,
           origin_changes: result.originChanges,
+          court_order_matches: result.courtOrderMatches,
         },
         at: now,
       },

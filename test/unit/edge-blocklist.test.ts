@@ -189,6 +189,7 @@ test('the desk URL in Link values cannot carry nginx variables or quotes', () =>
     '"~^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$" "<https://desk.example/%24host/notices/$1/public>; rel=\\"blocked-by\\"";',
     '"terminated" "<https://desk.example/%24host/>; rel=\\"blocked-by\\"";',
     '"court-order" "<https://desk.example/%24host/>; rel=\\"blocked-by\\"";',
+    '"~^court-order:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$" "<https://desk.example/%24host/court-orders/$1/public>; rel=\\"blocked-by\\"";',
   ]);
   assert.equal(doc.notice_url_template, 'https://desk.example/%24host/notices/{notice_id}/public');
 });
@@ -213,6 +214,18 @@ test('the map: zones and court orders by hostname, paths, exact queries; case tw
   assert.match(r.text, /^map "\$host\$uri" \$safeharbor_block_path \{$/m);
   assert.match(r.text, /^map "\$host\$uri\?\$args" \$safeharbor_block \{$/m);
   assert.match(r.text, /^map_hash_bucket_size 1024;$/m);
+});
+
+test('a court-ordered domain with an order id links to the order; other order ids fall back to the desk', () => {
+  const order = '0d7f4c1e-9b1a-4a57-8c39-2f6e1d0b7a11';
+  const doc = buildBlocklist(input({ terminatedZones: [], courtOrderedDomains: [{ domain: 'examplepirate.example', orderId: order }, { domain: 'other.example', orderId: 'case-1"; evil' }] }));
+  assert.deepEqual(mapBlock(renderNginxMap(doc).text, '$safeharbor_block_host'), [
+    'hostnames;',
+    'default "";',
+    `".examplepirate.example" "court-order:${order}";`,
+    '".other.example" "court-order";',
+  ]);
+  assert.notEqual(doc.version, buildBlocklist(input({ terminatedZones: [], courtOrderedDomains: [{ domain: 'examplepirate.example', orderId: order }] })).version, 'the version moves with the domains');
 });
 
 test('hash sizes grow with the longest key; keys beyond nginx\'s token limit are left out', () => {
