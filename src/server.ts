@@ -16,6 +16,7 @@ import { processNextInbound, readParsedMail, type IntakeDeps } from './intake/ma
 import { replyTokens } from './intake/reply-tokens.ts';
 import { loadStatusLinkSecret, statusLinks } from './services/status-links.ts';
 import { refreshDirectories } from './services/resolver.ts';
+import { originWatchLoop, type WebhookDeps } from './services/webhooks.ts';
 
 export interface ServerOptions {
   store: Store;
@@ -28,6 +29,8 @@ export interface ServerOptions {
   pollMs?: number;
   /** Port of the SMTP listener for notices by e-mail (0: any free port); undefined: no listener. */
   smtpPort?: number;
+  /** The takedown lifecycle's clock (restore windows); tests move it across business days. */
+  clock?: () => Date;
 }
 
 export interface RunningServer {
@@ -39,6 +42,9 @@ export interface RunningServer {
   /** The SMTP listener's port, when one runs. */
   smtpPort: number | null;
   intake: IntakeDeps;
+  /** Origin changes → webhook deliveries, and delayed customer notices of disclosures. */
+  originWatch: PollingLoop;
+  origins: WebhookDeps;
   /** Set on the first start of an empty store when no SAFEHARBOR_ADMIN_TOKEN was given. */
   createdAdminToken: string | null;
   close(): Promise<void>;
@@ -65,6 +71,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   await refreshDirectories(deps); // load the zone index and the ASN table before taking work
   const worker = noticeWorker(deps, opts.pollMs ?? 1000, log);
+  const origins: WebhookDeps = {
+    db: store.db,
+    policy: config.originDisclosure,
+    provider: config.providerName,
+    now: opts.clock ?? (() => new Date()),
+    allowLoopback: config.webhookAllowLoopback,
+    log,
+    onMessagesQueued: () => mailer?.kick(),
+  };
+  const originWatch = originWatchLoop(origins, opts.pollMs ?? 1000, log);
   const app = await buildApp(
     {
       store,
@@ -78,6 +94,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       links,
       publicUrl: () => baseUrl.replace(/\/$/, ''),
       webReporterId,
+      origins,
     },
     { logger: opts.logger ?? false },
   );
@@ -115,6 +132,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     intakeWorker.start();
   }
   worker.start();
+  originWatch.start();
   mailer?.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
@@ -129,12 +147,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     mailer,
     smtpPort: listener?.port ?? null,
     intake,
+    originWatch,
+    origins,
     createdAdminToken: admin.created && !opts.adminToken ? (admin.token ?? null) : null,
     async close() {
       await listener?.close();
       await intakeWorker.stop();
       await app.close();
       await worker.stop();
+      await originWatch.stop();
       await mailer?.stop();
     },
   };

@@ -10,6 +10,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { cloudflareRoutes } from './routes/cloudflare.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { edgeRoutes } from './routes/edge.ts';
+import { trustedRoutes } from './routes/trusted.ts';
 import { legalRoutes } from './routes/legal.ts';
 import { openApiDocument } from './openapi.ts';
 import { webRoutes } from '../web/routes.tsx';
@@ -63,6 +64,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await noticeRoutes(app, ctx);
   await reviewRoutes(app, ctx);
   await edgeRoutes(app, ctx);
+  await trustedRoutes(app, ctx);
   await legalRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await cloudflareRoutes(app, ctx);

@@ -1,6 +1,7 @@
 import type { Store } from '../storage/store.ts';
 import type { Config } from '../config.ts';
 import type { StatusLinks } from '../services/status-links.ts';
+import type { WebhookDeps } from '../services/webhooks.ts';
 
 /** What route handlers need from the running server. */
 export interface AppContext {
@@ -19,4 +20,6 @@ export interface AppContext {
   publicUrl(): string;
   /** The principal that notices filed through the public web form belong to. */
   webReporterId: string;
+  /** Origin disclosure and webhooks (policy, clock, SSRF setting). */
+  origins: WebhookDeps;
 }

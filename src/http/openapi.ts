@@ -7,6 +7,7 @@ import { DmcaNoticeInputSchema, DMCA_STATEMENTS } from '../domain/notice.ts';
 import { ITEM_STATES } from '../domain/item-state.ts';
 import { NewPrincipalSchema } from './routes/admin.ts';
 import { edgeOpenApiPaths } from './routes/edge.ts';
+import { trustedOpenApiPaths } from './routes/trusted.ts';
 import { legalOpenApiPaths } from './routes/legal.ts';
 import type { Config } from '../config.ts';
 
@@ -219,6 +220,7 @@ export function openApiDocument(config: Config): Record<string, unknown> {
         },
       },
       ...edgeOpenApiPaths,
+      ...trustedOpenApiPaths,
       ...legalOpenApiPaths,
       '/v1/me': { get: { summary: 'Who this token belongs to', responses: { '200': json({ type: 'object' }, 'The principal') } } },
       '/client/v4/accounts/{account_id}/abuse-reports/{report_type}': {
