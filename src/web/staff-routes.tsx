@@ -10,6 +10,7 @@ import { StaffQueuePage, type QueueFilterValues } from './pages/staff-queue.tsx'
 import { StaffNoticePage, type StaffNoticeProps } from './pages/staff-notice.tsx';
 import { StaffAccountPage } from './pages/staff-account.tsx';
 import { StaffSearchPage } from './pages/staff-search.tsx';
+import { staffTrustedRoutes } from './staff-trusted-routes.tsx';
 import { accountPage, deskCounts, reviewQueue, search } from '../services/staff-views.ts';
 import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
@@ -29,6 +30,7 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   await app.register(async (staff) => {
     staff.addHook('preHandler', pageGuard(['staff'], forbidden));
+    staffTrustedRoutes(staff, ctx, csrf);
 
     staff.get('/staff', async (req, reply) => {
       const q = req.query as Record<string, string | undefined>;
