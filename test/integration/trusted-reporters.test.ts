@@ -11,6 +11,7 @@ import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
 import { createPrincipal } from '../../src/services/principals.ts';
 import { TRUSTED_REPORTER_TERMS, verifyWebhookSignature } from '../../src/domain/trusted-reporter.ts';
+import { DEFAULT_ORIGIN_DISCLOSURE_POLICY } from '../../src/domain/origin-disclosure-policy.ts';
 
 const OLD_IP = '203.0.113.7';
 const NEW_IP = '203.0.113.99';
@@ -300,6 +301,49 @@ for (const kind of storeKinds()) {
       assert.equal(hooks.length, before);
       const log = await s.api('/v1/trusted-reporters?status=revoked', { token: s.adminToken });
       assert.equal(log.body.trusted_reporters[0].decision_reason, 'Published disclosed addresses');
+    });
+  });
+
+  describe(`customer told after a delay (${kind} store)`, () => {
+    let smtp: TestSmtp;
+    let s: TestServer;
+    let t = Date.parse('2026-11-23T10:00:00Z');
+    const clock = () => new Date(t);
+    const originMails = () => s.store.db.selectFrom('outbox').select(['to_address', 'status']).where('subject', 'like', '%origin address%').execute();
+
+    before(async () => {
+      smtp = await startSmtp();
+      s = await startTestServer(kind, { smtpUrl: smtp.url, clock, config: { originDisclosure: { ...DEFAULT_ORIGIN_DISCLOSURE_POLICY, customerNotice: { when: 'delayed', delayHours: 24 } } } });
+      await s.loadZones(zones(OLD_IP));
+    });
+    after(async () => {
+      await s?.close();
+      await smtp?.close();
+    });
+
+    test('nothing before the delay has passed; one message for the zone once it has', async () => {
+      const r = await s.reporter('delayed@rights.test');
+      const app = await s.api('/v1/trusted-reporter/application', { token: r.token, body: application() });
+      await s.api(`/v1/trusted-reporters/${app.body.application.id}/approve`, { token: s.adminToken, body: {} });
+      const scopedToken = (await s.api('/v1/trusted-reporter/tokens', { token: r.token, body: { scopes: ['origin:read'] } })).body.token;
+      const n = await s.api('/v1/notices', { token: r.token, body: dmcaNotice(['https://pirate.example/a', 'https://pirate.example/b']) });
+      await waitUntil(() => s.api(`/v1/notices/${n.body.id}`, { token: r.token }), (x) => x.body.status === 'processed', 10_000, 'processed');
+      assert.equal((await s.api(`/v1/notices/${n.body.id}/items/0/origin`, { token: scopedToken })).status, 200);
+      t += 3_600_000;
+      assert.equal((await s.api(`/v1/notices/${n.body.id}/items/1/origin`, { token: scopedToken })).status, 200);
+      t += 22 * 3_600_000; // 23 h after the first disclosure
+      s.server.originWatch.kick();
+      await new Promise((res) => setTimeout(res, 500)); // several runs of the 100 ms loop
+      assert.deepEqual(await originMails(), []);
+      t += 2 * 3_600_000; // 25 h after the first, 24 h after the second
+      s.server.originWatch.kick();
+      const mails = await smtp.waitFor((m) => m.some((x) => /origin address of pirate\.example/.test(x.parsed.subject ?? '')));
+      const mine = mails.filter((x) => /origin address/.test(x.parsed.subject ?? ''));
+      assert.equal(mine.length, 1, 'one message for the zone lists all four disclosures');
+      assert.deepEqual(mine[0]!.envelopeTo, ['owner@pirate.test']);
+      assert.equal((mine[0]!.parsed.text ?? '').match(/^- /gm)?.length, 4);
+      const log = await s.api('/v1/disclosures', { token: s.adminToken });
+      assert.ok(log.body.disclosures.every((d: { customer_notified_at: string }) => d.customer_notified_at === clock().toISOString()));
     });
   });
 }
