@@ -346,4 +346,31 @@ for (const kind of storeKinds()) {
       assert.ok(log.body.disclosures.every((d: { customer_notified_at: string }) => d.customer_notified_at === clock().toISOString()));
     });
   });
+
+  describe(`a higher rate limit for trusted reporters (${kind} store)`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startTestServer(kind, { config: { rateLimitPerMinute: 3, trustedRateLimitPerMinute: 12 } });
+    });
+    after(async () => {
+      await s?.close();
+    });
+
+    test('an ordinary token is limited at 3 a minute, a trusted reporter\'s tokens at 12', async () => {
+      const plain = await s.reporter('plain@rights.test');
+      const statuses = async (token: string, n: number) => {
+        const out: number[] = [];
+        for (let i = 0; i < n; i++) out.push((await s.api('/v1/me', { token })).status);
+        return out;
+      };
+      assert.deepEqual(await statuses(plain.token, 4), [200, 200, 200, 429]);
+      const staffToken = s.adminToken;
+      const r = await s.reporter('vetted@rights.test');
+      const app = await s.api('/v1/trusted-reporter/application', { token: r.token, body: application() });
+      assert.equal(app.status, 201);
+      assert.equal((await s.api(`/v1/trusted-reporters/${app.body.application.id}/approve`, { token: staffToken, body: {} })).status, 200);
+      // Its application counts; approved, the same token may make 12 in the minute (3 would stop an ordinary one).
+      assert.deepEqual(await statuses(r.token, 12), [...Array(11).fill(200), 429]);
+    });
+  });
 }
