@@ -70,7 +70,13 @@ export async function discloseItemOrigin(deps: DisclosureDeps, principal: Princi
     };
     const atReport = decideOriginDisclosure(requester, { ...target, which: 'at_report' }, deps.policy, now);
     // A refusal on the requester's status says nothing about the item (not even whether it exists).
-    if (!atReport.allow) return { ok: false, status: 403, reason: atReport.reason, message: atReport.message };
+    // It is recorded for staff (attempts after a revocation matter), off the notice's timeline.
+    if (!atReport.allow) {
+      await appendEvents(trx, [
+        { actor: `principal:${principal.id}`, type: 'origin.disclosure_refused', subjectType: 'principal', subjectId: principal.id, data: { notice_id: noticeId, position, reason: atReport.reason }, at: now },
+      ]);
+      return { ok: false, status: 403, reason: atReport.reason, message: atReport.message };
+    }
     if (!item) return { ok: false, status: 404, field: 'item', message: `the notice has no item at position ${position}` };
     if (!item.zone_id || !item.origin || !item.origin_kind) return { ok: false, status: 403, reason: 'not_on_network', message: 'The URL is not on our network: there is no origin to disclose.' };
     const current = decideOriginDisclosure(requester, { ...target, zoneMode: (item.zone_mode ?? null) as 'proxied' | 'hosted' | null, which: 'current' }, deps.policy, now);

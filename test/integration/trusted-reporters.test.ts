@@ -285,6 +285,8 @@ for (const kind of storeKinds()) {
       assert.equal(plain.status, 403);
       assert.equal(plain.body.reason, 'revoked');
       assertNoIp('revoked refusal', plain.body);
+      const refusals = await s.store.db.selectFrom('events').select(['data', 'notice_id']).where('type', '=', 'origin.disclosure_refused').where('subject_id', '=', trusted.id).execute();
+      assert.ok(refusals.some((e) => (e.data as { reason: string }).reason === 'revoked' && e.notice_id === null), 'the refused attempt is on record for staff');
       assertNoIp('revoked: notice', (await s.api(`/v1/notices/${trustedNotice}`, { token: trusted.token })).body);
       assertNoIp('revoked: events', (await s.api(`/v1/notices/${trustedNotice}/events`, { token: trusted.token })).body);
       assert.equal((await s.api('/v1/trusted-reporter/tokens', { token: trusted.token, body: { scopes: ['origin:read'] } })).status, 403);
