@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { LOCKS } from '../storage/locks.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
@@ -65,23 +66,36 @@ export async function importZones(store: Store, input: Readable | string, opts: 
   if (typeof input === 'string') parser.end(input);
   else input.pipe(parser);
 
+  // Rows are checked and COPYed into staging in batches, one COPY in flight while the next batch
+  // is parsed. On PostgreSQL each staged batch is also merged at once, inside the one transaction
+  // that holds the whole import, so parsing and merging overlap; the staging COPYs commit on their
+  // own connections and the merge reads them (read committed). The embedded store has a single
+  // connection, which the transaction holds: there every batch is staged first, then merged.
+  const pipelined = store.kind === 'postgres';
+  const merger = new Merger(importId, opts.actor, result);
   let batch: string[] = [];
-  // One COPY in flight while the next batch is parsed: the database and the parser work at once.
+  let firstLine = 0;
+  let lastLine = 0;
   let inflight: Promise<void> = Promise.resolve();
-  const flush = async () => {
+  let merging: Promise<void> = Promise.resolve();
+  const stage = (trx: Transaction<Database> | null) => {
     if (!batch.length) return;
     const rows = batch;
+    const lines = { from: firstLine, to: lastLine };
     batch = [];
-    await inflight;
     const read = result.rowsRead;
-    inflight = store.copyCsv('zone_import_rows', STAGING_COLUMNS, rows.join('\n') + '\n').then((n) => {
+    const copied = inflight.then(() => store.copyCsv('zone_import_rows', STAGING_COLUMNS, rows.join('\n') + '\n'));
+    inflight = copied.then((n) => {
       result.rowsLoaded += n;
       opts.onProgress?.({ phase: 'loading', rows: read });
     });
-    inflight.catch(() => {}); // awaited at the next flush or at the end; this only keeps Node from calling it unhandled meanwhile
+    if (trx) merging = Promise.all([merging, copied]).then(() => merger.mergeLines(trx, lines));
+    // Both are awaited before the next batch or at the end; this only keeps Node from calling them unhandled meanwhile.
+    inflight.catch(() => {});
+    merging.catch(() => {});
   };
 
-  try {
+  const load = async (trx: Transaction<Database> | null) => {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       result.rowsRead++;
       const v = validateZoneRow(record);
@@ -91,39 +105,77 @@ export async function importZones(store: Store, input: Readable | string, opts: 
         continue;
       }
       const r: ZoneRow = v.row;
+      if (!batch.length) firstLine = info.lines;
+      lastLine = info.lines;
       batch.push([importId, info.lines, r.accountId, r.accountName, r.accountEmail, r.zone, r.mode, r.origin, r.originKind].map(csvCell).join(','));
-      if (batch.length >= batchRows) await flush();
+      if (batch.length >= batchRows) {
+        await inflight;
+        await merging; // backpressure: at most one batch waits to be merged
+        stage(trx);
+      }
     }
-    await flush();
+    stage(trx);
     await inflight;
-    opts.onProgress?.({ phase: 'merging', rows: result.rowsRead });
-    await merge(store, importId, opts.actor, result, errorCount);
+    await merging;
+  };
+
+  try {
+    if (!pipelined) await load(null);
+    await store.db.transaction().execute(async (trx) => {
+      await merger.begin(trx);
+      if (pipelined) await load(trx);
+      else await merger.mergeLines(trx, { from: 0, to: 2 ** 31 - 1 });
+      opts.onProgress?.({ phase: 'merging', rows: result.rowsRead });
+      await merger.finish(trx, errorCount);
+    });
   } finally {
     await inflight.catch(() => {});
+    await merging.catch(() => {});
     await sql`DELETE FROM zone_import_rows WHERE import_id = ${importId}`.execute(store.db);
   }
   opts.onProgress?.({ phase: 'done', rows: result.rowsRead });
   return result;
 }
 
-async function merge(store: Store, importId: string, actor: Actor, result: ZoneImportResult, errorCount: number): Promise<void> {
-  await store.db.transaction().execute(async (trx) => {
+/**
+ * Merges staged lines into the world, inside the import's transaction: accounts upserted, zones
+ * upserted, origin history closed and opened where the origin changed, an event for every change
+ * to an existing zone, and one summary event at the end. Last line wins where a file names a
+ * zone (or an account) twice.
+ */
+class Merger {
+  private now!: Date;
+  constructor(
+    private readonly importId: string,
+    private readonly actor: Actor,
+    private readonly result: ZoneImportResult,
+  ) {}
+
+  async begin(trx: Transaction<Database>): Promise<void> {
     await sql`SELECT pg_advisory_xact_lock(${LOCKS.zoneChanges})`.execute(trx);
-    const now = (await sql<{ now: Date }>`SELECT now() AS now`.execute(trx)).rows[0]!.now;
-    // Last line wins where a file names a zone (or an account) twice.
-    await sql`CREATE TEMP TABLE zone_import_src ON COMMIT DROP AS
+    this.now = (await sql<{ now: Date }>`SELECT now() AS now`.execute(trx)).rows[0]!.now;
+    await sql`CREATE TEMP TABLE zone_import_src (
+      zone text PRIMARY KEY, account_id text, account_name text, account_email text, mode text, origin text, origin_kind text
+    ) ON COMMIT DROP`.execute(trx);
+  }
+
+  async mergeLines(trx: Transaction<Database>, lines: { from: number; to: number }): Promise<void> {
+    const { importId, result, now } = this;
+    await sql`TRUNCATE zone_import_src`.execute(trx);
+    await sql`INSERT INTO zone_import_src
       SELECT DISTINCT ON (zone) zone, account_id, account_name, account_email, mode, origin, origin_kind
-      FROM zone_import_rows WHERE import_id = ${importId} ORDER BY zone, line DESC`.execute(trx);
-    await sql`CREATE INDEX ON zone_import_src (zone)`.execute(trx);
+      FROM zone_import_rows WHERE import_id = ${importId} AND line BETWEEN ${lines.from} AND ${lines.to}
+      ORDER BY zone, line DESC`.execute(trx);
     await sql`ANALYZE zone_import_src`.execute(trx);
 
     const accounts = await sql`
       INSERT INTO accounts (id, name, email)
       SELECT DISTINCT ON (account_id) account_id, account_name, account_email
-      FROM zone_import_rows WHERE import_id = ${importId} ORDER BY account_id, line DESC
+      FROM zone_import_rows WHERE import_id = ${importId} AND line BETWEEN ${lines.from} AND ${lines.to}
+      ORDER BY account_id, line DESC
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, updated_at = now()
       WHERE (accounts.name, accounts.email) IS DISTINCT FROM (excluded.name, excluded.email)`.execute(trx);
-    result.accountsUpserted = Number(accounts.numAffectedRows ?? 0);
+    result.accountsUpserted += Number(accounts.numAffectedRows ?? 0);
 
     // Changes to existing zones, with before and after, for the event log.
     const changed = await sql<{ id: number; zone: string; before: Record<string, string>; after: Record<string, string>; origin_changed: boolean }>`
@@ -159,16 +211,17 @@ async function merge(store: Store, importId: string, actor: Actor, result: ZoneI
       )
       SELECT (SELECT count(*) FROM up WHERE inserted)::int AS created, (SELECT count(*) FROM up)::int AS touched,
              (SELECT count(*) FROM opened)::int AS opened`.execute(trx);
-    result.zonesCreated = upsert.rows[0]!.created;
-    result.zonesUpdated = upsert.rows[0]!.touched - result.zonesCreated;
-    result.originChanges = changed.rows.filter((r) => r.origin_changed).length;
+    result.zonesCreated += upsert.rows[0]!.created;
+    result.zonesUpdated += upsert.rows[0]!.touched - upsert.rows[0]!.created;
+    result.originChanges += changed.rows.filter((r) => r.origin_changed).length;
     // A site a court order blocks that comes back (a new zone, or another account) is still
     // loaded, but caught: blocked at the edge and put before staff.
-    result.courtOrderMatches = await checkImportedZones(trx, actor, now);
+    result.courtOrderMatches += await checkImportedZones(trx, this.actor, now);
 
-    await appendEvents(trx, [
-      ...changed.rows.map((c) => ({
-        actor,
+    await appendEvents(
+      trx,
+      changed.rows.map((c) => ({
+        actor: this.actor,
         type: c.origin_changed ? 'zone.origin_changed' : 'zone.updated',
         subjectType: 'zone' as const,
         subjectId: c.zone,
@@ -177,11 +230,17 @@ async function merge(store: Store, importId: string, actor: Actor, result: ZoneI
         data: { import_id: importId },
         at: now,
       })),
+    );
+  }
+
+  async finish(trx: Transaction<Database>, errorCount: number): Promise<void> {
+    const { result } = this;
+    await appendEvents(trx, [
       {
-        actor,
+        actor: this.actor,
         type: 'zones.imported',
         subjectType: 'import',
-        subjectId: importId,
+        subjectId: this.importId,
         data: {
           rows_read: result.rowsRead,
           rows_rejected: errorCount,
@@ -191,8 +250,8 @@ async function merge(store: Store, importId: string, actor: Actor, result: ZoneI
           origin_changes: result.originChanges,
           court_order_matches: result.courtOrderMatches,
         },
-        at: now,
+        at: this.now,
       },
     ]);
-  });
+  }
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { sql } from 'kysely';
 import { storeKinds } from '../support/stores.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
@@ -103,7 +104,14 @@ for (const kind of storeKinds()) {
     let smtp: TestSmtp; // where Safeharbor's own mail goes
     let s: TestServer;
     let send: (m: SendMailOptions) => Promise<{ response: string }>;
-    const inbound = () => s.store.db.selectFrom('inbound_messages').selectAll().orderBy('id').execute();
+    // Polled every 100 ms: the raw bytes only of small messages (a 20 MB one would be copied out at each poll).
+    const inbound = () =>
+      s.store.db
+        .selectFrom('inbound_messages')
+        .select(['id', 'received_at', 'mail_from', 'rcpt_to', 'size', 'status', 'outcome', 'notice_id', 'message_id', 'subject', 'from_address', 'detail'])
+        .select(sql<Uint8Array>`CASE WHEN size < 1048576 THEN raw ELSE ''::bytea END`.as('raw'))
+        .orderBy('id')
+        .execute();
 
     before(async () => {
       smtp = await startSmtp();
@@ -197,7 +205,7 @@ for (const kind of storeKinds()) {
     });
 
     test('an ACNS XML attachment is read safely and recorded with its IP, port and time', async () => {
-      const xml = readFileSync(new URL('../../../shared/corpus/samples/acns-infringement-ip-echelon.xml', import.meta.url));
+      const xml = readFileSync(new URL('../fixtures/acns-notice.xml', import.meta.url));
       await send({ from: 'antipiracy@agency.test', to: 'dmca@desk.test', subject: 'ACNS notice', text: 'Please see the attached notice.', attachments: [{ filename: 'notice.xml', content: xml, contentType: 'application/xml' }] });
       const rows = await waitUntil(inbound, (x) => x.some((m) => m.subject === 'ACNS notice' && m.status !== 'received'), 10_000, 'read');
       const m = rows.find((x) => x.subject === 'ACNS notice')!;
