@@ -17,6 +17,7 @@ import { replyTokens } from './intake/reply-tokens.ts';
 import { loadStatusLinkSecret, statusLinks } from './services/status-links.ts';
 import { refreshDirectories } from './services/resolver.ts';
 import { originWatchLoop, type WebhookDeps } from './services/webhooks.ts';
+import { runDueLifecycles, type LifecycleDeps } from './services/takedown-lifecycle.ts';
 
 export interface ServerOptions {
   store: Store;
@@ -45,6 +46,9 @@ export interface RunningServer {
   /** Origin changes → webhook deliveries, and delayed customer notices of disclosures. */
   originWatch: PollingLoop;
   origins: WebhookDeps;
+  lifecycle: LifecycleDeps;
+  /** Restores content whose counter-notice waiting period ran out (see runDueLifecycles). */
+  lifecycleWorker: PollingLoop;
   /** Set on the first start of an empty store when no SAFEHARBOR_ADMIN_TOKEN was given. */
   createdAdminToken: string | null;
   close(): Promise<void>;
@@ -70,6 +74,29 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     onMessagesQueued: () => mailer?.kick(),
   };
   await refreshDirectories(deps); // load the zone index and the ASN table before taking work
+  // Replies come back to an address that names their case, when this server reads mail.
+  const replyTo =
+    opts.smtpPort === undefined ? () => null : (noticeId: string, role: string) => `${config.intakeAddresses[0]}+${tokens.token(noticeId, role as 'reporter')}@${config.mailDomain}`;
+  const lifecycle: LifecycleDeps = {
+    db: store.db,
+    provider: config.providerName,
+    links,
+    publicUrl: () => baseUrl.replace(/\/$/, ''),
+    replyAddress: (noticeId) => replyTo(noticeId, 'owner'),
+    calendar: config.calendar,
+    policy: config.lifecyclePolicy,
+    now: opts.clock ?? (() => new Date()),
+  };
+  const lifecycleWorker = new PollingLoop(
+    async () => {
+      const worked = await runDueLifecycles(lifecycle);
+      if (worked) mailer?.kick();
+      return worked;
+    },
+    // Restore windows are days long: a minute late is nothing, and the loop reads one index.
+    Math.max(opts.pollMs ?? 1000, 1000) * 30,
+    (err) => log('takedown lifecycle run failed', err),
+  );
   const worker = noticeWorker(deps, opts.pollMs ?? 1000, log);
   const origins: WebhookDeps = {
     db: store.db,
@@ -95,6 +122,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       publicUrl: () => baseUrl.replace(/\/$/, ''),
       webReporterId,
       origins,
+      lifecycle,
     },
     { logger: opts.logger ?? false },
   );
@@ -112,9 +140,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     wakeWorker: () => worker.kick(),
   };
   const intakeWorker = new PollingLoop(() => processNextInbound(intake), opts.pollMs ?? 1000, (err) => log('mail intake run failed', err));
-  // Replies come back to an address that names their case, when this server reads mail.
-  const replyTo =
-    opts.smtpPort === undefined ? () => null : (noticeId: string, role: string) => `${config.intakeAddresses[0]}+${tokens.token(noticeId, role as 'reporter')}@${config.mailDomain}`;
   if (config.smtpUrl) mailer = new Mailer(store.db, config.smtpUrl, config.mailFrom, opts.pollMs ?? 2000, log, replyTo);
   await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
   let listener: RunningListener | null = null;
@@ -133,6 +158,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   worker.start();
   originWatch.start();
+  lifecycleWorker.start();
   mailer?.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
@@ -149,6 +175,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     intake,
     originWatch,
     origins,
+    lifecycle,
+    lifecycleWorker,
     createdAdminToken: admin.created && !opts.adminToken ? (admin.token ?? null) : null,
     async close() {
       await listener?.close();
@@ -156,6 +184,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await app.close();
       await worker.stop();
       await originWatch.stop();
+      await lifecycleWorker.stop();
       await mailer?.stop();
     },
   };

@@ -38,7 +38,13 @@ ${notice.statusUrl ? `\nEvery URL's status: ${notice.statusUrl}\n` : ''}`,
   };
 }
 
-export function takedownMessage(provider: string, notice: NoticeFacts, decisionId: string, account: { id: string; name: string; email: string }, urls: string[]): OutgoingMessage {
+/** How a customer counter-notifies: the portal's form, or a reply by e-mail (to the case's address when mail is read). */
+export interface CounterNoticeWays {
+  portalUrl: string;
+  replyAddress: string | null;
+}
+
+export function takedownMessage(provider: string, notice: NoticeFacts, decisionId: string, account: { id: string; name: string; email: string }, urls: string[], ways: CounterNoticeWays): OutgoingMessage {
   const s = notice.submission;
   return {
     dedupeKey: `notice:${notice.id}:decision:${decisionId}:owner:${account.id}`,
@@ -55,7 +61,13 @@ Notice: ${notice.id} (received ${notice.createdAt.toISOString()})
 Copyrighted work: ${s.work.description}
 Complainant: ${s.claimant.name}${s.claimant.company ? `, ${s.claimant.company}` : ''} <${s.claimant.email}>
 
-If you believe the material was removed by mistake or misidentification, you may send a counter notice under 17 U.S.C. §512(g)(3): your name, address and telephone number; identification of the material and where it appeared; a statement under penalty of perjury that you believe in good faith it was removed by mistake or misidentification; consent to the jurisdiction of the federal court for your address; and your signature. Reply to this message quoting the notice number.
+If you believe the material was removed by mistake or misidentification, you may send a counter notice under 17 U.S.C. §512(g)(3): your name, address and telephone number; identification of the material and where it appeared; a statement under penalty of perjury that you believe in good faith it was removed by mistake or misidentification; consent to the jurisdiction of the federal court for your address; and your signature.
+
+To send a counter notice:
+- fill in the form on this notice's page in our customer portal: ${ways.portalUrl}
+- or reply to this message${ways.replyAddress ? ` (to ${ways.replyAddress})` : ''} with the counter notice, quoting the notice number.
+
+If we receive a valid counter notice, we send a copy to the complainant and restore access 10 business days later unless the complainant tells us that it has filed a court action (17 U.S.C. §512(g)(2)).
 `,
     attachments: [],
   };

@@ -12,6 +12,7 @@ import { reviewRoutes } from './routes/review.ts';
 import { edgeRoutes } from './routes/edge.ts';
 import { trustedRoutes } from './routes/trusted.ts';
 import { legalRoutes } from './routes/legal.ts';
+import { takedownRoutes } from './routes/takedown.ts';
 import { openApiDocument } from './openapi.ts';
 import { webRoutes } from '../web/routes.tsx';
 
@@ -66,6 +67,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await edgeRoutes(app, ctx);
   await trustedRoutes(app, ctx);
   await legalRoutes(app, ctx);
+  await takedownRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await cloudflareRoutes(app, ctx);
   await webRoutes(app, ctx);

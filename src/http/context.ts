@@ -2,6 +2,7 @@ import type { Store } from '../storage/store.ts';
 import type { Config } from '../config.ts';
 import type { StatusLinks } from '../services/status-links.ts';
 import type { WebhookDeps } from '../services/webhooks.ts';
+import type { LifecycleDeps } from '../services/takedown-lifecycle.ts';
 
 /** What route handlers need from the running server. */
 export interface AppContext {
@@ -22,4 +23,6 @@ export interface AppContext {
   webReporterId: string;
   /** Origin disclosure and webhooks (policy, clock, SSRF setting). */
   origins: WebhookDeps;
+  /** The takedown lifecycle (counter notices, court actions, retractions), with the server's clock. */
+  lifecycle: LifecycleDeps;
 }

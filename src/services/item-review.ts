@@ -8,16 +8,19 @@ import { appendEvents, type Actor } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { refreshItemCounts } from '../storage/item-counts.ts';
 import { planReview, type ReviewDecision, type ReviewPlan } from '../domain/review.ts';
-import { decisionMessage, infoRequestMessage, takedownMessage, type DecidedUrl } from '../domain/review-messages.ts';
+import { decisionMessage, infoRequestMessage, type DecidedUrl } from '../domain/review-messages.ts';
 import type { NoticeFacts } from '../domain/messages.ts';
 import type { DmcaSubmission } from '../domain/notice.ts';
 import type { ItemState } from '../domain/item-state.ts';
 import type { StatusLinks } from './status-links.ts';
+import { startTakedowns, type LifecycleDeps } from './takedown-lifecycle.ts';
 
 export interface ReviewDeps {
   db: Kysely<Database>;
   provider: string;
   links: StatusLinks;
+  /** Disabling hosted content starts its takedown lifecycle (and tells the customer how to counter-notify). */
+  lifecycle: LifecycleDeps;
 }
 
 /** Which items a decision is about: listed positions, or every item in a state. */
@@ -79,19 +82,17 @@ export async function reviewItems(deps: ReviewDeps, actor: Actor, noticeId: stri
     ]);
     const url = (p: number) => byPosition.get(p)!.url ?? byPosition.get(p)!.submitted_url;
     const decided: DecidedUrl[] = plan.changes.map((c) => ({ url: url(c.position), state: c.to as DecidedUrl['state'], reason: c.reason }));
-    const messages = [decisionMessage(deps.provider, notice, decisionId, decided)];
+    await enqueueMessages(trx, noticeId, [decisionMessage(deps.provider, notice, decisionId, decided)]);
     if (decision.type === 'disable') {
-      const byAccount = new Map<string, { name: string; email: string; urls: string[] }>();
-      for (const c of plan.changes) {
-        const r = byPosition.get(c.position)!;
-        if (!r.account_id || !r.account_email) continue;
-        const a = byAccount.get(r.account_id) ?? { name: r.account_name ?? r.account_id, email: r.account_email, urls: [] };
-        a.urls.push(url(c.position));
-        byAccount.set(r.account_id, a);
-      }
-      for (const [id, a] of byAccount) messages.push(takedownMessage(deps.provider, notice, decisionId, { id, name: a.name, email: a.email }, a.urls));
+      await startTakedowns(
+        trx,
+        deps.lifecycle,
+        actor,
+        noticeId,
+        plan.changes.map((c) => Number(byPosition.get(c.position)!.id)),
+        decisionId,
+      );
     }
-    await enqueueMessages(trx, noticeId, messages);
     return plan;
   });
 }

@@ -121,7 +121,7 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
         else selection = { positions };
       }
       if (!parsed.ok || !selection) return renderNotice(req, reply, 422, id, { flash: null, errors, values });
-      const plan = await reviewItems({ db: ctx.store.db, provider, links: ctx.links }, `principal:${req.user!.id}`, id, selection, parsed.decision);
+      const plan = await reviewItems({ db: ctx.store.db, provider, links: ctx.links, lifecycle: ctx.lifecycle }, `principal:${req.user!.id}`, id, selection, parsed.decision);
       if (!plan) return notFound(req, reply, 'notice');
       if (plan.changes.length) ctx.messagesQueued();
       const to = parsed.decision.type === 'reject' ? 'rejected' : 'content_disabled';
@@ -133,7 +133,7 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
     staff.post('/staff/notices/:id/ask', { preHandler: csrf }, async (req, reply) => {
       const id = (req.params as { id: string }).id;
       const question = field(req.body, 'question');
-      const r = await requestInformation({ db: ctx.store.db, provider, links: ctx.links }, `principal:${req.user!.id}`, id, question);
+      const r = await requestInformation({ db: ctx.store.db, provider, links: ctx.links, lifecycle: ctx.lifecycle }, `principal:${req.user!.id}`, id, question);
       if (!r) return notFound(req, reply, 'notice');
       if (!r.ok) return renderNotice(req, reply, 422, id, { flash: null, errors: [{ field: r.field, message: r.message }], values: { question } });
       ctx.messagesQueued();

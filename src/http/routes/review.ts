@@ -9,7 +9,7 @@ import { parseItemState } from '../../services/notice-views.ts';
 import type { FieldError } from '../../domain/notice.ts';
 
 export async function reviewRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const deps = () => ({ db: ctx.store.db, provider: ctx.config.providerName, links: ctx.links });
+  const deps = () => ({ db: ctx.store.db, provider: ctx.config.providerName, links: ctx.links, lifecycle: ctx.lifecycle });
 
   app.post('/v1/notices/:id/review', { preHandler: requireRole('staff') }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

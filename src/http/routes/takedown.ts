@@ -1,0 +1,33 @@
+// What the parties file after a takedown, by API: the customer's counter notice, the
+// complainant's notice of court action and retraction. The same service serves the portal's
+// form and counter notices read from mail.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { requireRole } from '../auth.ts';
+import { fileCounterNotice, fileCourtAction, fileRetraction, type FilingResult } from '../../services/takedown-lifecycle.ts';
+
+export function sendFiling(ctx: AppContext, reply: FastifyReply, id: string, r: FilingResult) {
+  if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
+  if ('errors' in r) return reply.code(r.status).send({ errors: r.errors, ...(r.refused ? { refused: r.refused } : {}) });
+  ctx.messagesQueued();
+  return reply.code(r.status).send({ id: r.id, changed: r.result.changed, unchanged: r.result.unchanged, refused: r.result.refused });
+}
+
+export async function takedownRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.post('/v1/notices/:id/counter-notice', { preHandler: requireRole('customer') }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const p = req.principal!;
+    const r = await fileCounterNotice(ctx.lifecycle, { principal: p, channel: 'api', accountId: p.accountId! }, id, req.body ?? {});
+    return sendFiling(ctx, reply, id, r);
+  });
+
+  app.post('/v1/notices/:id/court-action', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    return sendFiling(ctx, reply, id, await fileCourtAction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
+  });
+
+  app.post('/v1/notices/:id/retraction', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    return sendFiling(ctx, reply, id, await fileRetraction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
+  });
+}
