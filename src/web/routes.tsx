@@ -22,6 +22,7 @@ import { loginRoutes } from './login-routes.tsx';
 import { staffRoutes } from './staff-routes.tsx';
 import { portalRoutes } from './portal-routes.tsx';
 import { publicNoticeRoutes } from './public-notice-routes.tsx';
+import { legalWebRoutes } from './legal-routes.tsx';
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = {
   'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./assets/app.css', import.meta.url)) },
@@ -40,6 +41,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await staffRoutes(app, ctx);
   await portalRoutes(app, ctx);
   await publicNoticeRoutes(app, ctx);
+  await legalWebRoutes(app, ctx);
 
   app.get('/assets/:name', async (req, reply) => {
     const a = ASSETS[(req.params as { name: string }).name];

@@ -12,6 +12,7 @@ import { StaffAccountPage } from './pages/staff-account.tsx';
 import { StaffSearchPage } from './pages/staff-search.tsx';
 import { staffTrustedRoutes } from './staff-trusted-routes.tsx';
 import { accountPage, deskCounts, reviewQueue, search } from '../services/staff-views.ts';
+import { legalQueue } from '../services/legal-requests.ts';
 import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
 import { parseDecision } from '../domain/review.ts';
@@ -42,12 +43,13 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
         account: (q.account ?? '').slice(0, 200),
       };
       const after = q.after ? decodeCursor(q.after) : null;
-      const [counts, page] = await Promise.all([
+      const [counts, page, legal] = await Promise.all([
         deskCounts(ctx.store.db),
         reviewQueue(ctx.store.db, { state: filter.state, kind: filter.kind || undefined, reporter: filter.reporter, account: filter.account, after: after ?? undefined }),
+        legalQueue(ctx.store.db, new Date()),
       ]);
       const nextHref = page.next ? `/staff?${new URLSearchParams({ ...filter, after: encodeCursor(page.next.createdAt, page.next.id) })}` : null;
-      return html(reply, 200, <StaffQueuePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} counts={counts} filter={filter} rows={page.rows} nextHref={nextHref} />);
+      return html(reply, 200, <StaffQueuePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} counts={counts} filter={filter} rows={page.rows} nextHref={nextHref} legal={legal} />);
     });
 
     const renderNotice = async (

@@ -5,6 +5,8 @@ import type { DeskCounts, QueueRow } from '../../services/staff-views.ts';
 import { ITEM_STATES, type ItemState } from '../../domain/item-state.ts';
 import { NOTICE_KINDS } from '../../domain/notice.ts';
 import { STATE_LABELS } from './status.tsx';
+import { LegalQueueSection } from './staff-legal.tsx';
+import type { LegalQueue } from '../../services/legal-requests.ts';
 
 export interface QueueFilterValues {
   state: ItemState;
@@ -21,6 +23,8 @@ export interface StaffQueueProps {
   filter: QueueFilterValues;
   rows: QueueRow[];
   nextHref: string | null;
+  /** Open legal requests by deadline and court-ordered domains that came back. */
+  legal?: LegalQueue;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -117,6 +121,7 @@ export function StaffQueuePage(p: StaffQueueProps) {
           </table>
         </div>
       )}
+      {p.legal ? <LegalQueueSection queue={p.legal} csrfToken={p.csrfToken} /> : null}
       {p.nextHref ? (
         <nav class="pager" aria-label="Pages of the queue">
           <a href={p.nextHref} rel="next">

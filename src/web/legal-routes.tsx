@@ -1,0 +1,95 @@
+// Legal process on the web: the public page of a court order (the Link target of its 451s) and
+// the staff pages of a legal request, with the forms that move it on, record a production, lift a
+// block rule, and mark a court-ordered domain that came back as seen.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../http/context.ts';
+import { html } from './respond.ts';
+import { csrfGuard } from './csrf.tsx';
+import { field, fields } from './form-body.ts';
+import { pageGuard } from './session.ts';
+import { MessagePage } from './pages/message-page.tsx';
+import { StaffLegalPage, type StaffLegalProps } from './pages/staff-legal.tsx';
+import { PublicCourtOrderPage } from './pages/public-court-order.tsx';
+import { acknowledgeMatch, changeLegalRequestState, getLegalRequest, liftBlockRule, publicCourtOrder, recordProduction } from '../services/legal-requests.ts';
+import { validateProduction } from '../domain/legal-request.ts';
+import { legalDeps } from '../http/routes/legal.ts';
+
+export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const provider = ctx.config.providerName;
+  const now = () => new Date();
+  const csrf = csrfGuard(app, provider);
+
+  app.get('/court-orders/:id/public', async (req, reply) => {
+    const order = await publicCourtOrder(ctx.store.db, (req.params as { id: string }).id.toLowerCase());
+    if (!order) return html(reply, 404, <MessagePage provider={provider} title="No such court order" text="There is no court order with this number on record here." link={['/report', 'Report infringement']} />);
+    return html(reply, 200, <PublicCourtOrderPage provider={provider} order={order} />);
+  });
+
+  const forbidden = (req: FastifyRequest, reply: FastifyReply) =>
+    html(reply, 403, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="Not for your account" text="This page is for the provider's staff." />);
+  const notFound = (req: FastifyRequest, reply: FastifyReply) =>
+    html(reply, 404, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="No such legal request" text="There is no legal request at this address." link={['/staff', 'Back to the queue']} />);
+
+  await app.register(async (staff) => {
+    staff.addHook('preHandler', pageGuard(['staff'], forbidden));
+
+    const render = async (req: FastifyRequest, reply: FastifyReply, status: number, id: string, extra: Pick<StaffLegalProps, 'flash' | 'errors' | 'values'>) => {
+      const view = await getLegalRequest(legalDeps(ctx), id, now());
+      if (!view) return notFound(req, reply);
+      return html(reply, status, <StaffLegalPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} view={view} {...extra} />);
+    };
+
+    const FLASH: Record<string, string> = {
+      state: 'The state was changed.',
+      produced: 'The production was recorded; the customers concerned are told unless a non-disclosure order forbids it.',
+      lifted: 'The rule was lifted: the edge stops blocking what it caught at its next poll.',
+    };
+    staff.get('/staff/legal/:id', async (req, reply) => {
+      const done = (req.query as Record<string, string | undefined>).done ?? '';
+      return render(req, reply, 200, (req.params as { id: string }).id, { flash: FLASH[done] ?? null, errors: [], values: {} });
+    });
+
+    staff.post('/staff/legal/:id/state', { preHandler: csrf }, async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const values = { state: field(req.body, 'state'), note: field(req.body, 'note') };
+      const r = await changeLegalRequestState(legalDeps(ctx), req.user!.id, id, values.state, values.note.trim().slice(0, 4000) || null, now());
+      if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
+      if (r.messagesQueued) ctx.messagesQueued();
+      return reply.redirect(`/staff/legal/${id}?done=state`, 303);
+    });
+
+    staff.post('/staff/legal/:id/productions', { preHandler: csrf }, async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const values = {
+        fields: fields(req.body, 'fields'),
+        produced_at: field(req.body, 'produced_at'),
+        payment_reference: field(req.body, 'payment_reference'),
+        ip_addresses: field(req.body, 'ip_addresses'),
+        production_note: field(req.body, 'production_note'),
+      };
+      const ips = values.ip_addresses.split(/[\s,]+/).filter(Boolean);
+      const v = validateProduction(
+        { fields: values.fields, produced_at: values.produced_at, payment_reference: values.payment_reference, ip_addresses: ips.length || values.fields.includes('ip_addresses') ? ips : undefined, note: values.production_note },
+        now(),
+      );
+      if (!v.ok) return render(req, reply, 422, id, { flash: null, errors: v.errors, values });
+      const r = await recordProduction(legalDeps(ctx), req.user!.id, id, v.value, now());
+      if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
+      if (r.messagesQueued) ctx.messagesQueued();
+      return reply.redirect(`/staff/legal/${id}?done=produced`, 303);
+    });
+
+    staff.post('/staff/legal/:id/rules/:ruleId/lift', { preHandler: csrf }, async (req, reply) => {
+      const { id, ruleId } = req.params as { id: string; ruleId: string };
+      const r = await liftBlockRule(ctx.store.db, req.user!.id, id, ruleId, field(req.body, 'reason'), now());
+      if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values: {} });
+      return reply.redirect(`/staff/legal/${id}?done=lifted`, 303);
+    });
+
+    staff.post('/staff/legal/matches/:matchId/acknowledge', { preHandler: csrf }, async (req, reply) => {
+      const m = (req.params as { matchId: string }).matchId;
+      if (!/^\d{1,15}$/.test(m) || !(await acknowledgeMatch(ctx.store.db, req.user!.id, Number(m), now()))) return notFound(req, reply);
+      return reply.redirect('/staff', 303);
+    });
+  });
+}
