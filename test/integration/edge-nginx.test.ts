@@ -328,6 +328,44 @@ describe('edge enforcement through a real nginx (embedded store)', () => {
     assert.equal((await viaEdge(edge.port, 'hostedshop.example', '/sunrise.mp4')).status, 451, 'the disabled URL stays blocked');
   });
 
+  test('a court-ordered domain answers 451 with a Link to the order; lifted, it answers 200 again', async () => {
+    await s.loadZones(`account_id,account_name,account_email,zone,mode,origin
+p1,Pirate,ops@examplepirate.test,examplepirate.example,proxied,198.51.100.11
+n1,Neighbour,ops@neighbour.test,notexamplepirate.example,proxied,198.51.100.12
+`);
+    assert.equal(await refreshEdge(), 'unchanged', 'a new zone alone blocks nothing');
+    assert.equal((await viaEdge(edge.port, 'examplepirate.example', '/film.mp4')).status, 200);
+    const order = await s.api('/v1/legal-requests', {
+      token: s.adminToken,
+      body: { type: 'court_order', authority: 'High Court of Justice', case_number: 'HC-2026-000123', requesting_party: 'Studios Association', block_rules: ['examplepirate.*'] },
+    });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    assert.equal(await refreshEdge(), 'changed');
+    const link = `<${PUBLIC_URL}/court-orders/${order.body.id}/public>; rel="blocked-by"`;
+    await expectStatus('examplepirate.example', '/film.mp4', 451);
+    for (const [host, path] of [
+      ['examplepirate.example', '/'],
+      ['examplepirate.example', '/film.mp4?x=1'],
+      ['www.examplepirate.example', '/'],
+    ] as const) {
+      const r = await viaEdge(edge.port, host, path);
+      assert.equal(r.status, 451, host + path);
+      assert.equal(r.link, link, host + path);
+      assert.ok(!r.body.includes('origin'), 'the origin is not reached');
+    }
+    assert.equal((await viaEdge(edge.port, 'notexamplepirate.example', '/')).status, 200, 'a label boundary, not a substring');
+    assert.equal((await fetch(`${s.url}/court-orders/${order.body.id}/public`)).status, 200, 'the Link target exists');
+
+    const rule = order.body.block_rules[0];
+    const lifted = await s.api(`/v1/legal-requests/${order.body.id}/block-rules/${rule.id}/lift`, { token: s.adminToken, body: { reason: 'Order discharged' } });
+    assert.equal(lifted.status, 200, JSON.stringify(lifted.body));
+    assert.equal(await refreshEdge(), 'changed');
+    const back = await expectStatus('examplepirate.example', '/film.mp4', 200);
+    assert.equal(back.body, 'origin examplepirate.example /film.mp4');
+    assert.equal(back.link, undefined);
+    assert.equal((await viaEdge(edge.port, 'hostedshop.example', '/sunrise.mp4')).status, 451, 'disabled content stays blocked');
+  });
+
   // The restore half of the issue's scenario ("restore after the counter-notice period, see 200")
   // needs a restore transition in the item lifecycle, which the counter-notice work adds; the
   // edge side of "something is no longer blocked" is the reinstated zone above.
