@@ -13,6 +13,7 @@ import { edgeRoutes } from './routes/edge.ts';
 import { trustedRoutes } from './routes/trusted.ts';
 import { legalRoutes } from './routes/legal.ts';
 import { takedownRoutes } from './routes/takedown.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { openApiDocument } from './openapi.ts';
 import { webRoutes } from '../web/routes.tsx';
 
@@ -68,6 +69,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await trustedRoutes(app, ctx);
   await legalRoutes(app, ctx);
   await takedownRoutes(app, ctx);
+  await accountRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await cloudflareRoutes(app, ctx);
   await webRoutes(app, ctx);

@@ -11,6 +11,7 @@ import type { Database } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
 import { LOCKS } from '../storage/locks.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
+import { blockedZoneRow, signupBlocklist } from '../domain/signup-blocklist.ts';
 import { missingColumns, validateZoneRow, type ZoneRow } from '../domain/zone-row.ts';
 import { checkImportedZones } from './legal-requests.ts';
 
@@ -73,6 +74,8 @@ export async function importZones(store: Store, input: Readable | string, opts: 
   // connection, which the transaction holds: there every batch is staged first, then merged.
   const pipelined = store.kind === 'postgres';
   const merger = new Merger(importId, opts.actor, result);
+  // Identifiers of terminated accounts (few): refused line by line when they come back under another account.
+  const blocklist = signupBlocklist(await store.db.selectFrom('signup_blocklist').select(['kind', 'value', 'account_id']).execute());
   let batch: string[] = [];
   let firstLine = 0;
   let lastLine = 0;
@@ -99,9 +102,10 @@ export async function importZones(store: Store, input: Readable | string, opts: 
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       result.rowsRead++;
       const v = validateZoneRow(record);
-      if (!v.ok) {
+      const refused = v.ok ? blockedZoneRow(v.row, blocklist) : v.message;
+      if (!v.ok || refused) {
         errorCount++;
-        if (result.errors.length < maxErrors) result.errors.push({ line: info.lines, message: v.message });
+        if (result.errors.length < maxErrors) result.errors.push({ line: info.lines, message: refused! });
         continue;
       }
       const r: ZoneRow = v.row;

@@ -17,6 +17,7 @@ import { receiptMessage } from '../domain/messages.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import type { DmcaSubmission } from '../domain/notice.ts';
 import { html } from './respond.ts';
+import { repeatInfringerRoutes } from './repeat-infringer-routes.tsx';
 import { homeFor, registerSessions } from './session.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { staffRoutes } from './staff-routes.tsx';
@@ -41,6 +42,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await staffRoutes(app, ctx);
   await portalRoutes(app, ctx);
   await publicNoticeRoutes(app, ctx);
+  await repeatInfringerRoutes(app, ctx);
   await legalWebRoutes(app, ctx);
 
   app.get('/assets/:name', async (req, reply) => {

@@ -28,7 +28,8 @@ export function StaffAccountPage(p: { provider: string; user: Principal; csrfTok
         <dd>{n(a.zone_count)}</dd>
         <dt>Strikes</dt>
         <dd>
-          {n(a.strikes)} <span class="muted">(notices on which content of this account was disabled)</span>
+          {n(a.strikes)} <span class="muted">(notices on which content of this account was disabled)</span> ·{' '}
+          <a href={`/staff/accounts/${encodeURIComponent(a.account.id)}/strikes`}>Strikes under the repeat-infringer policy, termination</a>
         </dd>
       </dl>
 

@@ -1,0 +1,40 @@
+// The repeat-infringer policy by API (staff): the review queue of accounts over the threshold,
+// one account's standing, termination and reinstatement.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { requireRole } from '../auth.ts';
+import { accountStanding, reinstateAccount, repeatInfringerQueue, terminateAccount, type AccountActionResult } from '../../services/repeat-infringers.ts';
+
+export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const deps = () => ({ db: ctx.store.db, provider: ctx.config.providerName, policyUrl: `${ctx.publicUrl()}/policy/repeat-infringers` });
+  const now = () => ctx.lifecycle.now();
+
+  app.get('/v1/accounts/review-queue', { preHandler: requireRole('staff') }, async () => {
+    const rows = await repeatInfringerQueue(ctx.store.db, ctx.config.strikePolicy, now());
+    return { policy: ctx.config.strikePolicy, accounts: rows };
+  });
+
+  app.get('/v1/accounts/:id/strikes', { preHandler: requireRole('staff') }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const a = await ctx.store.db.selectFrom('accounts').select(['id', 'terminated_at', 'termination_reason']).where('id', '=', id).executeTakeFirst();
+    if (!a) return reply.code(404).send({ errors: [{ field: 'id', message: `no account ${id}` }] });
+    return { account_id: a.id, terminated_at: a.terminated_at, termination_reason: a.termination_reason, standing: await accountStanding(ctx.store.db, id, ctx.config.strikePolicy, now()) };
+  });
+
+  const send = (id: string, r: AccountActionResult, reply: import('fastify').FastifyReply) => {
+    if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no account ${id}` }] });
+    if (r.status === 422) return reply.code(422).send({ errors: r.errors });
+    if (r.changed) ctx.messagesQueued();
+    return { account_id: id, changed: r.changed, zones: r.zones };
+  };
+
+  app.post('/v1/accounts/:id/terminate', { preHandler: requireRole('staff') }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    return send(id, await terminateAccount(deps(), `principal:${req.principal!.id}`, id, (req.body as { reason?: unknown } | undefined)?.reason), reply);
+  });
+
+  app.post('/v1/accounts/:id/reinstate', { preHandler: requireRole('staff') }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    return send(id, await reinstateAccount(deps(), `principal:${req.principal!.id}`, id, (req.body as { reason?: unknown } | undefined)?.reason), reply);
+  });
+}

@@ -1,0 +1,60 @@
+// The repeat-infringer policy on the web: the published text (public), and for staff the review
+// queue, an account's strikes, termination and reinstatement (the same services as the API).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../http/context.ts';
+import { html } from './respond.ts';
+import { csrfGuard } from './csrf.tsx';
+import { field } from './form-body.ts';
+import { pageGuard } from './session.ts';
+import { MessagePage } from './pages/message-page.tsx';
+import { AccountStrikesPage, PolicyPage, RepeatInfringerQueuePage } from './pages/repeat-infringers.tsx';
+import { describePolicy } from '../domain/strike-policy.ts';
+import { accountStanding, reinstateAccount, repeatInfringerQueue, terminateAccount } from '../services/repeat-infringers.ts';
+
+export async function repeatInfringerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const provider = ctx.config.providerName;
+  const policyText = () => describePolicy(ctx.config.strikePolicy, { providerName: provider });
+
+  app.get('/policy/repeat-infringers', async (req, reply) => html(reply, 200, <PolicyPage provider={provider} text={policyText()} user={req.user} csrfToken={req.user ? reply.generateCsrf() : undefined} />));
+
+  await app.register(async (staff) => {
+    const csrf = csrfGuard(staff, provider);
+    staff.addHook(
+      'preHandler',
+      pageGuard(['staff'], (req: FastifyRequest, reply: FastifyReply) =>
+        html(reply, 403, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="Not for your account" text="This page is for the provider's staff." />),
+      ),
+    );
+
+    staff.get('/staff/repeat-infringers', async (req, reply) => {
+      const rows = await repeatInfringerQueue(ctx.store.db, ctx.config.strikePolicy, ctx.lifecycle.now());
+      return html(reply, 200, <RepeatInfringerQueuePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} rows={rows} policyText={policyText()} />);
+    });
+
+    const renderStrikes = async (req: FastifyRequest, reply: FastifyReply, status: number, errors: { field: string; message: string }[], flash: string | null) => {
+      const id = (req.params as { id: string }).id;
+      const account = await ctx.store.db.selectFrom('accounts').select(['id', 'name', 'email', 'terminated_at', 'termination_reason']).where('id', '=', id).executeTakeFirst();
+      if (!account) return html(reply, 404, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="No such account" text="There is no account at this address." link={['/staff', 'Back to the queue']} />);
+      const standing = await accountStanding(ctx.store.db, id, ctx.config.strikePolicy, ctx.lifecycle.now());
+      return html(reply, status, <AccountStrikesPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} account={account} standing={standing} policyText={policyText()} errors={errors} flash={flash} />);
+    };
+
+    staff.get('/staff/accounts/:id/strikes', async (req, reply) => {
+      const done = (req.query as Record<string, string | undefined>).done;
+      return renderStrikes(req, reply, 200, [], done === 'terminated' ? 'The account was terminated; its zones are blocked and the customer has been told.' : done === 'reinstated' ? 'The account was reinstated; the customer has been told.' : null);
+    });
+
+    for (const action of ['terminate', 'reinstate'] as const) {
+      staff.post(`/staff/accounts/:id/${action}`, { preHandler: csrf }, async (req, reply) => {
+        const id = (req.params as { id: string }).id;
+        const deps = { db: ctx.store.db, provider, policyUrl: `${ctx.publicUrl()}/policy/repeat-infringers` };
+        const run = action === 'terminate' ? terminateAccount : reinstateAccount;
+        const r = await run(deps, `principal:${req.user!.id}`, id, field(req.body, 'reason'));
+        if (r.status === 404) return renderStrikes(req, reply, 404, [], null);
+        if (r.status === 422) return renderStrikes(req, reply, 422, r.errors, null);
+        if (r.changed) ctx.messagesQueued();
+        return reply.redirect(`/staff/accounts/${encodeURIComponent(id)}/strikes?done=${action}d`, 303);
+      });
+    }
+  });
+}
