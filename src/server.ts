@@ -18,6 +18,7 @@ import { loadStatusLinkSecret, statusLinks } from './services/status-links.ts';
 import { refreshDirectories } from './services/resolver.ts';
 import { originWatchLoop, type WebhookDeps } from './services/webhooks.ts';
 import { runDueLifecycles, type LifecycleDeps } from './services/takedown-lifecycle.ts';
+import { liftEndedRules, sendDueLegalNotices } from './services/legal-requests.ts';
 
 export interface ServerOptions {
   store: Store;
@@ -97,6 +98,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     Math.max(opts.pollMs ?? 1000, 1000) * 30,
     (err) => log('takedown lifecycle run failed', err),
   );
+  // Legal process: customer notices that come due after the configured delay, and court-order
+  // block rules whose end date passed (the edge feed also lifts those when it is read).
+  const legalWorker = new PollingLoop(
+    async () => {
+      const now = lifecycle.now();
+      const sent = await sendDueLegalNotices({ db: store.db, provider: config.providerName, policy: config.legalNoticePolicy }, now);
+      const lifted = await liftEndedRules(store.db, now);
+      if (sent) mailer?.kick();
+      return sent + lifted > 0;
+    },
+    Math.max(opts.pollMs ?? 1000, 1000) * 30,
+    (err) => log('legal process run failed', err),
+  );
   const worker = noticeWorker(deps, opts.pollMs ?? 1000, log);
   const origins: WebhookDeps = {
     db: store.db,
@@ -159,6 +173,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   worker.start();
   originWatch.start();
   lifecycleWorker.start();
+  legalWorker.start();
   mailer?.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
@@ -185,6 +200,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await worker.stop();
       await originWatch.stop();
       await lifecycleWorker.stop();
+      await legalWorker.stop();
       await mailer?.stop();
     },
   };

@@ -16,7 +16,7 @@ import { legalDeps } from '../http/routes/legal.ts';
 
 export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const provider = ctx.config.providerName;
-  const now = () => new Date();
+  const now = () => ctx.lifecycle.now();
   const csrf = csrfGuard(app, provider);
 
   app.get('/court-orders/:id/public', async (req, reply) => {

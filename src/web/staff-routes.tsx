@@ -46,7 +46,7 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const [counts, page, legal] = await Promise.all([
         deskCounts(ctx.store.db),
         reviewQueue(ctx.store.db, { state: filter.state, kind: filter.kind || undefined, reporter: filter.reporter, account: filter.account, after: after ?? undefined }),
-        legalQueue(ctx.store.db, new Date()),
+        legalQueue(ctx.store.db, ctx.lifecycle.now()),
       ]);
       const nextHref = page.next ? `/staff?${new URLSearchParams({ ...filter, after: encodeCursor(page.next.createdAt, page.next.id) })}` : null;
       return html(reply, 200, <StaffQueuePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} counts={counts} filter={filter} rows={page.rows} nextHref={nextHref} legal={legal} />);

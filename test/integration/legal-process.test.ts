@@ -8,7 +8,7 @@ import { storeKinds } from '../support/stores.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createPrincipal } from '../../src/services/principals.ts';
-import { legalQueue, liftEndedRules } from '../../src/services/legal-requests.ts';
+import { legalQueue, liftEndedRules, sendDueLegalNotices } from '../../src/services/legal-requests.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 c1,Pirate Owner,owner@pirate.test,pirate-site.example,proxied,192.0.2.10
@@ -281,6 +281,47 @@ c9,New Face,new@face.test,examplepirate.example,proxied,192.0.2.99
       const view = await s.api(`/v1/legal-requests/${r.body.id}`, { token: s.adminToken });
       assert.equal(view.body.block_rules[0].active, false);
       assert.ok(view.body.events.some((e: { type: string; actor: string }) => e.type === 'court_order.rule_lifted' && e.actor === 'system'));
+    });
+  });
+}
+
+for (const kind of storeKinds()) {
+  describe(`legal process: customer notice after a configured delay (${kind} store)`, () => {
+    let smtp: TestSmtp;
+    let s: TestServer;
+    let now = new Date('2026-05-04T09:00:00Z');
+
+    before(async () => {
+      smtp = await startSmtp();
+      s = await startTestServer(kind, { smtpUrl: smtp.url, config: { legalNoticePolicy: { delayHours: 48 } }, clock: () => now });
+      await s.loadZones(ZONES);
+    });
+    after(async () => {
+      await s?.close();
+      await smtp?.close();
+    });
+
+    test('nothing is produced before the customer is told; the notice goes out when the delay has passed', async () => {
+      const r = await s.api('/v1/legal-requests', { token: s.adminToken, body: subpoena({ received_at: '2026-05-04', deadline: '2026-06-01' }) });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.deepEqual(r.body.customer_notice, { decision: 'notify', at: '2026-05-06T09:00:00.000Z', reason: null });
+      assert.deepEqual(r.body.notices_sent, []);
+      await s.api(`/v1/legal-requests/${r.body.id}/state`, { token: s.adminToken, body: { state: 'in_progress' } });
+      const early = await s.api(`/v1/legal-requests/${r.body.id}/productions`, { token: s.adminToken, body: { fields: ['account_name'] } });
+      assert.equal(early.status, 409);
+      assert.match(early.body.errors[0].message, /must be told about the request before anything is produced/);
+      assert.equal(await sendDueLegalNotices({ db: s.store.db, provider: 'Safeharbor', policy: { delayHours: 48 } }, now), 0, 'not due yet');
+
+      now = new Date('2026-05-06T10:00:00Z');
+      assert.equal(await sendDueLegalNotices({ db: s.store.db, provider: 'Safeharbor', policy: { delayHours: 48 } }, now), 1);
+      await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('owner@pirate.test') && !!x.parsed.subject?.includes('Legal process about your account')));
+      const p = await s.api(`/v1/legal-requests/${r.body.id}/productions`, { token: s.adminToken, body: { fields: ['account_name'] } });
+      assert.equal(p.status, 201, JSON.stringify(p.body));
+      const view = await s.api(`/v1/legal-requests/${r.body.id}`, { token: s.adminToken });
+      assert.deepEqual(view.body.notices_sent.map((n: { kind: string; sent_at: string }) => [n.kind, n.sent_at]), [
+        ['request', '2026-05-06T10:00:00.000Z'],
+        ['production', '2026-05-06T10:00:00.000Z'],
+      ]);
     });
   });
 }

@@ -23,7 +23,7 @@ export function ifNoneMatchHits(header: string | string[] | undefined, etag: str
 }
 
 export async function edgeRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const cache = new EdgeBlocklistCache(ctx.store.db, () => ctx.publicUrl());
+  const cache = new EdgeBlocklistCache(ctx.store.db, () => ctx.publicUrl(), () => ctx.lifecycle.now());
 
   app.get('/v1/edge/blocklist', { preHandler: requireRole('staff') }, async (req: FastifyRequest, reply) => {
     const asked = (req.query as { format?: unknown }).format ?? 'json';

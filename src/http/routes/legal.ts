@@ -31,7 +31,7 @@ export function legalDeps(ctx: AppContext): LegalDeps {
 const notFound = (reply: FastifyReply) => reply.code(404).send({ errors: [{ field: 'id', message: 'no such legal request' }] });
 
 export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const now = () => new Date();
+  const now = () => ctx.lifecycle.now();
   const staff = { preHandler: requireRole('staff') };
 
   app.post('/v1/legal-requests', staff, async (req, reply) => {
