@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 description of the native and Cloudflare-compatible APIs. Request bodies come
 // from the same zod schemas that validate them, so the document cannot drift from the code.
+import { takedownPaths } from './openapi-takedown.ts';
 import { REJECTION_REASONS, NOTE_MAX } from '../domain/review.ts';
 import { MAX_POSITIONS, QUESTION_MAX } from '../services/item-review.ts';
 import { z } from 'zod';
@@ -98,6 +99,7 @@ export function openApiDocument(config: Config): Record<string, unknown> {
       },
     },
     paths: {
+      ...takedownPaths(),
       '/healthz': { get: { security: [], summary: 'Liveness: 200 when the server accepts work', responses: { '200': { description: 'ready' } } } },
       '/v1/notices': {
         post: {

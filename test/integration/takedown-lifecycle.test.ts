@@ -173,6 +173,12 @@ for (const kind of storeKinds()) {
       assert.match(late.body.errors[0].message, /restored/);
     });
 
+    test('the OpenAPI document describes the filings and the repeat-infringer routes', async () => {
+      const doc = (await s.api('/openapi.json')).body;
+      for (const p of ['/v1/notices/{id}/counter-notice', '/v1/notices/{id}/court-action', '/v1/notices/{id}/retraction', '/v1/accounts/review-queue', '/v1/accounts/{id}/terminate']) assert.ok(doc.paths[p], p);
+      assert.ok(doc.paths['/v1/notices/{id}']?.get?.parameters.some((x: { name: string; schema: { enum?: string[] } }) => x.name === 'items_state' && x.schema.enum?.includes('restored')), 'item states include restored');
+    });
+
     test('retraction restores the content and voids the strike', async () => {
       const bad = await s.api(`/v1/notices/${noticeId}/retraction`, { token: reporter.token, body: { urls: ['https://hosted-two.example/c'], signature: 'Not Jane' } });
       assert.equal(bad.status, 422);
