@@ -294,6 +294,87 @@ export interface SignupBlocklistTable {
   created_at: Generated<Date>;
 }
 
+// Legal process (migration 011).
+export interface LegalRequestsTable {
+  id: Generated<string>;
+  type: 'subpoena' | 'court_order' | 'law_enforcement' | 'other';
+  state: Generated<'received' | 'in_progress' | 'produced' | 'objected' | 'withdrawn' | 'closed'>;
+  authority: string;
+  case_number: string;
+  requesting_party: string;
+  received_at: Timestamp;
+  deadline: Timestamp | null;
+  notes: string | null;
+  document_ref: string | null;
+  non_disclosure_order: Generated<boolean>;
+  non_disclosure_until: Timestamp | null;
+  created_by: string;
+  idempotency_key: string | null;
+  request_hash: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface LegalRequestTargetsTable {
+  id: Generated<number>;
+  request_id: string;
+  kind: 'domain' | 'account';
+  value: string;
+  zone_id: number | null;
+  zone_name: string | null;
+  account_id: string | null;
+  account_name: string | null;
+  account_email: string | null;
+}
+
+export interface LegalRequestNoticesTable {
+  request_id: string;
+  account_id: string;
+  kind: 'request' | 'production';
+  ref: Generated<string>;
+  sent_at: Timestamp;
+}
+
+export interface LegalProductionsTable {
+  id: Generated<number>;
+  request_id: string;
+  fields: string[];
+  accounts: string[];
+  produced_at: Timestamp;
+  payment_reference: string | null;
+  ip_addresses: Generated<string[]>;
+  note: string | null;
+  recorded_by: string;
+  recorded_at: Generated<Date>;
+  dedupe_key: string;
+}
+
+export interface CourtOrderRulesTable {
+  id: Generated<string>;
+  request_id: string;
+  text: string;
+  kind: 'domain' | 'exact' | 'subdomains' | 'any_tld';
+  value: string;
+  edge_domain: string | null;
+  created_at: Generated<Date>;
+  ends_at: Timestamp | null;
+  lifted_at: Timestamp | null;
+  lifted_by: string | null;
+  lift_reason: string | null;
+}
+
+export interface CourtOrderMatchesTable {
+  id: Generated<number>;
+  rule_id: string;
+  zone_id: number;
+  zone_name: string;
+  account_id: string;
+  found_by: 'order' | 'zone_import';
+  found_at: Generated<Date>;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+}
+
 export interface Database {
   trusted_reporters: TrustedReportersTable;
   origin_disclosures: OriginDisclosuresTable;
@@ -317,4 +398,10 @@ export interface Database {
   item_lifecycles: ItemLifecyclesTable;
   legal_filings: LegalFilingsTable;
   signup_blocklist: SignupBlocklistTable;
+  legal_requests: LegalRequestsTable;
+  legal_request_targets: LegalRequestTargetsTable;
+  legal_request_notices: LegalRequestNoticesTable;
+  legal_productions: LegalProductionsTable;
+  court_order_rules: CourtOrderRulesTable;
+  court_order_matches: CourtOrderMatchesTable;
 }
