@@ -58,6 +58,19 @@ for (const kind of storeKinds()) {
       assert.equal((await s.api('/v1/legal-requests')).status, 401);
     });
 
+    test('every legal-process route is in the OpenAPI document', async () => {
+      const doc = (await s.api('/openapi.json')).body;
+      for (const [p, methods] of Object.entries({
+        '/v1/legal-requests': ['get', 'post'],
+        '/v1/legal-requests/{id}': ['get'],
+        '/v1/legal-requests/{id}/productions': ['post'],
+        '/v1/legal-requests/{id}/state': ['post'],
+        '/v1/legal-requests/{id}/block-rules/{ruleId}/lift': ['post'],
+      })) {
+        for (const m of methods) assert.ok(doc.paths[p]?.[m], `${m} ${p}`);
+      }
+    });
+
     test('bad input: 422 with every field error at once', async () => {
       const r = await s.api('/v1/legal-requests', {
         token: s.adminToken,
