@@ -8,6 +8,27 @@ import { PortalNoticePage, PortalPage } from './pages/portal.tsx';
 import { MyNoticesPage } from './pages/my-notices.tsx';
 import { customerNotice, customerNotices } from '../services/portal-views.ts';
 import { decodeCursor, encodeCursor, listNotices } from '../services/notice-views.ts';
+import { csrfGuard } from './csrf.tsx';
+import { field, fields } from './form-body.ts';
+import { fileCounterNotice } from '../services/takedown-lifecycle.ts';
+import type { CounterNoticeFormValues } from './pages/portal.tsx';
+
+/** The portal's counter-notice form as the API's JSON body (one validation for both). */
+export function counterNoticeFromForm(body: unknown): Record<string, unknown> {
+  const opt = (name: string) => field(body, name).trim() || undefined;
+  return {
+    material: { urls: fields(body, 'urls'), description: opt('description') },
+    statements: {
+      good_faith_mistake: field(body, 'good_faith_mistake') === 'yes',
+      consent_to_jurisdiction: field(body, 'consent_to_jurisdiction') === 'yes',
+      accept_service_of_process: field(body, 'accept_service_of_process') === 'yes',
+    },
+    subscriber: { name: field(body, 'name'), company: opt('company'), address: field(body, 'address'), country: field(body, 'country'), phone: field(body, 'phone'), email: opt('email') },
+    reason: opt('reason'),
+    explanation: opt('explanation'),
+    signature: field(body, 'signature'),
+  };
+}
 
 export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const provider = ctx.config.providerName;
@@ -34,7 +55,24 @@ export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promi
       if (!notice) {
         return html(reply, 404, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="No such notice" text="There is no notice about your sites at this address." link={['/portal', 'All notices']} />);
       }
-      return html(reply, 200, <PortalNoticePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} notice={notice} />);
+      const flash = (req.query as Record<string, string | undefined>).countered === '1' ? 'Your counter notice was received and a copy sent to the complainant; we have e-mailed you the restore date.' : null;
+      return html(reply, 200, <PortalNoticePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} notice={notice} flash={flash} />);
+    });
+
+    portal.post('/portal/notices/:id/counter-notice', { preHandler: csrfGuard(portal, provider) }, async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const user = req.user!;
+      const r = await fileCounterNotice(ctx.lifecycle, { principal: user, channel: 'portal', accountId: user.accountId! }, id, counterNoticeFromForm(req.body));
+      if ('result' in r) {
+        ctx.messagesQueued();
+        return reply.redirect(`/portal/notices/${id}?countered=1`, 303);
+      }
+      const notice = 'errors' in r ? await customerNotice(ctx.store.db, user.accountId!, id) : null;
+      if (!notice || !('errors' in r)) {
+        return html(reply, 404, <MessagePage provider={provider} user={user} csrfToken={reply.generateCsrf()} title="No such notice" text="There is no notice about your sites at this address." link={['/portal', 'All notices']} />);
+      }
+      const { _csrf, ...values } = (req.body ?? {}) as CounterNoticeFormValues;
+      return html(reply, r.status, <PortalNoticePage provider={provider} user={user} csrfToken={reply.generateCsrf()} notice={notice} form={{ errors: r.errors, values }} />);
     });
   });
 

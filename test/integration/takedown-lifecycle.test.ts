@@ -8,6 +8,7 @@ import { storeKinds } from '../support/stores.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
 import { createPrincipal } from '../../src/services/principals.ts';
+import { startSession } from '../../src/services/sessions.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 h1,Hosted One,one@hosted.test,hosted-one.example,hosted,198.51.100.1
@@ -34,6 +35,7 @@ for (const kind of storeKinds()) {
     let now = new Date();
     let reporter: { token: string; id: string };
     let h1: string;
+    let h1Id: string;
     let h2: string;
     let noticeId: string;
     const item = async (position: number) =>
@@ -53,7 +55,9 @@ for (const kind of storeKinds()) {
       s = await startTestServer(kind, { smtpUrl: smtp.url, clock: () => now });
       await s.loadZones(ZONES);
       reporter = await s.reporter('desk@rights.test');
-      h1 = (await createPrincipal(s.store.db, { role: 'customer', email: 'one@hosted.test', accountId: 'h1', actor: 'system' })).token;
+      const c1 = await createPrincipal(s.store.db, { role: 'customer', email: 'one@hosted.test', accountId: 'h1', actor: 'system' });
+      h1 = c1.token;
+      h1Id = c1.principal.id;
       h2 = (await createPrincipal(s.store.db, { role: 'customer', email: 'two@hosted.test', accountId: 'h2', actor: 'system' })).token;
       const r = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice(['https://hosted-one.example/a', 'https://hosted-one.example/b', 'https://hosted-two.example/c']) });
       assert.equal(r.status, 201);
@@ -148,9 +152,58 @@ for (const kind of storeKinds()) {
       assert.deepEqual(steps.filter((k: string) => k !== 'customer_notified'), ['counter_notice_forwarded', 'closed']);
     });
 
+    test('the portal form: every field labelled, CSRF, 422 with every error at once, then the counter notice is filed', async () => {
+      const session = await startSession(s.store.db, h1Id, 'email_link');
+      let cookies = `sh_session=${session.cookie}`;
+      const page = await fetch(`${s.url}/portal/notices/${noticeId}`, { headers: { cookie: cookies } });
+      assert.equal(page.status, 200);
+      const setCookies = page.headers.getSetCookie().map((c) => c.split(';')[0]);
+      cookies = [cookies, ...setCookies].join('; ');
+      const html = await page.text();
+      assert.ok(!/coming in the next release/.test(html), 'the placeholder is gone');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(html.slice(html.indexOf('counter-notice')))![1]!;
+      // Every input, select and textarea of the form has a visible label.
+      const form = html.slice(html.indexOf('action="/portal/notices/'), html.indexOf('</form>', html.indexOf('action="/portal/notices/')));
+      for (const m of form.matchAll(/<(input|select|textarea)\b[^>]*>/g)) {
+        if (/type="hidden"/.test(m[0])) continue;
+        const id = /id="([^"]+)"/.exec(m[0])?.[1];
+        const wrapped = /<label class="checkbox">\s*$/.test(form.slice(0, m.index));
+        assert.ok(wrapped || (id && form.includes(`for="${id}"`)), `labelled: ${m[0]}`);
+      }
+      const post = (fields: [string, string][], withCsrf = true) =>
+        fetch(`${s.url}/portal/notices/${noticeId}/counter-notice`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams([...(withCsrf ? [['_csrf', csrf] as [string, string]] : []), ...fields]).toString(),
+        });
+      assert.equal((await post([['urls', 'https://hosted-one.example/b']], false)).status, 403, 'no CSRF token, no post');
+      const bad = await post([['urls', 'https://hosted-one.example/b'], ['name', 'Olive Owner'], ['signature', 'Olive Owner']]);
+      assert.equal(bad.status, 422);
+      const badHtml = await bad.text();
+      for (const want of ['Postal address', 'Country', 'Telephone', 'Good-faith statement', 'Consent to jurisdiction', 'Service of process']) assert.ok(badHtml.includes(want), want);
+      assert.match(badHtml, /There are \d+ problems/);
+      assert.ok(badHtml.includes('value="Olive Owner"'), 'what was typed is kept');
+      const good = await post([
+        ['urls', 'https://hosted-one.example/b'],
+        ['name', 'Olive Owner'],
+        ['address', '9 Elm Street, Springfield, IL 62701'],
+        ['country', 'us'],
+        ['phone', '+1 217 555 0199'],
+        ['good_faith_mistake', 'yes'],
+        ['consent_to_jurisdiction', 'yes'],
+        ['accept_service_of_process', 'yes'],
+        ['reason', 'owner'],
+        ['signature', 'Olive Owner'],
+      ]);
+      assert.equal(good.status, 303, await good.text());
+      assert.equal(good.headers.get('location'), `/portal/notices/${noticeId}?countered=1`);
+      assert.equal((await lifecycle(1)).kind, 'counter_notice_forwarded');
+      const filing = await s.store.db.selectFrom('legal_filings').select(['channel', 'principal_id']).where('kind', '=', 'counter_notice').where('channel', '=', 'portal').executeTakeFirstOrThrow();
+      assert.equal(filing.principal_id, h1Id);
+    });
+
     test('a notice of court action stops the restore', async () => {
-      const cn = await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: h1, body: counterNotice(['hosted-one.example/b']) });
-      assert.equal(cn.status, 201, JSON.stringify(cn.body));
       const stranger = await s.reporter('stranger@rights.test');
       assert.equal((await s.api(`/v1/notices/${noticeId}/court-action`, { token: stranger.token, body: courtAction })).status, 404, "another reporter's notice");
       const missing = await s.api(`/v1/notices/${noticeId}/court-action`, { token: reporter.token, body: { statement: false } });

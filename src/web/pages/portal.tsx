@@ -1,6 +1,7 @@
 // The customer portal: the notices about the account's sites and, for each, what it asks, what
 // was done, and what the customer can do about it.
-import { Layout } from '../layout.tsx';
+import { Layout, ErrorSummary } from '../layout.tsx';
+import { COUNTER_NOTICE_REASONS, COUNTER_NOTICE_STATEMENTS } from '../../domain/counter-notice.ts';
 import { stateSummary } from './state-summary.ts';
 import type { Principal } from '../../services/principals.ts';
 import type { PortalNotice, PortalNoticeRow } from '../../services/portal-views.ts';
@@ -75,9 +76,127 @@ export function PortalPage(p: { provider: string; user: Principal; accountName: 
   );
 }
 
-export function PortalNoticePage(p: { provider: string; user: Principal; csrfToken: string; notice: PortalNotice }) {
+/** The counter-notice form's values as typed (re-shown after a 422). */
+export type CounterNoticeFormValues = Record<string, string | string[] | undefined>;
+
+const CN_LABELS: Record<string, string> = {
+  material: 'URLs',
+  'material.urls': 'URLs',
+  'material.description': 'What the material is',
+  statements: 'Statements',
+  'statements.good_faith_mistake': 'Good-faith statement',
+  'statements.consent_to_jurisdiction': 'Consent to jurisdiction',
+  'statements.accept_service_of_process': 'Service of process',
+  subscriber: 'Your details',
+  'subscriber.name': 'Full legal name',
+  'subscriber.company': 'Company',
+  'subscriber.address': 'Postal address',
+  'subscriber.country': 'Country',
+  'subscriber.phone': 'Telephone',
+  'subscriber.email': 'E-mail',
+  reason: 'Reason',
+  explanation: 'Explanation',
+  signature: 'Signature',
+};
+/** Error fields (material.urls[2]) → the form element ids they belong to (cn-material-urls). */
+const fieldId = (f: string) => `cn-${f.replace(/\[\d+\]$/, '').replace(/\./g, '-')}`;
+
+function CounterNoticeForm(p: { noticeId: string; csrfToken: string; urls: string[]; errors: { field: string; message: string }[]; values: CounterNoticeFormValues }) {
+  const err = (f: string) => p.errors.filter((e) => e.field === f || e.field.startsWith(`${f}[`) || (f === 'material.urls' && e.field === 'material')).map((e) => e.message);
+  const val = (k: string) => (typeof p.values[k] === 'string' ? (p.values[k] as string) : '');
+  const chosen = new Set(Array.isArray(p.values.urls) ? p.values.urls : p.values.urls ? [p.values.urls] : p.urls);
+  const text = (name: string, field: string, label: string, opts: { type?: string; hint?: string; required?: boolean; autocomplete?: string } = {}) => (
+    <div class={`field${err(field).length ? ' has-error' : ''}`} id={fieldId(field)}>
+      <label for={`${fieldId(field)}-input`}>{label}</label>
+      {opts.hint ? <p class="hint">{opts.hint}</p> : null}
+      {err(field).map((m) => (
+        <p class="field-error">{m}</p>
+      ))}
+      <input id={`${fieldId(field)}-input`} name={name} type={opts.type ?? 'text'} value={val(name)} required={opts.required} autocomplete={opts.autocomplete} />
+    </div>
+  );
+  const statement = (key: keyof typeof COUNTER_NOTICE_STATEMENTS) => (
+    <div class={`field${err(`statements.${key}`).length ? ' has-error' : ''}`} id={fieldId(`statements.${key}`)}>
+      {err(`statements.${key}`).map((m) => (
+        <p class="field-error">{m}</p>
+      ))}
+      <label class="checkbox">
+        <input type="checkbox" id={`${fieldId(`statements.${key}`)}-input`} name={key} value="yes" checked={val(key) === 'yes'} /> {COUNTER_NOTICE_STATEMENTS[key]}
+      </label>
+    </div>
+  );
+  return (
+    <form method="post" action={`/portal/notices/${p.noticeId}/counter-notice`} novalidate>
+      <input type="hidden" name="_csrf" value={p.csrfToken} />
+      <ErrorSummary errors={p.errors.map((e) => ({ field: fieldId(e.field), label: CN_LABELS[e.field.replace(/\[\d+\]$/, '')] ?? e.field, messages: [e.message] }))} />
+      <fieldset class={`field${err('material.urls').length ? ' has-error' : ''}`} id={fieldId('material.urls')}>
+        <legend>The disabled URLs your counter notice is about</legend>
+        {err('material.urls').map((m) => (
+          <p class="field-error">{m}</p>
+        ))}
+        {p.urls.map((u, i) => (
+          <label class="checkbox">
+            <input type="checkbox" name="urls" value={u} id={`cn-url-${i}`} checked={chosen.has(u)} /> <span class="url">{u}</span>
+          </label>
+        ))}
+      </fieldset>
+      <div class={`field${err('material.description').length ? ' has-error' : ''}`} id={fieldId('material.description')}>
+        <label for="cn-material-description-input">What the material is (optional)</label>
+        <textarea id="cn-material-description-input" name="description">{val('description')}</textarea>
+      </div>
+      <fieldset>
+        <legend>Your details (17 U.S.C. §512(g)(3)(D); the complainant receives a copy)</legend>
+        {text('name', 'subscriber.name', 'Full legal name', { required: true, autocomplete: 'name' })}
+        {text('company', 'subscriber.company', 'Company (optional)', { autocomplete: 'organization' })}
+        {text('address', 'subscriber.address', 'Postal address', { required: true, hint: 'It decides which court has jurisdiction.', autocomplete: 'street-address' })}
+        {text('country', 'subscriber.country', 'Country (two-letter code, e.g. US)', { required: true, autocomplete: 'country' })}
+        {text('phone', 'subscriber.phone', 'Telephone', { type: 'tel', required: true, autocomplete: 'tel' })}
+        {text('email', 'subscriber.email', 'E-mail (optional)', { type: 'email', autocomplete: 'email' })}
+      </fieldset>
+      <fieldset>
+        <legend>Sworn statements (all three are required)</legend>
+        {statement('good_faith_mistake')}
+        {statement('consent_to_jurisdiction')}
+        {statement('accept_service_of_process')}
+      </fieldset>
+      <div class={`field${err('reason').length ? ' has-error' : ''}`} id={fieldId('reason')}>
+        <label for="cn-reason-input">Reason (optional)</label>
+        {err('reason').map((m) => (
+          <p class="field-error">{m}</p>
+        ))}
+        <select id="cn-reason-input" name="reason">
+          <option value="">Choose a reason</option>
+          {Object.entries(COUNTER_NOTICE_REASONS).map(([k, t]) => (
+            <option value={k} selected={val('reason') === k}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class={`field${err('explanation').length ? ' has-error' : ''}`} id={fieldId('explanation')}>
+        <label for="cn-explanation-input">Explanation (required for “Other”)</label>
+        {err('explanation').map((m) => (
+          <p class="field-error">{m}</p>
+        ))}
+        <textarea id="cn-explanation-input" name="explanation">{val('explanation')}</textarea>
+      </div>
+      {text('signature', 'signature', 'Signature: type your full legal name', { required: true })}
+      <button type="submit">Send the counter notice</button>
+    </form>
+  );
+}
+
+export function PortalNoticePage(p: {
+  provider: string;
+  user: Principal;
+  csrfToken: string;
+  notice: PortalNotice;
+  form?: { errors: { field: string; message: string }[]; values: CounterNoticeFormValues };
+  flash?: string | null;
+}) {
   const v = p.notice;
-  const disabled = v.items.some((i) => i.state === 'content_disabled');
+  const disabledUrls = v.items.filter((i) => i.state === 'content_disabled').map((i) => i.url);
+  const disabled = disabledUrls.length > 0;
   return (
     <Layout title={`Notice ${v.id.slice(0, 8)}`} provider={p.provider} user={p.user} csrfToken={p.csrfToken}>
       <p>
@@ -86,6 +205,11 @@ export function PortalNoticePage(p: { provider: string; user: Principal; csrfTok
       <h1>
         Copyright notice <span class="break">{v.id}</span>
       </h1>
+      {p.flash ? (
+        <p class="flash" role="status">
+          {p.flash}
+        </p>
+      ) : null}
       <dl class="facts">
         <dt>Received</dt>
         <dd>{when(v.created_at)}</dd>
@@ -142,10 +266,13 @@ export function PortalNoticePage(p: { provider: string; user: Principal; csrfTok
       </div>
       <h2>Deadlines and counter notice</h2>
       {disabled ? (
-        <p>
-          Content of yours was disabled because of this notice. If you believe that was a mistake or a misidentification, you may send a counter notice under 17 U.S.C. §512(g)(3). Filing a counter notice
-          on this page is coming in the next release; until then, reply to the e-mail we sent you about this notice.
-        </p>
+        <>
+          <p>
+            Content of yours was disabled because of this notice. If you believe that was a mistake or a misidentification, you may send a counter notice under 17 U.S.C. §512(g)(3), here or by replying to
+            the e-mail we sent you. We send a copy to the complainant and restore access 10 business days later, unless the complainant tells us that it has filed a court action.
+          </p>
+          <CounterNoticeForm noticeId={v.id} csrfToken={p.csrfToken} urls={disabledUrls} errors={p.form?.errors ?? []} values={p.form?.values ?? {}} />
+        </>
       ) : (
         <p>Nothing is required of you by a deadline. For forwarded notices, deciding what to do about the material is up to you as the site's operator.</p>
       )}
