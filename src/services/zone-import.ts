@@ -190,11 +190,12 @@ class Merger {
       FROM zone_import_src s JOIN zones z ON z.name = s.zone
       WHERE (z.account_id, z.mode, z.origin, z.origin_kind) IS DISTINCT FROM (s.account_id, s.mode, s.origin, s.origin_kind)`.execute(trx);
 
-    await sql`
-      UPDATE zone_origins o SET valid_to = ${now}
-      FROM zone_import_src s JOIN zones z ON z.name = s.zone
-      WHERE o.zone_id = z.id AND o.valid_to IS NULL
-        AND (o.origin, o.origin_kind) IS DISTINCT FROM (s.origin, s.origin_kind)`.execute(trx);
+    // Close the current origin period of the zones whose origin changed (by id: a join from the
+    // batch to all of zone_origins would scan a table that grows with every batch).
+    const closing = changed.rows.filter((r) => r.origin_changed).map((r) => r.id);
+    if (closing.length) {
+      await sql`UPDATE zone_origins SET valid_to = ${now} WHERE valid_to IS NULL AND zone_id = ANY(${closing}::int[])`.execute(trx);
+    }
 
     // One statement: insert or change the zones, and open an origin period for every new zone and
     // every zone whose origin changed (its old period was closed just above). Counted in the database.
