@@ -152,6 +152,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     },
     onMessagesQueued: () => mailer?.kick(),
     wakeWorker: () => worker.kick(),
+    lifecycle,
   };
   const intakeWorker = new PollingLoop(() => processNextInbound(intake), opts.pollMs ?? 1000, (err) => log('mail intake run failed', err));
   if (config.smtpUrl) mailer = new Mailer(store.db, config.smtpUrl, config.mailFrom, opts.pollMs ?? 2000, log, replyTo);

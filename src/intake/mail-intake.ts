@@ -17,6 +17,8 @@ import { tokenFromAddress, type ReplyTokens } from './reply-tokens.ts';
 import { noticeFromReading, type NoticeReading } from './reading-to-notice.ts';
 import { mailPartsFromParsed, readMail } from '../reader/index.ts';
 import { incompleteNoticeReply, replyReceivedMessage, shouldAutoReply } from './intake-messages.ts';
+import { counterNoticeFromMail } from './reading-to-counter-notice.ts';
+import type { LifecycleDeps } from '../services/takedown-lifecycle.ts';
 
 export type MailReader = (mail: ParsedMail) => NoticeReading;
 
@@ -34,6 +36,8 @@ export interface IntakeDeps {
   processIfSmall(noticeId: string, itemCount: number): Promise<void>;
   onMessagesQueued(): void;
   wakeWorker(): void;
+  /** Counter notices replied to the site owner's copy are filed through the takedown lifecycle. */
+  lifecycle?: LifecycleDeps;
 }
 
 export type IntakeOutcome = 'notice_filed' | 'reply_attached' | 'incomplete' | 'no_notice' | 'needs_staff' | 'unreadable' | 'duplicate';
@@ -131,6 +135,11 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
         if (autoReply && sender) await enqueueMessages(trx, caseRef.noticeId, [replyReceivedMessage(deps.config.providerName, caseRef.noticeId, m.id, sender, reading.kind)]);
         await finishIn(trx, m.id, 'reply_attached', caseRef.noticeId, { replying_party: caseRef.role, reading }, headerFacts);
       });
+      // The site owner's reply that reads as a counter notice goes through the same service as the API.
+      if (reading.kind === 'counter_notice' && caseRef.role === 'owner' && deps.lifecycle) {
+        const { filed } = await counterNoticeFromMail(deps.lifecycle, caseRef.noticeId, m.id, sender, reading);
+        if (filed) deps.onMessagesQueued();
+      }
       if (autoReply && sender) deps.onMessagesQueued();
       return true;
     }
