@@ -6,6 +6,7 @@ import { Transform } from 'node:stream';
 import type { Store } from '../storage/store.ts';
 import { importZones, type ZoneImportResult } from '../services/zone-import.ts';
 import { importNetworks } from '../services/network-import.ts';
+import { importNetblocks, type NetblockImportResult } from '../services/netblocks.ts';
 import { createPrincipal } from '../services/principals.ts';
 import { listOutbox, type OutboxEntry } from '../services/outbox-view.ts';
 import { cloudflareAccountId } from '../http/routes/cloudflare.ts';
@@ -26,6 +27,7 @@ export interface AdminClient {
   readonly where: string;
   importZones(file: string, progress?: Progress): Promise<ZoneImportResult>;
   importNetworks(file: string): Promise<{ loaded: number; errors: { line: number; message: string }[] }>;
+  importNetblocks(file: string): Promise<NetblockImportResult>;
   createPrincipal(role: 'reporter' | 'staff', email: string, name: string | null): Promise<NewPrincipalResult>;
   listOutbox(q: { status?: 'pending' | 'sent' | 'failed'; limit?: number }): Promise<OutboxEntry[]>;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export function localAdmin(store: Store): AdminClient {
     importZones: (file, progress) =>
       importZones(store, createReadStream(file), { actor: 'system', onProgress: (p) => progress?.(p.rows, p.rows, 'rows', p.phase) }),
     importNetworks: (file) => importNetworks(store.db, readFileSync(file, 'utf8'), 'system'),
+    importNetblocks: (file) => importNetblocks(store.db, readFileSync(file, 'utf8'), 'system'),
     async createPrincipal(role, email, name) {
       const { principal, token } = await createPrincipal(store.db, { role, email, name, actor: 'system' });
       return { id: principal.id, accountId: cloudflareAccountId(principal.id), role: principal.role, email: principal.email, token };
@@ -75,6 +78,7 @@ export function remoteAdmin(handoff: ServerHandoff): AdminClient {
       return call<ZoneImportResult>('/v1/zones/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: body as unknown as BodyInit, duplex: 'half' });
     },
     importNetworks: (file) => call('/v1/networks/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: readFileSync(file) }),
+    importNetblocks: (file) => call('/v1/netblocks/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: readFileSync(file) }),
     async createPrincipal(role, email, name) {
       const r = await call<{ id: string; account_id: string; role: Role; email: string; token: string }>('/v1/principals', {
         method: 'POST',

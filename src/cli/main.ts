@@ -120,6 +120,23 @@ imp
     }
   });
 
+imp
+  .command('netblocks <file>')
+  .description('load address-block assignments with history from CSV: cidr,account_id,assigned_from,assigned_to (assigned_to empty = still assigned)')
+  .addOption(dataOption())
+  .action(async (file: string, o: { data: string }) => {
+    if (!existsSync(file)) throw new Error(`no such file: ${file}`);
+    const admin = await openAdmin(o);
+    try {
+      const r = await admin.importNetblocks(file);
+      for (const e of r.errors) console.error(`${file}:${e.line}: ${e.message}`);
+      console.log(`${r.loaded} netblock assignments in ${admin.where} (${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged); ${r.errors.length} lines rejected`);
+      if (r.errors.length) process.exitCode = 1;
+    } finally {
+      await admin.close();
+    }
+  });
+
 const token = program.command('token').description('API tokens');
 token
   .command('create')

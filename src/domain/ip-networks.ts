@@ -27,7 +27,7 @@ export interface NetworkOverride {
 // '010.0.0.1' (octal!), none of which a resolver ever produces.
 const IPV4_SHAPE = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/;
 
-function tryParseIp(ip: string): Address | null {
+export function tryParseIp(ip: string): Address | null {
   if (typeof ip !== 'string') return null;
   try {
     if (ip.includes(':')) return ipaddr.IPv6.parse(ip);
@@ -523,7 +523,7 @@ export class AsnTable {
 // ---------------------------------------------------------------------------
 // NetworkOverrides
 
-interface ParsedCidr {
+export interface ParsedCidr {
   kind: 'ipv4' | 'ipv6';
   /** Network address: a uint32 for IPv4, a 128-bit bigint for IPv6. */
   network: number | bigint;
@@ -537,7 +537,7 @@ const V4_CIDR_SHAPE = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}\/(?:0|[1-9
  * a prefix length, and no host bits set (as PostgreSQL's `cidr` type requires).
  * `::ffff:a.b.c.d/n` with n >= 96 is read as the IPv4 network a.b.c.d/(n-96).
  */
-function parseCidr(cidr: string): ParsedCidr | string {
+export function parseCidr(cidr: string): ParsedCidr | string {
   const s = cidr.trim();
   if (!s.includes('/')) return `"${s}" has no prefix length (write e.g. ${s.includes(':') ? `${s}/128` : `${s}/32`})`;
   let addr: Address;

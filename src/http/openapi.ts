@@ -211,6 +211,13 @@ export function openApiDocument(config: Config): Record<string, unknown> {
           responses: { '200': json({ type: 'object' }, 'Counts and rejected lines') },
         },
       },
+      '/v1/netblocks/import': {
+        post: {
+          summary: 'Load address-block assignments with history (staff only): text/csv with cidr,account_id,assigned_from,assigned_to (empty assigned_to = still assigned)',
+          requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+          responses: { '200': json({ type: 'object' }, 'Counts (added, changed, unchanged) and the rejected lines with their line numbers'), '413': errors('Larger than 64 MB'), '415': errors('Not text/csv') },
+        },
+      },
       '/v1/outbox': {
         get: {
           summary: 'Outgoing messages, newest first (staff only)',

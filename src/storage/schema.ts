@@ -49,6 +49,39 @@ export interface NetworksTable {
   updated_at: Generated<Date>;
 }
 
+/** Netblock assignments with history (migration 013): [assigned_from, assigned_to). */
+export interface NetblocksTable {
+  id: Generated<number>;
+  cidr: string;
+  account_id: string;
+  assigned_from: Timestamp;
+  assigned_to: Timestamp | null;
+  range_start: Buffer;
+  range_end: Buffer;
+  prefix_len: number;
+  updated_at: Generated<Date>;
+}
+
+/** Reports that name an IP address, port and time instead of a URL (migration 013). */
+export interface NetworkReportsTable {
+  id: Generated<number>;
+  inbound_message_id: number;
+  format: 'acns' | 'x-arf' | 'xarf';
+  category: string;
+  case_id: string | null;
+  ip: string;
+  port: number | null;
+  observed_at: Timestamp;
+  protocol: string | null;
+  works: Json<{ title: string | null; file_name: string | null; hash: string | null }[]>;
+  complainant_email: string | null;
+  state: 'forwarded' | 'not_on_network' | 'kept_for_staff';
+  reason: string | null;
+  account_id: string | null;
+  netblock_id: number | null;
+  created_at: Generated<Date>;
+}
+
 export type Role = 'staff' | 'reporter' | 'customer';
 
 export interface PrincipalsTable {
@@ -386,6 +419,8 @@ export interface Database {
   zones: ZonesTable;
   zone_origins: ZoneOriginsTable;
   networks: NetworksTable;
+  netblocks: NetblocksTable;
+  network_reports: NetworkReportsTable;
   principals: PrincipalsTable;
   api_tokens: ApiTokensTable;
   notices: NoticesTable;

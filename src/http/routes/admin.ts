@@ -8,6 +8,7 @@ import { requireRole } from '../auth.ts';
 import { createPrincipal } from '../../services/principals.ts';
 import { importZones, ZoneImportHeaderError } from '../../services/zone-import.ts';
 import { importNetworks } from '../../services/network-import.ts';
+import { importNetblocks } from '../../services/netblocks.ts';
 import { listOutbox } from '../../services/outbox-view.ts';
 import { zodErrors } from '../../domain/notice.ts';
 import { cloudflareAccountId } from './cloudflare.ts';
@@ -70,6 +71,20 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
       chunks.push(c as Buffer);
     }
     return importNetworks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
+  });
+
+  app.post('/v1/netblocks/import', { preHandler: requireRole('staff') }, async (req, reply) => {
+    if (!req.headers['content-type']?.startsWith('text/csv')) {
+      return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the netblocks file as text/csv' }] });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req.body as Readable) {
+      size += (c as Buffer).length;
+      if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a netblocks file may be at most 64 MB' }] });
+      chunks.push(c as Buffer);
+    }
+    return importNetblocks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
   });
 
   app.get('/v1/outbox', { preHandler: requireRole('staff') }, async (req, reply) => {
