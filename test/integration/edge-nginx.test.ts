@@ -14,6 +14,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
+import { createPrincipal } from '../../src/services/principals.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/safeharbor.js');
@@ -166,6 +167,8 @@ describe('edge enforcement through a real nginx (embedded store)', () => {
   let etag = '';
   let noticeId = '';
   let anonNoticeId = '';
+  // The takedown lifecycle's clock: moved past the restore window in the last test.
+  let now = new Date();
 
   /** Fetch the nginx map as an edge poller does (If-None-Match), install it if it changed, reload. */
   async function refreshEdge(): Promise<'changed' | 'unchanged'> {
@@ -186,7 +189,7 @@ describe('edge enforcement through a real nginx (embedded store)', () => {
   before(async () => {
     nginx = findNginx();
     dir = mkdtempSync(join(tmpdir(), 'safeharbor-edge-'));
-    s = await startTestServer('embedded', { config: { publicUrl: PUBLIC_URL } });
+    s = await startTestServer('embedded', { config: { publicUrl: PUBLIC_URL }, clock: () => now });
     await s.loadZones(ZONES);
     reporter = await s.reporter('agent@rights.test');
     origin = createHttpServer((req, res) => res.end(`origin ${req.headers.host} ${req.url}`));
@@ -366,9 +369,30 @@ n1,Neighbour,ops@neighbour.test,notexamplepirate.example,proxied,198.51.100.12
     assert.equal((await viaEdge(edge.port, 'hostedshop.example', '/sunrise.mp4')).status, 451, 'disabled content stays blocked');
   });
 
-  // The restore half of the issue's scenario ("restore after the counter-notice period, see 200")
-  // needs a restore transition in the item lifecycle, which the counter-notice work adds; the
-  // edge side of "something is no longer blocked" is the reinstated zone above.
+  test('restored after the counter-notice period, the URL answers 200 again through nginx', async () => {
+    const customer = await createPrincipal(s.store.db, { role: 'customer', email: 'ops@hostedshop.test', accountId: 'h1', actor: 'system' });
+    const cn = await s.api(`/v1/notices/${noticeId}/counter-notice`, {
+      token: customer.token,
+      body: {
+        material: { urls: ['https://hostedshop.example/sunrise.mp4'] },
+        statements: { good_faith_mistake: true, consent_to_jurisdiction: true, accept_service_of_process: true },
+        subscriber: { name: 'Hana Shop', address: '1 Market St, Portland, OR 97201', country: 'US', phone: '+1 503 555 0100' },
+        signature: 'Hana Shop',
+      },
+    });
+    assert.equal(cn.status, 201, JSON.stringify(cn.body));
+    // The window runs: still blocked.
+    assert.equal(await refreshEdge(), 'unchanged');
+    assert.equal((await viaEdge(edge.port, 'hostedshop.example', '/sunrise.mp4')).status, 451);
+    const wake = await s.store.db.selectFrom('item_lifecycles').select('next_wake_at').where('next_wake_at', 'is not', null).executeTakeFirstOrThrow();
+    now = new Date(new Date(wake.next_wake_at!).getTime() + 1000);
+    s.server.lifecycleWorker.kick();
+    await waitUntil(() => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }), (x) => x.body.items[0].state === 'restored', 15_000, 'restored');
+    assert.equal(await refreshEdge(), 'changed');
+    const back = await expectStatus('hostedshop.example', '/sunrise.mp4', 200);
+    assert.equal(back.body, 'origin hostedshop.example /sunrise.mp4');
+    assert.equal((await viaEdge(edge.port, 'hostedshop.example', '/watch?v=abc')).status, 451, 'the URLs not countered stay blocked');
+  });
 });
 
 describe('safeharbor edge nginx (the command)', () => {
