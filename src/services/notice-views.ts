@@ -245,6 +245,12 @@ function redactEventData(type: string, data: unknown): unknown {
     const { dns_error: _d, ...rest } = data as Record<string, unknown>;
     return rest;
   }
+  // Which account filed a counter notice, from which address, is the provider's business; the
+  // complainant gets the counter notice itself by mail (§512(g)(2)(B)).
+  if (type === 'notice.counter_notice_received' || type === 'notice.counter_notice_by_mail') {
+    const { account_id: _a, from: _f, inbound_message_id: _i, errors: _e, ...rest } = data as Record<string, unknown>;
+    return rest;
+  }
   return data;
 }
 

@@ -114,6 +114,10 @@ for (const kind of storeKinds()) {
       assert.equal(again.status, 200, 'the same counter notice twice is one');
       assert.equal(again.body.id, r.body.id);
       assert.equal(again.body.changed.length, 0);
+      const seen = await s.api(`/v1/notices/${noticeId}/events?scope=notice`, { token: reporter.token });
+      const received = seen.body.events.find((e: { type: string }) => e.type === 'notice.counter_notice_received');
+      assert.ok(received, 'the complainant sees the step on its timeline');
+      assert.equal(received.data.account_id, undefined, "but not the provider's account id");
 
       const l = await lifecycle(0);
       assert.equal(l.kind, 'counter_notice_forwarded');
