@@ -8,6 +8,7 @@ import { storeKinds } from '../support/stores.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
 import { importZones } from '../../src/services/zone-import.ts';
+import { startSession } from '../../src/services/sessions.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 r1,Repeat One,repeat@bad.test,bad-one.example,hosted,198.51.100.7
@@ -66,6 +67,22 @@ for (const kind of storeKinds()) {
       const text = await page.text();
       assert.match(text, /Repeat infringer policy/);
       assert.match(text, /2 strikes or more within any period of 365 days/);
+    });
+
+    test('the console: the review queue and the account strikes page with its termination form', async () => {
+      const staff = await s.store.db.selectFrom('principals').select('id').where('role', '=', 'staff').executeTakeFirstOrThrow();
+      const cookie = `sh_session=${(await startSession(s.store.db, staff.id, 'email_link')).cookie}`;
+      const queue = await fetch(`${s.url}/staff/repeat-infringers`, { headers: { cookie } });
+      assert.equal(queue.status, 200);
+      const q = await queue.text();
+      assert.ok(q.includes('/staff/accounts/r1/strikes'), 'r1 is listed');
+      const page = await fetch(`${s.url}/staff/accounts/r1/strikes`, { headers: { cookie } });
+      const html = await page.text();
+      assert.match(html, /Counted strikes<\/dt>\s*<dd>2 \(Review/);
+      assert.match(html, /<label for="reason-text">/);
+      assert.ok(html.includes('action="/staff/accounts/r1/terminate"'));
+      const anonymous = await fetch(`${s.url}/staff/repeat-infringers`, { redirect: 'manual' });
+      assert.ok([302, 303].includes(anonymous.status) && /\/login/.test(anonymous.headers.get('location') ?? ''), `sent to sign in (${anonymous.status})`);
     });
 
     test('termination: 422 without a reason; then every zone blocked at the edge, customer told, identifiers refused at sign-up', async () => {
