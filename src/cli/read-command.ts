@@ -7,10 +7,10 @@ import { readNoticeFile } from '../reader/file.ts';
 export function registerReadCommand(program: Command): void {
   program
     .command('read')
-    .description('read notices (.txt, .md, .eml, .xml): kind, infringing and original URLs, claimant, legal elements present and missing')
+    .description('read notices (.txt, .md, .eml, .xml, .json): kind, infringing and original URLs, claimant, legal elements present and missing')
     .argument('<files...>', 'notice files')
     .option('--json', 'one JSON object per line (the default output; accepted for scripts)')
-    .option('--full', 'also print the work, other URLs and ACNS facts')
+    .option('--full', 'also print the work, other URLs and ACNS or X-ARF/XARF facts')
     .action(async (files: string[], o: { json?: boolean; full?: boolean }) => {
       for (const file of files) {
         try {
@@ -24,7 +24,7 @@ export function registerReadCommand(program: Command): void {
             elements: r.elements,
             missing: r.missing,
           };
-          if (o.full) Object.assign(row, { work: r.work, other_urls: r.other_urls, acns: r.acns });
+          if (o.full) Object.assign(row, { work: r.work, other_urls: r.other_urls, acns: r.acns, xarf: r.xarf });
           if (r.warnings.length) row.warnings = r.warnings;
           process.stdout.write(`${JSON.stringify(row)}\n`);
         } catch (err) {

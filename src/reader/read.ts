@@ -10,8 +10,9 @@ import { parseMime } from './mime.ts';
 import { isInfringerCue, roleOfCue } from './roles.ts';
 import { segment, type Section } from './sections.ts';
 import { decodeContent, htmlToText, ownText, unwrapPgp } from './text.ts';
-import type { MailParts, NoticeKind, ReadResult } from './types.ts';
+import type { MailParts, NoticeKind, ReadResult, XarfReport } from './types.ts';
 import { uniqueUrls } from './urls.ts';
+import { looksLikeXarfJson, looksLikeXarfPlain, parseXarfJson, parseXarfPlain, type XarfParse } from './xarf.ts';
 
 export interface ReadContext {
   subject?: string | null;
@@ -20,6 +21,8 @@ export interface ReadContext {
   xml?: string[];
   /** The whole document is XML (a .xml file). */
   xmlDocument?: boolean;
+  /** X-ARF/XARF reports that came with the text (report.txt, xarf.json attachments). */
+  xarf?: { format: 'plain' | 'json'; content: string }[];
 }
 
 /** Longest text the reader looks at (a notice with 250,000 URLs fits). */
@@ -49,12 +52,15 @@ export function readNotice(doc: { name: string; content: string | Buffer }): Rea
 export function readMail(mail: MailParts): ReadResult {
   let body = mail.text ?? (mail.html ? htmlToText(mail.html) : '');
   const xml: string[] = [];
+  const xarf: NonNullable<ReadContext['xarf']> = [];
   for (const a of mail.attachments) {
     if (/xml/.test(a.contentType) || /\.xml$/i.test(a.filename ?? '')) xml.push(a.content);
+    else if (/json/.test(a.contentType) || /\.json$/i.test(a.filename ?? '')) xarf.push({ format: 'json', content: a.content });
+    else if (/^report\.txt$/i.test(a.filename ?? '') || /yaml/.test(a.contentType) || looksLikeXarfPlain(a.content)) xarf.push({ format: 'plain', content: a.content });
     else if (/^text\/(?:plain|markdown)$/.test(a.contentType) || /\.(?:txt|md)$/i.test(a.filename ?? '')) body += `\n\n${a.content}`;
     else if (/^text\/html$/.test(a.contentType)) body += `\n\n${htmlToText(a.content)}`;
   }
-  return readText(decodeContent(body), { subject: mail.subject, from: mail.from, xml });
+  return readText(decodeContent(body), { subject: mail.subject, from: mail.from, xml, xarf });
 }
 
 function emptyClaimant(): ReadResult['claimant'] {
@@ -90,6 +96,23 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   }
   if (ctx.xmlDocument && !inline && hasDtd(input)) text = '';
 
+  // X-ARF/XARF: an attachment, or the whole document (a JSON body, a report.txt on its own).
+  let xarf: XarfReport | null = null;
+  const xarfCandidates = [...(ctx.xarf ?? [])];
+  const whole = !xarfCandidates.length && !ctx.xmlDocument ? (looksLikeXarfJson(text) ? 'json' : looksLikeXarfPlain(text) ? 'plain' : null) : null;
+  if (whole) xarfCandidates.push({ format: whole, content: text });
+  for (const c of xarfCandidates) {
+    const p: XarfParse = c.format === 'json' ? parseXarfJson(c.content) : parseXarfPlain(c.content);
+    if (p.ok) {
+      xarf = p.report;
+      if (whole) text = '';
+      break;
+    }
+    // A text attachment that merely looked like a report is read as text; say why it was not a report.
+    if (c.format === 'plain' && !whole) text += `\n\n${c.content}`;
+    if (whole !== 'plain') warnings.push(p.reason);
+  }
+
   const own = ownText(text);
   const header = ctx.subject ? `${ctx.subject}\n\n` : '';
   // Statements are read with hard-wrapped lines joined (mail wraps at 72 characters), paragraphs kept.
@@ -100,6 +123,8 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     if (acns.facts.root === 'Infringement' && kind !== 'retraction') kind = 'takedown';
     else if (acns.facts.root === 'CounterNotice') kind = 'counter_notice';
   }
+  // A copyright report is a takedown; spam, phishing and other abuse reports are not DMCA notices at all.
+  if (xarf) kind = xarf.category === 'copyright' ? (kind === 'retraction' ? kind : 'takedown') : 'other';
 
   // URLs: the sender's own text first; a reply that names none is about those it quotes.
   let urlText = own;
@@ -113,6 +138,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   const sorted = sortUrls(located, kind === 'other' ? 'other' : 'infringing', kind === 'counter_notice' || kind === 'counter_notice_retraction');
   let infringing = sorted.infringing;
   if (acns?.ok) infringing = uniqueUrls([...infringing, ...acns.facts.items.map((i) => i.url).filter((u): u is string => !!u && /^https?:\/\//i.test(u))]);
+  if (xarf?.category === 'copyright' && xarf.url) infringing = uniqueUrls([...infringing, xarf.url]);
 
   // The claimant, outside the part about the infringer.
   const infringerSections = sections.filter((s) => s.heading !== null && isInfringerCue(s.heading));
@@ -128,8 +154,14 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     claimant.address ??= c.address;
     claimant.country ??= c.country;
   }
+  if (xarf) {
+    claimant.company ??= xarf.reporter.org;
+    claimant.name ??= xarf.reporter.name ?? xarf.reporter.org;
+    claimant.email ??= xarf.reporter.email;
+    claimant.phone ??= xarf.reporter.phone;
+  }
 
-  const work = findWork(urlText, sections) ?? (acns?.ok ? acns.facts.items.map((i) => i.title).filter(Boolean).slice(0, 5).join('; ') || null : null);
+  const work = findWork(urlText, sections) ?? (acns?.ok ? acns.facts.items.map((i) => i.title).filter(Boolean).slice(0, 5).join('; ') || null : null) ?? xarf?.infringed_material ?? null;
   const el = detectElements(kind, {
     text: prose,
     infringingUrls: infringing.length,
@@ -142,7 +174,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
       name: cf.present.name || !!claimant.name,
     },
     signed: cf.signed || pgp.signed,
-    materialOtherwise: !!(acns?.ok && acns.facts.ip && acns.facts.timestamp),
+    materialOtherwise: !!(acns?.ok && acns.facts.ip && acns.facts.timestamp) || !!(xarf?.source_ip && xarf.date),
   });
 
   return {
@@ -155,6 +187,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     work,
     other_urls: sorted.other,
     acns: acns?.ok ? acns.facts : null,
+    xarf,
     warnings,
   };
 }

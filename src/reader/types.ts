@@ -60,6 +60,25 @@ export interface AcnsFacts {
   items: { title: string | null; file_name: string | null; hash: string | null; url: string | null; timestamp: string | null }[];
 }
 
+/** What an X-ARF v0.2 or XARF v4 machine report says (src/reader/xarf.ts). */
+export interface XarfReport {
+  format: 'x-arf' | 'xarf';
+  version: string | null;
+  /** "copyright" for copyright reports (filed as takedowns); otherwise the report's own type, lower-cased (spam, phishing…). */
+  category: string;
+  report_type: string | null;
+  report_id: string | null;
+  reporter: { org: string | null; name: string | null; email: string | null; phone: string | null };
+  /** When the reported activity was seen (ISO 8601). */
+  date: string | null;
+  source_ip: string | null;
+  source_port: number | null;
+  service: string | null;
+  /** The infringing (or reported) location, when the report names one. */
+  url: string | null;
+  infringed_material: string | null;
+}
+
 export interface ReadResult {
   kind: NoticeKind;
   /** The locations the document asks to act on (for a counter notice or a retraction: the material it concerns). */
@@ -76,6 +95,8 @@ export interface ReadResult {
   /** Other URLs: earlier notices, the provider's own guides, contact pages. */
   other_urls: string[];
   acns: AcnsFacts | null;
+  /** An X-ARF v0.2 or XARF v4 report found in the document (the reader always sets it; optional for hand-built readings). */
+  xarf?: XarfReport | null;
   /** Things the reader refused or could not read (e.g. an XML document with a DTD). */
   warnings: string[];
 }
