@@ -33,7 +33,8 @@ export function LegalQueueSection(p: { queue: LegalQueue; csrfToken: string }) {
     <section aria-labelledby="legal-heading">
       <h2 id="legal-heading">Legal requests by deadline</h2>
       {q.requests.length === 0 ? (
-        <p class="empty">No open legal request.</p>
+        // Not the page's "empty" box: the queue's own empty state is the one that says nothing waits.
+        <p class="muted">No open legal request.</p>
       ) : (
         <div class="table-wrap">
           <table class="stack">
