@@ -154,3 +154,18 @@ test('dates: a day or an instant with its offset; impossible days refused', () =
   assert.equal(parseInstant('2026-03-16T10:00:00', 'start'), null, 'an instant needs its offset');
   assert.equal(parseInstant(20260316, 'start'), null);
 });
+
+test('customer messages: what arrived, from whom, by when; what was produced — one per request and production', async () => {
+  const { legalRequestNoticeMessage, productionNoticeMessage } = await import('../../src/domain/legal-messages.ts');
+  const r = { id: 'req-1', type: 'subpoena' as const, authority: 'N.D. Cal.', caseNumber: '3:26-mc-1', requestingParty: 'Harbor Pictures LLC', deadline: new Date('2026-03-16T23:59:59.999Z') };
+  const c = { accountId: 'c1', accountName: 'Pirate Owner', email: 'owner@pirate.test', names: ['pirate-site.example'] };
+  const m = legalRequestNoticeMessage('Desk', r, c);
+  assert.equal(m.to, 'owner@pirate.test');
+  assert.equal(m.recipientRole, 'owner');
+  assert.equal(m.dedupeKey, 'legal:req-1:notice:c1');
+  for (const s of ['N.D. Cal.', '3:26-mc-1', 'Harbor Pictures LLC', '2026-03-16', 'pirate-site.example', 'req-1', 'object']) assert.ok(m.body.includes(s), s);
+  const p = productionNoticeMessage('Desk', r, c, { id: 7, fields: ['account_email', 'ip_addresses'], producedAt: new Date('2026-03-10T12:00:00Z'), ipAddresses: ['192.0.2.10'] });
+  assert.equal(p.dedupeKey, 'legal:req-1:production:7:c1');
+  for (const s of ['Account e-mail address', 'IP addresses', '192.0.2.10', '2026-03-10', 'Harbor Pictures LLC']) assert.ok(p.body.includes(s), s);
+  assert.ok(!p.body.includes('Payment'), 'only what was produced');
+});
