@@ -236,12 +236,19 @@ async function sendDueNotices(db: Db, deps: LegalDeps, row: RequestRow, now: Dat
   return n;
 }
 
-/** For a background loop: every open request whose customer notice has come due. */
+/**
+ * For a background loop: every request whose customer notice has come due and was not sent —
+ * after the configured delay, or when a non-disclosure order ran out (then whatever the request's
+ * state: the customer learns of it late, but learns of it). The SQL only narrows the candidates;
+ * `customerNoticeDecision` decides.
+ */
 export async function sendDueLegalNotices(deps: LegalDeps, now: Date): Promise<number> {
   const rows = (
     await sql<RequestRow>`
       SELECT r.* FROM legal_requests r
-       WHERE r.state IN ('received', 'in_progress', 'objected')
+       WHERE r.state <> 'withdrawn'
+         AND r.created_at <= ${new Date(now.getTime() - deps.policy.delayHours * 3600_000)}
+         AND (NOT r.non_disclosure_order OR r.non_disclosure_until <= ${now})
          AND EXISTS (SELECT 1 FROM legal_request_targets t WHERE t.request_id = r.id AND t.account_id IS NOT NULL
                        AND NOT EXISTS (SELECT 1 FROM legal_request_notices n WHERE n.request_id = r.id AND n.account_id = t.account_id AND n.kind = 'request'))
        LIMIT 500`.execute(deps.db)

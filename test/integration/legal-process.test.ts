@@ -336,5 +336,22 @@ for (const kind of storeKinds()) {
         ['production', '2026-05-06T10:00:00.000Z'],
       ]);
     });
+
+    test('when a non-disclosure order runs out, the customer is told, even of a request already answered', async () => {
+      const deps = { db: s.store.db, provider: 'Safeharbor', policy: { delayHours: 48 } };
+      const r = await s.api('/v1/legal-requests', {
+        token: s.adminToken,
+        body: subpoena({ type: 'law_enforcement', case_number: 'GAG-2', received_at: '2026-05-06', deadline: '2026-05-20', targets: { domains: ['gagged.example'] }, non_disclosure_order: true, non_disclosure_until: '2026-06-30' }),
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      await s.api(`/v1/legal-requests/${r.body.id}/state`, { token: s.adminToken, body: { state: 'in_progress' } });
+      assert.equal((await s.api(`/v1/legal-requests/${r.body.id}/productions`, { token: s.adminToken, body: { fields: ['account_email'] } })).status, 201, 'no notice needed under the order');
+      now = new Date('2026-06-15T00:00:00Z');
+      assert.equal(await sendDueLegalNotices(deps, now), 0, 'the order still holds');
+      now = new Date('2026-07-01T08:00:00Z');
+      assert.equal(await sendDueLegalNotices(deps, now), 1);
+      assert.equal(await sendDueLegalNotices(deps, now), 0, 'once');
+      await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('owner@gagged.test') && !!x.parsed.subject?.includes('GAG-2')));
+    });
   });
 }
