@@ -15,6 +15,8 @@ import { accountPage, deskCounts, reviewQueue, search } from '../services/staff-
 import { legalQueue } from '../services/legal-requests.ts';
 import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
+import { accountStanding } from '../services/repeat-infringers.ts';
+import { describePolicy } from '../domain/strike-policy.ts';
 import { parseDecision } from '../domain/review.ts';
 import { NOTICE_KINDS } from '../domain/notice.ts';
 import type { Principal } from '../services/principals.ts';
@@ -143,9 +145,11 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
     });
 
     staff.get('/staff/accounts/:id', async (req, reply) => {
-      const page = await accountPage(ctx.store.db, (req.params as { id: string }).id);
+      const id = (req.params as { id: string }).id;
+      const page = await accountPage(ctx.store.db, id);
       if (!page) return notFound(req, reply, 'account');
-      return html(reply, 200, <StaffAccountPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} page={page} />);
+      const standing = await accountStanding(ctx.store.db, id, ctx.config.strikePolicy, ctx.lifecycle.now());
+      return html(reply, 200, <StaffAccountPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} page={page} standing={standing} policyText={describePolicy(ctx.config.strikePolicy, { providerName: provider })} />);
     });
 
     staff.get('/staff/search', async (req, reply) => {

@@ -249,9 +249,27 @@ describe('staff console and customer portal in Chromium', () => {
     const body = await page.locator('main').innerText();
     assert.match(body, /acme-files\.example\/uploads\/sunrise-1\.mkv/);
     assert.doesNotMatch(body, /beta-streams|gamma-uploads/, 'other customers’ URLs in the same notice stay hidden');
-    assert.match(body, /counter notice[\s\S]*coming/i);
+    assert.match(body, /you may send a counter notice under 17 U\.S\.C\. §512\(g\)\(3\), here/);
     assert.deepEqual(await seriousAxeViolations(page), []);
     await screenshot(page, 'portal-notice');
+
+    // The counter notice by the form: every problem at once, then filed.
+    const send = page.getByRole('button', { name: 'Send the counter notice' });
+    await send.click();
+    await page.waitForLoadState('load');
+    assert.match(await page.getByRole('alert').innerText(), /There are \d+ problems/);
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await page.getByLabel('Full legal name', { exact: true }).fill('Acme Owner');
+    await page.getByLabel('Postal address', { exact: true }).fill('1 Acme Road, Springfield, IL 62701');
+    await page.getByLabel('Country (two-letter code, e.g. US)').fill('US');
+    await page.getByLabel('Telephone', { exact: true }).fill('+1 217 555 0100');
+    await page.getByLabel(/removed or disabled as a result of mistake or misidentification/).check();
+    await page.getByLabel(/I consent to the jurisdiction/).check();
+    await page.getByLabel(/I will accept service of process/).check();
+    await page.getByLabel('Signature: type your full legal name').fill('Acme Owner');
+    await send.click();
+    await page.waitForURL(/countered=1/);
+    assert.match(await page.locator('.flash').innerText(), /counter notice was received/);
 
     // Another customer's notice, the staff console: not for this customer.
     const other = await page.goto(`${s.url}/portal/notices/${otherNotice}`);

@@ -81,6 +81,9 @@ for (const kind of storeKinds()) {
       assert.match(html, /Counted strikes<\/dt>\s*<dd>2 \(Review/);
       assert.match(html, /<label for="reason-text">/);
       assert.ok(html.includes('action="/staff/accounts/r1/terminate"'));
+      const account = await (await fetch(`${s.url}/staff/accounts/r1`, { headers: { cookie } })).text();
+      assert.match(account, /2 counted under the repeat-infringer policy/);
+      assert.match(account, /Repeat infringer policy|repeat-infringer policy<\/summary>/);
       const anonymous = await fetch(`${s.url}/staff/repeat-infringers`, { redirect: 'manual' });
       assert.ok([302, 303].includes(anonymous.status) && /\/login/.test(anonymous.headers.get('location') ?? ''), `sent to sign in (${anonymous.status})`);
     });

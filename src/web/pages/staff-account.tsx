@@ -5,11 +5,12 @@ import { stateSummary } from './state-summary.ts';
 import type { Principal } from '../../services/principals.ts';
 import { ACCOUNT_ZONES_SHOWN, type AccountPage } from '../../services/staff-views.ts';
 import { STATE_LABELS } from './status.tsx';
+import type { AccountStanding } from '../../domain/strike-policy.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
 
-export function StaffAccountPage(p: { provider: string; user: Principal; csrfToken: string; page: AccountPage }) {
+export function StaffAccountPage(p: { provider: string; user: Principal; csrfToken: string; page: AccountPage; standing?: AccountStanding; policyText?: string }) {
   const a = p.page;
   return (
     <Layout title={`Account ${a.account.id}`} provider={p.provider} user={p.user} csrfToken={p.csrfToken}>
@@ -28,10 +29,28 @@ export function StaffAccountPage(p: { provider: string; user: Principal; csrfTok
         <dd>{n(a.zone_count)}</dd>
         <dt>Strikes</dt>
         <dd>
-          {n(a.strikes)} <span class="muted">(notices on which content of this account was disabled)</span> ·{' '}
-          <a href={`/staff/accounts/${encodeURIComponent(a.account.id)}/strikes`}>Strikes under the repeat-infringer policy, termination</a>
+          {p.standing ? (
+            <>
+              {n(p.standing.count)} counted under the repeat-infringer policy (
+              {p.standing.level === 'ok' ? 'below review' : p.standing.level === 'review' ? 'in the review queue' : 'termination level'}) ·{' '}
+            </>
+          ) : null}
+          <span class="muted">{n(a.strikes)} notices with content disabled now</span> ·{' '}
+          <a href={`/staff/accounts/${encodeURIComponent(a.account.id)}/strikes`}>Strikes, termination</a>
         </dd>
       </dl>
+
+      {p.policyText ? (
+        <details>
+          <summary>The repeat-infringer policy</summary>
+          {p.policyText
+            .split('\n\n')
+            .slice(1)
+            .map((t) => (
+              <p>{t}</p>
+            ))}
+        </details>
+      ) : null}
 
       <h2 id="zones-heading">Zones</h2>
       {a.zones.length === 0 ? (
