@@ -19,6 +19,7 @@ import { mailPartsFromParsed, readMail } from '../reader/index.ts';
 import { incompleteNoticeReply, replyReceivedMessage, shouldAutoReply } from './intake-messages.ts';
 import { counterNoticeFromMail } from './reading-to-counter-notice.ts';
 import type { LifecycleDeps } from '../services/takedown-lifecycle.ts';
+import { routeNetworkReport, type NetworkReportOutcome } from './network-report-intake.ts';
 
 export type MailReader = (mail: ParsedMail) => NoticeReading;
 
@@ -40,7 +41,7 @@ export interface IntakeDeps {
   lifecycle?: LifecycleDeps;
 }
 
-export type IntakeOutcome = 'notice_filed' | 'reply_attached' | 'incomplete' | 'no_notice' | 'needs_staff' | 'unreadable' | 'duplicate';
+export type IntakeOutcome = 'notice_filed' | 'reply_attached' | 'incomplete' | 'no_notice' | 'needs_staff' | 'unreadable' | 'duplicate' | NetworkReportOutcome;
 
 const LEASE_SECONDS = 300;
 
@@ -143,6 +144,13 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
       if (autoReply && sender) deps.onMessagesQueued();
       return true;
     }
+  }
+
+  // Reports naming an IP address and time instead of URLs (ACNS, X-ARF/XARF) go to whoever held the address then.
+  const network = await routeNetworkReport(deps, { id: m.id, sender, autoReply }, reading, (trx, outcome, detail) => finishIn(trx, m.id, outcome, null, detail, headerFacts));
+  if (network.handled) {
+    if (network.messagesQueued) deps.onMessagesQueued();
+    return true;
   }
 
   if (reading.kind !== 'takedown') {

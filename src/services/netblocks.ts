@@ -42,9 +42,9 @@ export async function importNetblocks(db: Kysely<Database>, csv: string, actor: 
       const col = <T>(f: (x: (typeof full)[number]) => T) => full.map(f);
       await sql`
         INSERT INTO netblocks (cidr, account_id, assigned_from, assigned_to, range_start, range_end, prefix_len)
-        SELECT * FROM unnest(${col((x) => x.a.cidr)}::cidr[], ${col((x) => x.a.accountId)}::text[], ${col((x) => iso(x.a.assignedFrom))}::timestamptz[],
-                             ${col((x) => iso(x.a.assignedTo))}::timestamptz[], ${col((x) => `\\x${x.a.start.toString('hex')}`)}::bytea[],
-                             ${col((x) => `\\x${x.a.end.toString('hex')}`)}::bytea[], ${col((x) => x.a.prefix)}::smallint[])
+        SELECT c, a, f, t, decode(s, 'hex'), decode(e, 'hex'), p FROM unnest(${col((x) => x.a.cidr)}::cidr[], ${col((x) => x.a.accountId)}::text[], ${col((x) => iso(x.a.assignedFrom))}::timestamptz[],
+                             ${col((x) => iso(x.a.assignedTo))}::timestamptz[], ${col((x) => x.a.start.toString('hex'))}::text[],
+                             ${col((x) => x.a.end.toString('hex'))}::text[], ${col((x) => x.a.prefix)}::smallint[]) AS u(c, a, f, t, s, e, p)
         ON CONFLICT (cidr, assigned_from) DO UPDATE SET account_id = excluded.account_id, assigned_to = excluded.assigned_to, updated_at = now()`.execute(trx);
       const events: NewEvent[] = changes.map((c) => ({
         actor,
@@ -79,12 +79,12 @@ export interface IpHolder {
 export async function accountHoldingIp(db: Kysely<Database>, ip: string, at: Date): Promise<IpHolder | null> {
   const key = ipKey(ip);
   if (!key) return null;
-  const hex = `\\x${key.toString('hex')}`;
+  const hex = key.toString('hex');
   const r = (
     await sql<{ id: string | number; cidr: string; account_id: string; name: string; email: string; assigned_from: Date; assigned_to: Date | null }>`
       SELECT n.id, n.cidr::text AS cidr, n.account_id, a.name, a.email, n.assigned_from, n.assigned_to
       FROM netblocks n JOIN accounts a ON a.id = n.account_id
-      WHERE n.range_start <= ${hex}::bytea AND n.range_end >= ${hex}::bytea
+      WHERE n.range_start <= decode(${hex}, 'hex') AND n.range_end >= decode(${hex}, 'hex')
         AND n.assigned_from <= ${at.toISOString()}::timestamptz AND (n.assigned_to IS NULL OR n.assigned_to > ${at.toISOString()}::timestamptz)
       ORDER BY n.prefix_len DESC, n.assigned_from DESC
       LIMIT 1`.execute(db)
