@@ -10,6 +10,8 @@ import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { storeKinds } from '../support/stores.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, waitUntil, type TestServer } from '../support/server.ts';
+import { accountHoldingIp } from '../../src/services/netblocks.ts';
+import { assignmentOf, holderAt, parseNetblocksCsv } from '../../src/domain/netblocks.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 oldco,Old Colo Customer,ops@oldco.test,oldco.example,proxied,1.1.1.1
@@ -91,6 +93,34 @@ for (const kind of storeKinds()) {
       assert.deepEqual({ added: again.body.added, changed: again.body.changed, unchanged: again.body.unchanged }, { added: 0, changed: 0, unchanged: 3 });
       const events = await s.store.db.selectFrom('events').select(['type', 'subject_id']).where('type', 'in', ['netblock.assigned', 'netblock.changed']).execute();
       assert.equal(events.length, 3, 'one event per assignment added, none for the unchanged re-import');
+    });
+
+    test('the store answers "who held this address then" exactly as the pure lookup does (nested prefixes, history, IPv6)', async () => {
+      const nested = `cidr,account_id,assigned_from,assigned_to
+198.51.100.16/28,m1,2026-06-01,2026-09-01
+2001:db8:1:2::/64,oldco,2026-03-01,
+`;
+      const r = await s.api('/v1/netblocks/import', { token: s.adminToken, body: nested, headers: { 'content-type': 'text/csv' } });
+      assert.deepEqual(r.body.errors, []);
+      const all = [...parseNetblocksCsv(NETBLOCKS).rows, ...parseNetblocksCsv(nested).rows].filter((x) => x.accountId !== 'nobody').map(assignmentOf);
+      const probes: [string, string][] = [
+        ['198.51.100.20', '2026-07-01T00:00:00Z'],
+        ['198.51.100.20', '2026-10-01T00:00:00Z'],
+        ['198.51.100.20', '2026-11-21T00:00:00Z'],
+        ['198.51.100.40', '2026-07-01T00:00:00Z'],
+        ['198.51.100.20', '2025-07-01T00:00:00Z'],
+        ['2001:db8:1:2::9', '2026-04-01T00:00:00Z'],
+        ['2001:db8:1:2::9', '2026-02-01T00:00:00Z'],
+        ['2001:db8:1:3::9', '2026-04-01T00:00:00Z'],
+        ['::ffff:198.51.100.20', '2026-07-01T00:00:00Z'],
+        ['192.0.2.1', '2026-07-01T00:00:00Z'],
+      ];
+      const expected = ['m1', 'oldco', 'newco', 'oldco', null, 'oldco', 'newco', 'newco', 'm1', null];
+      for (const [i, [ip, t]] of probes.entries()) {
+        const fromStore = (await accountHoldingIp(s.store.db, ip, new Date(t)))?.accountId ?? null;
+        assert.equal(fromStore, holderAt(all, ip, new Date(t))?.accountId ?? null, `${ip} at ${t}: store and pure lookup agree`);
+        assert.equal(fromStore, expected[i], `${ip} at ${t}`);
+      }
     });
 
     test('an ACNS notice attached to a mail goes to the account that held the address at the notice’s time, with IP, port, time and file', async () => {

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { networkReportMessages, routeSighting, sightingFromReading, type Sighting } from '../../src/domain/network-report.ts';
+import { readNotice } from '../../src/reader/index.ts';
 import { assignmentOf, holderAt, ipKey, parseInstant, parseNetblocksCsv, planNetblockImport } from '../../src/domain/netblocks.ts';
 
 const HEADER = 'cidr,account_id,assigned_from,assigned_to';
@@ -115,4 +118,54 @@ test('planNetblockImport: re-importing the same file changes nothing; closing a 
   const refused = planNetblockImport(stored, clash);
   assert.equal(refused.changes.length, 0);
   assert.match(refused.errors[0]!.message, /already assigned to acct-a .*close that period first/);
+});
+
+
+test('sightingFromReading: an ACNS notice without URLs is a sighting; one with URLs is left to the URL path; an unusable address says why', () => {
+  const xml = readFileSync(new URL('../fixtures/acns-notice.xml', import.meta.url), 'utf8');
+  const r = readNotice({ name: 'n.xml', content: xml });
+  const s = sightingFromReading(r);
+  assert.ok(s && s.ok);
+  assert.deepEqual(
+    { format: s.sighting.format, ip: s.sighting.ip, port: s.sighting.port, at: s.sighting.observedAt.toISOString(), protocol: s.sighting.protocol, file: s.sighting.works[0]?.file_name },
+    { format: 'acns', ip: '198.51.100.20', port: 51413, at: '2026-11-20T08:06:44.000Z', protocol: 'BITTORRENT', file: 'Sunrise.Over.Harbor.2025.1080p.mkv' },
+  );
+  assert.equal(sightingFromReading(readNotice({ name: 'n.xml', content: xml.replace('</Item>', '<URL>https://mirrorsite.example/x</URL></Item>') })), null);
+  const bad = sightingFromReading(readNotice({ name: 'n.xml', content: xml.replace('198.51.100.20', '198.51.100') }));
+  assert.ok(bad && !bad.ok);
+  assert.match(bad.reason, /not an IP address/);
+});
+
+const sighting: Sighting = {
+  format: 'acns',
+  category: 'copyright',
+  caseId: 'C-1',
+  ip: '198.51.100.20',
+  port: 51413,
+  observedAt: new Date('2026-11-20T08:06:44Z'),
+  protocol: 'BITTORRENT',
+  works: [{ title: 'Sunrise', file_name: 'Sunrise.mkv', hash: 'abc' }],
+  complainant: { name: 'Desk', company: 'Harbor Pictures LLC', email: 'p2p@harbor.test' },
+};
+const holder = { accountId: 'oldco', accountName: 'Old Co', accountEmail: 'ops@oldco.test', cidr: '198.51.100.0/24' };
+
+test('routeSighting and its mail: forwarded to the holder with the facts; not on network with the reason; other categories kept without mail', () => {
+  const fwd = routeSighting(sighting, holder, 'Example Network');
+  assert.equal(fwd.state, 'forwarded');
+  const msgs = networkReportMessages('Example Network', 7, sighting, fwd, 'p2p@harbor.test');
+  assert.deepEqual(msgs.map((m) => [m.recipientRole, m.to, m.dedupeKey]), [
+    ['owner', 'ops@oldco.test', 'network-report:7:owner'],
+    ['reporter', 'p2p@harbor.test', 'network-report:7:reporter'],
+  ]);
+  for (const fact of ['198.51.100.20', '51413', '2026-11-20T08:06:44.000Z', 'BITTORRENT', 'Sunrise.mkv', 'abc', 'C-1', '198.51.100.0/24']) assert.ok(msgs[0]!.body.includes(fact), fact);
+  assert.ok(!msgs[1]!.body.includes('Old Co'), 'the complainant is not told who the customer is');
+
+  const none = routeSighting(sighting, null, 'Example Network');
+  assert.equal(none.state, 'not_on_network');
+  assert.match(none.reason, /198\.51\.100\.20 was not assigned to any customer of Example Network at 2026-11-20T08:06:44\.000Z/);
+  assert.deepEqual(networkReportMessages('Example Network', 8, sighting, none, null), [], 'no complainant address (an auto-reply loop guard said no): no mail');
+
+  const spam = routeSighting({ ...sighting, format: 'x-arf', category: 'spam' }, holder, 'Example Network');
+  assert.equal(spam.state, 'kept_for_staff');
+  assert.deepEqual(networkReportMessages('Example Network', 9, { ...sighting, category: 'spam' }, spam, 'p2p@harbor.test'), []);
 });
