@@ -218,6 +218,17 @@ export function openApiDocument(config: Config): Record<string, unknown> {
           responses: { '200': json({ type: 'object' }, 'Counts (added, changed, unchanged) and the rejected lines with their line numbers'), '413': errors('Larger than 64 MB'), '415': errors('Not text/csv') },
         },
       },
+      '/v1/network-reports': {
+        get: {
+          summary: 'Reports read from mail that name an IP address, port and time instead of URLs (ACNS, X-ARF/XARF), newest first (staff only)',
+          parameters: [
+            { name: 'state', in: 'query', schema: { type: 'string', enum: ['forwarded', 'not_on_network', 'kept_for_staff'] } },
+            { name: 'account_id', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          ],
+          responses: { '200': json({ type: 'object' }, '{network_reports: [{id, format, category, ip, port, observed_at, protocol, works, state, reason, account_id, …}]}'), '422': errors('Bad filters') },
+        },
+      },
       '/v1/outbox': {
         get: {
           summary: 'Outgoing messages, newest first (staff only)',

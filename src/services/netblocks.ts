@@ -100,3 +100,39 @@ export async function accountHoldingIp(db: Kysely<Database>, ip: string, at: Dat
     assignedTo: r.assigned_to ? new Date(r.assigned_to) : null,
   };
 }
+
+export interface NetworkReportView {
+  id: number;
+  inbound_message_id: number;
+  format: string;
+  category: string;
+  case_id: string | null;
+  ip: string;
+  port: number | null;
+  observed_at: string;
+  protocol: string | null;
+  works: unknown;
+  complainant_email: string | null;
+  state: string;
+  reason: string | null;
+  account_id: string | null;
+  created_at: string;
+}
+
+/** Network reports for staff, newest first. */
+export async function listNetworkReports(db: Kysely<Database>, q: { state?: string; accountId?: string; limit: number }): Promise<NetworkReportView[]> {
+  let query = db
+    .selectFrom('network_reports')
+    .select(['id', 'inbound_message_id', 'format', 'category', 'case_id', 'ip', 'port', 'observed_at', 'protocol', 'works', 'complainant_email', 'state', 'reason', 'account_id', 'created_at'])
+    .orderBy('id', 'desc')
+    .limit(q.limit);
+  if (q.state) query = query.where('state', '=', q.state as 'forwarded');
+  if (q.accountId) query = query.where('account_id', '=', q.accountId);
+  return (await query.execute()).map((r) => ({
+    ...r,
+    id: Number(r.id),
+    inbound_message_id: Number(r.inbound_message_id),
+    observed_at: new Date(r.observed_at).toISOString(),
+    created_at: new Date(r.created_at).toISOString(),
+  }));
+}

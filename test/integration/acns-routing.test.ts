@@ -201,5 +201,18 @@ for (const kind of storeKinds()) {
       assert.equal((await s.store.db.selectFrom('notices').select('id').execute()).length, noticesBefore);
       assert.equal((await s.store.db.selectFrom('outbox').select('id').execute()).length, before, 'nothing is sent for a spam report');
     });
+
+    test('staff list the reports by state and account; others cannot; bad filters are 422 with every field', async () => {
+      const all = await s.api('/v1/network-reports', { token: s.adminToken });
+      assert.equal(all.status, 200);
+      assert.deepEqual(all.body.network_reports.map((r: { state: string }) => r.state).sort(), ['forwarded', 'forwarded', 'kept_for_staff', 'not_on_network']);
+      const oldco = await s.api('/v1/network-reports?state=forwarded&account_id=oldco', { token: s.adminToken });
+      assert.deepEqual(oldco.body.network_reports.map((r: { ip: string; observed_at: string }) => [r.ip, r.observed_at]), [['198.51.100.20', '2026-11-20T08:06:44.000Z']]);
+      const reporter = await s.reporter();
+      assert.equal((await s.api('/v1/network-reports', { token: reporter.token })).status, 403);
+      const bad = await s.api('/v1/network-reports?state=lost&limit=0', { token: s.adminToken });
+      assert.equal(bad.status, 422);
+      assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field).sort(), ['limit', 'state']);
+    });
   });
 }

@@ -8,7 +8,7 @@ import { requireRole } from '../auth.ts';
 import { createPrincipal } from '../../services/principals.ts';
 import { importZones, ZoneImportHeaderError } from '../../services/zone-import.ts';
 import { importNetworks } from '../../services/network-import.ts';
-import { importNetblocks } from '../../services/netblocks.ts';
+import { importNetblocks, listNetworkReports } from '../../services/netblocks.ts';
 import { listOutbox } from '../../services/outbox-view.ts';
 import { zodErrors } from '../../domain/notice.ts';
 import { cloudflareAccountId } from './cloudflare.ts';
@@ -22,6 +22,12 @@ export const NewPrincipalSchema = z.object({
 const OutboxQuery = z.object({
   status: z.enum(['pending', 'sent', 'failed'], { error: 'status must be pending, sent or failed' }).optional(),
   limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(10_000, 'limit must be at most 10000').optional(),
+});
+
+const NetworkReportsQuery = z.object({
+  state: z.enum(['forwarded', 'not_on_network', 'kept_for_staff'], { error: 'state must be forwarded, not_on_network or kept_for_staff' }).optional(),
+  account_id: z.string().trim().min(1, 'account_id must not be empty').max(200, 'account_id must be at most 200 characters').optional(),
+  limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(1000, 'limit must be at most 1000').default(100),
 });
 
 export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -85,6 +91,13 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
       chunks.push(c as Buffer);
     }
     return importNetblocks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
+  });
+
+  // Reports that named an IP address and time (ACNS, X-ARF/XARF): routed, not on the network, or kept for staff.
+  app.get('/v1/network-reports', { preHandler: requireRole('staff') }, async (req, reply) => {
+    const q = NetworkReportsQuery.safeParse(req.query);
+    if (!q.success) return reply.code(422).send({ errors: zodErrors(q.error) });
+    return { network_reports: await listNetworkReports(ctx.store.db, { state: q.data.state, accountId: q.data.account_id, limit: q.data.limit }) };
   });
 
   app.get('/v1/outbox', { preHandler: requireRole('staff') }, async (req, reply) => {
