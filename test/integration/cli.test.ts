@@ -52,6 +52,17 @@ describe('safeharbor CLI on the embedded store', () => {
     assert.match(h.stderr, /missing: account_id, account_name, account_email, mode/);
   });
 
+  test('import netblocks loads assignments with history, reports bad lines by number, and a re-import changes nothing', async () => {
+    const file = join(dir, 'netblocks.csv');
+    writeFileSync(file, 'cidr,account_id,assigned_from,assigned_to\n198.51.100.0/24,acct-1,2026-01-01,2026-06-01\n198.51.100.0/24,acct-2,2026-06-01,\n2001:db8::/32,acct-2,2026-01-01T00:00:00Z,\n198.51.100.7/24,acct-1,2026-01-01,\n');
+    const r = await cli(['import', 'netblocks', file, '--data', data]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /3 netblock assignments .* \(3 added, 0 changed, 0 unchanged\); 1 lines rejected/);
+    assert.match(r.stderr, /netblocks\.csv:5: cidr: "198\.51\.100\.7\/24" has host bits set/);
+    const again = await cli(['import', 'netblocks', file, '--data', data]);
+    assert.match(again.stdout, /\(0 added, 0 changed, 3 unchanged\)/);
+  });
+
   test('token create prints the token on the last line', async () => {
     const r = await cli(['token', 'create', '--role', 'reporter', '--email', 'agent@rights.test', '--data', data]);
     assert.equal(r.code, 0, r.stderr);
