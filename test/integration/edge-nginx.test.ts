@@ -137,9 +137,27 @@ http {
   }
 
   /** Check the new map, then `nginx -s reload` as an operator would. */
+  /** The master's worker processes (Linux /proc). */
+  private workers(): number[] {
+    const pid = this.child?.pid;
+    if (!pid) return [];
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Check the new map, then `nginx -s reload` as an operator would, and wait until every old
+   * worker has exited: until then a new connection may still be served with the old map.
+   */
   async reload(): Promise<void> {
     await this.check();
+    const before = this.workers();
     await run(this.nginx, ['-s', 'reload', ...this.args()]);
+    if (!this.running) return;
+    await waitUntil(async () => this.workers(), (now) => now.length > 0 && now.every((p) => !before.includes(p)), 20_000, 'the old nginx workers to exit after the reload');
   }
 
   async stop(): Promise<void> {
