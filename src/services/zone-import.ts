@@ -81,6 +81,7 @@ export async function importZones(store: Store, input: Readable | string, opts: 
   let lastLine = 0;
   let inflight: Promise<void> = Promise.resolve();
   let merging: Promise<void> = Promise.resolve();
+  let mergedBefore: Promise<void> = Promise.resolve(); // the merge queued before the latest one
   const stage = (trx: Transaction<Database> | null) => {
     if (!batch.length) return;
     const rows = batch;
@@ -92,7 +93,10 @@ export async function importZones(store: Store, input: Readable | string, opts: 
       result.rowsLoaded += n;
       opts.onProgress?.({ phase: 'loading', rows: read });
     });
-    if (trx) merging = Promise.all([merging, copied]).then(() => merger.mergeLines(trx, lines));
+    if (trx) {
+      mergedBefore = merging;
+      merging = Promise.all([merging, copied]).then(() => merger.mergeLines(trx, lines));
+    }
     // Both are awaited before the next batch or at the end; this only keeps Node from calling them unhandled meanwhile.
     inflight.catch(() => {});
     merging.catch(() => {});
@@ -113,8 +117,9 @@ export async function importZones(store: Store, input: Readable | string, opts: 
       lastLine = info.lines;
       batch.push([importId, info.lines, r.accountId, r.accountName, r.accountEmail, r.zone, r.mode, r.origin, r.originKind].map(csvCell).join(','));
       if (batch.length >= batchRows) {
+        // Backpressure: this batch's COPY may run while the previous batch merges, no further ahead.
         await inflight;
-        await merging; // backpressure: at most one batch waits to be merged
+        await mergedBefore;
         stage(trx);
       }
     }
