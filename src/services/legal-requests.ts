@@ -4,7 +4,7 @@
 // zone or moves it to another account), lifting them, and what the edge feed and the staff queue
 // read. Every change is an event; every write one transaction.
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents, type Actor, type NewEvent } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
@@ -446,15 +446,15 @@ async function addBlockRules(trx: Transaction<Database>, actor: Actor, requestId
 }
 
 /**
- * Called by the zone import inside its merge transaction, with `zone_import_src` (the imported
- * rows) in place: zones that are new, or now under an account no rule caught them under, are
+ * Called by the zone import inside its merge transaction, with `imported` selecting the merged
+ * rows (a `zone` column): zones that are new, or now under an account no rule caught them under, are
  * checked against every active rule. They stay loaded; the match blocks them at the edge and
  * puts them in the staff queue. Returns how many were caught.
  */
-export async function checkImportedZones(trx: Transaction<Database>, actor: Actor, now: Date): Promise<number> {
+export async function checkImportedZones(trx: Transaction<Database>, actor: Actor, now: Date, imported: RawBuilder<unknown>): Promise<number> {
   const active = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM court_order_rules WHERE lifted_at IS NULL`.execute(trx)).rows[0]!.n;
   if (!active) return 0;
-  const matches = await candidateMatches(trx, sql`SELECT z.id, z.name, z.account_id FROM zone_import_src s JOIN zones z ON z.name = s.zone`, null);
+  const matches = await candidateMatches(trx, sql`SELECT z.id, z.name, z.account_id FROM ${imported} s JOIN zones z ON z.name = s.zone`, null);
   const fresh = [];
   if (matches.length) {
     const seen = new Set(

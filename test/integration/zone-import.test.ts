@@ -108,5 +108,30 @@ for (const kind of storeKinds()) {
         assert.equal(r.first.rowsLoaded, 5);
       }
     });
+
+    // The foreign keys on the import path were replaced by the import's own checks (migration 014);
+    // what they also guaranteed, that nothing a zone or an origin period refers to disappears, holds
+    // because accounts and zones are never deleted.
+    test('accounts and zones are never deleted, so nothing refers to a missing row', async () => {
+      const store = await freshStore(kind);
+      stores.push(store);
+      await importZones(store, FIRST, { actor: 'system' });
+      await assert.rejects(store.db.deleteFrom('zones').where('name', '=', 'beta.example').execute(), /zones rows are never deleted/);
+      await assert.rejects(store.db.deleteFrom('accounts').where('id', '=', 'c1').execute(), /accounts rows are never deleted/);
+      const orphans = await store.db
+        .selectFrom('zones as z')
+        .leftJoin('accounts as a', 'a.id', 'z.account_id')
+        .select('z.name')
+        .where('a.id', 'is', null)
+        .execute();
+      assert.deepEqual(orphans, []);
+      const zonesWithoutOrigin = await store.db
+        .selectFrom('zones as z')
+        .select('z.name')
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('zone_origins as o').select('o.id').whereRef('o.zone_id', '=', 'z.id').where('o.valid_to', 'is', null))))
+        .execute();
+      assert.deepEqual(zonesWithoutOrigin, []);
+      assert.equal((await store.db.selectFrom('zones').select('name').execute()).length, 4);
+    });
   });
 }
