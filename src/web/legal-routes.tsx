@@ -1,6 +1,8 @@
 // Legal process on the web: the public page of a court order (the Link target of its 451s) and
-// the staff pages of a legal request, with the forms that move it on, record a production, lift a
+// the staff pages: every request by state, the form that records a new one (validated like the
+// API), and the page of a request with the forms that move it on, record a production, lift a
 // block rule, and mark a court-ordered domain that came back as seen.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import { html } from './respond.ts';
@@ -10,9 +12,22 @@ import { pageGuard } from './session.ts';
 import { MessagePage } from './pages/message-page.tsx';
 import { StaffLegalPage, type StaffLegalProps } from './pages/staff-legal.tsx';
 import { PublicCourtOrderPage } from './pages/public-court-order.tsx';
-import { acknowledgeMatch, changeLegalRequestState, getLegalRequest, liftBlockRule, publicCourtOrder, recordProduction } from '../services/legal-requests.ts';
-import { validateProduction } from '../domain/legal-request.ts';
+import { NewLegalRequestPage, type LegalFormErrors } from './pages/staff-legal-new.tsx';
+import { LEGAL_LIST_PAGE_SIZE, StaffLegalListPage, type LegalListFilter } from './pages/staff-legal-list.tsx';
+import {
+  acknowledgeMatch,
+  changeLegalRequestState,
+  createLegalRequest,
+  getLegalRequest,
+  legalRequestHash,
+  liftBlockRule,
+  listLegalRequests,
+  publicCourtOrder,
+  recordProduction,
+} from '../services/legal-requests.ts';
+import { LEGAL_REQUEST_STATES, OPEN_LEGAL_STATES, validateLegalRequest, validateProduction, type LegalRequestState } from '../domain/legal-request.ts';
 import { legalDeps } from '../http/routes/legal.ts';
+import { LEGAL_FORM_FIELDS, legalFormErrors, legalRequestFromForm, type LegalFormValues } from './legal-request-form-input.ts';
 
 export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const provider = ctx.config.providerName;
@@ -40,10 +55,51 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
     };
 
     const FLASH: Record<string, string> = {
+      recorded: 'The legal request was recorded.',
       state: 'The state was changed.',
       produced: 'The production was recorded; the customers concerned are told unless a non-disclosure order forbids it.',
       lifted: 'The rule was lifted: the edge stops blocking what it caught at its next poll.',
     };
+    staff.get('/staff/legal', async (req, reply) => {
+      const q = req.query as Record<string, string | undefined>;
+      const state: LegalListFilter = q.state === 'all' || (LEGAL_REQUEST_STATES as readonly string[]).includes(q.state ?? '') ? (q.state as LegalListFilter) : 'open';
+      const page = q.page !== undefined && /^\d{1,6}$/.test(q.page) && Number(q.page) >= 1 ? Number(q.page) : 1;
+      const states: LegalRequestState[] = state === 'all' ? [] : state === 'open' ? [...OPEN_LEGAL_STATES] : [state];
+      const r = await listLegalRequests(ctx.store.db, { states, limit: LEGAL_LIST_PAGE_SIZE, offset: (page - 1) * LEGAL_LIST_PAGE_SIZE }, now());
+      return html(reply, 200, <StaffLegalListPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} state={state} rows={r.rows} total={r.total} page={page} />);
+    });
+
+    const renderNew = (req: FastifyRequest, reply: FastifyReply, status: number, values: LegalFormValues, errors: LegalFormErrors) =>
+      html(
+        reply,
+        status,
+        <NewLegalRequestPage
+          provider={provider}
+          user={req.user!}
+          csrfToken={reply.generateCsrf()}
+          values={values}
+          errors={errors}
+          submissionId={/^[0-9a-f-]{36}$/.test(values.submission_id ?? '') ? values.submission_id! : randomUUID()}
+        />,
+      );
+
+    staff.get('/staff/legal/new', async (req, reply) => renderNew(req, reply, 200, {}, {}));
+
+    staff.post('/staff/legal', { preHandler: csrf }, async (req, reply) => {
+      const values: LegalFormValues = {};
+      for (const f of [...LEGAL_FORM_FIELDS, 'submission_id'] as const) values[f] = field(req.body, f);
+      // A double click or a resent form records one request, not two (the API's Idempotency-Key).
+      values.submission_id = /^[0-9a-f-]{36}$/.test(values.submission_id ?? '') ? values.submission_id : randomUUID();
+      const { body, lines } = legalRequestFromForm(values);
+      const at = now();
+      const v = validateLegalRequest(body, at);
+      if (!v.ok) return renderNew(req, reply, 422, values, legalFormErrors(v.errors, lines));
+      const r = await createLegalRequest(legalDeps(ctx), req.user!.id, v.value, { idempotencyKey: `web:${values.submission_id}`, requestHash: legalRequestHash(body), now: at });
+      if (!r.ok) return renderNew(req, reply, 422, values, legalFormErrors(r.errors, lines));
+      if (r.messagesQueued) ctx.messagesQueued();
+      return reply.redirect(`/staff/legal/${r.id}?done=recorded`, 303);
+    });
+
     staff.get('/staff/legal/:id', async (req, reply) => {
       const done = (req.query as Record<string, string | undefined>).done ?? '';
       return render(req, reply, 200, (req.params as { id: string }).id, { flash: FLASH[done] ?? null, errors: [], values: {} });
@@ -66,10 +122,19 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
         payment_reference: field(req.body, 'payment_reference'),
         ip_addresses: field(req.body, 'ip_addresses'),
         production_note: field(req.body, 'production_note'),
+        accounts: fields(req.body, 'accounts'),
       };
       const ips = values.ip_addresses.split(/[\s,]+/).filter(Boolean);
       const v = validateProduction(
-        { fields: values.fields, produced_at: values.produced_at, payment_reference: values.payment_reference, ip_addresses: ips.length || values.fields.includes('ip_addresses') ? ips : undefined, note: values.production_note },
+        {
+          fields: values.fields,
+          produced_at: values.produced_at,
+          payment_reference: values.payment_reference,
+          ip_addresses: ips.length || values.fields.includes('ip_addresses') ? ips : undefined,
+          note: values.production_note,
+          // None ticked: the production is about every account the request concerns.
+          accounts: values.accounts.length ? values.accounts : undefined,
+        },
         now(),
       );
       if (!v.ok) return render(req, reply, 422, id, { flash: null, errors: v.errors, values });

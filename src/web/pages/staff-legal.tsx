@@ -114,15 +114,17 @@ export function StaffLegalPage(p: StaffLegalProps) {
     const x = p.values[k];
     return typeof x === 'string' ? x : '';
   };
-  const ticked = (f: string) => {
-    const x = p.values.fields;
+  const ticked = (f: string, list = 'fields') => {
+    const x = p.values[list];
     return Array.isArray(x) ? x.includes(f) : x === f;
   };
   const canProduce = v.state === 'in_progress' || v.state === 'produced';
+  // The accounts a production can be about: those the targets resolved to, each once.
+  const accounts = [...new Map(v.target_list.filter((t) => t.account_id).map((t) => [t.account_id!, t.account_name ?? t.account_id!])).entries()];
   return (
-    <Layout title={`Legal request ${v.case_number}`} provider={p.provider} user={p.user} csrfToken={p.csrfToken}>
+    <Layout title={`Legal request ${v.case_number}`} provider={p.provider} user={p.user} csrfToken={p.csrfToken} current="/staff/legal">
       <p>
-        <a href="/staff">← Queue</a>
+        <a href="/staff/legal">← Legal requests</a>
       </p>
       <h1>
         {LEGAL_REQUEST_TYPE_LABELS[v.type]}: {v.case_number}
@@ -313,6 +315,20 @@ export function StaffLegalPage(p: StaffLegalProps) {
               </label>
             ))}
           </fieldset>
+          {accounts.length > 1 ? (
+            <fieldset class={err('accounts').length ? 'has-error' : undefined}>
+              <legend>About which accounts (none ticked: all of them)</legend>
+              {err('accounts').map((m) => (
+                <p class="field-error">{m}</p>
+              ))}
+              {accounts.map(([id, name]) => (
+                <label class="check">
+                  <input type="checkbox" name="accounts" value={id} checked={ticked(id, 'accounts')} />
+                  {name === id ? id : `${name} (${id})`}
+                </label>
+              ))}
+            </fieldset>
+          ) : null}
           <div class={`field${err('produced_at').length ? ' has-error' : ''}`}>
             <label for="produced-at">Produced on (YYYY-MM-DD; empty: now)</label>
             {err('produced_at').map((m) => (
