@@ -33,6 +33,8 @@ export interface ServerOptions {
   smtpPort?: number;
   /** The takedown lifecycle's clock (restore windows); tests move it across business days. */
   clock?: () => Date;
+  /** Addresses of a webhook's host (default: system DNS); tests replace DNS with it. */
+  webhookResolve?: (host: string) => Promise<string[]>;
 }
 
 export interface RunningServer {
@@ -118,6 +120,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     provider: config.providerName,
     now: opts.clock ?? (() => new Date()),
     allowLoopback: config.webhookAllowLoopback,
+    resolve: opts.webhookResolve,
     log,
     onMessagesQueued: () => mailer?.kick(),
   };

@@ -170,6 +170,32 @@ function isLoopbackName(host: string): boolean {
   return host === 'localhost' || (ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback');
 }
 
+/**
+ * The addresses a webhook delivery may connect to, decided once from one resolution of its host:
+ * the caller connects to these and to nothing else (a second lookup could answer differently —
+ * DNS rebinding). An IP literal host is its own answer. Without `allowLoopback` every answer must
+ * be public: a name that also resolves inward could be used to reach inside, so one such answer
+ * refuses them all. Addresses come back normalised (IPv4-mapped IPv6 as IPv4) with their family.
+ */
+export function webhookTargetAddresses(
+  host: string,
+  resolved: readonly string[],
+  allowLoopback: boolean,
+): { ok: true; addresses: { address: string; family: 4 | 6 }[] } | { ok: false; problem: string } {
+  const bare = host.replace(/^\[|\]$/g, '');
+  const answers = ipaddr.isValid(bare) ? [bare] : resolved;
+  if (!answers.length) return { ok: false, problem: `the host ${bare} does not resolve` };
+  const out: { address: string; family: 4 | 6 }[] = [];
+  for (const a of answers) {
+    if (!ipaddr.isValid(a)) return { ok: false, problem: `the host ${bare} resolves to something that is not an address` };
+    if (!allowLoopback && !isPublicAddress(a)) return { ok: false, problem: `the host ${bare} resolves to a non-public address` };
+    const ip = ipaddr.process(a);
+    const address = ip.toString();
+    if (!out.some((o) => o.address === address)) out.push({ address, family: ip.kind() === 'ipv6' ? 6 : 4 });
+  }
+  return { ok: true, addresses: out };
+}
+
 /** Only globally routable unicast addresses (no private, loopback, link-local, CGNAT, multicast, reserved). */
 export function isPublicAddress(ip: string): boolean {
   if (!ipaddr.isValid(ip)) return false;

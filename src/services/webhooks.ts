@@ -2,9 +2,13 @@
 // Origin changes are read from the event log (zone import writes zone.origin_changed) behind a
 // cursor, turned into deliveries in a durable table, and sent with retries and backoff; every
 // attempt is recorded. Before each attempt the reporter's trust is asked again, so a revoked
-// reporter gets nothing more, and the target's addresses are checked (no private networks).
+// reporter gets nothing more, and the target's addresses are checked (no private networks) and
+// pinned: the connection goes to the addresses that were checked, never to a second lookup's.
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database, OriginKind } from '../storage/schema.ts';
@@ -14,7 +18,7 @@ import { requesterFor } from './trusted-reporters.ts';
 import { logDisclosures, queueDueCustomerNotices, type DisclosureDeps } from './origin-disclosure.ts';
 import { PollingLoop } from './polling-loop.ts';
 import { decideOriginDisclosure, mayReceiveOrigins, type DenyReason } from '../domain/origin-disclosure-policy.ts';
-import { isPublicAddress, webhookBackoffSeconds, webhookSignature, webhookUrlProblem, WEBHOOK_MAX_ATTEMPTS } from '../domain/trusted-reporter.ts';
+import { webhookBackoffSeconds, webhookSignature, webhookTargetAddresses, webhookUrlProblem, WEBHOOK_MAX_ATTEMPTS } from '../domain/trusted-reporter.ts';
 
 export const WEBHOOK_EVENTS = ['origin.changed'] as const;
 /** Items of a case still being pursued: origin changes matter for these. */
@@ -180,17 +184,91 @@ async function defaultResolve(host: string): Promise<string[]> {
   return (await lookup(host, { all: true })).map((a) => a.address);
 }
 
-/** Why the target may not be called now; null when it may. */
-async function targetProblem(deps: WebhookDeps, url: string): Promise<string | null> {
-  const p = webhookUrlProblem(url, deps.allowLoopback);
-  if (p) return p;
-  if (deps.allowLoopback) return null;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const addresses = ipaddr.isValid(host) ? [host] : await (deps.resolve ?? defaultResolve)(host).catch(() => []);
-  if (!addresses.length) return `the host ${host} does not resolve`;
-  // Every address must be public: a name that also resolves inward could be used to reach it.
-  const bad = addresses.find((a) => !isPublicAddress(a));
-  return bad ? `the host ${host} resolves to a non-public address` : null;
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+
+export interface WebhookTarget {
+  allowLoopback: boolean;
+  /** Addresses of a host name; system DNS by default (tests may replace it). */
+  resolve?: (host: string) => Promise<string[]>;
+  /** The whole attempt, from resolving to the answer's status line. */
+  timeoutMs?: number;
+  /** Extra certificate authority to trust (tests only); the system's are always trusted. */
+  ca?: string | Buffer;
+}
+
+/**
+ * One POST to a webhook: the host is resolved once, every answer checked
+ * (webhookTargetAddresses), and the connection goes only to those checked addresses — the
+ * socket's own lookup is answered from them, so a DNS server that answers differently the second
+ * time (rebinding) is never asked again. TLS still checks the certificate and SNI against the host
+ * name, the Host header is the URL's. Redirects are not followed (a 3xx is a failure: it could
+ * point anywhere, including inside). No connection is reused.
+ */
+export async function postWebhook(
+  target: WebhookTarget,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ statusCode: number | null; error: string | null }> {
+  const problem = webhookUrlProblem(url, target.allowLoopback);
+  if (problem) return { statusCode: null, error: problem };
+  const u = new URL(url);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const timeoutMs = target.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const timedOut = () => ({ statusCode: null, error: `no answer within ${timeoutMs / 1000} s` });
+  let resolved: string[] = [];
+  if (!ipaddr.isValid(host)) {
+    const answer = await Promise.race([
+      (target.resolve ?? defaultResolve)(host).catch(() => [] as string[]),
+      new Promise<'timeout'>((r) => signal.addEventListener('abort', () => r('timeout'), { once: true })),
+    ]);
+    if (answer === 'timeout') return timedOut();
+    resolved = answer;
+  }
+  const checked = webhookTargetAddresses(host, resolved, target.allowLoopback);
+  if (!checked.ok) return { statusCode: null, error: checked.problem };
+  const pinned = checked.addresses;
+  // The socket asks this instead of DNS: only the checked addresses, only for this host.
+  const pinnedLookup = (name: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+    const err = name.replace(/^\[|\]$/g, '') === host ? null : Object.assign(new Error(`unexpected lookup of ${name}`), { code: 'ENOTFOUND' });
+    if (err) return void cb(err);
+    if (opts?.all) cb(null, pinned);
+    else cb(null, pinned[0]!.address, pinned[0]!.family);
+  };
+  const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: { statusCode: number | null; error: string | null }) => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+    };
+    const req = send(
+      {
+        protocol: u.protocol,
+        host,
+        port: u.port || undefined,
+        path: `${u.pathname}${u.search}`,
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: pinnedLookup as unknown as LookupFunction,
+        agent: false,
+        signal,
+        ...(u.protocol === 'https:' && target.ca ? { ca: target.ca } : {}),
+      },
+      (res) => {
+        const status = res.statusCode ?? null;
+        res.destroy();
+        done({ statusCode: status, error: status !== null && status >= 200 && status <= 299 ? null : `HTTP ${status}` });
+      },
+    );
+    req.on('error', (err: Error & { name?: string }) => {
+      if (signal.aborted) return done(timedOut());
+      done({ statusCode: null, error: String(err.message ?? err).slice(0, 300) });
+    });
+    req.end(body);
+  });
 }
 
 /** Send what is due. Returns how many attempts were made. */
@@ -219,32 +297,15 @@ export async function deliverDue(deps: WebhookDeps): Promise<number> {
     }
     const body = JSON.stringify(d.payload);
     const started = Date.now();
-    let statusCode: number | null = null;
-    let error: string | null = await targetProblem(deps, w.url);
-    if (!error) {
-      const ts = Math.floor(now.getTime() / 1000);
-      try {
-        const res = await fetch(w.url, {
-          method: 'POST',
-          body,
-          redirect: 'manual', // a redirect could point anywhere, including inside
-          signal: AbortSignal.timeout(10_000),
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Safeharbor-Webhooks/1',
-            'safeharbor-event': d.payload.type,
-            'safeharbor-delivery': String(d.id),
-            'safeharbor-timestamp': String(ts),
-            'safeharbor-signature': webhookSignature(w.secret, ts, body),
-          },
-        });
-        statusCode = res.status;
-        await res.body?.cancel().catch(() => {});
-        if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
-      } catch (err) {
-        error = String((err as Error).message ?? err).slice(0, 300);
-      }
-    }
+    const ts = Math.floor(now.getTime() / 1000);
+    const { statusCode, error } = await postWebhook({ allowLoopback: deps.allowLoopback, resolve: deps.resolve }, w.url, body, {
+      'content-type': 'application/json',
+      'user-agent': 'Safeharbor-Webhooks/1',
+      'safeharbor-event': d.payload.type,
+      'safeharbor-delivery': String(d.id),
+      'safeharbor-timestamp': String(ts),
+      'safeharbor-signature': webhookSignature(w.secret, ts, body),
+    });
     const duration = Date.now() - started;
     const giveUp = error !== null && d.attempts >= WEBHOOK_MAX_ATTEMPTS;
     let customerNotices = 0;

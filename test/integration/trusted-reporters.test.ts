@@ -1,7 +1,8 @@
 // Trusted reporters and origin disclosure over real HTTP on both stores: who may learn origin IPs
 // (and that nobody else ever sees them, in any response), the trusted flow with a re-import that
 // moves the origin, the customer's mail at a real SMTP server, revocation, and a webhook
-// delivered to a real HTTP server on loopback, signed, retried after a 500. The clock is injected.
+// delivered to a real HTTP server on loopback, signed, retried after a 500. The clock is injected;
+// so is the webhook host's DNS: its name is resolved once per attempt and the delivery goes there.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -49,6 +50,7 @@ for (const kind of storeKinds()) {
     let hookUrl: string;
     const hooks: Hook[] = [];
     let hookStatus = 500;
+    const hookResolves: string[] = [];
     let t = Date.parse('2026-11-23T10:00:00Z');
     const clock = () => new Date(t);
     let trusted: { token: string; id: string; accountId: string };
@@ -79,8 +81,13 @@ for (const kind of storeKinds()) {
         });
       });
       await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', r));
-      hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`;
-      s = await startTestServer(kind, { smtpUrl: smtp.url, clock, config: { webhookAllowLoopback: true } });
+      // A name, not an address: the server asks the injected resolver, which pins it to the listener.
+      hookUrl = `http://localhost:${(hookServer.address() as AddressInfo).port}/hook`;
+      const webhookResolve = async (host: string) => {
+        hookResolves.push(host);
+        return ['127.0.0.1'];
+      };
+      s = await startTestServer(kind, { smtpUrl: smtp.url, clock, config: { webhookAllowLoopback: true }, webhookResolve });
       await s.loadZones(zones(OLD_IP));
       trusted = await s.reporter('trusted@harbor.test');
       other = await s.reporter('other@rights.test');
@@ -191,7 +198,9 @@ for (const kind of storeKinds()) {
         [500, 200],
       );
       assert.equal(hooks.length, 2);
+      assert.deepEqual(hookResolves, ['localhost', 'localhost'], 'one lookup per attempt, through the injected resolver');
       const h = hooks[1]!;
+      assert.match(String(h.headers.host), /^localhost:\d+$/);
       assert.ok(verifyWebhookSignature(secret, String(h.headers['safeharbor-timestamp']), h.body, String(h.headers['safeharbor-signature']), clock()), 'valid signature');
       assert.ok(!verifyWebhookSignature('whsec_wrong', String(h.headers['safeharbor-timestamp']), h.body, String(h.headers['safeharbor-signature']), clock()));
       const payload = JSON.parse(h.body);

@@ -9,6 +9,7 @@ import {
   verifyWebhookSignature,
   webhookBackoffSeconds,
   webhookSignature,
+  webhookTargetAddresses,
   webhookUrlProblem,
   TrustedApplicationSchema,
   TRUSTED_REPORTER_TERMS,
@@ -31,6 +32,36 @@ test('webhook targets: https to public hosts only; http and private addresses on
   assert.equal(webhookUrlProblem('http://127.0.0.1:8080/hook', true), null);
   assert.equal(webhookUrlProblem('http://localhost:8080/hook', true), null);
   assert.match(webhookUrlProblem('http://hooks.example.com/x', true)!, /https/, 'the flag allows plain http to loopback only');
+});
+
+test('webhook target addresses: decided once from one resolution; one inward answer refuses them all; literals are their own answer', () => {
+  // Public answers are kept, normalised and deduplicated, with their family: the connection goes to these.
+  assert.deepEqual(webhookTargetAddresses('hooks.example.com', ['8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'], false), {
+    ok: true,
+    addresses: [
+      { address: '8.8.8.8', family: 4 },
+      { address: '2606:4700:4700::1111', family: 6 },
+    ],
+  });
+  // A rebinding answer mixes a public address with an inward one: nothing is connected to.
+  for (const inward of ['127.0.0.1', '10.0.0.5', '169.254.169.254', '::1', '::ffff:127.0.0.1', 'fd00::1', '0.0.0.0', '100.64.0.1', '192.0.2.1']) {
+    const r = webhookTargetAddresses('hooks.example.com', ['8.8.8.8', inward], false);
+    assert.deepEqual(r, { ok: false, problem: 'the host hooks.example.com resolves to a non-public address' }, inward);
+  }
+  assert.deepEqual(webhookTargetAddresses('hooks.example.com', [], false), { ok: false, problem: 'the host hooks.example.com does not resolve' });
+  assert.equal(webhookTargetAddresses('hooks.example.com', ['not-an-ip'], true).ok, false);
+  // An IP literal is not resolved: what the resolver says does not matter.
+  assert.deepEqual(webhookTargetAddresses('8.8.4.4', ['127.0.0.1'], false), { ok: true, addresses: [{ address: '8.8.4.4', family: 4 }] });
+  assert.deepEqual(webhookTargetAddresses('[::1]', [], false), { ok: false, problem: 'the host ::1 resolves to a non-public address' });
+  // Local testing: loopback and private answers pass, still only what was resolved.
+  assert.deepEqual(webhookTargetAddresses('localhost', ['127.0.0.1', '::1'], true), {
+    ok: true,
+    addresses: [
+      { address: '127.0.0.1', family: 4 },
+      { address: '::1', family: 6 },
+    ],
+  });
+  assert.deepEqual(webhookTargetAddresses('[::1]', [], true), { ok: true, addresses: [{ address: '::1', family: 6 }] });
 });
 
 test('public addresses', () => {
