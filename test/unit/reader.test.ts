@@ -318,6 +318,21 @@ test('a retraction, a counter notice retraction and a provider reversal', () => 
   assert.deepEqual(rv.infringing_urls, ['https://code.host.example/ossdev/tiny-parser']);
 });
 
+test('retractions in other words: standing down, licensing, the problem fixed, a dropped complaint', () => {
+  const letters = [
+    `Further to our notice of 12 May, the infringing files have been removed by the repository owner from https://code.host.example/q/w, so we no longer object to the repository being available. You may re-enable it. We do not wish to pursue this matter further.\n\nLegal team, Example Games Ltd.`,
+    `Dear Sir or Madam,\n\nWe hereby rescind the copyright complaint filed on 2019-04-02 against https://code.host.example/foo/baz. Kindly disregard our earlier request and reinstate the material.\n\nJohn Smith, Legal Counsel`,
+    `Hello,\n\nThe developer has now been granted a licence for our artwork, so please restore https://code.host.example/studio/game and we drop our complaint.\n\nJane Doe`,
+  ];
+  for (const letter of letters) assert.equal(read(letter).kind, 'retraction', letter);
+});
+
+test('a complainant asking for content to be disabled again reads as a takedown, not "other"', () => {
+  const r = read(`Dear provider,\n\nThe user has not removed the files. We request that you disable https://code.host.example/q/w again, as the fork still contains our proprietary code.\n\nExample Games Ltd.`);
+  assert.equal(r.kind, 'takedown');
+  assert.deepEqual(r.infringing_urls, ['https://code.host.example/q/w']);
+});
+
 test('a message that is not a notice is "other" with no URLs to act on', () => {
   const r = read(NOT_A_NOTICE);
   assert.equal(r.kind, 'other');
