@@ -26,7 +26,8 @@ export interface ServerOptions {
   port?: number;
   host?: string;
   dns?: HostResolver;
-  logger?: boolean;
+  /** The request log: on (stdout), off, or Fastify's logger options (tests pass a stream). */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
   adminToken?: string;
   pollMs?: number;
   /** Port of the SMTP listener for notices by e-mail (0: any free port); undefined: no listener. */

@@ -40,6 +40,28 @@ export interface OutgoingMessage {
 
 export const BODY_URL_LIMIT = 200;
 
+/**
+ * Private links are bearer secrets meant for the recipient of one message: a one-time sign-in
+ * link (/login/link/<token>) signs in whoever opens it, a private status link
+ * (/status/<notice id>.<MAC>) shows a notice's status to whoever holds it, for ever. The mail
+ * server gets them; nobody else does — the stored copy of a message loses them once it is sent
+ * (or given up), and anything that shows a message's text to staff shows it through this.
+ */
+export const SIGN_IN_LINK_WITHHELD = '[sign-in link withheld]';
+export const STATUS_LINK_WITHHELD = '[private status link withheld]';
+const SIGN_IN_LINK = /\/login\/link\/[A-Za-z0-9_-]{16,}/;
+const STATUS_LINK = /\/status\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[A-Za-z0-9_-]{8,}/i;
+
+/** The text with every private link (the whole whitespace-delimited word that holds it) replaced by a placeholder. */
+export function withholdPrivateLinks(text: string): string {
+  return text.replace(/\S+/g, (word) => (SIGN_IN_LINK.test(word) ? SIGN_IN_LINK_WITHHELD : STATUS_LINK.test(word) ? STATUS_LINK_WITHHELD : word));
+}
+
+/** Whether the text holds a private link. */
+export function hasPrivateLinks(text: string): boolean {
+  return SIGN_IN_LINK.test(text) || STATUS_LINK.test(text);
+}
+
 function csvField(v: string | number | null): string {
   // A text cell starting with = + - @ (or tab/CR) is a formula to a spreadsheet (CSV injection):
   // the submitted URLs in the reporter's list are anyone's text, so such cells get a leading '.

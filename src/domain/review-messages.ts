@@ -1,5 +1,6 @@
 // The e-mails that staff decisions cause: the reporter hears what was decided about which URLs,
 // the customer hears that hosted content was disabled, and a question reaches the reporter.
+import { createHash } from 'node:crypto';
 import type { NoticeFacts, OutgoingMessage } from './messages.ts';
 import { BODY_URL_LIMIT } from './messages.ts';
 
@@ -93,7 +94,9 @@ ${notice.statusUrl ? `\nEvery URL's status: ${notice.statusUrl}\n` : ''}`,
 
 export function loginLinkMessage(provider: string, to: string, links: { label: string; url: string }[], minutes: number): OutgoingMessage {
   return {
-    dedupeKey: `login:${links.map((l) => l.url.slice(-16)).join(':')}`,
+    // A digest of the whole links: neither a piece of the secret in the stored key nor two requests
+    // with the same `next` (the links' common tail) folded into one message.
+    dedupeKey: `login:${createHash('sha256').update(links.map((l) => l.url).join('\n')).digest('base64url')}`,
     recipientRole: 'user',
     to,
     subject: `[${provider}] Your sign-in link`,

@@ -17,9 +17,37 @@ import { accountRoutes } from './routes/accounts.ts';
 import { openApiDocument } from './openapi.ts';
 import { webRoutes } from '../web/routes.tsx';
 
+/**
+ * A request path as the log shows it: the secret part of a sign-in link (/login/link/<token>) and
+ * of a private status link (/status/<key>) withheld. Whoever reads the server's log is not sent
+ * those links, so the log does not hand them out either.
+ */
+export function loggedPath(url: string): string {
+  return url.replace(/^\/login\/link\/[^?#]*/, '/login/link/[withheld]').replace(/^\/status\/[^/?#]+/, '/status/[withheld]');
+}
+
+/** The request log: Fastify's own fields, with private links withheld from the URL. */
+function requestLogger(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = logger === true ? {} : (logger as Record<string, unknown>);
+  return {
+    ...base,
+    serializers: {
+      ...((base.serializers as Record<string, unknown>) ?? {}),
+      req: (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: req.method,
+        url: loggedPath(req.url),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
+  } as FastifyServerOptions['logger'];
+}
+
 export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: requestLogger(opts.logger),
     bodyLimit: 1024 * 1024,
   });
   app.decorateRequest('principal', null);

@@ -231,7 +231,7 @@ export function openApiDocument(config: Config): Record<string, unknown> {
       },
       '/v1/outbox': {
         get: {
-          summary: 'Outgoing messages, newest first (staff only)',
+          summary: 'Outgoing messages, newest first (staff only): recipient, subject, state and errors, never a body (sign-in and status links are for their recipient only)',
           parameters: [
             { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'sent', 'failed'] } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 50 } },

@@ -1,11 +1,13 @@
 // Delivers the outbox over SMTP. Each message is claimed with a short lease, sent, and marked
 // sent in the log; a failure is retried with backoff and gives up (status failed, visible with
 // `safeharbor outbox`) after MAX_ATTEMPTS. Without SMTP_URL nothing is sent and nothing is lost.
+// Private links (sign-in and status links) go to the mail server only: once a message is sent or
+// given up, its stored body keeps placeholders instead (withholdPrivateLinks).
 import nodemailer, { type Transporter } from 'nodemailer';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents } from '../storage/events.ts';
-import type { Attachment } from '../domain/messages.ts';
+import { hasPrivateLinks, withholdPrivateLinks, type Attachment } from '../domain/messages.ts';
 import { PollingLoop } from './polling-loop.ts';
 
 const MAX_ATTEMPTS = 8;
@@ -13,6 +15,11 @@ const CLAIM = 50;
 
 export function backoffSeconds(attempt: number): number {
   return Math.min(3600, 30 * 2 ** (attempt - 1));
+}
+
+/** The SET clause that replaces a finished message's private links by placeholders; empty when it has none. */
+function withheldBody(body: string) {
+  return hasPrivateLinks(body) ? sql`, body = ${withholdPrivateLinks(body)}` : sql``;
 }
 
 export class Mailer {
@@ -54,7 +61,7 @@ export class Mailer {
           headers: { 'Auto-Submitted': 'auto-generated' },
         });
         await this.db.transaction().execute(async (trx) => {
-          await sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ${m.id}`.execute(trx);
+          await sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL${withheldBody(m.body)} WHERE id = ${m.id}`.execute(trx);
           await appendEvents(trx, [
             { actor: 'system', type: 'message.sent', subjectType: 'message', subjectId: String(m.id), noticeId: m.notice_id, before: { status: 'pending' }, after: { status: 'sent' }, data: { message_id: info.messageId } },
           ]);
@@ -65,7 +72,7 @@ export class Mailer {
         const error = String((err as Error).message ?? err).slice(0, 500);
         await this.db.transaction().execute(async (trx) => {
           await sql`UPDATE outbox SET status = ${giveUp ? 'failed' : 'pending'}, last_error = ${error},
-              next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)}) WHERE id = ${m.id}`.execute(trx);
+              next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)})${giveUp ? withheldBody(m.body) : sql``} WHERE id = ${m.id}`.execute(trx);
           await appendEvents(trx, [
             {
               actor: 'system',

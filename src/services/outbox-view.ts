@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
+import { withholdPrivateLinks } from '../domain/messages.ts';
 
 export interface OutboxEntry {
   id: number;
@@ -14,6 +15,11 @@ export interface OutboxEntry {
   notice_id: string | null;
 }
 
+/**
+ * Staff's view of outgoing mail (`GET /v1/outbox`, `safeharbor outbox`): who, what subject, which
+ * state — never a body. Private links (sign-in, status) are for the recipient only; any text of a
+ * message shown here goes through withholdPrivateLinks.
+ */
 export async function listOutbox(db: Kysely<Database>, q: { status?: 'pending' | 'sent' | 'failed'; limit?: number }): Promise<OutboxEntry[]> {
   let query = db
     .selectFrom('outbox')
@@ -28,7 +34,7 @@ export async function listOutbox(db: Kysely<Database>, q: { status?: 'pending' |
     sent_at: r.sent_at ? new Date(r.sent_at).toISOString() : null,
     recipient_role: r.recipient_role,
     to: r.to_address,
-    subject: r.subject,
+    subject: withholdPrivateLinks(r.subject),
     attempts: r.attempts,
     last_error: r.last_error,
     notice_id: r.notice_id,

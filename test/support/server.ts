@@ -18,11 +18,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(kind: StoreKind, opts: { smtpUrl?: string; config?: Partial<Config>; dns?: HostResolver; smtpPort?: number; clock?: () => Date; webhookResolve?: (host: string) => Promise<string[]> } = {}): Promise<TestServer> {
+export async function startTestServer(kind: StoreKind, opts: { smtpUrl?: string; config?: Partial<Config>; dns?: HostResolver; smtpPort?: number; clock?: () => Date; webhookResolve?: (host: string) => Promise<string[]>; logger?: { level?: string; stream?: { write(line: string): void } } } = {}): Promise<TestServer> {
   const store = await freshStore(kind);
   const adminToken = `sh_admin_${Math.random().toString(36).slice(2)}`;
   const config = { ...configFromEnv({}), smtpUrl: opts.smtpUrl ?? null, publicUrl: 'https://safeharbor.test', ...opts.config };
-  const server = await startServer({ store, config, port: 0, host: '127.0.0.1', adminToken, dns: opts.dns, pollMs: 100, smtpPort: opts.smtpPort, clock: opts.clock, webhookResolve: opts.webhookResolve });
+  const server = await startServer({ store, config, port: 0, host: '127.0.0.1', adminToken, dns: opts.dns, pollMs: 100, smtpPort: opts.smtpPort, clock: opts.clock, webhookResolve: opts.webhookResolve, logger: opts.logger });
   const api: TestServer['api'] = async (path, init = {}) => {
     const res = await fetch(server.url + path, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
