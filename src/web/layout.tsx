@@ -18,7 +18,7 @@ export interface LayoutProps {
 
 function navFor(user: Principal | null | undefined): [string, string][] {
   if (!user) return [['/report', 'Report infringement'], ['/login', 'Sign in']];
-  if (user.role === 'staff') return [['/staff', 'Queue'], ['/staff/search', 'Search'], ['/staff/legal', 'Legal requests'], ['/staff/trusted-reporters', 'Trusted reporters'], ['/staff/repeat-infringers', 'Repeat infringers'], ['/report', 'Report form']];
+  if (user.role === 'staff') return [['/staff', 'Queue'], ['/staff/search', 'Search'], ['/staff/legal', 'Legal requests'], ['/staff/network-reports', 'Network reports'], ['/staff/trusted-reporters', 'Trusted reporters'], ['/staff/repeat-infringers', 'Repeat infringers'], ['/report', 'Report form']];
   if (user.role === 'customer') return [['/portal', 'Notices about your sites']];
   return [['/my', 'Your notices'], ['/report', 'Report infringement']];
 }

@@ -24,6 +24,7 @@ import { staffRoutes } from './staff-routes.tsx';
 import { portalRoutes } from './portal-routes.tsx';
 import { publicNoticeRoutes } from './public-notice-routes.tsx';
 import { legalWebRoutes } from './legal-routes.tsx';
+import { networkReportRoutes } from './network-report-routes.tsx';
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = {
   'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./assets/app.css', import.meta.url)) },
@@ -44,6 +45,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await publicNoticeRoutes(app, ctx);
   await repeatInfringerRoutes(app, ctx);
   await legalWebRoutes(app, ctx);
+  await networkReportRoutes(app, ctx);
 
   app.get('/assets/:name', async (req, reply) => {
     const a = ASSETS[(req.params as { name: string }).name];

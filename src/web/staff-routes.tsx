@@ -16,6 +16,7 @@ import { legalQueue } from '../services/legal-requests.ts';
 import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
 import { accountStanding } from '../services/repeat-infringers.ts';
+import { networkReportCount } from '../services/network-report-views.ts';
 import { describePolicy } from '../domain/strike-policy.ts';
 import { parseDecision } from '../domain/review.ts';
 import { NOTICE_KINDS } from '../domain/notice.ts';
@@ -148,8 +149,20 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const id = (req.params as { id: string }).id;
       const page = await accountPage(ctx.store.db, id);
       if (!page) return notFound(req, reply, 'account');
-      const standing = await accountStanding(ctx.store.db, id, ctx.config.strikePolicy, ctx.lifecycle.now());
-      return html(reply, 200, <StaffAccountPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} page={page} standing={standing} policyText={describePolicy(ctx.config.strikePolicy, { providerName: provider })} />);
+      const [standing, networkReports] = await Promise.all([accountStanding(ctx.store.db, id, ctx.config.strikePolicy, ctx.lifecycle.now()), networkReportCount(ctx.store.db, id)]);
+      return html(
+        reply,
+        200,
+        <StaffAccountPage
+          provider={provider}
+          user={req.user!}
+          csrfToken={reply.generateCsrf()}
+          page={page}
+          standing={standing}
+          policyText={describePolicy(ctx.config.strikePolicy, { providerName: provider })}
+          networkReports={networkReports}
+        />,
+      );
     });
 
     staff.get('/staff/search', async (req, reply) => {

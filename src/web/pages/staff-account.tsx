@@ -10,7 +10,16 @@ import type { AccountStanding } from '../../domain/strike-policy.ts';
 const n = (x: number) => x.toLocaleString('en-US');
 const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
 
-export function StaffAccountPage(p: { provider: string; user: Principal; csrfToken: string; page: AccountPage; standing?: AccountStanding; policyText?: string }) {
+export function StaffAccountPage(p: {
+  provider: string;
+  user: Principal;
+  csrfToken: string;
+  page: AccountPage;
+  standing?: AccountStanding;
+  policyText?: string;
+  /** Reports by IP address (ACNS, X-ARF/XARF) routed to this account. */
+  networkReports?: number;
+}) {
   const a = p.page;
   return (
     <Layout title={`Account ${a.account.id}`} provider={p.provider} user={p.user} csrfToken={p.csrfToken}>
@@ -38,6 +47,20 @@ export function StaffAccountPage(p: { provider: string; user: Principal; csrfTok
           <span class="muted">{n(a.strikes)} notices with content disabled now</span> ·{' '}
           <a href={`/staff/accounts/${encodeURIComponent(a.account.id)}/strikes`}>Strikes, termination</a>
         </dd>
+        {p.networkReports !== undefined ? (
+          <>
+            <dt>Network reports</dt>
+            <dd>
+              {p.networkReports === 0 ? (
+                <span class="muted">No report by IP address was routed to this account.</span>
+              ) : (
+                <a href={`/staff/network-reports?${new URLSearchParams({ account: a.account.id })}`}>
+                  {n(p.networkReports)} report{p.networkReports === 1 ? '' : 's'} by IP address routed to this account
+                </a>
+              )}
+            </dd>
+          </>
+        ) : null}
       </dl>
 
       {p.policyText ? (
