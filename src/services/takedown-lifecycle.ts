@@ -423,3 +423,26 @@ export async function runDueLifecycles(deps: LifecycleDeps, limit = 200): Promis
     return true;
   });
 }
+
+/**
+ * The lifecycle states of some items of a notice, by position: for the staff notice page, which
+ * asks only for the items of the page it shows (the (notice_id, position) key, then the item's
+ * row), so a 100,000-URL notice costs no more than a small one. Items not in the lifecycle, and
+ * a state that cannot be read, are left out.
+ */
+export async function itemLifecycleStates(db: Kysely<Database>, noticeId: string, positions: number[]): Promise<Map<number, LifecycleState>> {
+  const out = new Map<number, LifecycleState>();
+  if (!positions.length) return out;
+  const rows = await db
+    .selectFrom('notice_items as i')
+    .innerJoin('item_lifecycles as l', 'l.item_id', 'i.id')
+    .select(['i.position', 'l.state'])
+    .where('i.notice_id', '=', noticeId)
+    .where('i.position', 'in', positions)
+    .execute();
+  for (const r of rows) {
+    const p = parseLifecycleState(r.state);
+    if (p.ok) out.set(r.position, p.state);
+  }
+  return out;
+}

@@ -16,6 +16,7 @@ import { legalQueue } from '../services/legal-requests.ts';
 import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
 import { accountStanding } from '../services/repeat-infringers.ts';
+import { itemLifecycleStates } from '../services/takedown-lifecycle.ts';
 import { networkReportCount } from '../services/network-report-views.ts';
 import { describePolicy } from '../domain/strike-policy.ts';
 import { parseDecision } from '../domain/review.ts';
@@ -69,9 +70,15 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const user = req.user as Principal;
       const notice = await getNoticeView(ctx.store.db, user, id, { state: state ?? undefined, after: after ?? undefined, limit: STAFF_PAGE_SIZE });
       if (!notice) return notFound(req, reply, 'notice');
-      const [events, row] = await Promise.all([
+      const [events, row, lifecycles] = await Promise.all([
         listNoticeEvents(ctx.store.db, user, id, { scope: 'notice', limit: 1000 }),
         ctx.store.db.selectFrom('notices as n').innerJoin('principals as p', 'p.id', 'n.reporter_id').select(['p.email', 'n.submission']).where('n.id', '=', id).executeTakeFirstOrThrow(),
+        // Only the items on this page: a 100,000-URL notice reads 500 lifecycles, not all of them.
+        itemLifecycleStates(
+          ctx.store.db,
+          id,
+          notice.items.map((i) => i.position),
+        ),
       ]);
       return html(
         reply,
@@ -87,6 +94,9 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
           perPage={STAFF_PAGE_SIZE}
           events={events?.events ?? []}
           raw={row.submission}
+          lifecycles={lifecycles}
+          now={ctx.lifecycle.now()}
+          timeZone={ctx.lifecycle.calendar.timeZone}
           {...extra}
         />,
       );

@@ -7,6 +7,8 @@ import type { EventView, NoticeView } from '../../services/notice-views.ts';
 import { ITEM_STATES, type ItemState } from '../../domain/item-state.ts';
 import { REJECTION_REASONS } from '../../domain/review.ts';
 import { STATE_LABELS, describeEvent } from './status.tsx';
+import { LifecycleStep } from './lifecycle-step.tsx';
+import type { LifecycleState } from '../../domain/takedown-lifecycle.ts';
 
 export interface StaffNoticeProps {
   provider: string;
@@ -22,6 +24,11 @@ export interface StaffNoticeProps {
   flash: string | null;
   errors: { field: string; message: string }[];
   values: { action?: string; reason?: string; note?: string; question?: string };
+  /** The takedown lifecycle of this page's items that have one, by position. */
+  lifecycles?: Map<number, LifecycleState>;
+  /** The clock and the business calendar's time zone, for restore dates. */
+  now?: Date;
+  timeZone?: string;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -122,7 +129,7 @@ export function StaffNoticePage(p: StaffNoticeProps) {
                   </th>
                   <th scope="col">#</th>
                   <th scope="col">URL</th>
-                  <th scope="col">State</th>
+                  <th scope="col">State and takedown step</th>
                   <th scope="col">Zone and account</th>
                   <th scope="col">Origin when filed</th>
                   <th scope="col">Hosting provider</th>
@@ -141,6 +148,7 @@ export function StaffNoticePage(p: StaffNoticeProps) {
                     <td data-label="State">
                       <span class={`badge ${i.state}`}>{STATE_LABELS[i.state as ItemState] ?? i.state}</span>
                       {i.reason ? <div class="hint">{i.reason}</div> : null}
+                      {p.lifecycles?.has(i.position) ? <LifecycleStep state={p.lifecycles.get(i.position)!} now={p.now ?? new Date()} timeZone={p.timeZone ?? 'UTC'} /> : null}
                     </td>
                     <td data-label="Zone">
                       {i.zone ?? '—'}
