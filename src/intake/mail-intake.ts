@@ -17,6 +17,7 @@ import { tokenFromAddress, type ReplyTokens } from './reply-tokens.ts';
 import { noticeFromReading, type NoticeReading } from './reading-to-notice.ts';
 import { mailPartsFromParsed, readMail } from '../reader/index.ts';
 import { incompleteNoticeReply, replyReceivedMessage, shouldAutoReply } from './intake-messages.ts';
+import { retractionFromMail } from './reading-to-retraction.ts';
 import { counterNoticeFromMail } from './reading-to-counter-notice.ts';
 import type { LifecycleDeps } from '../services/takedown-lifecycle.ts';
 import { routeNetworkReport, type NetworkReportOutcome } from './network-report-intake.ts';
@@ -139,6 +140,11 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
       // The site owner's reply that reads as a counter notice goes through the same service as the API.
       if (reading.kind === 'counter_notice' && caseRef.role === 'owner' && deps.lifecycle) {
         const { filed } = await counterNoticeFromMail(deps.lifecycle, caseRef.noticeId, m.id, sender, reading);
+        if (filed) deps.onMessagesQueued();
+      }
+      // The complainant's reply that reads as a retraction: the same service as the API.
+      if (reading.kind === 'retraction' && caseRef.role === 'reporter' && deps.lifecycle) {
+        const { filed } = await retractionFromMail(deps.lifecycle, caseRef.noticeId, m.id, sender, reading);
         if (filed) deps.onMessagesQueued();
       }
       if (autoReply && sender) deps.onMessagesQueued();

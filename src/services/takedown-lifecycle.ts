@@ -337,14 +337,17 @@ export async function fileCourtAction(deps: LifecycleDeps, principal: Principal,
   return fileComplainantStep(deps, principal, notice, 'court_action', ca.urls, ca, (items) => items.filter((i) => i.lifecycle !== null), [{ type: 'court_action_filed', reference: ca.reference }], 'court_action_filed', 'urls');
 }
 
+/** How a complainant's filing reached us: by API (the default) or by e-mail to the case's reply address. */
+export type ComplainantChannel = { channel: 'api' } | { channel: 'email'; inboundMessageId: number };
+
 /** The complainant withdraws its notice (all or some URLs): disabled content comes back, no strike. */
-export async function fileRetraction(deps: LifecycleDeps, principal: Principal, noticeId: string, body: unknown): Promise<FilingResult> {
+export async function fileRetraction(deps: LifecycleDeps, principal: Principal, noticeId: string, body: unknown, via: ComplainantChannel = { channel: 'api' }): Promise<FilingResult> {
   const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
   if (!notice || !isComplainant(principal, notice)) return { status: 404 };
   const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map((r) => r.url ?? r.submitted_url);
   const v = validateRetraction(body, { urls, claimantName: notice.submission.claimant.name });
   if (!v.ok) return { status: 422, errors: v.errors };
-  return fileComplainantStep(deps, principal, notice, 'retraction', v.retraction.urls, v.retraction, (items) => items, [{ type: 'retract' }, { type: 'close' }], 'retracted', 'urls');
+  return fileComplainantStep(deps, principal, notice, 'retraction', v.retraction.urls, v.retraction, (items) => items, [{ type: 'retract' }, { type: 'close' }], 'retracted', 'urls', via);
 }
 
 async function fileComplainantStep(
@@ -358,6 +361,7 @@ async function fileComplainantStep(
   events: LifecycleEvent[],
   type: string,
   field: string,
+  via: ComplainantChannel = { channel: 'api' },
 ): Promise<FilingResult> {
   const requestHash = hashOf(filing);
   const actor: Actor = `principal:${principal.id}`;
@@ -388,7 +392,7 @@ async function fileComplainantStep(
     if (!existing) {
       await trx
         .insertInto('legal_filings')
-        .values({ id, kind, notice_id: notice.id, account_id: null, principal_id: principal.id, channel: 'api', inbound_message_id: null, urls: urls === 'all' ? [] : urls, body: JSON.stringify(filing), request_hash: requestHash, received_at: deps.now() })
+        .values({ id, kind, notice_id: notice.id, account_id: null, principal_id: principal.id, channel: via.channel, inbound_message_id: via.channel === 'email' ? via.inboundMessageId : null, urls: urls === 'all' ? [] : urls, body: JSON.stringify(filing), request_hash: requestHash, received_at: deps.now() })
         .execute();
     }
     return { status: existing ? (200 as const) : (201 as const), id, result };
