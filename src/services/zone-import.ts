@@ -226,7 +226,7 @@ class Merger {
       SELECT (SELECT count(*) FROM up WHERE inserted)::int AS created, (SELECT count(*) FROM up)::int AS touched,
              (SELECT count(*) FROM opened)::int AS opened`.execute(trx);
     const { created, touched, opened } = upsert.rows[0]!;
-    // What the foreign keys on this path checked row by row (see migration 014), once per batch:
+    // What the foreign keys on this path checked row by row (see migration 015), once per batch:
     // every zone's account exists, and every new or moved zone got exactly one current origin.
     const orphan = (
       await sql<{ zone: string; account_id: string }>`

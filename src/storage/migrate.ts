@@ -11,7 +11,12 @@ import { LOCKS } from './locks.ts';
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 export function migrationFiles(): string[] {
-  return readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  // Two branches that each added "the next" migration: their order would be an accident.
+  const numbers = files.map((f) => f.slice(0, 3));
+  const twice = numbers.find((n, i) => numbers.indexOf(n) !== i);
+  if (twice) throw new Error(`two migrations are numbered ${twice}: ${files.filter((f) => f.startsWith(twice)).join(', ')}; renumber the newer one`);
+  return files;
 }
 
 export async function migrate(store: Pick<Store, 'db' | 'execScript'>): Promise<string[]> {

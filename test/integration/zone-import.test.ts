@@ -109,7 +109,7 @@ for (const kind of storeKinds()) {
       }
     });
 
-    // The foreign keys on the import path were replaced by the import's own checks (migration 014);
+    // The foreign keys on the import path were replaced by the import's own checks (migration 015);
     // what they also guaranteed, that nothing a zone or an origin period refers to disappears, holds
     // because accounts and zones are never deleted.
     test('accounts and zones are never deleted, so nothing refers to a missing row', async () => {
