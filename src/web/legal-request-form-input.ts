@@ -86,6 +86,13 @@ export function legalRequestFromForm(v: LegalFormValues): LegalFormBody {
   return { body, lines: { domains: domains.map((l) => l.line), accounts: accounts.map((l) => l.line), block_rules: rules.map((l) => l.line) } };
 }
 
+/** The few messages the validator words for the JSON API, as the form says them. */
+const FORM_WORDING: Record<string, string> = {
+  type: 'choose the kind of request',
+  'non_disclosure_until:only with "non_disclosure_order": true': 'tick “The request carries a non-disclosure order” to give the date it ends',
+  'non_disclosure_order:must be true or false': 'tick the box or leave it empty',
+};
+
 /** The API's field errors by form field, each list entry's error naming its line. */
 export function legalFormErrors(errors: FieldError[], lines: LegalFormBody['lines']): Partial<Record<LegalFormField | 'targets' | 'form', string[]>> {
   const out: Partial<Record<LegalFormField | 'targets' | 'form', string[]>> = {};
@@ -98,7 +105,7 @@ export function legalFormErrors(errors: FieldError[], lines: LegalFormBody['line
       const line = listed[2] !== undefined ? lines[list][Number(listed[2])] : undefined;
       add(to, line !== undefined ? `line ${line}: ${e.message}` : e.message);
     } else if (e.field === 'targets' || (LEGAL_FORM_FIELDS as readonly string[]).includes(e.field)) {
-      add(e.field as LegalFormField | 'targets', e.message);
+      add(e.field as LegalFormField | 'targets', FORM_WORDING[`${e.field}:${e.message}`] ?? FORM_WORDING[e.field] ?? e.message);
     } else if (e.field === 'Idempotency-Key') {
       add('form', 'this form was already used to record another request; open “New legal request” again to record a new one');
     } else {

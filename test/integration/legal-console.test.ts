@@ -132,6 +132,12 @@ c9,New Face,new@face.test,examplepirate.test,proxied,192.0.2.99
     await page.waitForURL((u) => u.pathname === '/staff/legal/new');
     assert.deepEqual(await seriousAxeViolations(page), []);
 
+    // Nothing chosen or typed: what is missing, in the form's words.
+    await page.getByRole('button', { name: 'Record the legal request' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.locator('#lr-type-error').innerText(), /choose the kind of request/);
+    assert.match(await page.locator('#lr-authority-error').innerText(), /name the issuing court or authority/);
+
     // Wrong in four ways at once: no case number, a date that does not exist, a line that is not a
     // domain, and block rules on a subpoena.
     await page.getByRole('radio', { name: /^Subpoena/ }).check();
