@@ -69,11 +69,15 @@ const OBJ_NOTICE = new RegExp(String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|
 const BEFORE_NOTICE = /\b(?:notice|takedown|claim|request|dmca)\b[^.]{0,40}\b(?:is|are|be|been|hereby|we|i)\s*$/i;
 const BEFORE_COUNTER = new RegExp(String.raw`(?:${COUNTER})[^.]{0,40}$`, 'i');
 
+const NEGATED = /\b(?:not|never|no intention (?:of|to)|refuse to|decline to|unwilling to|cannot|can't|won't|don't|do not)\s+(?:\w+\s+){0,2}$/i;
+
 function retractsWhat(text: string): { notice: boolean; counter: boolean } {
   let notice = false;
   let counter = false;
   const verbs = new RegExp(RE.retractVerb.source, 'gi');
   for (let m = verbs.exec(text); m; m = verbs.exec(text)) {
+    // "we will not withdraw our notice", "we refuse to drop the complaint": standing firm.
+    if (NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
     const around = text.slice(m.index, m.index + m[0].length + 90);
     // The verb's object: what comes right after it ("retract my counter notice", "withdrawal of the DMCA notice").
     if (OBJ_COUNTER.test(around)) counter = true;

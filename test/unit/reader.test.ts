@@ -327,6 +327,12 @@ test('retractions in other words: standing down, licensing, the problem fixed, a
   for (const letter of letters) assert.equal(read(letter).kind, 'retraction', letter);
 });
 
+test('standing firm is not a retraction: "we will not withdraw our notice", "we refuse to drop the complaint"', () => {
+  const r = read(`Dear provider,\n\nWe will not withdraw our DMCA notice for https://code.host.example/q/w and we refuse to drop the complaint. The repository still infringes our copyright; please keep it disabled.\n\nExample Games Ltd.`);
+  assert.equal(r.kind, 'takedown');
+  assert.deepEqual(r.infringing_urls, ['https://code.host.example/q/w']);
+});
+
 test('a complainant asking for content to be disabled again reads as a takedown, not "other"', () => {
   const r = read(`Dear provider,\n\nThe user has not removed the files. We request that you disable https://code.host.example/q/w again, as the fork still contains our proprietary code.\n\nExample Games Ltd.`);
   assert.equal(r.kind, 'takedown');
