@@ -1,6 +1,8 @@
 // The OpenAPI paths of the takedown lifecycle and the repeat-infringer policy (merged into
 // openapi.ts' document).
 import { COUNTER_NOTICE_REASONS, COUNTER_NOTICE_STATEMENTS, COURT_ACTION_STATEMENT } from '../domain/counter-notice.ts';
+import { STAFF_LIFECYCLE_COMMANDS, STAFF_REASON_MAX } from '../domain/staff-lifecycle-commands.ts';
+import { MAX_POSITIONS } from '../services/item-review.ts';
 
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errors = (description: string) => json({ $ref: '#/components/schemas/Errors' }, description);
@@ -85,6 +87,51 @@ export function takedownPaths(): Record<string, unknown> {
         parameters: [idParam('uuid')],
         requestBody: body({ type: 'object', required: ['signature'], properties: { urls: urls('Omitted or empty: the whole notice'), reason: { type: 'string' }, signature: { type: 'string', description: "The complainant's name as in the notice" } } }),
         responses: { '200': filingResult, '201': filingResult, ...filingErrors },
+      },
+    },
+    '/v1/notices/{id}/items/lifecycle': {
+      post: {
+        summary:
+          "Staff act by hand on URLs' takedown lifecycle (staff only): restore once the counter-notice waiting period is over (needed when the policy's automaticRestore is false; restoring and a recorded withdrawal close the case), record the complainant's withdrawal, close a case, notify the customer. The same state machine and messages as the automatic steps: a restore tells the customer and the complainant exactly what the background restore tells them, and takes the URL off the edge blocklist. One transaction, all or nothing; repeating it changes nothing (unchanged).",
+        parameters: [idParam('uuid')],
+        requestBody: body({
+          type: 'object',
+          required: ['positions', 'command', 'reason'],
+          properties: {
+            positions: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, maxItems: MAX_POSITIONS, description: 'The items, by position' },
+            command: { type: 'string', enum: [...STAFF_LIFECYCLE_COMMANDS], description: 'restore: after the counter notice and its waiting period; retract: the complainant withdrew (e.g. told staff by phone); close: nothing pending; notify_customer: tell the customer of a takedown' },
+            reason: { type: 'string', minLength: 1, maxLength: STAFF_REASON_MAX, description: "Why staff act by hand; kept on the case's timeline (not shown to the complainant)" },
+          },
+        }),
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              properties: {
+                step_id: { type: 'string', format: 'uuid' },
+                command: { type: 'string' },
+                changed: { type: 'array', items: { type: 'object', properties: { position: { type: 'integer' }, url: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, lifecycle: { type: ['string', 'null'] } } } },
+                unchanged: { type: 'array', items: { type: 'object', properties: { position: { type: 'integer' }, url: { type: 'string' }, note: { type: 'string' } } }, description: 'Already done (a retry): nothing changed, nobody told' },
+                refused: { type: 'array', maxItems: 0, items: { type: 'object' } },
+              },
+            },
+            'Applied',
+          ),
+          '401': errors('No token'),
+          '403': errors('Not staff'),
+          '404': errors('No such notice'),
+          '409': json(
+            {
+              type: 'object',
+              properties: {
+                errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+                refused: { type: 'array', items: { type: 'object', properties: { position: { type: 'integer' }, url: { type: 'string' }, state: { type: 'string' }, code: { type: 'string', description: 'too_early, not_allowed, not_in_lifecycle, …' }, why: { type: 'string' } } } },
+              },
+            },
+            'The state machine refuses the command for these items (e.g. the waiting period has not passed, a court action was filed); nothing was changed',
+          ),
+          '422': errors('Bad command, positions (also: no such position) or missing reason, by field'),
+        },
       },
     },
     '/v1/accounts/review-queue': {

@@ -251,6 +251,11 @@ function redactEventData(type: string, data: unknown): unknown {
     const { account_id: _a, from: _f, inbound_message_id: _i, errors: _e, ...rest } = data as Record<string, unknown>;
     return rest;
   }
+  // Why staff acted by hand is the desk's note, not the complainant's business.
+  if (type === 'notice.lifecycle_command') {
+    const { reason: _r, ...rest } = data as Record<string, unknown>;
+    return rest;
+  }
   return data;
 }
 

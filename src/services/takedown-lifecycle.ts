@@ -28,6 +28,7 @@ import {
 } from '../domain/takedown-lifecycle.ts';
 import { validateCounterNotice, validateCourtAction, validateRetraction, type CounterNotice } from '../domain/counter-notice.ts';
 import { lifecycleMessage } from '../domain/lifecycle-messages.ts';
+import { LIFECYCLE_STEPS, type StaffLifecycleRequest } from '../domain/staff-lifecycle-commands.ts';
 import { takedownMessage } from '../domain/review-messages.ts';
 import type { NoticeFacts, OutgoingMessage } from '../domain/messages.ts';
 import type { DmcaSubmission, FieldError } from '../domain/notice.ts';
@@ -94,7 +95,7 @@ export async function loadNoticeFacts(db: Kysely<Database>, noticeId: string, li
   return n ? { id: n.id, createdAt: n.created_at, submission: n.submission as unknown as DmcaSubmission, statusUrl: links.url(n.id), reporterId: n.reporter_id } : null;
 }
 
-async function lockItems(trx: Kysely<Database>, noticeId: string, f: { accountId?: string; ids?: number[] }): Promise<LifeItem[]> {
+async function lockItems(trx: Kysely<Database>, noticeId: string, f: { accountId?: string; ids?: number[]; positions?: number[] }): Promise<LifeItem[]> {
   let q = trx
     .selectFrom('notice_items as i')
     .leftJoin('item_lifecycles as l', 'l.item_id', 'i.id')
@@ -105,6 +106,7 @@ async function lockItems(trx: Kysely<Database>, noticeId: string, f: { accountId
     .forUpdate('i');
   if (f.accountId !== undefined) q = q.where('i.account_id', '=', f.accountId);
   if (f.ids) q = q.where('i.id', 'in', f.ids.length ? f.ids : [-1]);
+  if (f.positions) q = q.where('i.position', 'in', f.positions.length ? f.positions : [-1]);
   const rows = await q.execute();
   return rows.map((r) => ({ ...r, id: Number(r.id), url: r.url ?? r.submitted_url, state: r.state as ItemState }));
 }
@@ -137,13 +139,15 @@ interface StepOptions {
   /** Item state to start from when the item has no stored lifecycle (staff disabling starts it). */
   fresh?: boolean;
   data?: Record<string, unknown>;
+  /** Added to each item's event (e.g. the staff command it came from). */
+  itemData?: Record<string, unknown>;
 }
 
 /**
  * One step over `items`: the first event decides (its refusal is the item's refusal), the rest
  * follow where they apply (e.g. forward right after receiving, close right after restoring).
  */
-async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Actor, notice: NoticeFacts, items: LifeItem[], events: LifecycleEvent[], o: StepOptions): Promise<{ result: StepResult; messages: OutgoingMessage[] }> {
+async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Actor, notice: NoticeFacts, items: LifeItem[], events: readonly LifecycleEvent[], o: StepOptions): Promise<{ result: StepResult; messages: OutgoingMessage[] }> {
   const ctx: LifecycleContext = { now: deps.now(), calendar: deps.calendar, policy: deps.policy };
   const result: StepResult = { changed: [], unchanged: [], refused: [] };
   const itemEvents: NewEvent[] = [];
@@ -197,7 +201,7 @@ async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Acto
       noticeId: notice.id,
       before: { state: from, lifecycle: before.kind, strike: strikeStatusOf(before) },
       after: { state: to, lifecycle: state.kind, strike, next_wake_at: wake },
-      data: { position: item.position, step: o.type, step_id: o.stepId, events: events.map((e) => e.type), effects: effects.filter((e) => e.type !== 'message') },
+      data: { position: item.position, step: o.type, step_id: o.stepId, events: events.map((e) => e.type), effects: effects.filter((e) => e.type !== 'message'), ...o.itemData },
     });
     result.changed.push({ position: item.position, url: item.url, from, to, lifecycle: state.kind });
     for (const e of effects) {
@@ -347,7 +351,7 @@ export async function fileRetraction(deps: LifecycleDeps, principal: Principal, 
   const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map((r) => r.url ?? r.submitted_url);
   const v = validateRetraction(body, { urls, claimantName: notice.submission.claimant.name });
   if (!v.ok) return { status: 422, errors: v.errors };
-  return fileComplainantStep(deps, principal, notice, 'retraction', v.retraction.urls, v.retraction, (items) => items, [{ type: 'retract' }, { type: 'close' }], 'retracted', 'urls', via);
+  return fileComplainantStep(deps, principal, notice, 'retraction', v.retraction.urls, v.retraction, (items) => items, LIFECYCLE_STEPS.retract, 'retracted', 'urls', via);
 }
 
 async function fileComplainantStep(
@@ -358,7 +362,7 @@ async function fileComplainantStep(
   urls: string[] | 'all',
   filing: unknown,
   pick: (items: LifeItem[]) => LifeItem[],
-  events: LifecycleEvent[],
+  events: readonly LifecycleEvent[],
   type: string,
   field: string,
   via: ComplainantChannel = { channel: 'api' },
@@ -399,6 +403,54 @@ async function fileComplainantStep(
   });
 }
 
+export type StaffCommandResult =
+  | { status: 404 }
+  | { status: 422; errors: FieldError[] }
+  | { status: 409; errors: FieldError[]; refused: ItemRefusal[] }
+  | { status: 200; stepId: string; result: StepResult };
+
+class Refused extends Error {
+  constructor(readonly refused: ItemRefusal[]) {
+    super('refused');
+  }
+}
+
+/**
+ * Staff act by hand on some items of a notice (restore once the counter-notice window is open,
+ * record a withdrawal, close a case, …; see staff-lifecycle-commands.ts), through the same step as
+ * every other: one transaction, the machine decides per item, an event per changed item with the
+ * staff member as actor, and the same messages as the automatic step (a restore tells both parties
+ * what the background restore tells them). All or nothing: if the machine refuses the command for
+ * any named item, nothing changes and every refusal comes back (409). Items where the command's
+ * purpose is already achieved are unchanged, so a retry changes nothing and sends nothing.
+ */
+export async function applyStaffCommand(deps: LifecycleDeps, principal: Principal, noticeId: string, req: StaffLifecycleRequest): Promise<StaffCommandResult> {
+  if (principal.role !== 'staff') return { status: 404 };
+  const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
+  if (!notice) return { status: 404 };
+  const stepId = randomUUID();
+  const actor: Actor = `principal:${principal.id}`;
+  try {
+    return await deps.db.transaction().execute(async (trx): Promise<StaffCommandResult> => {
+      const items = await lockItems(trx, noticeId, { positions: req.positions });
+      const found = new Set(items.map((i) => i.position));
+      const missing = req.positions.filter((p) => !found.has(p));
+      if (missing.length) return { status: 422, errors: missing.map((p) => ({ field: 'positions', message: `this notice has no URL at position ${p}` })) };
+      const { result } = await applyStep(trx, deps, actor, notice, items, LIFECYCLE_STEPS[req.command], {
+        type: 'lifecycle_command',
+        stepId,
+        data: { command: req.command, reason: req.reason, positions: req.positions },
+        itemData: { command: req.command },
+      });
+      if (result.refused.length) throw new Refused(result.refused);
+      return { status: 200, stepId, result };
+    });
+  } catch (e) {
+    if (e instanceof Refused) return { status: 409, errors: e.refused.map((r) => ({ field: 'positions', message: `position ${r.position} (${r.url}): ${r.why}` })), refused: e.refused };
+    throw e;
+  }
+}
+
 /**
  * The background loop's step: items whose wake-up time has come (restore windows that ran out
  * without a court action) get a tick — restored, both parties told — and are closed.
@@ -419,7 +471,7 @@ export async function runDueLifecycles(deps: LifecycleDeps, limit = 200): Promis
       const notice = await loadNoticeFacts(trx, noticeId, deps.links);
       if (!notice) continue;
       const items = await lockItems(trx, noticeId, { ids });
-      const { result } = await applyStep(trx, deps, 'system', notice, items, [{ type: 'tick' }, { type: 'close' }], { type: 'content_restored', stepId: `tick:${now.toISOString()}` });
+      const { result } = await applyStep(trx, deps, 'system', notice, items, LIFECYCLE_STEPS.tick, { type: 'content_restored', stepId: `tick:${now.toISOString()}` });
       // Due but unchanged (automatic restore switched off since it was scheduled): stop waking it.
       const idle = items.filter((i) => !result.changed.some((c) => c.position === i.position)).map((i) => i.id);
       if (idle.length) await trx.updateTable('item_lifecycles').set({ next_wake_at: null }).where('item_id', 'in', idle).execute();

@@ -1,10 +1,13 @@
 // What the parties file after a takedown, by API: the customer's counter notice, the
 // complainant's notice of court action and retraction. The same service serves the portal's
-// form and counter notices read from mail.
+// form and counter notices read from mail. And staff's hand on the lifecycle (restore, close, …),
+// the same service as the console's buttons.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
-import { fileCounterNotice, fileCourtAction, fileRetraction, type FilingResult } from '../../services/takedown-lifecycle.ts';
+import { applyStaffCommand, fileCounterNotice, fileCourtAction, fileRetraction, type FilingResult } from '../../services/takedown-lifecycle.ts';
+import { parseStaffLifecycleRequest } from '../../domain/staff-lifecycle-commands.ts';
+import { MAX_POSITIONS } from '../../services/item-review.ts';
 
 export function sendFiling(ctx: AppContext, reply: FastifyReply, id: string, r: FilingResult) {
   if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
@@ -29,5 +32,17 @@ export async function takedownRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.post('/v1/notices/:id/retraction', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
     const { id } = req.params as { id: string };
     return sendFiling(ctx, reply, id, await fileRetraction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
+  });
+
+  app.post('/v1/notices/:id/items/lifecycle', { preHandler: requireRole('staff') }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const parsed = parseStaffLifecycleRequest(req.body, MAX_POSITIONS);
+    if (!parsed.ok) return reply.code(422).send({ errors: parsed.errors });
+    const r = await applyStaffCommand(ctx.lifecycle, req.principal!, id, parsed.request);
+    if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id}` }] });
+    if (r.status === 422) return reply.code(422).send({ errors: r.errors });
+    if (r.status === 409) return reply.code(409).send({ errors: r.errors, refused: r.refused });
+    if (r.result.changed.length) ctx.messagesQueued();
+    return reply.code(200).send({ step_id: r.stepId, command: parsed.request.command, changed: r.result.changed, unchanged: r.result.unchanged, refused: [] });
   });
 }

@@ -3,6 +3,7 @@
 import { Layout } from '../layout.tsx';
 import type { NoticeView, EventView } from '../../services/notice-views.ts';
 import { ITEM_STATES, type ItemState } from '../../domain/item-state.ts';
+import { STAFF_COMMAND_LABELS, isStaffLifecycleCommand } from '../../domain/staff-lifecycle-commands.ts';
 
 export const STATE_LABELS: Record<ItemState, string> = {
   received: 'Being processed',
@@ -32,6 +33,7 @@ const EVENT_LABELS: Record<string, string> = {
   'notice.court_action_filed': 'Notice of court action received',
   'notice.retracted': 'Notice retracted by the complainant',
   'notice.content_restored': 'Content restored after the counter-notice waiting period',
+  'notice.lifecycle_command': 'Staff acted on the takedown',
 };
 
 export const PAGE_SIZES = [100, 1000, 5000] as const;
@@ -60,6 +62,10 @@ export function describeEvent(e: EventView): string {
   if (e.type === 'notice.reviewed') {
     const what = data.to === 'content_disabled' ? 'content disabled' : 'rejected';
     return `${base}: ${data.items} URL${data.items === 1 ? '' : 's'} ${what}${data.reason ? ` (${data.reason})` : ''}`;
+  }
+  if (e.type === 'notice.lifecycle_command') {
+    const done = isStaffLifecycleCommand(data.command) ? STAFF_COMMAND_LABELS[data.command].done : String(data.command);
+    return `${base}: ${data.items} URL${data.items === 1 ? '' : 's'} ${done}${typeof data.reason === 'string' ? ` (“${data.reason}”)` : ''}`;
   }
   if (e.type === 'notice.info_requested') return `${base}: “${data.question}”`;
   if (e.type === 'notice.host_contact_unknown') return `${base}: ${data.hosting_provider} (${data.urls} URL${data.urls === 1 ? '' : 's'})`;
