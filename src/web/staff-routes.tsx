@@ -16,7 +16,8 @@ import { legalQueue } from '../services/legal-requests.ts';
 import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
 import { accountStanding } from '../services/repeat-infringers.ts';
-import { itemLifecycleStates } from '../services/takedown-lifecycle.ts';
+import { applyStaffCommand, itemLifecycleStates } from '../services/takedown-lifecycle.ts';
+import { STAFF_COMMAND_LABELS, parseStaffLifecycleRequest, staffCommands, type StaffLifecycleCommand } from '../domain/staff-lifecycle-commands.ts';
 import { networkReportCount } from '../services/network-report-views.ts';
 import { describePolicy } from '../domain/strike-policy.ts';
 import { parseDecision } from '../domain/review.ts';
@@ -80,6 +81,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
           notice.items.map((i) => i.position),
         ),
       ]);
+      const lcCtx = { now: ctx.lifecycle.now(), calendar: ctx.lifecycle.calendar, policy: ctx.lifecycle.policy };
+      const lifecycleCommands = new Map<number, StaffLifecycleCommand[]>([...lifecycles].map(([pos, st]) => [pos, staffCommands(st, lcCtx)]));
       return html(
         reply,
         status,
@@ -95,7 +98,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
           events={events?.events ?? []}
           raw={row.submission}
           lifecycles={lifecycles}
-          now={ctx.lifecycle.now()}
+          lifecycleCommands={lifecycleCommands}
+          now={lcCtx.now}
           timeZone={ctx.lifecycle.calendar.timeZone}
           {...extra}
         />,
@@ -117,6 +121,10 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
           flash += ` ${skipped === 1 ? '1 selected URL was left as it was' : `${skipped} selected URLs were left as they were`} (already decided, or the decision does not apply to its state).`;
         }
       } else if (q.asked === '1') flash = 'Your question was sent to the reporter.';
+      else if (/^\d{1,9}$/.test(q.lc_position ?? '') && Object.hasOwn(STAFF_COMMAND_LABELS, q.lc ?? '')) {
+        const label = STAFF_COMMAND_LABELS[q.lc as StaffLifecycleCommand];
+        flash = q.lc_changed === '1' ? `URL ${Number(q.lc_position) + 1}: ${label.done}${label.tells ? `; ${label.tells}` : ''}.` : `URL ${Number(q.lc_position) + 1}: nothing changed, it was already done; no one was told again.`;
+      }
       return renderNotice(req, reply, 200, (req.params as { id: string }).id, { flash, errors: [], values: {} });
     });
 
@@ -143,6 +151,36 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const qs = new URLSearchParams({ changed: String(plan.changes.length), skipped: String(plan.skipped.length), to });
       if (st && st !== 'bad') qs.set('state', st);
       return reply.redirect(`/staff/notices/${id}?${qs}`, 303);
+    });
+
+    // One URL's takedown command from its buttons: the API's service, then back to the same page.
+    staff.post('/staff/notices/:id/lifecycle', { preHandler: csrf }, async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const body = req.body;
+      const posText = field(body, 'position');
+      if (!/^\d{1,9}$/.test(posText)) return notFound(req, reply, 'URL');
+      const position = Number(posText);
+      const reason = field(body, 'reason');
+      const values = { lifecycle: { position, reason } };
+      const parsed = parseStaffLifecycleRequest({ positions: [position], command: field(body, 'command'), reason }, 1);
+      if (!parsed.ok) {
+        const errors = parsed.errors.map((e) => ({ field: e.field === 'reason' ? `lc-reason-${position}` : `lc-${position}`, message: e.field === 'reason' ? e.message : 'choose one of the buttons' }));
+        return renderNotice(req, reply, 422, id, { flash: null, errors, values });
+      }
+      const r = await applyStaffCommand(ctx.lifecycle, req.user!, id, parsed.request);
+      if (r.status === 404) return notFound(req, reply, 'notice');
+      if (r.status === 422) return renderNotice(req, reply, 422, id, { flash: null, errors: r.errors.map((e) => ({ field: `lc-${position}`, message: e.message })), values });
+      if (r.status === 409) return renderNotice(req, reply, 409, id, { flash: null, errors: r.refused.map((x) => ({ field: `lc-${position}`, message: `${STAFF_COMMAND_LABELS[parsed.request.command].button} is not possible: ${x.why}` })), values });
+      if (r.result.changed.length) ctx.messagesQueued();
+      const q = req.query as Record<string, string | undefined>;
+      const qs = new URLSearchParams();
+      const st = parseItemState(q.state);
+      if (st && st !== 'bad') qs.set('state', st);
+      if (q.after !== undefined && /^\d+$/.test(q.after)) qs.set('after', q.after);
+      qs.set('lc', parsed.request.command);
+      qs.set('lc_position', String(position));
+      qs.set('lc_changed', r.result.changed.length ? '1' : '0');
+      return reply.redirect(`/staff/notices/${id}?${qs}#item-${position}`, 303);
     });
 
     staff.post('/staff/notices/:id/ask', { preHandler: csrf }, async (req, reply) => {

@@ -1,6 +1,7 @@
 // One notice for staff: every URL with whose zone it is and its origin, bulk decisions (disable
-// hosted content, reject with a reason), a question to the reporter, the timeline and the raw
-// submission as it was received.
+// hosted content, reject with a reason), per URL the takedown step and the commands staff may give
+// it now (restore, close, …, each with a reason), a question to the reporter, the timeline and the
+// raw submission as it was received.
 import { Layout, ErrorSummary } from '../layout.tsx';
 import type { Principal } from '../../services/principals.ts';
 import type { EventView, NoticeView } from '../../services/notice-views.ts';
@@ -9,6 +10,7 @@ import { REJECTION_REASONS } from '../../domain/review.ts';
 import { STATE_LABELS, describeEvent } from './status.tsx';
 import { LifecycleStep } from './lifecycle-step.tsx';
 import type { LifecycleState } from '../../domain/takedown-lifecycle.ts';
+import { STAFF_COMMAND_LABELS, type StaffLifecycleCommand } from '../../domain/staff-lifecycle-commands.ts';
 
 export interface StaffNoticeProps {
   provider: string;
@@ -23,9 +25,11 @@ export interface StaffNoticeProps {
   raw: unknown;
   flash: string | null;
   errors: { field: string; message: string }[];
-  values: { action?: string; reason?: string; note?: string; question?: string };
+  values: { action?: string; reason?: string; note?: string; question?: string; lifecycle?: { position: number; reason: string } };
   /** The takedown lifecycle of this page's items that have one, by position. */
   lifecycles?: Map<number, LifecycleState>;
+  /** The commands staff may give each of this page's items now (staff-lifecycle-commands.ts), by position. */
+  lifecycleCommands?: Map<number, StaffLifecycleCommand[]>;
   /** The clock and the business calendar's time zone, for restore dates. */
   now?: Date;
   timeZone?: string;
@@ -42,6 +46,48 @@ function href(id: string, q: { state?: ItemState | null; after?: number | null }
 }
 
 const LABELS: Record<string, string> = { action: 'Decision', reason: 'Reason', note: 'Note', positions: 'URLs', question: 'Question' };
+
+/** A URL's takedown command form's fields: `lc-<position>` (the command), `lc-reason-<position>`. */
+function labelOf(field: string): string {
+  const m = /^lc-(reason-)?(\d+)$/.exec(field);
+  if (m) return `URL ${Number(m[2]) + 1}${m[1] ? ', reason' : ''}`;
+  return LABELS[field] ?? field;
+}
+
+const lcQuery = (q: { state?: ItemState | null; after?: number | null }) => href('x', q).slice('/staff/notices/x'.length);
+
+/**
+ * The commands for one URL: a reason and one button per command. The controls sit in the URL's
+ * row but belong to a form of their own after the review form (`form` attribute): forms cannot nest.
+ */
+function LifecycleActions(p: { position: number; commands: StaffLifecycleCommand[]; errors: string[]; reasonErrors: string[]; reason: string; open: boolean }) {
+  const n = p.position + 1;
+  const form = `lc-form-${p.position}`;
+  return (
+    <details class={`lc-act${p.errors.length || p.reasonErrors.length ? ' has-error' : ''}`} id={`lc-${p.position}`} open={p.open}>
+      <summary>Act on URL {n}'s takedown</summary>
+      {p.errors.map((m) => (
+        <p class="field-error">{m}</p>
+      ))}
+      <div class="field" id={`lc-reason-${p.position}`}>
+        <label for={`lc-reason-text-${p.position}`}>Why (required; kept on the timeline for staff)</label>
+        {p.reasonErrors.map((m) => (
+          <p class="field-error">{m}</p>
+        ))}
+        <textarea id={`lc-reason-text-${p.position}`} name="reason" form={form} required rows={2}>
+          {p.reason}
+        </textarea>
+      </div>
+      <div class="lc-buttons">
+        {p.commands.map((c) => (
+          <button type="submit" form={form} name="command" value={c} class={c === 'close' ? 'secondary' : undefined} aria-label={`${STAFF_COMMAND_LABELS[c].button}: URL ${n}`}>
+            {STAFF_COMMAND_LABELS[c].button}
+          </button>
+        ))}
+      </div>
+    </details>
+  );
+}
 
 export function StaffNoticePage(p: StaffNoticeProps) {
   const v = p.notice;
@@ -61,7 +107,7 @@ export function StaffNoticePage(p: StaffNoticeProps) {
           {p.flash}
         </div>
       ) : null}
-      <ErrorSummary errors={p.errors.map((e) => ({ field: e.field, label: LABELS[e.field] ?? e.field, messages: [e.message] }))} />
+      <ErrorSummary errors={p.errors.map((e) => ({ field: e.field, label: labelOf(e.field), messages: [e.message] }))} />
       <dl class="facts">
         <dt>Kind</dt>
         <dd>
@@ -137,7 +183,7 @@ export function StaffNoticePage(p: StaffNoticeProps) {
               </thead>
               <tbody>
                 {v.items.map((i) => (
-                  <tr>
+                  <tr id={`item-${i.position}`}>
                     <td class="pick" data-label="Select">
                       <input type="checkbox" name="positions" value={String(i.position)} id={`pick-${i.position}`} aria-label={`Select URL ${i.position + 1}: ${i.submitted_url}`} />
                     </td>
@@ -149,6 +195,16 @@ export function StaffNoticePage(p: StaffNoticeProps) {
                       <span class={`badge ${i.state}`}>{STATE_LABELS[i.state as ItemState] ?? i.state}</span>
                       {i.reason ? <div class="hint">{i.reason}</div> : null}
                       {p.lifecycles?.has(i.position) ? <LifecycleStep state={p.lifecycles.get(i.position)!} now={p.now ?? new Date()} timeZone={p.timeZone ?? 'UTC'} /> : null}
+                      {p.lifecycleCommands?.get(i.position)?.length ? (
+                        <LifecycleActions
+                          position={i.position}
+                          commands={p.lifecycleCommands.get(i.position)!}
+                          errors={err(`lc-${i.position}`)}
+                          reasonErrors={err(`lc-reason-${i.position}`)}
+                          reason={p.values.lifecycle?.position === i.position ? p.values.lifecycle.reason : ''}
+                          open={p.values.lifecycle?.position === i.position}
+                        />
+                      ) : null}
                     </td>
                     <td data-label="Zone">
                       {i.zone ?? '—'}
@@ -244,6 +300,15 @@ export function StaffNoticePage(p: StaffNoticeProps) {
           <button type="submit">Apply decision</button>
         </fieldset>
       </form>
+
+      {v.items
+        .filter((i) => p.lifecycleCommands?.get(i.position)?.length)
+        .map((i) => (
+          <form id={`lc-form-${i.position}`} method="post" action={`/staff/notices/${v.id}/lifecycle${lcQuery({ state: p.state, after: p.after })}`} hidden>
+            <input type="hidden" name="_csrf" value={p.csrfToken} />
+            <input type="hidden" name="position" value={String(i.position)} />
+          </form>
+        ))}
 
       <form method="post" action={`/staff/notices/${v.id}/ask`} class="actions" novalidate>
         <input type="hidden" name="_csrf" value={p.csrfToken} />
