@@ -51,6 +51,32 @@ const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 type Work = { title: string | null; file_name: string | null; hash: string | null };
 
+const worksOf = (v: unknown) => (parse(v) ?? []) as Work[];
+
+/** A report's columns as the list and the detail page show them. */
+function reportRow(
+  r: Omit<NetworkReportRow, 'id' | 'observed_at' | 'created_at' | 'work'> & { id: number | string; observed_at: Date | string; created_at: Date | string },
+  works: Work[],
+): NetworkReportRow {
+  return {
+    id: Number(r.id),
+    format: r.format,
+    category: r.category,
+    case_id: r.case_id,
+    ip: r.ip,
+    port: r.port,
+    observed_at: iso(r.observed_at)!,
+    protocol: r.protocol,
+    state: r.state,
+    reason: r.reason,
+    account_id: r.account_id,
+    account_name: r.account_name,
+    complainant_email: r.complainant_email,
+    work: works[0] ? (works[0].title ?? works[0].file_name) : null,
+    created_at: iso(r.created_at)!,
+  };
+}
+
 /** Newest first (by arrival); `next_before` continues the list when there is more. */
 export async function networkReportPage(db: Kysely<Database>, f: NetworkReportFilter): Promise<{ rows: NetworkReportRow[]; next_before: number | null }> {
   let q = db
@@ -64,26 +90,7 @@ export async function networkReportPage(db: Kysely<Database>, f: NetworkReportFi
   if (f.accountId) q = q.where('r.account_id', '=', f.accountId);
   if (f.before !== undefined) q = q.where('r.id', '<', f.before);
   const rows = await q.execute();
-  const page = rows.slice(0, f.limit).map((r): NetworkReportRow => {
-    const works = (parse(r.works) ?? []) as Work[];
-    return {
-      id: Number(r.id),
-      format: r.format,
-      category: r.category,
-      case_id: r.case_id,
-      ip: r.ip,
-      port: r.port,
-      observed_at: iso(r.observed_at)!,
-      protocol: r.protocol,
-      state: r.state,
-      reason: r.reason,
-      account_id: r.account_id,
-      account_name: r.account_name,
-      complainant_email: r.complainant_email,
-      work: works[0] ? (works[0].title ?? works[0].file_name) : null,
-      created_at: iso(r.created_at)!,
-    };
-  });
+  const page = rows.slice(0, f.limit).map((r) => reportRow(r, worksOf(r.works)));
   return { rows: page, next_before: rows.length > f.limit ? page[page.length - 1]!.id : null };
 }
 
@@ -177,7 +184,7 @@ export async function networkReportDetail(db: Kysely<Database>, id: number): Pro
     .where('r.id', '=', id)
     .executeTakeFirst();
   if (!r) return null;
-  const works = (parse(r.works) ?? []) as Work[];
+  const works = worksOf(r.works);
   const raw = Buffer.from(r.raw);
   const [mails, events] = await Promise.all([
     db
@@ -200,23 +207,9 @@ export async function networkReportDetail(db: Kysely<Database>, id: number): Pro
       .execute(),
   ]);
   return {
-    id: Number(r.id),
-    format: r.format,
-    category: r.category,
-    case_id: r.case_id,
-    ip: r.ip,
-    port: r.port,
-    observed_at: iso(r.observed_at)!,
-    protocol: r.protocol,
-    state: r.state,
-    reason: r.reason,
-    account_id: r.account_id,
-    account_name: r.account_name,
+    ...reportRow(r, works),
     account_email: r.account_email,
-    complainant_email: r.complainant_email,
-    work: works[0] ? (works[0].title ?? works[0].file_name) : null,
     works,
-    created_at: iso(r.created_at)!,
     netblock: r.cidr ? { cidr: r.cidr, account_id: r.netblock_account_id!, assigned_from: iso(r.assigned_from)!, assigned_to: iso(r.assigned_to) } : null,
     message: {
       id: Number(r.message_id),

@@ -1,6 +1,7 @@
 // Every legal request for staff, open or not: filter by state, nearest deadline first, paginated,
 // with the way to record a new one.
 import { Layout } from '../layout.tsx';
+import { Deadline } from './staff-legal.tsx';
 import type { Principal } from '../../services/principals.ts';
 import type { LegalRequestSummary } from '../../services/legal-requests.ts';
 import { LEGAL_REQUEST_STATES, LEGAL_REQUEST_STATE_LABELS, LEGAL_REQUEST_TYPE_LABELS, type LegalRequestState } from '../../domain/legal-request.ts';
@@ -63,13 +64,7 @@ export function StaffLegalListPage(p: { provider: string; user: Principal; csrfT
               {p.rows.map((r) => (
                 <tr class={r.overdue ? 'overdue' : undefined}>
                   <td data-label="Deadline">
-                    {r.deadline ? <time datetime={r.deadline}>{when(r.deadline)}</time> : <span class="muted">no deadline</span>}
-                    {r.overdue ? (
-                      <>
-                        {' '}
-                        <strong class="badge rejected">Overdue</strong>
-                      </>
-                    ) : null}
+                    <Deadline deadline={r.deadline} overdue={r.overdue} />
                   </td>
                   <td data-label="Request">
                     <a href={`/staff/legal/${r.id}`}>{r.case_number}</a> <span class="muted">{LEGAL_REQUEST_TYPE_LABELS[r.type]}</span>

@@ -3,6 +3,7 @@
 // with its targets, customer notices, productions, block rules, timeline, and the forms to move it
 // on, record a production, and lift a block rule.
 import { Layout } from '../layout.tsx';
+import { RawEventTimeline } from './raw-event-timeline.tsx';
 import type { Principal } from '../../services/principals.ts';
 import type { LegalQueue, LegalRequestView } from '../../services/legal-requests.ts';
 import { LEGAL_REQUEST_STATE_LABELS, LEGAL_REQUEST_TYPE_LABELS, PRODUCTION_FIELDS, PRODUCTION_FIELD_LABELS } from '../../domain/legal-request.ts';
@@ -11,7 +12,7 @@ import type { FieldError } from '../../domain/notice.ts';
 const when = (iso: string | null) => (iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : '—');
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'none');
 
-function Deadline(p: { deadline: string | null; overdue: boolean }) {
+export function Deadline(p: { deadline: string | null; overdue: boolean }) {
   if (!p.deadline) return <span class="muted">no deadline</span>;
   return (
     <>
@@ -366,23 +367,7 @@ export function StaffLegalPage(p: StaffLegalProps) {
       ) : null}
 
       <h2>Timeline</h2>
-      {v.events.length === 0 ? (
-        <p class="empty">Nothing has happened yet.</p>
-      ) : (
-        <ol class="timeline">
-          {v.events.map((e) => (
-            <li>
-              <time datetime={e.at}>{when(e.at)}</time> <strong>{e.type}</strong> <span class="muted">by {e.actor}</span>
-              {e.before || e.after ? (
-                <div class="hint">
-                  {JSON.stringify(e.before ?? null)} → {JSON.stringify(e.after ?? null)}
-                </div>
-              ) : null}
-              {e.data ? <div class="hint break">{JSON.stringify(e.data)}</div> : null}
-            </li>
-          ))}
-        </ol>
-      )}
+      <RawEventTimeline events={v.events} when={when} />
     </Layout>
   );
 }

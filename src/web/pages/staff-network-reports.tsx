@@ -2,6 +2,7 @@
 // of a URL (ACNS, X-ARF/XARF), newest first with filters, and one report with where it went and
 // why, the message and machine-readable file it came in, the mail it caused and its events.
 import { Layout } from '../layout.tsx';
+import { RawEventTimeline } from './raw-event-timeline.tsx';
 import type { Principal } from '../../services/principals.ts';
 import {
   NETWORK_REPORT_FORMAT_LABELS,
@@ -352,23 +353,7 @@ export function StaffNetworkReportPage(p: { provider: string; user: Principal; c
       </section>
 
       <h2>Timeline</h2>
-      {r.events.length === 0 ? (
-        <p class="empty">Nothing has happened yet.</p>
-      ) : (
-        <ol class="timeline">
-          {r.events.map((e) => (
-            <li>
-              <time datetime={e.at}>{when(e.at)}</time> <strong>{e.type}</strong> <span class="muted">by {e.actor}</span>
-              {e.before || e.after ? (
-                <div class="hint break">
-                  {JSON.stringify(e.before ?? null)} → {JSON.stringify(e.after ?? null)}
-                </div>
-              ) : null}
-              {e.data ? <div class="hint break">{JSON.stringify(e.data)}</div> : null}
-            </li>
-          ))}
-        </ol>
-      )}
+      <RawEventTimeline events={r.events} when={when} />
     </Layout>
   );
 }
