@@ -14,19 +14,26 @@ import type { Principal } from '../services/principals.ts';
  */
 export function retractionFromReading(r: ReadResult, noticeUrls: readonly string[], inboundMessageId: number): Record<string, unknown> {
   const inNotice = new Set(noticeUrls);
-  const norm = (u: string) => {
-    const n = normaliseUrl(u);
-    return n.ok ? n.url : u;
-  };
-  const named = r.infringing_urls.map(norm);
-  // Any URL of the notice the letter mentions is one it withdraws, whatever role the reader gave it:
-  // withdrawing the whole notice when the letter meant one URL would restore too much.
-  const ours = [...new Set([...named, ...r.other_urls.map(norm), ...r.original_urls.map(norm)])].filter((u) => inNotice.has(u));
+  const named = r.infringing_urls.map(normalised);
+  const ours = mentionedUrls(r).filter((u) => inNotice.has(u));
   return {
     ...(ours.length ? { urls: ours } : named.length ? { urls: named } : {}),
     reason: `retracted by e-mail (inbound message ${inboundMessageId})`,
     signature: r.claimant.name ?? undefined,
   };
+}
+
+const normalised = (u: string) => {
+  const n = normaliseUrl(u);
+  return n.ok ? n.url : u;
+};
+
+/**
+ * Every URL the letter mentions, whatever role the reader gave it: any of the notice's among them
+ * is one it withdraws (withdrawing the whole notice when the letter meant one URL would restore too much).
+ */
+export function mentionedUrls(r: ReadResult): string[] {
+  return [...new Set([...r.infringing_urls, ...r.other_urls, ...r.original_urls].map(normalised))];
 }
 
 export async function retractionFromMail(deps: LifecycleDeps, noticeId: string, inboundMessageId: number, sender: string | null, reading: ReadResult): Promise<{ filed: boolean }> {
@@ -38,7 +45,18 @@ export async function retractionFromMail(deps: LifecycleDeps, noticeId: string, 
   if (!notice || !fromComplainant) {
     outcome = { status: 'not_the_complainant', why: 'the sender is neither the reporter nor the claimant of this notice' };
   } else {
-    const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map((i) => i.url ?? i.submitted_url);
+    // Only the notice's URLs the letter mentions (a notice may hold 100,000).
+    const mentioned = mentionedUrls(reading);
+    const urls = mentioned.length
+      ? (
+          await deps.db
+            .selectFrom('notice_items')
+            .select(['url', 'submitted_url'])
+            .where('notice_id', '=', noticeId)
+            .where((eb) => eb.or([eb('url', 'in', mentioned), eb('submitted_url', 'in', mentioned)]))
+            .execute()
+        ).map((i) => i.url ?? i.submitted_url)
+      : [];
     const principal: Principal = { id: notice.reporter_id, role: 'reporter', email: notice.email, name: notice.name, accountId: null };
     const r = await fileRetraction(deps, principal, noticeId, retractionFromReading(reading, urls, inboundMessageId), { channel: 'email', inboundMessageId });
     outcome = r.status === 404 ? { status: 404 } : 'errors' in r ? { status: r.status, errors: r.errors } : { status: r.status, filing_id: r.id, changed: r.result.changed.length };

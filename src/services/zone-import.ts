@@ -236,7 +236,7 @@ class Merger {
     if (opened !== created + closing.length) throw new Error(`zone import ${importId}: opened ${opened} origin periods for ${created} new and ${closing.length} moved zones`);
     result.zonesCreated += created;
     result.zonesUpdated += touched - created;
-    result.originChanges += changed.rows.filter((r) => r.origin_changed).length;
+    result.originChanges += closing.length;
     // A site a court order blocks that comes back (a new zone, or another account) is still
     // loaded, but caught: blocked at the edge and put before staff.
     result.courtOrderMatches += await checkImportedZones(trx, this.actor, now, src);

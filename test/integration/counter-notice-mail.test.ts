@@ -46,6 +46,9 @@ Jane Doe
 Harbor Pictures LLC
 `;
 
+/** An event's data (a JSON string on one store, an object on the other). */
+const dataOf = (e: { data: unknown }) => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as { status: number | string; errors?: unknown; changed?: number };
+
 for (const kind of storeKinds()) {
   describe(`counter notice by e-mail (${kind} store)`, () => {
     let smtp: TestSmtp;
@@ -81,7 +84,7 @@ for (const kind of storeKinds()) {
         15_000,
         'counter notice read from mail',
       );
-      const data = (typeof ev[0]!.data === 'string' ? JSON.parse(ev[0]!.data) : ev[0]!.data) as { status: number; errors?: unknown };
+      const data = dataOf(ev[0]!);
       assert.equal(data.status, 201, JSON.stringify(data));
       const l = await s.store.db.selectFrom('item_lifecycles').select(['kind']).executeTakeFirstOrThrow();
       assert.equal(l.kind, 'counter_notice_forwarded');
@@ -102,7 +105,6 @@ for (const kind of storeKinds()) {
       const replyTo = (await smtp.waitFor((m) => m.some(aboutThis))).find(aboutThis)!.parsed.replyTo!.text;
       assert.match(replyTo, /^dmca\+[0-9a-f]{32}r[0-9a-f]{16}@desk\.test$/, 'the complainant\'s mail carries its own reply address');
       const events = () => s.store.db.selectFrom('events').select(['data']).where('type', '=', 'notice.retraction_by_mail').where('notice_id', '=', id).orderBy('id').execute();
-      const dataOf = (e: { data: unknown }) => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as { status: number | string; errors?: unknown; changed?: number };
       const state = async () => (await s.store.db.selectFrom('notice_items').select('state').where('notice_id', '=', id).executeTakeFirstOrThrow()).state;
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: s.server.smtpPort!, secure: false, ignoreTLS: true });
 
