@@ -39,7 +39,14 @@ export function dmcaNotice(urls: string[]): Record<string, unknown> {
   return {
     urls,
     work: { description: 'The feature film "Sunrise Over Harbor" (2025), all rights reserved', urls: ['https://studio.example/films/sunrise'] },
-    claimant: { name: 'Jane Doe', company: 'Harbor Pictures LLC', email: 'jane@harborpictures.example', address: '1 Studio Way, Los Angeles, CA 90001', phone: '+1 555 0100', country: 'US' },
+    claimant: {
+      name: 'Jane Doe',
+      company: 'Harbor Pictures LLC',
+      email: 'jane@harborpictures.example',
+      address: '1 Studio Way, Los Angeles, CA 90001',
+      phone: '+1 555 0100',
+      country: 'US',
+    },
     statements: { good_faith_belief: true, accuracy_and_authority: true },
     signature: 'Jane Doe',
     notify: { owner: 'send', host: 'send' },
@@ -102,7 +109,11 @@ export async function benchNotice(bs: BenchServer, store: Store, label: string, 
     await new Promise((r) => setTimeout(r, 500));
   }
   const tDone = performance.now();
-  const messages = (await sql<{ role: string; n: number }>`SELECT recipient_role AS role, count(*)::int AS n FROM outbox WHERE notice_id = ${id}::uuid GROUP BY 1`.execute(store.db)).rows;
+  const messages = (
+    await sql<{ role: string; n: number }>`SELECT recipient_role AS role, count(*)::int AS n FROM outbox WHERE notice_id = ${id}::uuid GROUP BY 1`.execute(
+      store.db,
+    )
+  ).rows;
   const processingSeconds = (tDone - tBody) / 1000;
   emit({
     bench: 'api.notice_processed',

@@ -13,10 +13,12 @@ const LOOKUPS = 1_000_000;
 
 /** A full collection, if one can be had, so that memory figures mean retained bytes. */
 function collect(): void {
-  const g = (globalThis as { gc?: () => void }).gc ?? (() => {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  })();
+  const g =
+    (globalThis as { gc?: () => void }).gc ??
+    (() => {
+      setFlagsFromString('--expose-gc');
+      return runInNewContext('gc') as () => void;
+    })();
   g();
   g();
 }
@@ -51,7 +53,10 @@ function randomIpv4(n: number): string[] {
  */
 function randomIpv6(n: number, ipv6Csv: string): string[] {
   const next = rng(0xa5a);
-  const starts = ipv6Csv.split('\n', 200_000).map((line) => line.slice(0, line.indexOf(','))).filter((s) => s !== '');
+  const starts = ipv6Csv
+    .split('\n', 200_000)
+    .map((line) => line.slice(0, line.indexOf(',')))
+    .filter((s) => s !== '');
   const out = new Array<string>(n);
   const hex = () => (next() & 0xffff).toString(16);
   for (let i = 0; i < n; i++) {
@@ -59,7 +64,9 @@ function randomIpv6(n: number, ipv6Csv: string): string[] {
     if (next() % 10 === 0) {
       head = [(0x2000 + (next() & 0x1fff)).toString(16), hex(), hex(), hex()];
     } else {
-      head = ipaddr.IPv6.parse(starts[next() % starts.length]!).parts.slice(0, 4).map((p) => p.toString(16));
+      head = ipaddr.IPv6.parse(starts[next() % starts.length]!)
+        .parts.slice(0, 4)
+        .map((p) => p.toString(16));
     }
     out[i] = [...head, hex(), hex(), hex(), hex()].join(':');
   }
@@ -68,10 +75,7 @@ function randomIpv6(n: number, ipv6Csv: string): string[] {
 
 async function load(dir: string): Promise<{ table: AsnTable; readMs: number; parseMs: number; csvBytes: number }> {
   const t0 = performance.now();
-  const [v4Text, v6Text] = await Promise.all([
-    readFile(join(dir, 'asn-ipv4-num.csv'), 'utf8'),
-    readFile(join(dir, 'asn-ipv6.csv'), 'utf8'),
-  ]);
+  const [v4Text, v6Text] = await Promise.all([readFile(join(dir, 'asn-ipv4-num.csv'), 'utf8'), readFile(join(dir, 'asn-ipv6.csv'), 'utf8')]);
   const t1 = performance.now();
   const table = AsnTable.fromCsv(v4Text, v6Text);
   const t2 = performance.now();

@@ -11,7 +11,11 @@ import { importNetworks } from '../src/services/network-import.ts';
 import { emit, note, perSecond, round } from './common.ts';
 import { networksCsv, writeZoneCsv } from './world.ts';
 
-async function timedImport(store: Store, file: string, label: string): Promise<{ result: ZoneImportResult; seconds: number; loadingSeconds: number; mergeSeconds: number }> {
+async function timedImport(
+  store: Store,
+  file: string,
+  label: string,
+): Promise<{ result: ZoneImportResult; seconds: number; loadingSeconds: number; mergeSeconds: number }> {
   const t0 = performance.now();
   let mergeStart = 0;
   let lastNote = t0;
@@ -32,7 +36,12 @@ async function timedImport(store: Store, file: string, label: string): Promise<{
 }
 
 /** Imports `names` as zones into `store` (which must hold none yet), then re-imports with 1% changed. */
-export async function benchZoneImport(store: Store, label: string, names: readonly string[], dir: string): Promise<{ importSeconds: number; reimportSeconds: number }> {
+export async function benchZoneImport(
+  store: Store,
+  label: string,
+  names: readonly string[],
+  dir: string,
+): Promise<{ importSeconds: number; reimportSeconds: number }> {
   const n = names.length;
   const first = join(dir, `zones-${label}-${n}.csv`);
   const second = join(dir, `zones-${label}-${n}-changed.csv`);

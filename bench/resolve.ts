@@ -48,7 +48,10 @@ export async function benchResolve(store: Store, label: string, names: readonly 
 
   // Warm-up: the JIT, the ASN table's pages, PostgreSQL's buffers for the touched zones.
   for (let i = 0; i < warm.length; i += BATCH) {
-    const hosts = warm.slice(i, i + BATCH).map(normaliseUrl).flatMap((v) => (v.ok ? [v.host] : []));
+    const hosts = warm
+      .slice(i, i + BATCH)
+      .map(normaliseUrl)
+      .flatMap((v) => (v.ok ? [v.host] : []));
     await resolveHosts(deps, hosts, at);
   }
 

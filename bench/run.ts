@@ -43,7 +43,10 @@ const SIZES = {
   embeddedNoticeUrls: size(10_000),
 };
 
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const runs = (part: 'memory' | 'postgres' | 'embedded') => !only || only.includes(part);
 
 const slow: string[] = [];
@@ -60,7 +63,13 @@ async function section(name: string, f: () => Promise<void>): Promise<void> {
 async function serverBenches(store: Store, label: string, names: readonly string[], noticeUrls: number, statusPage: boolean): Promise<void> {
   const bs = await startBenchServer(store);
   try {
-    emit({ bench: 'api.server_start', store: label, zones: names.length, seconds: round(bs.startSeconds, 2), note: 'startServer: migrations checked, zone index and ASN table loaded, listening' });
+    emit({
+      bench: 'api.server_start',
+      store: label,
+      zones: names.length,
+      seconds: round(bs.startSeconds, 2),
+      note: 'startServer: migrations checked, zone index and ASN table loaded, listening',
+    });
     // Different URLs from the resolve bench's, same mix.
     const id = await benchNotice(bs, store, label, names.length, urlMix(names, noticeUrls, 21));
     if (statusPage) {
@@ -89,7 +98,18 @@ async function main(): Promise<void> {
         await s.close();
       }
     })();
-    emit({ bench: 'env', node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model ?? null, postgres: pgVersion, load_average_1m: round(loadavg()[0]!, 2), memory_gb: round(totalmem() / 2 ** 30, 1), quick, sizes: SIZES, gc_exposed: typeof (globalThis as { gc?: unknown }).gc === 'function' });
+    emit({
+      bench: 'env',
+      node: process.version,
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? null,
+      postgres: pgVersion,
+      load_average_1m: round(loadavg()[0]!, 2),
+      memory_gb: round(totalmem() / 2 ** 30, 1),
+      quick,
+      sizes: SIZES,
+      gc_exposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
+    });
 
     if (runs('memory')) {
       await section('zone index (in memory)', async () => {
@@ -113,10 +133,13 @@ async function main(): Promise<void> {
           const r = await benchZoneImport(store, 'postgres', names, dir);
           // The expectation: about a minute for 1,000,000 zones on PostgreSQL.
           const budget = (60 * SIZES.pgZones) / 1_000_000;
-          if (r.importSeconds > 1.5 * budget) slow.push(`zone import on PostgreSQL: ${SIZES.pgZones} zones in ${r.importSeconds.toFixed(0)} s (expected about ${budget.toFixed(0)} s)`);
+          if (r.importSeconds > 1.5 * budget)
+            slow.push(`zone import on PostgreSQL: ${SIZES.pgZones} zones in ${r.importSeconds.toFixed(0)} s (expected about ${budget.toFixed(0)} s)`);
         });
         await section('URL resolution, PostgreSQL', () => benchResolve(store, 'postgres', names, SIZES.resolveUrls));
-        await section(`notice API and status page, PostgreSQL, ${SIZES.pgNoticeUrls} URLs`, () => serverBenches(store, 'postgres', names, SIZES.pgNoticeUrls, true));
+        await section(`notice API and status page, PostgreSQL, ${SIZES.pgNoticeUrls} URLs`, () =>
+          serverBenches(store, 'postgres', names, SIZES.pgNoticeUrls, true),
+        );
       } finally {
         await store.close();
         await database.drop();

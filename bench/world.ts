@@ -25,38 +25,54 @@ const unit = (i: number, salt: number) => h32(i, salt) / 4294967296;
 
 /** Hosting providers' IPv4 /16s and IPv6 /32s (first groups), as origins are spread in practice. */
 const HOSTING_V4 = [
-  '5.9', '88.198', '136.243', '95.216', // Hetzner
-  '51.38', '54.36', '149.202', '188.165', // OVH
-  '3.120', '52.18', '18.184', // AWS
-  '34.102', '35.186', // Google Cloud
-  '104.131', '159.89', '139.59', // DigitalOcean
-  '45.33', '172.104', // Linode
-  '20.50', '40.112', // Azure
-  '163.172', '62.210', // Scaleway
+  '5.9',
+  '88.198',
+  '136.243',
+  '95.216', // Hetzner
+  '51.38',
+  '54.36',
+  '149.202',
+  '188.165', // OVH
+  '3.120',
+  '52.18',
+  '18.184', // AWS
+  '34.102',
+  '35.186', // Google Cloud
+  '104.131',
+  '159.89',
+  '139.59', // DigitalOcean
+  '45.33',
+  '172.104', // Linode
+  '20.50',
+  '40.112', // Azure
+  '163.172',
+  '62.210', // Scaleway
 ];
 const HOSTING_V6 = ['2a01:4f8', '2001:41d0', '2600:1f18', '2a05:d018', '2604:a880', '2a03:b0c0', '2600:3c00', '2001:19f0', '2a02:c207', '2001:bc8'];
 const PLATFORMS = ['herokuapp.com', 'azurewebsites.net', 'eu-west-1.elb.amazonaws.com', 'netlify.app', 'myshopify.com', 'wpengine.com', 'pages.dev'];
 
 /** Operator overrides: abuse contacts for some providers (the others are left to the ASN data). */
 export function networksCsv(): string {
-  return [
-    'cidr,asn,name,abuse_email',
-    '5.9.0.0/16,24940,Hetzner Online GmbH,abuse@hetzner.example',
-    '88.198.0.0/16,24940,Hetzner Online GmbH,abuse@hetzner.example',
-    '136.243.0.0/16,24940,Hetzner Online GmbH,abuse@hetzner.example',
-    '95.216.0.0/16,24940,Hetzner Online GmbH,abuse@hetzner.example',
-    '2a01:4f8::/32,24940,Hetzner Online GmbH,abuse@hetzner.example',
-    '51.38.0.0/16,16276,OVH SAS,abuse@ovh.example',
-    '54.36.0.0/16,16276,OVH SAS,abuse@ovh.example',
-    '149.202.0.0/16,16276,OVH SAS,abuse@ovh.example',
-    '188.165.0.0/16,16276,OVH SAS,abuse@ovh.example',
-    '2001:41d0::/32,16276,OVH SAS,abuse@ovh.example',
-    '104.131.0.0/16,14061,DigitalOcean LLC,abuse@digitalocean.example',
-    '159.89.0.0/16,14061,DigitalOcean LLC,abuse@digitalocean.example',
-    '139.59.0.0/16,14061,DigitalOcean LLC,abuse@digitalocean.example',
-    '2604:a880::/32,14061,DigitalOcean LLC,abuse@digitalocean.example',
-    '163.172.0.0/16,12876,Scaleway SAS,abuse@scaleway.example',
-  ].join('\n') + '\n';
+  return (
+    [
+      'cidr,asn,name,abuse_email',
+      '5.9.0.0/16,24940,Hetzner Online GmbH,abuse@hetzner.example',
+      '88.198.0.0/16,24940,Hetzner Online GmbH,abuse@hetzner.example',
+      '136.243.0.0/16,24940,Hetzner Online GmbH,abuse@hetzner.example',
+      '95.216.0.0/16,24940,Hetzner Online GmbH,abuse@hetzner.example',
+      '2a01:4f8::/32,24940,Hetzner Online GmbH,abuse@hetzner.example',
+      '51.38.0.0/16,16276,OVH SAS,abuse@ovh.example',
+      '54.36.0.0/16,16276,OVH SAS,abuse@ovh.example',
+      '149.202.0.0/16,16276,OVH SAS,abuse@ovh.example',
+      '188.165.0.0/16,16276,OVH SAS,abuse@ovh.example',
+      '2001:41d0::/32,16276,OVH SAS,abuse@ovh.example',
+      '104.131.0.0/16,14061,DigitalOcean LLC,abuse@digitalocean.example',
+      '159.89.0.0/16,14061,DigitalOcean LLC,abuse@digitalocean.example',
+      '139.59.0.0/16,14061,DigitalOcean LLC,abuse@digitalocean.example',
+      '2604:a880::/32,14061,DigitalOcean LLC,abuse@digitalocean.example',
+      '163.172.0.0/16,12876,Scaleway SAS,abuse@scaleway.example',
+    ].join('\n') + '\n'
+  );
 }
 
 /** The origin of zone i; `salt` picks the generation (another salt gives another origin). */
@@ -72,7 +88,7 @@ function originFor(i: number, name: string, salt: number): string {
   }
   if (r < 0.8) {
     const b = h32(i, salt ^ 0x6e6);
-    return `${HOSTING_V6[a % HOSTING_V6.length]}:${((a >>> 8) & 0xffff).toString(16)}:${(b & 0xffff).toString(16)}::${((b >>> 16) || 1).toString(16)}`;
+    return `${HOSTING_V6[a % HOSTING_V6.length]}:${((a >>> 8) & 0xffff).toString(16)}:${(b & 0xffff).toString(16)}::${(b >>> 16 || 1).toString(16)}`;
   }
   const label = name.slice(0, name.indexOf('.')).replace(/^xn--/, 'x');
   return r < 0.88 ? `origin.${name}` : `${label}-${(a % 10_000).toString(36)}.${PLATFORMS[a % PLATFORMS.length]}`;
@@ -170,25 +186,37 @@ export function urlMix(names: readonly string[], n: number, seed = 7): string[] 
       const z = zone();
       const k = i % 5;
       out[i] =
-        k === 0 ? `HTTPS://WWW.${z.toUpperCase()}${path}` :
-        k === 1 ? `http://${z}:8080${path}` :
-        k === 2 ? `https://cdn.${z}.${path}` :
-        k === 3 ? `<https://${z}${path}>` :
-        `https://${z}/t%C3%A9l%C3%A9chargement${path}`;
+        k === 0
+          ? `HTTPS://WWW.${z.toUpperCase()}${path}`
+          : k === 1
+            ? `http://${z}:8080${path}`
+            : k === 2
+              ? `https://cdn.${z}.${path}`
+              : k === 3
+                ? `<https://${z}${path}>`
+                : `https://${z}/t%C3%A9l%C3%A9chargement${path}`;
     } else if (r < 76) out[i] = `https://${pick(['pirate', 'free', 'stream', 'watch'])}-${i}.${pick(['com', 'net', 'to', 'co.uk', 'ru'])}${path}`;
-    else if (r < 84) out[i] = `https://www.x${zone()}${path}`; // near miss
+    else if (r < 84)
+      out[i] = `https://www.x${zone()}${path}`; // near miss
     else if (r < 90) out[i] = `http://${1 + (i % 222)}.${(i >>> 8) & 255}.${i & 255}.${1 + (i % 250)}${path}`;
     else {
       const k = i % 8;
       out[i] =
-        k === 0 ? `www.${zone()}${path}` : // no scheme
-        k === 1 ? `ftp://${zone()}${path}` :
-        k === 2 ? `http://localhost:3000${path}` :
-        k === 3 ? `https://exa mple-${i}.com${path}` :
-        k === 4 ? `see the attached spreadsheet, row ${i}` :
-        k === 5 ? 'javascript:void(0)' :
-        k === 6 ? `https://${'a'.repeat(64)}-${i}.com/` :
-        `https://co.uk${path}`;
+        k === 0
+          ? `www.${zone()}${path}` // no scheme
+          : k === 1
+            ? `ftp://${zone()}${path}`
+            : k === 2
+              ? `http://localhost:3000${path}`
+              : k === 3
+                ? `https://exa mple-${i}.com${path}`
+                : k === 4
+                  ? `see the attached spreadsheet, row ${i}`
+                  : k === 5
+                    ? 'javascript:void(0)'
+                    : k === 6
+                      ? `https://${'a'.repeat(64)}-${i}.com/`
+                      : `https://co.uk${path}`;
     }
   }
   return out;

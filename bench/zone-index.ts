@@ -27,14 +27,56 @@ interface ZoneLookup {
 }
 
 const SUFFIXES: ReadonlyArray<readonly [string, number]> = [
-  ['com', 45], ['net', 7], ['org', 6], ['co.uk', 6], ['de', 6], ['io', 4], ['com.au', 3],
-  ['fr', 3], ['nl', 3], ['ca', 2], ['com.br', 2], ['co.jp', 2], ['info', 2], ['xyz', 2],
-  ['shop', 2], ['app', 1], ['dev', 1], ['xn--p1ai', 1], ['co.za', 1], ['es', 1],
+  ['com', 45],
+  ['net', 7],
+  ['org', 6],
+  ['co.uk', 6],
+  ['de', 6],
+  ['io', 4],
+  ['com.au', 3],
+  ['fr', 3],
+  ['nl', 3],
+  ['ca', 2],
+  ['com.br', 2],
+  ['co.jp', 2],
+  ['info', 2],
+  ['xyz', 2],
+  ['shop', 2],
+  ['app', 1],
+  ['dev', 1],
+  ['xn--p1ai', 1],
+  ['co.za', 1],
+  ['es', 1],
 ];
 const WORDS = [
-  'acme', 'blue', 'cloud', 'data', 'eagle', 'fast', 'green', 'happy', 'info', 'jolly', 'kite',
-  'lucky', 'media', 'nova', 'open', 'pixel', 'quick', 'red', 'star', 'tech', 'urban', 'vivid',
-  'web', 'xeno', 'young', 'zen', 'bücher', 'café',
+  'acme',
+  'blue',
+  'cloud',
+  'data',
+  'eagle',
+  'fast',
+  'green',
+  'happy',
+  'info',
+  'jolly',
+  'kite',
+  'lucky',
+  'media',
+  'nova',
+  'open',
+  'pixel',
+  'quick',
+  'red',
+  'star',
+  'tech',
+  'urban',
+  'vivid',
+  'web',
+  'xeno',
+  'young',
+  'zen',
+  'bücher',
+  'café',
 ];
 const SUBZONES = ['blog', 'shop', 'cdn', 'static', 'api', 'eu', 'us', 'm', 'files', 'media'];
 const EXTRA_LABELS = ['www', 'img', 'cdn', 'a1', 'static', 'm', 'eu-west', 'assets', 'v2', 'files'];
@@ -109,7 +151,8 @@ function lookupHosts(names: readonly string[], count: number, seed: number): str
     let base: string;
     const kind = random();
     if (kind < 0.75) base = names[Math.floor(random() * names.length)]!;
-    else if (kind < 0.9) base = registrable(random, names.length * 10 + i); // unknown domain
+    else if (kind < 0.9)
+      base = registrable(random, names.length * 10 + i); // unknown domain
     else base = `x${names[Math.floor(random() * names.length)]!}`; // near miss: not on a label boundary
     const extra = Math.floor(random() * 4);
     let host = base;
@@ -143,9 +186,7 @@ class MapZoneIndex implements ZoneLookup {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
-const memoryMethod = gc
-  ? 'heapUsed+arrayBuffers after global.gc()'
-  : 'heapUsed+arrayBuffers delta WITHOUT gc (run with --expose-gc for reliable figures)';
+const memoryMethod = gc ? 'heapUsed+arrayBuffers after global.gc()' : 'heapUsed+arrayBuffers delta WITHOUT gc (run with --expose-gc for reliable figures)';
 
 function retainedBytes(): number {
   gc?.();
@@ -221,9 +262,7 @@ export async function benchZoneIndex(options: ZoneBenchOptions = {}): Promise<Ro
   // Lookup hosts are made first (from a throwaway copy of the names) so they
   // are part of the memory baseline of both builds.
   const hosts = lookupHosts(zoneNames(zones, seed), lookups, seed + 1);
-  const singleProbeMisses = JSON.parse(
-    JSON.stringify(Array.from({ length: lookups }, (_, i) => `nosuch${i}.${i % 2 ? 'com' : 'co.uk'}`)),
-  ) as string[];
+  const singleProbeMisses = JSON.parse(JSON.stringify(Array.from({ length: lookups }, (_, i) => `nosuch${i}.${i % 2 ? 'com' : 'co.uk'}`))) as string[];
 
   const results: Record<string, { hits: number; checksum: number }> = {};
   const candidates: Array<[string, () => ZoneIndex | MapZoneIndex]> = [

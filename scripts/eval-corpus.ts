@@ -17,7 +17,7 @@ import { urlKey } from '../src/reader/urls.ts';
 // gold.jsonl's extractor ended URLs at the first '(' ("…Cookbook%20(2015).pdf" is stored as
 // "…Cookbook%20"), so both sides are compared up to their first '(' and without a trailing '!'.
 const goldKey = (u: string) => urlKey(u.replace(/\(.*$/, '').replace(/!+$/, ''));
-import type { NoticeKind, ReadResult } from '../src/reader/types.ts';
+import type { ReadResult } from '../src/reader/types.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -67,7 +67,16 @@ interface Tally {
   errors: { id: string; gold: string; got: string }[];
   urlErrors: { id: string; fp: string[]; fn: string[]; origInf: string[] }[];
 }
-const newTally = (): Tally => ({ n: 0, correct: 0, confusion: new Map(), url: { tp: 0, fp: 0, fn: 0, notices: 0 }, originalAsInfringing: 0, originalKeptApart: 0, errors: [], urlErrors: [] });
+const newTally = (): Tally => ({
+  n: 0,
+  correct: 0,
+  confusion: new Map(),
+  url: { tp: 0, fp: 0, fn: 0, notices: 0 },
+  originalAsInfringing: 0,
+  originalKeptApart: 0,
+  errors: [],
+  urlErrors: [],
+});
 const tallies: Record<Split | 'all', Tally> = { dev: newTally(), heldout: newTally(), all: newTally() };
 
 const started = process.hrtime.bigint();
@@ -148,7 +157,8 @@ for (const row of rows) {
 }
 for (const row of rows) {
   console.log(`\n${row.split}: per kind (support, precision, recall, F1)`);
-  for (const [k, v] of Object.entries(row.per_kind)) console.log(`  ${k.padEnd(26)} ${String(v.support).padStart(5)}  P ${v.precision.toFixed(3)}  R ${v.recall.toFixed(3)}  F1 ${v.f1.toFixed(3)}`);
+  for (const [k, v] of Object.entries(row.per_kind))
+    console.log(`  ${k.padEnd(26)} ${String(v.support).padStart(5)}  P ${v.precision.toFixed(3)}  R ${v.recall.toFixed(3)}  F1 ${v.f1.toFixed(3)}`);
 }
 console.log(`\n${labels.length} notices read in ${seconds.toFixed(2)} s`);
 
@@ -157,5 +167,8 @@ if (showErrors > 0) {
   console.log(`\ndevelopment split: kind errors (${dev.errors.length})`);
   for (const e of dev.errors.slice(0, showErrors)) console.log(`  ${e.id}  gold ${e.gold}  read ${e.got}`);
   console.log(`\ndevelopment split: URL errors (${dev.urlErrors.length} notices)`);
-  for (const e of dev.urlErrors.slice(0, showErrors)) console.log(`  ${e.id}  fp ${JSON.stringify(e.fp.slice(0, 3))}  fn ${JSON.stringify(e.fn.slice(0, 3))}  orig-as-inf ${JSON.stringify(e.origInf.slice(0, 3))}`);
+  for (const e of dev.urlErrors.slice(0, showErrors))
+    console.log(
+      `  ${e.id}  fp ${JSON.stringify(e.fp.slice(0, 3))}  fn ${JSON.stringify(e.fn.slice(0, 3))}  orig-as-inf ${JSON.stringify(e.origInf.slice(0, 3))}`,
+    );
 }

@@ -70,12 +70,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxInboundBytes: int(env.SAFEHARBOR_MAX_INBOUND_BYTES, 30 * 1024 * 1024, 'SAFEHARBOR_MAX_INBOUND_BYTES'),
     calendar: createCalendar({
       timeZone: env.SAFEHARBOR_CALENDAR_TIME_ZONE || undefined,
-      holidays: (env.SAFEHARBOR_HOLIDAYS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+      holidays: (env.SAFEHARBOR_HOLIDAYS ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
       usFederalHolidays: env.SAFEHARBOR_US_FEDERAL_HOLIDAYS !== 'off',
     }),
     lifecyclePolicy: jsonPolicy(env.SAFEHARBOR_LIFECYCLE_POLICY, 'SAFEHARBOR_LIFECYCLE_POLICY', parseLifecyclePolicy, (r) => r.policy),
     strikePolicy: jsonPolicy(env.SAFEHARBOR_STRIKE_POLICY, 'SAFEHARBOR_STRIKE_POLICY', parseStrikePolicy, (r) => r.policy),
-    legalNoticePolicy: { delayHours: int(env.SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS, DEFAULT_CUSTOMER_NOTICE_POLICY.delayHours, 'SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS') },
+    legalNoticePolicy: {
+      delayHours: int(env.SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS, DEFAULT_CUSTOMER_NOTICE_POLICY.delayHours, 'SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS'),
+    },
   };
 }
 

@@ -80,7 +80,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await refreshDirectories(deps); // load the zone index and the ASN table before taking work
   // Replies come back to an address that names their case, when this server reads mail.
   const replyTo =
-    opts.smtpPort === undefined ? () => null : (noticeId: string, role: string) => `${config.intakeAddresses[0]}+${tokens.token(noticeId, role as 'reporter')}@${config.mailDomain}`;
+    opts.smtpPort === undefined
+      ? () => null
+      : (noticeId: string, role: string) => `${config.intakeAddresses[0]}+${tokens.token(noticeId, role as 'reporter')}@${config.mailDomain}`;
   const lifecycle: LifecycleDeps = {
     db: store.db,
     provider: config.providerName,
@@ -158,7 +160,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     wakeWorker: () => worker.kick(),
     lifecycle,
   };
-  const intakeWorker = new PollingLoop(() => processNextInbound(intake), opts.pollMs ?? 1000, (err) => log('mail intake run failed', err));
+  const intakeWorker = new PollingLoop(
+    () => processNextInbound(intake),
+    opts.pollMs ?? 1000,
+    (err) => log('mail intake run failed', err),
+  );
   if (config.smtpUrl) mailer = new Mailer(store.db, config.smtpUrl, config.mailFrom, opts.pollMs ?? 2000, log, replyTo);
   await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
   let listener: RunningListener | null = null;

@@ -59,7 +59,10 @@ export function remoteAdmin(handoff: ServerHandoff): AdminClient {
   const call = async <T>(path: string, init: RequestInit & { duplex?: 'half' } = {}): Promise<T> => {
     const res = await fetch(handoff.url + path, { ...init, headers: { authorization: `Bearer ${handoff.token}`, ...(init.headers ?? {}) } });
     const body = (await res.json().catch(() => null)) as { errors?: { field: string; message: string }[] } | null;
-    if (!res.ok) throw new Error((body?.errors ?? [{ field: '', message: `HTTP ${res.status}` }]).map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '));
+    if (!res.ok)
+      throw new Error(
+        (body?.errors ?? [{ field: '', message: `HTTP ${res.status}` }]).map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '),
+      );
     return body as T;
   };
   return {
@@ -75,7 +78,12 @@ export function remoteAdmin(handoff: ServerHandoff): AdminClient {
         },
       });
       const body = createReadStream(file).pipe(counter);
-      return call<ZoneImportResult>('/v1/zones/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: body as unknown as BodyInit, duplex: 'half' });
+      return call<ZoneImportResult>('/v1/zones/import', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: body as unknown as BodyInit,
+        duplex: 'half',
+      });
     },
     importNetworks: (file) => call('/v1/networks/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: readFileSync(file) }),
     importNetblocks: (file) => call('/v1/netblocks/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: readFileSync(file) }),

@@ -21,11 +21,15 @@ const FALLBACK_PUBLIC_URL = 'http://127.0.0.1:8080';
 async function blocklistText(format: Format, o: EdgeFlags): Promise<{ text: string; summary: string }> {
   const server = runningServer(o);
   if (server) {
-    if (o.publicUrl) throw new Error(`--public-url cannot be used while the server at ${server.url} holds the store: it links to its own public URL (SAFEHARBOR_PUBLIC_URL)`);
+    if (o.publicUrl)
+      throw new Error(`--public-url cannot be used while the server at ${server.url} holds the store: it links to its own public URL (SAFEHARBOR_PUBLIC_URL)`);
     const res = await fetch(`${server.url}/v1/edge/blocklist?format=${format}`, { headers: { authorization: `Bearer ${server.token}` } });
     const text = await res.text();
     if (!res.ok) throw new Error(`the server at ${server.url} answered ${res.status}: ${text.slice(0, 500)}`);
-    return { text, summary: `blocklist version ${res.headers.get('x-safeharbor-blocklist-version')} from the running server at ${server.url} (pid ${server.pid})` };
+    return {
+      text,
+      summary: `blocklist version ${res.headers.get('x-safeharbor-blocklist-version')} from the running server at ${server.url} (pid ${server.pid})`,
+    };
   }
   const base = o.publicUrl ?? configFromEnv().publicUrl;
   if (!base) console.error(`safeharbor: no SAFEHARBOR_PUBLIC_URL or --public-url: Link headers point at ${FALLBACK_PUBLIC_URL}`);
@@ -64,7 +68,10 @@ export function registerEdgeCommand(program: Command): void {
       .option('-o, --output <file>', 'write to this file (atomically, by rename) instead of standard output')
       .option('--public-url <url>', "this desk's public URL, for the Link headers (default: SAFEHARBOR_PUBLIC_URL)");
   for (const [name, description] of [
-    ['nginx', 'print an nginx map file: include it in http { }; in a server { }: if ($safeharbor_block) { return 451; } add_header Link $safeharbor_blocked_by always;'],
+    [
+      'nginx',
+      'print an nginx map file: include it in http { }; in a server { }: if ($safeharbor_block) { return 451; } add_header Link $safeharbor_blocked_by always;',
+    ],
     ['json', 'print the blocklist document (what GET /v1/edge/blocklist returns)'],
   ] as const) {
     common(edge.command(name).description(description)).action(async (o: EdgeFlags) => {

@@ -52,7 +52,9 @@ program
     }
     if (!config.smtpUrl) console.log('No SMTP_URL set: outgoing mail waits in the outbox (see `safeharbor outbox`).');
     if (server.smtpPort !== null) {
-      console.log(`Reading notices sent by e-mail to ${config.intakeAddresses.map((a) => `${a}@${config.mailDomain}`).join(', ')} on SMTP port ${server.smtpPort}`);
+      console.log(
+        `Reading notices sent by e-mail to ${config.intakeAddresses.map((a) => `${a}@${config.mailDomain}`).join(', ')} on SMTP port ${server.smtpPort}`,
+      );
     }
     console.log(`Safeharbor (${store.kind} store: ${store.location}) listening on ${server.url}`);
     let stopping = false;
@@ -68,7 +70,7 @@ program
     process.on('SIGTERM', stop);
   });
 
-const imp = program.command('import').description('bulk-load the provider\'s world');
+const imp = program.command('import').description("bulk-load the provider's world");
 
 imp
   .command('zones <file>')
@@ -77,7 +79,12 @@ imp
   .action(async (file: string, o: { data: string }) => {
     if (!existsSync(file)) throw new Error(`no such file: ${file}`);
     const admin = await openAdmin(o);
-    const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'zones {bar} {percentage}% | {value}/{total} {unit} | {phase}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+    const bar = process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          { format: 'zones {bar} {percentage}% | {value}/{total} {unit} | {phase}', stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
     bar?.start(1, 0, { phase: 'loading', unit: '' });
     const started = Date.now();
     try {
@@ -130,7 +137,9 @@ imp
     try {
       const r = await admin.importNetblocks(file);
       for (const e of r.errors) console.error(`${file}:${e.line}: ${e.message}`);
-      console.log(`${r.loaded} netblock assignments in ${admin.where} (${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged); ${r.errors.length} lines rejected`);
+      console.log(
+        `${r.loaded} netblock assignments in ${admin.where} (${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged); ${r.errors.length} lines rejected`,
+      );
       if (r.errors.length) process.exitCode = 1;
     } finally {
       await admin.close();
@@ -171,7 +180,10 @@ program
       if (o.json) for (const r of rows) console.log(JSON.stringify(r));
       else {
         if (!rows.length) console.log('The outbox is empty.');
-        for (const r of rows) console.log(`#${r.id}  ${r.status.padEnd(7)}  ${r.created_at}  ${r.recipient_role.padEnd(8)}  ${r.to}  ${r.subject}${r.last_error ? `  (last error: ${r.last_error})` : ''}`);
+        for (const r of rows)
+          console.log(
+            `#${r.id}  ${r.status.padEnd(7)}  ${r.created_at}  ${r.recipient_role.padEnd(8)}  ${r.to}  ${r.subject}${r.last_error ? `  (last error: ${r.last_error})` : ''}`,
+          );
       }
     } finally {
       await admin.close();

@@ -51,7 +51,8 @@ export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
   const release = () => {
     for (const f of [pidFile, join(dataDir, HANDOFF_FILE)]) {
       try {
-        if (f === pidFile ? readFileSync(f, 'utf8').trim() === String(process.pid) : (JSON.parse(readFileSync(f, 'utf8')) as ServerHandoff).pid === process.pid) rmSync(f);
+        if (f === pidFile ? readFileSync(f, 'utf8').trim() === String(process.pid) : (JSON.parse(readFileSync(f, 'utf8')) as ServerHandoff).pid === process.pid)
+          rmSync(f);
       } catch {
         /* already gone */
       }

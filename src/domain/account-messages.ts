@@ -2,7 +2,14 @@
 // (and why, and what that ends), or reinstated.
 import type { OutgoingMessage } from './messages.ts';
 
-export function terminationMessage(provider: string, account: { id: string; name: string; email: string }, reason: string, zones: readonly string[], policyUrl: string, stepId: string): OutgoingMessage {
+export function terminationMessage(
+  provider: string,
+  account: { id: string; name: string; email: string },
+  reason: string,
+  zones: readonly string[],
+  policyUrl: string,
+  stepId: string,
+): OutgoingMessage {
   return {
     dedupeKey: `account:${account.id}:terminated:${stepId}`,
     recipientRole: 'owner',

@@ -48,10 +48,12 @@ function registrable(name: string): { domain: string; label: string } | null {
 }
 
 function checkName(raw: string, text: string): { ok: true; name: string } | { ok: false; reason: string } {
-  if (raw.includes('*')) return { ok: false, reason: `${quote(text)}: "*" may only stand for a whole label at the start ("*.example.com") or for the TLD at the end ("example.*")` };
+  if (raw.includes('*'))
+    return { ok: false, reason: `${quote(text)}: "*" may only stand for a whole label at the start ("*.example.com") or for the TLD at the end ("example.*")` };
   const name = normaliseHost(raw);
   if (name === null) return { ok: false, reason: `${quote(text)} is not a valid domain name` };
-  if (!registrable(name)) return { ok: false, reason: `${quote(text)} is a public suffix (like "com" or "co.uk"): a rule on it would block every site under it` };
+  if (!registrable(name))
+    return { ok: false, reason: `${quote(text)} is a public suffix (like "com" or "co.uk"): a rule on it would block every site under it` };
   return { ok: true, name };
 }
 

@@ -92,11 +92,7 @@ const country = z
   .transform((c) => c.toUpperCase())
   .refine(isCountryCode, 'country must be an ISO 3166-1 two-letter code such as "US", "DE" or "GB"');
 
-const email = z
-  .string({ error: 'email must be a string' })
-  .trim()
-  .pipe(z.email('must be a valid e-mail address such as name@example.com'))
-  .optional();
+const email = z.string({ error: 'email must be a string' }).trim().pipe(z.email('must be a valid e-mail address such as name@example.com')).optional();
 
 /**
  * URLs that must belong to the original notice: each normalised like every URL we store, then
@@ -186,13 +182,22 @@ export type CounterNotice = z.output<ReturnType<typeof counterNoticeSchema>>;
  * Validates a counter notice against the notice it answers. On success the URLs are normalised
  * and de-duplicated. The caller still checks that the URLs are items on the sender's account.
  */
-export function validateCounterNotice(input: unknown, notice: OriginalNotice): { ok: true; counterNotice: CounterNotice } | { ok: false; errors: FieldError[] } {
+export function validateCounterNotice(
+  input: unknown,
+  notice: OriginalNotice,
+): { ok: true; counterNotice: CounterNotice } | { ok: false; errors: FieldError[] } {
   const r = counterNoticeSchema(notice).safeParse(input);
   const errors = r.success ? [] : zodErrors(r.error);
   // Cross-field, checked even when other fields are wrong, so one round trip shows everything.
   const raw = isRecord(input) ? input : {};
   const sub = isRecord(raw.subscriber) ? raw.subscriber : {};
-  if (typeof raw.signature === 'string' && raw.signature.trim() && typeof sub.name === 'string' && sub.name.trim() && !signatureMatches(raw.signature, sub.name)) {
+  if (
+    typeof raw.signature === 'string' &&
+    raw.signature.trim() &&
+    typeof sub.name === 'string' &&
+    sub.name.trim() &&
+    !signatureMatches(raw.signature, sub.name)
+  ) {
     errors.push({ field: 'signature', message: `signature must be your full name as given in subscriber.name ("${sub.name.trim()}")` });
   }
   if (r.success && r.data.reason === 'other' && !r.data.explanation) {
@@ -285,11 +290,21 @@ export interface CourtActionNotice {
  * Validates a notice of court action. It may be signed by the complainant or by counsel, so the
  * signature must match `signer_name` (not necessarily the claimant's name).
  */
-export function validateCourtAction(input: unknown, notice: OriginalNotice, now: Date): { ok: true; courtAction: CourtActionNotice } | { ok: false; errors: FieldError[] } {
+export function validateCourtAction(
+  input: unknown,
+  notice: OriginalNotice,
+  now: Date,
+): { ok: true; courtAction: CourtActionNotice } | { ok: false; errors: FieldError[] } {
   const r = courtActionSchema(notice, now).safeParse(input);
   const errors = r.success ? [] : zodErrors(r.error);
   const raw = isRecord(input) ? input : {};
-  if (typeof raw.signature === 'string' && raw.signature.trim() && typeof raw.signer_name === 'string' && raw.signer_name.trim() && !signatureMatches(raw.signature, raw.signer_name)) {
+  if (
+    typeof raw.signature === 'string' &&
+    raw.signature.trim() &&
+    typeof raw.signer_name === 'string' &&
+    raw.signer_name.trim() &&
+    !signatureMatches(raw.signature, raw.signer_name)
+  ) {
     errors.push({ field: 'signature', message: `signature must be the signer's full name as given in signer_name ("${raw.signer_name.trim()}")` });
   }
   if (errors.length || !r.success) return { ok: false, errors };

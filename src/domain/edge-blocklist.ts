@@ -226,9 +226,7 @@ export function buildBlocklist(input: BlocklistInput): BlocklistDocument {
 /** nginx reads a configuration token into a 4 KiB buffer; longer keys make the file fail to load. */
 export const NGINX_MAX_KEY_BYTES = 4000;
 
-export type EdgeKey =
-  | { ok: true; key: string /** bytes as a latin1 string: one char per byte */ }
-  | { ok: false; why: string };
+export type EdgeKey = { ok: true; key: string /** bytes as a latin1 string: one char per byte */ } | { ok: false; why: string };
 
 /**
  * What nginx's `$uri` is for a request of this (normalised) path: percent-escapes decoded,
@@ -432,7 +430,13 @@ export function renderNginxMap(doc: BlocklistDocument): NginxRendering {
   return {
     text: lines.join('\n'),
     skipped,
-    counts: { hosts: hostLines.length, paths: pathLines.length + pathRegex.length, queries: queryLines.length + queryRegex.length, regex: pathRegex.length + queryRegex.length, case_twins: caseTwins },
+    counts: {
+      hosts: hostLines.length,
+      paths: pathLines.length + pathRegex.length,
+      queries: queryLines.length + queryRegex.length,
+      regex: pathRegex.length + queryRegex.length,
+      case_twins: caseTwins,
+    },
   };
 }
 

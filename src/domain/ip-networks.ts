@@ -798,9 +798,7 @@ export function parseNetworksCsv(text: string): { rows: NetworkOverride[]; error
     if (fields.length !== header.length) {
       errors.push({
         line: lineNo,
-        message:
-          `expected ${header.length} fields, found ${fields.length}` +
-          (fields.length > header.length ? ' (quote a name that contains a comma)' : ''),
+        message: `expected ${header.length} fields, found ${fields.length}` + (fields.length > header.length ? ' (quote a name that contains a comma)' : ''),
       });
       continue;
     }

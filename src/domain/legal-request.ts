@@ -70,13 +70,19 @@ export function changeLegalState(from: LegalRequestState, to: unknown): StateCha
   const target = to as LegalRequestState;
   if (target === from) return { ok: true, from, to: target, changed: false };
   if (target === 'produced') {
-    return { ok: false, error: { field: 'state', message: 'a request becomes "produced" when a production is recorded (POST …/productions), not by changing its state' } };
+    return {
+      ok: false,
+      error: { field: 'state', message: 'a request becomes "produced" when a production is recorded (POST …/productions), not by changing its state' },
+    };
   }
   if (!NEXT[from].includes(target)) {
     const allowed = NEXT[from].filter((s) => s !== 'produced');
     return {
       ok: false,
-      error: { field: 'state', message: `a request that is ${LEGAL_REQUEST_STATE_LABELS[from].toLowerCase()} cannot become ${target}; ${allowed.length ? `it can become ${allowed.join(' or ')}` : 'it is closed'}` },
+      error: {
+        field: 'state',
+        message: `a request that is ${LEGAL_REQUEST_STATE_LABELS[from].toLowerCase()} cannot become ${target}; ${allowed.length ? `it can become ${allowed.join(' or ')}` : 'it is closed'}`,
+      },
     };
   }
   return { ok: true, from, to: target, changed: true };
@@ -138,7 +144,8 @@ export function validateProduction(body: unknown, now: Date): { ok: true; value:
     errors.push({ field: 'fields', message: `list what was produced: one or more of ${PRODUCTION_FIELDS.join(', ')}` });
   } else {
     b.fields.forEach((f, i) => {
-      if (!(PRODUCTION_FIELDS as readonly unknown[]).includes(f)) errors.push({ field: `fields[${i}]`, message: `must be one of ${PRODUCTION_FIELDS.join(', ')}` });
+      if (!(PRODUCTION_FIELDS as readonly unknown[]).includes(f))
+        errors.push({ field: `fields[${i}]`, message: `must be one of ${PRODUCTION_FIELDS.join(', ')}` });
       else if (!fields.includes(f as ProductionField)) fields.push(f as ProductionField);
     });
   }
@@ -146,12 +153,16 @@ export function validateProduction(body: unknown, now: Date): { ok: true; value:
   if (b.produced_at !== undefined && b.produced_at !== null && b.produced_at !== '') {
     const d = parseInstant(b.produced_at, 'start');
     if (!d) errors.push({ field: 'produced_at', message: 'must be a date (YYYY-MM-DD) or date and time (ISO 8601)' });
-    else if (d.getTime() > now.getTime() + 60_000) errors.push({ field: 'produced_at', message: 'cannot be in the future: record a production once it has happened' });
+    else if (d.getTime() > now.getTime() + 60_000)
+      errors.push({ field: 'produced_at', message: 'cannot be in the future: record a production once it has happened' });
     else producedAt = d;
   }
   const paymentReference = optionalText(b.payment_reference, 'payment_reference', 500, errors);
   if (fields.includes('payment_details') && !paymentReference) {
-    errors.push({ field: 'payment_reference', message: 'say where the produced payment details are on record (e.g. the billing system’s reference); never the card number itself' });
+    errors.push({
+      field: 'payment_reference',
+      message: 'say where the produced payment details are on record (e.g. the billing system’s reference); never the card number itself',
+    });
   }
   if (paymentReference && /\b(?:\d[ -]?){13,19}\b/.test(paymentReference)) {
     errors.push({ field: 'payment_reference', message: 'looks like a card number: record a reference to the billing record, not the number' });
@@ -174,7 +185,8 @@ export function validateProduction(body: unknown, now: Date): { ok: true; value:
   if (fields.includes('other') && !note) errors.push({ field: 'note', message: 'say what else was produced' });
   const accounts: string[] = [];
   if (b.accounts !== undefined) {
-    if (!Array.isArray(b.accounts) || !b.accounts.every((a) => typeof a === 'string' && a.trim())) errors.push({ field: 'accounts', message: 'must be a list of account ids among the request’s targets' });
+    if (!Array.isArray(b.accounts) || !b.accounts.every((a) => typeof a === 'string' && a.trim()))
+      errors.push({ field: 'accounts', message: 'must be a list of account ids among the request’s targets' });
     else accounts.push(...new Set((b.accounts as string[]).map((a) => a.trim())));
   }
   if (errors.length) return { ok: false, errors };
@@ -228,7 +240,8 @@ export function validateLegalRequest(body: unknown, now: Date): { ok: true; valu
   if (b.deadline !== undefined && b.deadline !== null && b.deadline !== '') {
     deadline = parseInstant(b.deadline, 'end');
     if (!deadline) errors.push({ field: 'deadline', message: 'must be a date (YYYY-MM-DD, meaning the end of that day, UTC) or date and time (ISO 8601)' });
-    else if (receivedAt && deadline.getTime() < receivedAt.getTime()) errors.push({ field: 'deadline', message: 'is before the date the request was received' });
+    else if (receivedAt && deadline.getTime() < receivedAt.getTime())
+      errors.push({ field: 'deadline', message: 'is before the date the request was received' });
   } else if (type === 'subpoena' || type === 'law_enforcement') {
     errors.push({ field: 'deadline', message: 'give the date by which the request must be answered (the return date)' });
   }
@@ -251,9 +264,15 @@ export function validateLegalRequest(body: unknown, now: Date): { ok: true; valu
         continue;
       }
       v.forEach((x, i) => {
-        if (typeof x !== 'string' || !x.trim()) return errors.push({ field: `targets.${key}[${i}]`, message: key === 'domains' ? 'must be a domain name' : 'must be an account id' });
+        if (typeof x !== 'string' || !x.trim())
+          return errors.push({ field: `targets.${key}[${i}]`, message: key === 'domains' ? 'must be a domain name' : 'must be an account id' });
         if (key === 'domains') {
-          const h = normaliseHost(x.trim().replace(/^https?:\/\//i, '').replace(/[/?#].*$/, ''));
+          const h = normaliseHost(
+            x
+              .trim()
+              .replace(/^https?:\/\//i, '')
+              .replace(/[/?#].*$/, ''),
+          );
           if (!h || !h.includes('.')) return errors.push({ field: `targets.domains[${i}]`, message: `${JSON.stringify(x)} is not a domain name` });
           if (!out.includes(h)) out.push(h);
         } else {
@@ -269,7 +288,11 @@ export function validateLegalRequest(body: unknown, now: Date): { ok: true; valu
   const blockRules: { text: string; rule: BlockRule }[] = [];
   if (b.block_rules !== undefined) {
     if (type !== 'court_order') errors.push({ field: 'block_rules', message: 'only a court order (type court_order) carries domain block rules' });
-    else if (!Array.isArray(b.block_rules)) errors.push({ field: 'block_rules', message: 'must be a list of rules such as "thepiratesite.com", "=exact.example", "*.example.com", "thepiratesite.*"' });
+    else if (!Array.isArray(b.block_rules))
+      errors.push({
+        field: 'block_rules',
+        message: 'must be a list of rules such as "thepiratesite.com", "=exact.example", "*.example.com", "thepiratesite.*"',
+      });
     else {
       if (b.block_rules.length > MAX_BLOCK_RULES) errors.push({ field: 'block_rules', message: `at most ${MAX_BLOCK_RULES} rules per order` });
       b.block_rules.slice(0, MAX_BLOCK_RULES).forEach((r, i) => {
@@ -284,20 +307,30 @@ export function validateLegalRequest(body: unknown, now: Date): { ok: true; valu
   if (b.block_ends_at !== undefined && b.block_ends_at !== null && b.block_ends_at !== '') {
     blockEndsAt = parseInstant(b.block_ends_at, 'end');
     if (!blockEndsAt) errors.push({ field: 'block_ends_at', message: 'must be a date (YYYY-MM-DD) or date and time (ISO 8601)' });
-    else if (type === 'court_order' && blockRules.length === 0 && !errors.some((e) => e.field.startsWith('block_rules'))) errors.push({ field: 'block_ends_at', message: 'there are no block rules for it to end' });
+    else if (type === 'court_order' && blockRules.length === 0 && !errors.some((e) => e.field.startsWith('block_rules')))
+      errors.push({ field: 'block_ends_at', message: 'there are no block rules for it to end' });
   }
 
-  if (type !== undefined && domains.length + accounts.length === 0 && blockRules.length === 0 && !errors.some((e) => e.field.startsWith('targets') || e.field.startsWith('block_rules'))) {
+  if (
+    type !== undefined &&
+    domains.length + accounts.length === 0 &&
+    blockRules.length === 0 &&
+    !errors.some((e) => e.field.startsWith('targets') || e.field.startsWith('block_rules'))
+  ) {
     errors.push({
       field: 'targets',
-      message: type === 'court_order' ? 'name the domains or accounts the order concerns, or give its block rules' : 'name the domains or accounts the request concerns',
+      message:
+        type === 'court_order'
+          ? 'name the domains or accounts the order concerns, or give its block rules'
+          : 'name the domains or accounts the request concerns',
     });
   }
 
   const notes = optionalText(b.notes, 'notes', 10_000, errors);
   const documentRef = optionalText(b.document_ref, 'document_ref', 500, errors);
   let nonDisclosureOrder = false;
-  if (b.non_disclosure_order !== undefined && typeof b.non_disclosure_order !== 'boolean') errors.push({ field: 'non_disclosure_order', message: 'must be true or false' });
+  if (b.non_disclosure_order !== undefined && typeof b.non_disclosure_order !== 'boolean')
+    errors.push({ field: 'non_disclosure_order', message: 'must be true or false' });
   else nonDisclosureOrder = b.non_disclosure_order === true;
   let nonDisclosureUntil: Date | null = null;
   if (b.non_disclosure_until !== undefined && b.non_disclosure_until !== null && b.non_disclosure_until !== '') {

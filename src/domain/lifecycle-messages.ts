@@ -69,10 +69,19 @@ export function lifecycleMessage(
     const c = to.customer;
     const hello = `Dear ${c.name},\n\n`;
     const footer = `\nThe notice and the state of each URL: ${ctx.portalUrl}\n`;
-    const mk = (subject: string, body: string): OutgoingMessage => ({ ...base, recipientRole: 'owner', to: c.email, subject: `[${ctx.provider}] ${subject}`, body: hello + body + footer });
+    const mk = (subject: string, body: string): OutgoingMessage => ({
+      ...base,
+      recipientRole: 'owner',
+      to: c.email,
+      subject: `[${ctx.provider}] ${subject}`,
+      body: hello + body + footer,
+    });
     switch (m.kind) {
       case 'counter_notice_received':
-        return mk(`Counter notice received for copyright notice ${n.id}`, `We received your counter notice (${m.counterNoticeId}) about ${plural(urls.length, 'URL')}:\n\n${list}\n`);
+        return mk(
+          `Counter notice received for copyright notice ${n.id}`,
+          `We received your counter notice (${m.counterNoticeId}) about ${plural(urls.length, 'URL')}:\n\n${list}\n`,
+        );
       case 'restore_scheduled':
         return mk(
           `Counter notice forwarded: content due back on ${day(m.restoreAt)}`,
@@ -96,15 +105,26 @@ export function lifecycleMessage(
   }
   const hello = `Dear ${claimant.name},\n\n`;
   const footer = n.statusUrl ? `\nEvery URL's status: ${n.statusUrl}\n` : '';
-  const mk = (subject: string, body: string): OutgoingMessage => ({ ...base, recipientRole: 'reporter', to: claimant.email, subject: `[${ctx.provider}] ${subject}`, body: hello + body + footer });
+  const mk = (subject: string, body: string): OutgoingMessage => ({
+    ...base,
+    recipientRole: 'reporter',
+    to: claimant.email,
+    subject: `[${ctx.provider}] ${subject}`,
+    body: hello + body + footer,
+  });
   switch (m.kind) {
     case 'counter_notice_copy': {
       const cn = ctx.counterNotice;
-      const copy = cn ? `\n---- Counter notice ${cn.id}, received ${cn.receivedAt.toISOString()} ----\n\n${counterNoticeText(cn.body, ctx.provider)}\n\n---- end of the counter notice ----\n` : '';
+      const copy = cn
+        ? `\n---- Counter notice ${cn.id}, received ${cn.receivedAt.toISOString()} ----\n\n${counterNoticeText(cn.body, ctx.provider)}\n\n---- end of the counter notice ----\n`
+        : '';
       const when = m.restoreAt
         ? `We will restore access on ${day(m.restoreAt)}, not less than 10 and not more than 14 business days after we received the counter notice, unless before then you tell us that you have filed an action seeking a court order to restrain the subscriber from infringing activity relating to the material (17 U.S.C. §512(g)(2)(C)). Send that notice of court action with POST /v1/notices/${n.id}/court-action or by replying to this message with the court, the case number and the filing date.`
         : 'You have already told us of a court action, so the content stays disabled.';
-      return mk(`Counter notice to your copyright notice ${n.id}: restore on ${m.restoreAt ? day(m.restoreAt) : '— (court action)'}`, `The site owner sent a counter notice (17 U.S.C. §512(g)(3)) about ${plural(urls.length, 'URL')} of your notice ${n.id}:\n\n${list}\n\n${when}\n${copy}`);
+      return mk(
+        `Counter notice to your copyright notice ${n.id}: restore on ${m.restoreAt ? day(m.restoreAt) : '— (court action)'}`,
+        `The site owner sent a counter notice (17 U.S.C. §512(g)(3)) about ${plural(urls.length, 'URL')} of your notice ${n.id}:\n\n${list}\n\n${when}\n${copy}`,
+      );
     }
     case 'restored':
       return mk(

@@ -116,7 +116,10 @@ export function ownerMessage(
   account: { id: string; name: string; email: string },
   items: MessageItem[],
 ): OutgoingMessage {
-  const urls = listUrls(items.map((i) => i.url ?? i.submittedUrl), 'URL');
+  const urls = listUrls(
+    items.map((i) => i.url ?? i.submittedUrl),
+    'URL',
+  );
   const body = `Dear ${account.name},
 
 ${provider} received a copyright infringement notice (DMCA, 17 U.S.C. §512) about ${items.length === 1 ? 'a URL' : `${items.length} URLs`} on your site${new Set(items.map((i) => i.zone)).size > 1 ? 's' : ''}. Please review it and remove the material if the complaint is valid.
@@ -142,7 +145,18 @@ If you believe the material was reported by mistake or misidentification, you ma
     to: account.email,
     subject: `[${provider}] Copyright notice ${notice.id} about ${items.length} URL${items.length === 1 ? '' : 's'} on your site`,
     body,
-    attachments: urls.truncated ? [{ filename: `notice-${notice.id}-urls.csv`, contentType: 'text/csv', content: csv(['url', 'zone'], items.map((i) => [i.url, i.zone])) }] : [],
+    attachments: urls.truncated
+      ? [
+          {
+            filename: `notice-${notice.id}-urls.csv`,
+            contentType: 'text/csv',
+            content: csv(
+              ['url', 'zone'],
+              items.map((i) => [i.url, i.zone]),
+            ),
+          },
+        ]
+      : [],
   };
 }
 
@@ -184,7 +198,16 @@ ${statementsBlock(notice.submission, anonymous)}
     subject: `[${provider}] Copyright notice ${notice.id}: ${items.length} URL${items.length === 1 ? '' : 's'} served from your network`,
     body,
     attachments: urls.truncated
-      ? [{ filename: `notice-${notice.id}-urls.csv`, contentType: 'text/csv', content: csv(['url', 'origin_ips'], items.map((i) => [i.url, (i.originIps ?? []).join(' ')])) }]
+      ? [
+          {
+            filename: `notice-${notice.id}-urls.csv`,
+            contentType: 'text/csv',
+            content: csv(
+              ['url', 'origin_ips'],
+              items.map((i) => [i.url, (i.originIps ?? []).join(' ')]),
+            ),
+          },
+        ]
       : [],
   };
 }
@@ -203,7 +226,8 @@ const OUTCOME: Record<string, string> = {
 
 export function describeOutcome(i: MessageItem): string {
   const parts = [OUTCOME[i.state] ?? i.state];
-  if (i.hostName) parts.push(`hosting provider: ${i.hostName}${i.hostAsn ? ` (AS${i.hostAsn})` : ''}${i.hostAbuseEmail ? `, abuse contact ${i.hostAbuseEmail}` : ''}`);
+  if (i.hostName)
+    parts.push(`hosting provider: ${i.hostName}${i.hostAsn ? ` (AS${i.hostAsn})` : ''}${i.hostAbuseEmail ? `, abuse contact ${i.hostAbuseEmail}` : ''}`);
   if (i.reason && (i.state === 'invalid' || i.state === 'rejected')) parts.push(i.reason);
   return parts.join('; ');
 }

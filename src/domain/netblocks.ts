@@ -123,7 +123,10 @@ export function parseNetblocksCsv(text: string): { rows: NetblockRow[]; errors: 
   const col = {} as Record<Column, number>;
   const missing = COLUMNS.filter((c) => !names.includes(c));
   if (missing.length) {
-    return { rows, errors: [{ line: headerAt + 1, message: `header is missing ${missing.map((m) => `"${m}"`).join(', ')} (expected "${COLUMNS.join(',')}")` }] };
+    return {
+      rows,
+      errors: [{ line: headerAt + 1, message: `header is missing ${missing.map((m) => `"${m}"`).join(', ')} (expected "${COLUMNS.join(',')}")` }],
+    };
   }
   for (const c of COLUMNS) col[c] = names.indexOf(c);
 
@@ -201,9 +204,7 @@ export interface StoredAssignment {
   assignedTo: Date | null;
 }
 
-export type NetblockChange =
-  | { kind: 'added'; row: NetblockRow }
-  | { kind: 'changed'; row: NetblockRow; before: StoredAssignment };
+export type NetblockChange = { kind: 'added'; row: NetblockRow } | { kind: 'changed'; row: NetblockRow; before: StoredAssignment };
 
 /**
  * What a re-import changes against what is stored. A row is the same assignment when it names
@@ -211,7 +212,10 @@ export type NetblockChange =
  * assignment of the same block with another start is refused (the file must close the old period
  * first), so the history never holds two holders of one prefix at one time.
  */
-export function planNetblockImport(stored: readonly StoredAssignment[], rows: readonly NetblockRow[]): { changes: NetblockChange[]; unchanged: number; errors: LineError[] } {
+export function planNetblockImport(
+  stored: readonly StoredAssignment[],
+  rows: readonly NetblockRow[],
+): { changes: NetblockChange[]; unchanged: number; errors: LineError[] } {
   const byCidr = new Map<string, StoredAssignment[]>();
   for (const s of stored) byCidr.set(s.cidr, [...(byCidr.get(s.cidr) ?? []), s]);
   const restated = new Map(rows.map((r) => [`${r.cidr}@${r.assignedFrom.getTime()}`, r]));
@@ -231,7 +235,8 @@ export function planNetblockImport(stored: readonly StoredAssignment[], rows: re
       continue;
     }
     if (!same) changes.push({ kind: 'added', row });
-    else if (same.accountId !== row.accountId || (same.assignedTo?.getTime() ?? null) !== (row.assignedTo?.getTime() ?? null)) changes.push({ kind: 'changed', row, before: same });
+    else if (same.accountId !== row.accountId || (same.assignedTo?.getTime() ?? null) !== (row.assignedTo?.getTime() ?? null))
+      changes.push({ kind: 'changed', row, before: same });
     else unchanged++;
   }
   return { changes, unchanged, errors };

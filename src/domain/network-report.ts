@@ -86,7 +86,11 @@ export type NetworkRouting =
 /** Where a sighting goes, given who held the address then. */
 export function routeSighting(s: Sighting, holder: HolderFacts | null, provider: string): NetworkRouting {
   if (s.category !== 'copyright') {
-    return { state: 'kept_for_staff', holder, reason: `a ${s.category} report, not a copyright notice: kept for the abuse team${holder ? ` (the address was held by account ${holder.accountId})` : ''}` };
+    return {
+      state: 'kept_for_staff',
+      holder,
+      reason: `a ${s.category} report, not a copyright notice: kept for the abuse team${holder ? ` (the address was held by account ${holder.accountId})` : ''}`,
+    };
   }
   if (!holder) {
     return {
@@ -101,7 +105,11 @@ export function routeSighting(s: Sighting, holder: HolderFacts | null, provider:
 function worksBlock(s: Sighting): string {
   if (!s.works.length) return '  (the notice does not name the work)';
   return s.works
-    .map((w) => [w.title ? `  Title:     ${w.title}` : null, w.file_name ? `  File name: ${w.file_name}` : null, w.hash ? `  Hash:      ${w.hash}` : null].filter(Boolean).join('\n'))
+    .map((w) =>
+      [w.title ? `  Title:     ${w.title}` : null, w.file_name ? `  File name: ${w.file_name}` : null, w.hash ? `  Hash:      ${w.hash}` : null]
+        .filter(Boolean)
+        .join('\n'),
+    )
     .join('\n\n');
 }
 
@@ -124,10 +132,18 @@ const FORMAT_NAMES: Record<NetworkReportFormat, string> = { acns: 'ACNS', 'x-arf
  * (address, port, time, file) and by whom, so it can act or answer with a counter notice; the
  * complainant gets the usual acknowledgement. Reports kept for staff cause no mail.
  */
-export function networkReportMessages(provider: string, reportId: number, s: Sighting, routing: NetworkRouting, complainantAddress: string | null): OutgoingMessage[] {
+export function networkReportMessages(
+  provider: string,
+  reportId: number,
+  s: Sighting,
+  routing: NetworkRouting,
+  complainantAddress: string | null,
+): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
   if (routing.state === 'kept_for_staff') return out;
-  const who = [s.complainant.name, s.complainant.company && s.complainant.company !== s.complainant.name ? s.complainant.company : null].filter(Boolean).join(', ') || 'the rights holder';
+  const who =
+    [s.complainant.name, s.complainant.company && s.complainant.company !== s.complainant.name ? s.complainant.company : null].filter(Boolean).join(', ') ||
+    'the rights holder';
   if (routing.state === 'forwarded') {
     const h = routing.holder;
     out.push({

@@ -60,10 +60,7 @@ const country = z
   .transform((c) => (c === 'UK' ? 'GB' : c)) // "UK" is reserved for the United Kingdom, whose code is GB
   .refine(isCountryCode, 'country must be an ISO 3166-1 two-letter code such as "US", "DE" or "GB"');
 
-const email = z
-  .string({ error: 'email is required' })
-  .trim()
-  .pipe(z.email('must be a valid e-mail address such as name@example.com'));
+const email = z.string({ error: 'email is required' }).trim().pipe(z.email('must be a valid e-mail address such as name@example.com'));
 
 const sworn = (key: keyof typeof DMCA_STATEMENTS) =>
   z.literal(true, {
@@ -75,7 +72,12 @@ export const ClaimantSchema = z.object({
   company: text('company', 200).optional().describe('The copyright owner or the company acting for it'),
   email: email,
   address: text('address', 500).describe('Postal address'),
-  phone: z.string().trim().max(40, 'phone must be at most 40 characters').regex(/^[+0-9 ()./-]*$/, 'phone may contain only digits, spaces and + ( ) . / -').optional(),
+  phone: z
+    .string()
+    .trim()
+    .max(40, 'phone must be at most 40 characters')
+    .regex(/^[+0-9 ()./-]*$/, 'phone may contain only digits, spaces and + ( ) . / -')
+    .optional(),
   country,
 });
 
@@ -87,7 +89,11 @@ export const DmcaNoticeInputSchema = z
     work: z.object(
       {
         description: text('work.description', 5000).describe('Identification of the copyrighted work'),
-        urls: z.array(z.string().refine(storable, unstorable('work.urls entry'))).max(1000, 'work.urls may list at most 1000 URLs').optional().describe('Where the original work can be seen (never acted on)'),
+        urls: z
+          .array(z.string().refine(storable, unstorable('work.urls entry')))
+          .max(1000, 'work.urls may list at most 1000 URLs')
+          .optional()
+          .describe('Where the original work can be seen (never acted on)'),
         owner: text('work.owner', 200).optional().describe('The copyright owner, where it is not the claimant or the claimant company'),
       },
       { error: 'work is required: {"description": "…", "urls": [optional]}' },
@@ -130,7 +136,12 @@ export type DmcaNotice = z.output<typeof DmcaNoticeInputSchema>;
 export type DmcaSubmission = Omit<DmcaNotice, 'urls'>;
 
 function canonicalName(s: string): string {
-  return s.normalize('NFC').replace(/^\/s\/\s*/i, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return s
+    .normalize('NFC')
+    .replace(/^\/s\/\s*/i, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 export function signatureMatches(signature: string, name: string): boolean {
   return canonicalName(signature) === canonicalName(name);

@@ -88,7 +88,12 @@ export const DEFAULT_ORIGIN_DISCLOSURE_POLICY: Readonly<OriginDisclosurePolicy> 
 export const OriginDisclosurePolicySchema = z.object({
   enabled: z.boolean({ error: 'enabled must be true or false' }).default(true),
   allowCurrent: z.boolean({ error: 'allowCurrent must be true or false' }).default(true),
-  requiredTermsVersion: z.string({ error: 'requiredTermsVersion must be a string or null' }).trim().min(1, 'requiredTermsVersion must not be empty').nullable().default(null),
+  requiredTermsVersion: z
+    .string({ error: 'requiredTermsVersion must be a string or null' })
+    .trim()
+    .min(1, 'requiredTermsVersion must not be empty')
+    .nullable()
+    .default(null),
   maxNoticeAgeDays: z
     .number({ error: 'maxNoticeAgeDays must be a whole number of days or null' })
     .int('maxNoticeAgeDays must be a whole number of days or null')
@@ -142,8 +147,7 @@ export type DenyReason = keyof typeof DENY_REASONS;
 
 export type DisclosureDecision =
   /** `basis` goes into the disclosure log ("why"), with the terms version the reporter accepted. */
-  | { allow: true; basis: 'staff' | 'trusted_reporter'; termsVersion: string | null }
-  | { allow: false; reason: DenyReason; message: string };
+  { allow: true; basis: 'staff' | 'trusted_reporter'; termsVersion: string | null } | { allow: false; reason: DenyReason; message: string };
 
 const DAY_MS = 86_400_000;
 
@@ -229,7 +233,11 @@ export interface LoggedDisclosure {
  * Disclosures whose customer notice is due at `now`, grouped by zone (one message per zone lists
  * them all), zones in order of their oldest due disclosure. Already notified ones are skipped.
  */
-export function dueCustomerNotices<T extends LoggedDisclosure>(disclosures: readonly T[], policy: OriginDisclosurePolicy, now: Date): { zoneId: T['zoneId']; disclosures: T[] }[] {
+export function dueCustomerNotices<T extends LoggedDisclosure>(
+  disclosures: readonly T[],
+  policy: OriginDisclosurePolicy,
+  now: Date,
+): { zoneId: T['zoneId']; disclosures: T[] }[] {
   const byZone = new Map<T['zoneId'], T[]>();
   const sorted = [...disclosures].sort((a, b) => a.disclosedAt.getTime() - b.disclosedAt.getTime());
   for (const d of sorted) {

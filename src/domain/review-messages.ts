@@ -45,7 +45,14 @@ export interface CounterNoticeWays {
   replyAddress: string | null;
 }
 
-export function takedownMessage(provider: string, notice: NoticeFacts, decisionId: string, account: { id: string; name: string; email: string }, urls: string[], ways: CounterNoticeWays): OutgoingMessage {
+export function takedownMessage(
+  provider: string,
+  notice: NoticeFacts,
+  decisionId: string,
+  account: { id: string; name: string; email: string },
+  urls: string[],
+  ways: CounterNoticeWays,
+): OutgoingMessage {
   const s = notice.submission;
   return {
     dedupeKey: `notice:${notice.id}:decision:${decisionId}:owner:${account.id}`,
@@ -96,7 +103,9 @@ export function loginLinkMessage(provider: string, to: string, links: { label: s
   return {
     // A digest of the whole links: neither a piece of the secret in the stored key nor two requests
     // with the same `next` (the links' common tail) folded into one message.
-    dedupeKey: `login:${createHash('sha256').update(links.map((l) => l.url).join('\n')).digest('base64url')}`,
+    dedupeKey: `login:${createHash('sha256')
+      .update(links.map((l) => l.url).join('\n'))
+      .digest('base64url')}`,
     recipientRole: 'user',
     to,
     subject: `[${provider}] Your sign-in link`,

@@ -19,13 +19,16 @@ export function isRejectionReason(s: unknown): s is RejectionReason {
 
 export type ReviewDecision =
   /** Hosted content: take it down. */
-  | { type: 'disable' }
-  | { type: 'reject'; reason: RejectionReason; note: string | null };
+  { type: 'disable' } | { type: 'reject'; reason: RejectionReason; note: string | null };
 
 export const NOTE_MAX = 2000;
 
 /** Checks a decision as it arrives from a form or the API; every problem, by field. */
-export function parseDecision(input: { action?: unknown; reason?: unknown; note?: unknown }): { ok: true; decision: ReviewDecision } | { ok: false; errors: { field: string; message: string }[] } {
+export function parseDecision(input: {
+  action?: unknown;
+  reason?: unknown;
+  note?: unknown;
+}): { ok: true; decision: ReviewDecision } | { ok: false; errors: { field: string; message: string }[] } {
   const errors: { field: string; message: string }[] = [];
   const note = typeof input.note === 'string' && input.note.trim() ? input.note.trim() : null;
   if (note && note.length > NOTE_MAX) errors.push({ field: 'note', message: `must be at most ${NOTE_MAX} characters (it has ${note.length})` });
@@ -72,7 +75,12 @@ export function planReview(items: readonly ReviewItem[], decision: ReviewDecisio
   for (const i of items) {
     if (i.state === to) plan.skipped.push({ position: i.position, state: i.state, why: 'already decided this way' });
     else if (canTransition(i.state, to)) plan.changes.push({ position: i.position, from: i.state, to, reason });
-    else plan.skipped.push({ position: i.position, state: i.state, why: `a URL that is ${i.state.replace(/_/g, ' ')} cannot be ${to === 'rejected' ? 'rejected' : 'disabled'}` });
+    else
+      plan.skipped.push({
+        position: i.position,
+        state: i.state,
+        why: `a URL that is ${i.state.replace(/_/g, ' ')} cannot be ${to === 'rejected' ? 'rejected' : 'disabled'}`,
+      });
   }
   return plan;
 }

@@ -27,9 +27,7 @@ export interface OriginFacts {
   error?: string;
 }
 
-export type ItemResolution =
-  | { onNetwork: false; host: string }
-  | { onNetwork: true; zone: ZoneFacts; origin: OriginFacts | null };
+export type ItemResolution = { onNetwork: false; host: string } | { onNetwork: true; zone: ZoneFacts; origin: OriginFacts | null };
 
 export interface RoutedItem {
   state: Extract<ItemState, 'not_on_network' | 'forwarded' | 'pending_review'>;

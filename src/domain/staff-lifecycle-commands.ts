@@ -31,7 +31,11 @@ export const LIFECYCLE_STEPS = {
 export const STAFF_COMMAND_LABELS: Record<StaffLifecycleCommand, { button: string; done: string; tells: string | null }> = {
   notify_customer: { button: 'Notify the customer', done: 'customer notified', tells: 'the customer has been told how to send a counter notice' },
   restore: { button: 'Restore the content', done: 'restored and the case closed', tells: 'the customer and the complainant have been told' },
-  retract: { button: 'Record the complainant’s withdrawal', done: 'withdrawn by the complainant: restored, no strike, the case closed', tells: 'the customer and the complainant have been told' },
+  retract: {
+    button: 'Record the complainant’s withdrawal',
+    done: 'withdrawn by the complainant: restored, no strike, the case closed',
+    tells: 'the customer and the complainant have been told',
+  },
   close: { button: 'Close the case', done: 'closed', tells: null },
 };
 
@@ -56,7 +60,10 @@ export interface StaffLifecycleRequest {
 }
 
 /** Checks a request as it arrives (API body or form); every problem, by field. */
-export function parseStaffLifecycleRequest(input: unknown, maxPositions: number): { ok: true; request: StaffLifecycleRequest } | { ok: false; errors: FieldError[] } {
+export function parseStaffLifecycleRequest(
+  input: unknown,
+  maxPositions: number,
+): { ok: true; request: StaffLifecycleRequest } | { ok: false; errors: FieldError[] } {
   const body = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
   const errors: FieldError[] = [];
   const p = body.positions;
@@ -73,7 +80,8 @@ export function parseStaffLifecycleRequest(input: unknown, maxPositions: number)
   if (!isStaffLifecycleCommand(command)) errors.push({ field: 'command', message: `must be one of ${STAFF_LIFECYCLE_COMMANDS.join(', ')}` });
   const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
   if (!reason) errors.push({ field: 'reason', message: 'say why you act by hand (it is kept on the case’s timeline)' });
-  else if (reason.length > STAFF_REASON_MAX) errors.push({ field: 'reason', message: `must be at most ${STAFF_REASON_MAX} characters (it has ${reason.length})` });
+  else if (reason.length > STAFF_REASON_MAX)
+    errors.push({ field: 'reason', message: `must be at most ${STAFF_REASON_MAX} characters (it has ${reason.length})` });
   if (errors.length) return { ok: false, errors };
   return { ok: true, request: { positions, command: command as StaffLifecycleCommand, reason } };
 }

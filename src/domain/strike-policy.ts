@@ -75,7 +75,11 @@ export const StrikePolicySchema = z
   })
   .superRefine((p, ctx) => {
     if (typeof p.reviewAt === 'number' && typeof p.terminateAt === 'number' && p.terminateAt < p.reviewAt) {
-      ctx.addIssue({ code: 'custom', path: ['terminateAt'], message: `terminateAt (${p.terminateAt}) must not be below reviewAt (${p.reviewAt}): review comes first` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['terminateAt'],
+        message: `terminateAt (${p.terminateAt}) must not be below reviewAt (${p.reviewAt}): review comes first`,
+      });
     }
   });
 

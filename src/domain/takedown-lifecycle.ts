@@ -206,16 +206,7 @@ export interface Closed {
 }
 
 export type LifecycleState =
-  | Reported
-  | Rejected
-  | ContentDisabled
-  | CustomerNotified
-  | CounterNoticeReceived
-  | CounterNoticeForwarded
-  | CourtActionFiled
-  | Restored
-  | Retracted
-  | Closed;
+  Reported | Rejected | ContentDisabled | CustomerNotified | CounterNoticeReceived | CounterNoticeForwarded | CourtActionFiled | Restored | Retracted | Closed;
 export type LifecycleKind = LifecycleState['kind'];
 
 export const LIFECYCLE_KINDS = [
@@ -479,7 +470,12 @@ function receiveCounterNotice(s: Open, ev: Extract<LifecycleEvent, { type: 'rece
     case 'counter_notice_forwarded':
       return fail('conflict', `counter notice ${s.counterNotice.id} for this URL is already being processed`, s, ev);
     case 'court_action_filed':
-      return fail('not_allowed', `the complainant has filed a court action (${s.courtAction.reference}); the content stays disabled until the court decides`, s, ev);
+      return fail(
+        'not_allowed',
+        `the complainant has filed a court action (${s.courtAction.reference}); the content stays disabled until the court decides`,
+        s,
+        ev,
+      );
     case 'restored':
       return fail('already_restored', `${whyNot(s, ctx)}; no counter notice is needed`, s, ev);
     case 'retracted':
@@ -535,9 +531,15 @@ function courtActionFiled(s: Open, ev: Extract<LifecycleEvent, { type: 'court_ac
       effects,
     );
   }
-  if (s.kind === 'court_action_filed') return same(s, `a court action (${s.courtAction.reference}) was already recorded on ${day(s.courtAction.receivedAt, ctx)}`);
+  if (s.kind === 'court_action_filed')
+    return same(s, `a court action (${s.courtAction.reference}) was already recorded on ${day(s.courtAction.receivedAt, ctx)}`);
   if (s.kind === 'restored') {
-    return fail('too_late', `${whyNot(s, ctx)}; a notice of court action must arrive before restoration, and a court order now comes through legal process`, s, ev);
+    return fail(
+      'too_late',
+      `${whyNot(s, ctx)}; a notice of court action must arrive before restoration, and a court order now comes through legal process`,
+      s,
+      ev,
+    );
   }
   return fail('not_allowed', 'there is no counter notice for a court action to answer', s, ev);
 }
@@ -617,7 +619,12 @@ function close(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): TransitionRe
     case 'counter_notice_received':
       return fail('not_allowed', 'a counter notice is pending: forward it to the complainant', s, ev);
     case 'counter_notice_forwarded':
-      return fail('not_allowed', `a counter notice is pending: the content is due back on ${day(s.restoreWindow.scheduled, ctx)} unless the complainant shows a court action`, s, ev);
+      return fail(
+        'not_allowed',
+        `a counter notice is pending: the content is due back on ${day(s.restoreWindow.scheduled, ctx)} unless the complainant shows a court action`,
+        s,
+        ev,
+      );
   }
 }
 
@@ -763,7 +770,12 @@ const reportedS = z.object({ kind: z.literal('reported'), reportedAt: instant })
 const rejectedS = z.object({ kind: z.literal('rejected'), reportedAt: instant, rejectedAt: instant, reason: z.string().min(1) });
 const disabledS = z.object({ kind: z.literal('content_disabled'), takedown: takedownSchema });
 const notifiedS = z.object({ kind: z.literal('customer_notified'), takedown: takedownSchema, customerNotifiedAt: instant });
-const receivedS = z.object({ kind: z.literal('counter_notice_received'), takedown: takedownSchema, customerNotifiedAt: instant.nullable(), counterNotice: counterRef });
+const receivedS = z.object({
+  kind: z.literal('counter_notice_received'),
+  takedown: takedownSchema,
+  customerNotifiedAt: instant.nullable(),
+  counterNotice: counterRef,
+});
 const forwardedS = z.object({
   kind: z.literal('counter_notice_forwarded'),
   takedown: takedownSchema,
@@ -798,7 +810,18 @@ const retractedS = z.object({
 const closedS = z.object({ kind: z.literal('closed'), closedAt: instant, last: z.discriminatedUnion('kind', [notifiedS, courtS, restoredS, retractedS]) });
 
 /** The schema of a stored lifecycle state (dates as ISO 8601 strings or `Date`s). */
-export const LifecycleStateSchema = z.discriminatedUnion('kind', [reportedS, rejectedS, disabledS, notifiedS, receivedS, forwardedS, courtS, restoredS, retractedS, closedS]);
+export const LifecycleStateSchema = z.discriminatedUnion('kind', [
+  reportedS,
+  rejectedS,
+  disabledS,
+  notifiedS,
+  receivedS,
+  forwardedS,
+  courtS,
+  restoredS,
+  retractedS,
+  closedS,
+]);
 
 /** A state read back from storage (`JSON.stringify(state)` writes it), checked. */
 export function parseLifecycleState(json: unknown): { ok: true; state: LifecycleState } | { ok: false; errors: FieldError[] } {

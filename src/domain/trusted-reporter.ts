@@ -52,7 +52,10 @@ export const TermsAcceptanceSchema = TrustedApplicationSchema.pick({ accept_term
 const reason = text('reason', 2000);
 
 /** Approval: scopes to grant and an optional end, which must lie in the future. */
-export function parseApproval(input: unknown, now: Date): { ok: true; scopes: Scope[]; expiresAt: Date | null; reason: string | null } | { ok: false; errors: FieldError[] } {
+export function parseApproval(
+  input: unknown,
+  now: Date,
+): { ok: true; scopes: Scope[]; expiresAt: Date | null; reason: string | null } | { ok: false; errors: FieldError[] } {
   const r = z
     .object({
       scopes: z
@@ -93,7 +96,13 @@ export function trustedStatusOf(row: TrustedRow | null): TrustedStatus | null {
     case 'applied':
       return { status: 'applied', appliedAt: row.applied_at };
     case 'active':
-      return { status: 'active', approvedAt: row.approved_at!, termsVersion: row.terms_version, termsAcceptedAt: row.terms_accepted_at, expiresAt: row.expires_at };
+      return {
+        status: 'active',
+        approvedAt: row.approved_at!,
+        termsVersion: row.terms_version,
+        termsAcceptedAt: row.terms_accepted_at,
+        expiresAt: row.expires_at,
+      };
     case 'suspended':
       return { status: 'suspended', suspendedAt: row.ended_at!, reason: row.decision_reason ?? '' };
     case 'revoked':
@@ -124,8 +133,17 @@ export interface DisclosureForCustomer {
 }
 
 /** The zone customer's message: one per zone listing every disclosure due together. */
-export function customerDisclosureMessage(provider: string, account: { id: string; name: string; email: string }, zone: string, ds: readonly DisclosureForCustomer[], dedupeKey: string): OutgoingMessage {
-  const lines = ds.map((d) => `- ${d.disclosedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC: ${d.which === 'current' ? 'the current origin' : 'the origin at the time of the report'}, to ${d.organisation}`);
+export function customerDisclosureMessage(
+  provider: string,
+  account: { id: string; name: string; email: string },
+  zone: string,
+  ds: readonly DisclosureForCustomer[],
+  dedupeKey: string,
+): OutgoingMessage {
+  const lines = ds.map(
+    (d) =>
+      `- ${d.disclosedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC: ${d.which === 'current' ? 'the current origin' : 'the origin at the time of the report'}, to ${d.organisation}`,
+  );
   return {
     dedupeKey,
     recipientRole: 'owner',

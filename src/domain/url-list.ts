@@ -2,9 +2,7 @@
 // blank lines disappear, every other entry is kept, valid or not, in the order given.
 import { normaliseUrl } from './url.ts';
 
-export type ListedUrl =
-  | { submitted: string; ok: true; url: string; host: string }
-  | { submitted: string; ok: false; reason: string };
+export type ListedUrl = { submitted: string; ok: true; url: string; host: string } | { submitted: string; ok: false; reason: string };
 
 export interface UrlList {
   items: ListedUrl[];

@@ -16,9 +16,7 @@
  */
 import { parse } from 'tldts';
 
-export type UrlVerdict =
-  | { ok: true; url: string; host: string }
-  | { ok: false; reason: string };
+export type UrlVerdict = { ok: true; url: string; host: string } | { ok: false; reason: string };
 
 /** Longest URL we accept, before and after normalisation (characters). */
 export const MAX_URL_LENGTH = 8192;
@@ -93,9 +91,7 @@ export function normaliseUrl(raw: string): UrlVerdict {
     candidate = 'http:' + input; // protocol-relative
     schemeLength = 4;
   } else if (/^[/\\?#]/.test(input)) {
-    return fail(
-      `no host: ${quote(input)} is a relative address; give the full URL including the domain name, e.g. https://example.com/page`,
-    );
+    return fail(`no host: ${quote(input)} is a relative address; give the full URL including the domain name, e.g. https://example.com/page`);
   } else {
     if (rawAuthority(input, 0).includes('@')) {
       return fail(`${quote(input)} looks like an email address, not a web address`);
@@ -140,9 +136,7 @@ export function normaliseUrl(raw: string): UrlVerdict {
   const normalised = origin + normalisePercentEncoding(href.slice(origin.length));
 
   if (normalised.length > MAX_URL_LENGTH) {
-    return fail(
-      `URL is too long after normalisation (${normalised.length} characters; the limit is ${MAX_URL_LENGTH})`,
-    );
+    return fail(`URL is too long after normalisation (${normalised.length} characters; the limit is ${MAX_URL_LENGTH})`);
   }
   return { ok: true, url: normalised, host };
 }

@@ -352,9 +352,7 @@ function hashZoneName(name: string): number {
     } else if (
       !((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f) // a-z 0-9 - _
     ) {
-      throw new RangeError(
-        `zone name ${JSON.stringify(name)} is not normalised: ${JSON.stringify(name[i])} is not allowed (use normaliseHost)`,
-      );
+      throw new RangeError(`zone name ${JSON.stringify(name)} is not normalised: ${JSON.stringify(name[i])} is not allowed (use normaliseHost)`);
     }
     previous = c;
     h = Math.imul(h ^ c, FNV_PRIME);

@@ -62,7 +62,8 @@ export function validateZoneRow(rec: Record<string, string | undefined>): { ok: 
   const zone = normaliseHost((rec.zone ?? '').trim());
   if (!zone || !zone.includes('.')) problems.push(`zone ${quote(rec.zone ?? '')} is not a valid domain name`);
   // A zone matches its whole subtree: "co.uk" would take every *.co.uk site's notices.
-  else if (parseDomain(zone, { allowPrivateDomains: false }).domain === null) problems.push(`zone ${quote(zone)} is a public suffix (like "co.uk"), not a domain a customer can hold`);
+  else if (parseDomain(zone, { allowPrivateDomains: false }).domain === null)
+    problems.push(`zone ${quote(zone)} is a public suffix (like "co.uk"), not a domain a customer can hold`);
   const mode = (rec.mode ?? '').trim().toLowerCase();
   if (mode !== 'proxied' && mode !== 'hosted') problems.push(`mode ${quote(rec.mode ?? '')} must be "proxied" or "hosted"`);
   const origin = parseOrigin(rec.origin ?? '');

@@ -16,9 +16,27 @@ const filingResult = json(
     type: 'object',
     properties: {
       id: { type: 'string', format: 'uuid', description: 'The filing; the same filing sent again answers 200 with the same id' },
-      changed: { type: 'array', items: { type: 'object', properties: { position: { type: 'integer' }, url: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, lifecycle: { type: ['string', 'null'] } } } },
+      changed: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            position: { type: 'integer' },
+            url: { type: 'string' },
+            from: { type: 'string' },
+            to: { type: 'string' },
+            lifecycle: { type: ['string', 'null'] },
+          },
+        },
+      },
       unchanged: { type: 'array', items: { type: 'object' } },
-      refused: { type: 'array', items: { type: 'object', properties: { position: { type: 'integer' }, url: { type: 'string' }, state: { type: 'string' }, code: { type: 'string' }, why: { type: 'string' } } } },
+      refused: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { position: { type: 'integer' }, url: { type: 'string' }, state: { type: 'string' }, code: { type: 'string' }, why: { type: 'string' } },
+        },
+      },
     },
   },
   'Recorded (201), or recorded before (200)',
@@ -35,13 +53,18 @@ export function takedownPaths(): Record<string, unknown> {
   return {
     '/v1/notices/{id}/counter-notice': {
       post: {
-        summary: "Counter notice (17 U.S.C. §512(g)(3)) by the customer whose content was disabled (customer role; the account's own URLs only). The complainant receives a copy and the restore date.",
+        summary:
+          "Counter notice (17 U.S.C. §512(g)(3)) by the customer whose content was disabled (customer role; the account's own URLs only). The complainant receives a copy and the restore date.",
         parameters: [idParam('uuid')],
         requestBody: body({
           type: 'object',
           required: ['material', 'statements', 'subscriber', 'signature'],
           properties: {
-            material: { type: 'object', required: ['urls'], properties: { urls: urls('URLs of the notice on your sites'), description: { type: 'string', maxLength: 5000 } } },
+            material: {
+              type: 'object',
+              required: ['urls'],
+              properties: { urls: urls('URLs of the notice on your sites'), description: { type: 'string', maxLength: 5000 } },
+            },
             statements: {
               type: 'object',
               required: Object.keys(COUNTER_NOTICE_STATEMENTS),
@@ -50,7 +73,14 @@ export function takedownPaths(): Record<string, unknown> {
             subscriber: {
               type: 'object',
               required: ['name', 'address', 'country', 'phone'],
-              properties: { name: { type: 'string' }, company: { type: 'string' }, address: { type: 'string' }, country: { type: 'string', description: 'ISO 3166-1 alpha-2' }, phone: { type: 'string' }, email: { type: 'string', format: 'email' } },
+              properties: {
+                name: { type: 'string' },
+                company: { type: 'string' },
+                address: { type: 'string' },
+                country: { type: 'string', description: 'ISO 3166-1 alpha-2' },
+                phone: { type: 'string' },
+                email: { type: 'string', format: 'email' },
+              },
             },
             reason: { type: 'string', enum: Object.keys(COUNTER_NOTICE_REASONS) },
             explanation: { type: 'string', maxLength: 5000, description: 'Required with reason "other"' },
@@ -85,7 +115,15 @@ export function takedownPaths(): Record<string, unknown> {
       post: {
         summary: 'Retraction by the complainant who filed the notice (or staff): disabled content is restored and the strike removed',
         parameters: [idParam('uuid')],
-        requestBody: body({ type: 'object', required: ['signature'], properties: { urls: urls('Omitted or empty: the whole notice'), reason: { type: 'string' }, signature: { type: 'string', description: "The complainant's name as in the notice" } } }),
+        requestBody: body({
+          type: 'object',
+          required: ['signature'],
+          properties: {
+            urls: urls('Omitted or empty: the whole notice'),
+            reason: { type: 'string' },
+            signature: { type: 'string', description: "The complainant's name as in the notice" },
+          },
+        }),
         responses: { '200': filingResult, '201': filingResult, ...filingErrors },
       },
     },
@@ -99,8 +137,18 @@ export function takedownPaths(): Record<string, unknown> {
           required: ['positions', 'command', 'reason'],
           properties: {
             positions: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, maxItems: MAX_POSITIONS, description: 'The items, by position' },
-            command: { type: 'string', enum: [...STAFF_LIFECYCLE_COMMANDS], description: 'restore: after the counter notice and its waiting period; retract: the complainant withdrew (e.g. told staff by phone); close: nothing pending; notify_customer: tell the customer of a takedown' },
-            reason: { type: 'string', minLength: 1, maxLength: STAFF_REASON_MAX, description: "Why staff act by hand; kept on the case's timeline (not shown to the complainant)" },
+            command: {
+              type: 'string',
+              enum: [...STAFF_LIFECYCLE_COMMANDS],
+              description:
+                'restore: after the counter notice and its waiting period; retract: the complainant withdrew (e.g. told staff by phone); close: nothing pending; notify_customer: tell the customer of a takedown',
+            },
+            reason: {
+              type: 'string',
+              minLength: 1,
+              maxLength: STAFF_REASON_MAX,
+              description: "Why staff act by hand; kept on the case's timeline (not shown to the complainant)",
+            },
           },
         }),
         responses: {
@@ -110,8 +158,24 @@ export function takedownPaths(): Record<string, unknown> {
               properties: {
                 step_id: { type: 'string', format: 'uuid' },
                 command: { type: 'string' },
-                changed: { type: 'array', items: { type: 'object', properties: { position: { type: 'integer' }, url: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, lifecycle: { type: ['string', 'null'] } } } },
-                unchanged: { type: 'array', items: { type: 'object', properties: { position: { type: 'integer' }, url: { type: 'string' }, note: { type: 'string' } } }, description: 'Already done (a retry): nothing changed, nobody told' },
+                changed: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      position: { type: 'integer' },
+                      url: { type: 'string' },
+                      from: { type: 'string' },
+                      to: { type: 'string' },
+                      lifecycle: { type: ['string', 'null'] },
+                    },
+                  },
+                },
+                unchanged: {
+                  type: 'array',
+                  items: { type: 'object', properties: { position: { type: 'integer' }, url: { type: 'string' }, note: { type: 'string' } } },
+                  description: 'Already done (a retry): nothing changed, nobody told',
+                },
                 refused: { type: 'array', maxItems: 0, items: { type: 'object' } },
               },
             },
@@ -124,8 +188,23 @@ export function takedownPaths(): Record<string, unknown> {
             {
               type: 'object',
               properties: {
-                errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-                refused: { type: 'array', items: { type: 'object', properties: { position: { type: 'integer' }, url: { type: 'string' }, state: { type: 'string' }, code: { type: 'string', description: 'too_early, not_allowed, not_in_lifecycle, …' }, why: { type: 'string' } } } },
+                errors: {
+                  type: 'array',
+                  items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+                },
+                refused: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      position: { type: 'integer' },
+                      url: { type: 'string' },
+                      state: { type: 'string' },
+                      code: { type: 'string', description: 'too_early, not_allowed, not_in_lifecycle, …' },
+                      why: { type: 'string' },
+                    },
+                  },
+                },
               },
             },
             'The state machine refuses the command for these items (e.g. the waiting period has not passed, a court action was filed); nothing was changed',
@@ -137,7 +216,13 @@ export function takedownPaths(): Record<string, unknown> {
     '/v1/accounts/review-queue': {
       get: {
         summary: 'Accounts at or over the review threshold of the repeat-infringer policy (staff only)',
-        responses: { '200': json({ type: 'object', properties: { policy: { type: 'object' }, accounts: { type: 'array', items: { type: 'object' } } } }, 'The queue, most strikes first'), '403': errors('Not staff') },
+        responses: {
+          '200': json(
+            { type: 'object', properties: { policy: { type: 'object' }, accounts: { type: 'array', items: { type: 'object' } } } },
+            'The queue, most strikes first',
+          ),
+          '403': errors('Not staff'),
+        },
       },
     },
     '/v1/accounts/{id}/strikes': {
@@ -149,10 +234,22 @@ export function takedownPaths(): Record<string, unknown> {
     },
     '/v1/accounts/{id}/terminate': {
       post: {
-        summary: 'Terminate a repeat infringer (staff only): every zone terminated (blocked at the edge), e-mail and zones on the sign-up blocklist, customer told',
+        summary:
+          'Terminate a repeat infringer (staff only): every zone terminated (blocked at the edge), e-mail and zones on the sign-up blocklist, customer told',
         parameters: [idParam()],
         requestBody: body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 2000 } } }),
-        responses: { '200': json({ type: 'object', properties: { account_id: { type: 'string' }, changed: { type: 'boolean' }, zones: { type: 'array', items: { type: 'string' } } } }, 'Terminated (changed false: already)'), '403': errors('Not staff'), '404': errors('No such account'), '422': errors('No reason') },
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              properties: { account_id: { type: 'string' }, changed: { type: 'boolean' }, zones: { type: 'array', items: { type: 'string' } } },
+            },
+            'Terminated (changed false: already)',
+          ),
+          '403': errors('Not staff'),
+          '404': errors('No such account'),
+          '422': errors('No reason'),
+        },
       },
     },
     '/v1/accounts/{id}/reinstate': {
@@ -160,7 +257,12 @@ export function takedownPaths(): Record<string, unknown> {
         summary: 'Reinstate a terminated account (staff only): zones served again, blocklist entries removed, customer told',
         parameters: [idParam()],
         requestBody: body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 2000 } } }),
-        responses: { '200': json({ type: 'object' }, 'Reinstated (changed false: was not terminated)'), '403': errors('Not staff'), '404': errors('No such account'), '422': errors('No reason') },
+        responses: {
+          '200': json({ type: 'object' }, 'Reinstated (changed false: was not terminated)'),
+          '403': errors('Not staff'),
+          '404': errors('No such account'),
+          '422': errors('No reason'),
+        },
       },
     },
   };

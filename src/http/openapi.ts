@@ -21,7 +21,13 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errors = (description: string) => json(ref('Errors'), description);
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const acctParam = { name: 'account_id', in: 'path', required: true, schema: { type: 'string' }, description: 'Your account id (shown by `safeharbor token create` and GET /v1/me)' };
+const acctParam = {
+  name: 'account_id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: 'Your account id (shown by `safeharbor token create` and GET /v1/me)',
+};
 
 export function openApiDocument(config: Config): Record<string, unknown> {
   return {
@@ -44,7 +50,12 @@ export function openApiDocument(config: Config): Record<string, unknown> {
         Errors: {
           type: 'object',
           required: ['errors'],
-          properties: { errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+          properties: {
+            errors: {
+              type: 'array',
+              items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+            },
+          },
         },
         HostingProvider: {
           type: ['object', 'null'],
@@ -63,7 +74,13 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             internal: {
               type: 'object',
               description: 'Staff only: the account, mode and origin recorded when the notice was filed',
-              properties: { account_id: { type: ['string', 'null'] }, mode: { type: ['string', 'null'] }, origin: { type: ['string', 'null'] }, origin_ips: { type: ['array', 'null'], items: { type: 'string' } }, origin_resolution: { type: ['string', 'null'] } },
+              properties: {
+                account_id: { type: ['string', 'null'] },
+                mode: { type: ['string', 'null'] },
+                origin: { type: ['string', 'null'] },
+                origin_ips: { type: ['array', 'null'], items: { type: 'string' } },
+                origin_resolution: { type: ['string', 'null'] },
+              },
             },
             updated_at: { type: 'string', format: 'date-time' },
           },
@@ -80,7 +97,10 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             progress: { type: 'object', properties: { items_total: { type: 'integer' }, items_resolved: { type: 'integer' } } },
             counts: { type: 'object', additionalProperties: { type: 'integer' } },
             items: { type: 'array', items: ref('Item') },
-            items_page: { type: 'object', properties: { limit: { type: 'integer' }, next_after: { type: ['integer', 'null'] }, state: { type: ['string', 'null'] } } },
+            items_page: {
+              type: 'object',
+              properties: { limit: { type: 'integer' }, next_after: { type: ['integer', 'null'] }, state: { type: ['string', 'null'] } },
+            },
           },
         },
         Event: {
@@ -104,10 +124,21 @@ export function openApiDocument(config: Config): Record<string, unknown> {
       '/v1/notices': {
         post: {
           summary: 'File a copyright (DMCA) notice',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'A retry with the same key and body returns the first notice (200) instead of filing another' }],
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', maxLength: 255 },
+              description: 'A retry with the same key and body returns the first notice (200) instead of filing another',
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('DmcaNoticeInput') } } },
           responses: {
-            '201': json(ref('Notice'), 'Filed. Notices with up to a thousand URLs are processed before the answer; larger ones are processed in the background (status "processing", see progress).'),
+            '201': json(
+              ref('Notice'),
+              'Filed. Notices with up to a thousand URLs are processed before the answer; larger ones are processed in the background (status "processing", see progress).',
+            ),
             '200': json(ref('Notice'), 'Replay of an earlier request with the same Idempotency-Key'),
             '401': errors('No or bad token'),
             '409': errors('Idempotency-Key reused with a different body'),
@@ -125,7 +156,13 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
             { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'next_cursor of the previous page' },
           ],
-          responses: { '200': json({ type: 'object', properties: { notices: { type: 'array', items: { type: 'object' } }, next_cursor: { type: ['string', 'null'] } } }, 'A page of notices'), '422': errors('Bad filter') },
+          responses: {
+            '200': json(
+              { type: 'object', properties: { notices: { type: 'array', items: { type: 'object' } }, next_cursor: { type: ['string', 'null'] } } },
+              'A page of notices',
+            ),
+            '422': errors('Bad filter'),
+          },
         },
       },
       '/v1/notices/{id}': {
@@ -149,7 +186,13 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 5000, default: 200 } },
             { name: 'scope', in: 'query', schema: { type: 'string', enum: ['all', 'notice'] }, description: 'notice: leave out per-item events' },
           ],
-          responses: { '200': json({ type: 'object', properties: { events: { type: 'array', items: ref('Event') }, next_after: { type: ['integer', 'null'] } } }, 'A page of events'), '404': errors('No such notice, or not yours') },
+          responses: {
+            '200': json(
+              { type: 'object', properties: { events: { type: 'array', items: ref('Event') }, next_after: { type: ['integer', 'null'] } } },
+              'A page of events',
+            ),
+            '404': errors('No such notice, or not yours'),
+          },
         },
       },
       '/v1/notices/{id}/review': {
@@ -167,7 +210,12 @@ export function openApiDocument(config: Config): Record<string, unknown> {
                     action: { type: 'string', enum: ['disable', 'reject'] },
                     reason: { type: 'string', enum: Object.keys(REJECTION_REASONS), description: 'Required to reject' },
                     note: { type: 'string', maxLength: NOTE_MAX, description: 'Shown to the reporter; required with reason "other"' },
-                    positions: { type: 'array', items: { type: 'integer', minimum: 0 }, maxItems: MAX_POSITIONS, description: 'The items, by position (or give state)' },
+                    positions: {
+                      type: 'array',
+                      items: { type: 'integer', minimum: 0 },
+                      maxItems: MAX_POSITIONS,
+                      description: 'The items, by position (or give state)',
+                    },
                     state: { type: 'string', enum: [...ITEM_STATES], description: 'Every item in this state (or give positions)' },
                   },
                 },
@@ -175,7 +223,10 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             },
           },
           responses: {
-            '200': json({ type: 'object', properties: { changed: { type: 'array', items: { type: 'object' } }, skipped: { type: 'array', items: { type: 'object' } } } }, 'What changed, and what the decision did not apply to'),
+            '200': json(
+              { type: 'object', properties: { changed: { type: 'array', items: { type: 'object' } }, skipped: { type: 'array', items: { type: 'object' } } } },
+              'What changed, and what the decision did not apply to',
+            ),
             '403': errors('Not staff'),
             '404': errors('No such notice'),
             '422': errors('Invalid decision'),
@@ -186,22 +237,43 @@ export function openApiDocument(config: Config): Record<string, unknown> {
         post: {
           summary: 'Ask the reporter for more information; mailed and put on the timeline (staff only)',
           parameters: [idParam],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['question'], properties: { question: { type: 'string', maxLength: QUESTION_MAX } } } } } },
-          responses: { '201': json({ type: 'object' }, 'Sent'), '403': errors('Not staff'), '404': errors('No such notice'), '422': errors('Empty or too long') },
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { type: 'object', required: ['question'], properties: { question: { type: 'string', maxLength: QUESTION_MAX } } } },
+            },
+          },
+          responses: {
+            '201': json({ type: 'object' }, 'Sent'),
+            '403': errors('Not staff'),
+            '404': errors('No such notice'),
+            '422': errors('Empty or too long'),
+          },
         },
       },
       '/v1/principals': {
         post: {
           summary: 'Create a reporter (or staff member) and its API token (staff only)',
           requestBody: { required: true, content: { 'application/json': { schema: ref('NewPrincipal') } } },
-          responses: { '201': json({ type: 'object', properties: { id: { type: 'string' }, account_id: { type: 'string' }, role: { type: 'string' }, token: { type: 'string' } } }, 'Created; the token is shown only now'), '403': errors('Not staff'), '422': errors('Invalid') },
+          responses: {
+            '201': json(
+              { type: 'object', properties: { id: { type: 'string' }, account_id: { type: 'string' }, role: { type: 'string' }, token: { type: 'string' } } },
+              'Created; the token is shown only now',
+            ),
+            '403': errors('Not staff'),
+            '422': errors('Invalid'),
+          },
         },
       },
       '/v1/zones/import': {
         post: {
           summary: 'Load or refresh zones (staff only): text/csv with account_id,account_name,account_email,zone,mode,origin',
           requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
-          responses: { '200': json({ type: 'object' }, 'Counts, and the rejected lines with their line numbers'), '415': errors('Not text/csv'), '422': errors('Missing columns') },
+          responses: {
+            '200': json({ type: 'object' }, 'Counts, and the rejected lines with their line numbers'),
+            '415': errors('Not text/csv'),
+            '422': errors('Missing columns'),
+          },
         },
       },
       '/v1/networks/import': {
@@ -213,9 +285,14 @@ export function openApiDocument(config: Config): Record<string, unknown> {
       },
       '/v1/netblocks/import': {
         post: {
-          summary: 'Load address-block assignments with history (staff only): text/csv with cidr,account_id,assigned_from,assigned_to (empty assigned_to = still assigned)',
+          summary:
+            'Load address-block assignments with history (staff only): text/csv with cidr,account_id,assigned_from,assigned_to (empty assigned_to = still assigned)',
           requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
-          responses: { '200': json({ type: 'object' }, 'Counts (added, changed, unchanged) and the rejected lines with their line numbers'), '413': errors('Larger than 64 MB'), '415': errors('Not text/csv') },
+          responses: {
+            '200': json({ type: 'object' }, 'Counts (added, changed, unchanged) and the rejected lines with their line numbers'),
+            '413': errors('Larger than 64 MB'),
+            '415': errors('Not text/csv'),
+          },
         },
       },
       '/v1/network-reports': {
@@ -226,12 +303,19 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             { name: 'account_id', in: 'query', schema: { type: 'string' } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
           ],
-          responses: { '200': json({ type: 'object' }, '{network_reports: [{id, format, category, ip, port, observed_at, protocol, works, state, reason, account_id, …}]}'), '422': errors('Bad filters') },
+          responses: {
+            '200': json(
+              { type: 'object' },
+              '{network_reports: [{id, format, category, ip, port, observed_at, protocol, works, state, reason, account_id, …}]}',
+            ),
+            '422': errors('Bad filters'),
+          },
         },
       },
       '/v1/outbox': {
         get: {
-          summary: 'Outgoing messages, newest first (staff only): recipient, subject, state and errors, never a body (sign-in and status links are for their recipient only)',
+          summary:
+            'Outgoing messages, newest first (staff only): recipient, subject, state and errors, never a body (sign-in and status links are for their recipient only)',
           parameters: [
             { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'sent', 'failed'] } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 50 } },
@@ -249,19 +333,36 @@ export function openApiDocument(config: Config): Record<string, unknown> {
           parameters: [acctParam, { name: 'report_type', in: 'path', required: true, schema: { type: 'string', enum: ['abuse_dmca'] } }],
           responses: {
             '200': json({ type: 'object', properties: { abuse_rand: { type: 'string' }, request: { type: 'object' }, result: { const: 'success' } } }, 'Filed'),
-            '400': json({ type: 'object', properties: { error_code: { type: 'integer' }, msg: { type: 'string' }, request: { type: 'object' }, result: { const: 'error' } } }, 'Rejected, with every problem in msg'),
+            '400': json(
+              {
+                type: 'object',
+                properties: { error_code: { type: 'integer' }, msg: { type: 'string' }, request: { type: 'object' }, result: { const: 'error' } },
+              },
+              'Rejected, with every problem in msg',
+            ),
           },
         },
       },
       '/client/v4/accounts/{account_id}/abuse-reports': {
         get: {
           summary: 'Cloudflare-compatible: list your reports ({success, errors, messages, result: {reports}, result_info})',
-          parameters: [acctParam, ...['page', 'per_page', 'sort', 'domain', 'created_before', 'created_after', 'status', 'type'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+          parameters: [
+            acctParam,
+            ...['page', 'per_page', 'sort', 'domain', 'created_before', 'created_after', 'status', 'type'].map((name) => ({
+              name,
+              in: 'query',
+              schema: { type: 'string' },
+            })),
+          ],
           responses: { '200': { description: 'A page of reports' } },
         },
       },
       '/client/v4/accounts/{account_id}/abuse-reports/{report_id}': {
-        get: { summary: 'Cloudflare-compatible: one report', parameters: [acctParam, { name: 'report_id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'The report' }, '404': { description: 'Not found' } } },
+        get: {
+          summary: 'Cloudflare-compatible: one report',
+          parameters: [acctParam, { name: 'report_id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The report' }, '404': { description: 'Not found' } },
+        },
       },
     },
   };

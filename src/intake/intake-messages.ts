@@ -25,7 +25,15 @@ const FIELD_TEXT: Record<string, string> = {
   urls: 'the URLs of the infringing material',
 };
 
-export function incompleteNoticeReply(provider: string, inboundId: number, to: string, subject: string | null, missing: string[], errors: FieldError[], _links: StatusLinks): OutgoingMessage {
+export function incompleteNoticeReply(
+  provider: string,
+  inboundId: number,
+  to: string,
+  subject: string | null,
+  missing: string[],
+  errors: FieldError[],
+  _links: StatusLinks,
+): OutgoingMessage {
   const lines = [
     ...missing.map((m) => `- ${m}`),
     ...errors.filter((e) => !/^urls\[/.test(e.field)).map((e) => `- ${FIELD_TEXT[e.field] ?? e.field}: ${e.message}`),

@@ -95,7 +95,10 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
     // The same bytes again, or the same message resent (same Message-ID from the same sender).
     .where((eb) =>
       headerFacts.message_id
-        ? eb.or([eb('sha256', '=', m.sha256), eb.and([eb('message_id', '=', headerFacts.message_id), eb('from_address', 'is not distinct from', headerFacts.from_address)])])
+        ? eb.or([
+            eb('sha256', '=', m.sha256),
+            eb.and([eb('message_id', '=', headerFacts.message_id), eb('from_address', 'is not distinct from', headerFacts.from_address)]),
+          ])
         : eb('sha256', '=', m.sha256),
     )
     .where('id', '<', m.id)
@@ -119,7 +122,10 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   const autoReply = shouldAutoReply(parsed, m.mail_from);
 
   // A reply to mail we sent names its case in the address it was sent to.
-  const caseRef = m.rcpt_to.map((a) => tokenFromAddress(a, deps.config.mailDomain)).map((t) => (t ? deps.replyTokens.verify(t) : null)).find((r) => r !== null);
+  const caseRef = m.rcpt_to
+    .map((a) => tokenFromAddress(a, deps.config.mailDomain))
+    .map((t) => (t ? deps.replyTokens.verify(t) : null))
+    .find((r) => r !== null);
   if (caseRef) {
     const exists = await deps.db.selectFrom('notices').select('id').where('id', '=', caseRef.noticeId).executeTakeFirst();
     if (exists) {
@@ -134,7 +140,8 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
             data: { inbound_message_id: m.id, from: sender, subject: headerFacts.subject, replying_party: caseRef.role, reads_as: reading.kind },
           },
         ]);
-        if (autoReply && sender) await enqueueMessages(trx, caseRef.noticeId, [replyReceivedMessage(deps.config.providerName, caseRef.noticeId, m.id, sender, reading.kind)]);
+        if (autoReply && sender)
+          await enqueueMessages(trx, caseRef.noticeId, [replyReceivedMessage(deps.config.providerName, caseRef.noticeId, m.id, sender, reading.kind)]);
         await finishIn(trx, m.id, 'reply_attached', caseRef.noticeId, { replying_party: caseRef.role, reading }, headerFacts);
       });
       // The site owner's reply that reads as a counter notice goes through the same service as the API.
@@ -153,7 +160,9 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   }
 
   // Reports naming an IP address and time instead of URLs (ACNS, X-ARF/XARF) go to whoever held the address then.
-  const network = await routeNetworkReport(deps, { id: m.id, sender, autoReply }, reading, (trx, outcome, detail) => finishIn(trx, m.id, outcome, null, detail, headerFacts));
+  const network = await routeNetworkReport(deps, { id: m.id, sender, autoReply }, reading, (trx, outcome, detail) =>
+    finishIn(trx, m.id, outcome, null, detail, headerFacts),
+  );
   if (network.handled) {
     if (network.messagesQueued) deps.onMessagesQueued();
     return true;
@@ -169,11 +178,20 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   const built = noticeFromReading(reading, { subject: headerFacts.subject, sender });
   const filed = built.missing.length
     ? null
-    : await fileDmcaNotice(deps.db, { reporterId: deps.reporterId, channel: 'email', idempotencyKey: headerFacts.message_id ? `email:${headerFacts.from_address}:${headerFacts.message_id}`.slice(0, 255) : `email:${m.sha256}`, body: built.notice, maxUrls: deps.config.maxUrlsPerNotice });
+    : await fileDmcaNotice(deps.db, {
+        reporterId: deps.reporterId,
+        channel: 'email',
+        idempotencyKey: headerFacts.message_id ? `email:${headerFacts.from_address}:${headerFacts.message_id}`.slice(0, 255) : `email:${m.sha256}`,
+        body: built.notice,
+        maxUrls: deps.config.maxUrlsPerNotice,
+      });
   if (!filed || !filed.ok) {
     const errors: FieldError[] = filed && !filed.ok ? filed.errors : [];
     await deps.db.transaction().execute(async (trx) => {
-      if (autoReply && sender) await enqueueMessages(trx, null, [incompleteNoticeReply(deps.config.providerName, m.id, sender, headerFacts.subject, built.missing, errors, deps.links)]);
+      if (autoReply && sender)
+        await enqueueMessages(trx, null, [
+          incompleteNoticeReply(deps.config.providerName, m.id, sender, headerFacts.subject, built.missing, errors, deps.links),
+        ]);
       await finishIn(trx, m.id, 'incomplete', null, { reading, missing: built.missing, errors }, headerFacts);
     });
     if (autoReply && sender) deps.onMessagesQueued();
@@ -184,7 +202,13 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
     if (!filed.notice.replayed) {
       const n = await trx.selectFrom('notices').select(['created_at', 'submission']).where('id', '=', id).executeTakeFirstOrThrow();
       await enqueueMessages(trx, id, [
-        receiptMessage(deps.config.providerName, { id, createdAt: n.created_at, submission: n.submission as unknown as DmcaSubmission, statusUrl: deps.links.url(id), itemCount: filed.notice.itemCount }),
+        receiptMessage(deps.config.providerName, {
+          id,
+          createdAt: n.created_at,
+          submission: n.submission as unknown as DmcaSubmission,
+          statusUrl: deps.links.url(id),
+          itemCount: filed.notice.itemCount,
+        }),
       ]);
     }
     await finishIn(trx, m.id, 'notice_filed', id, { reading }, headerFacts);
@@ -195,7 +219,15 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   return true;
 }
 
-async function finish(db: Kysely<Database>, id: number, outcome: IntakeOutcome, noticeId: string | null, detail: unknown, facts: { message_id: string | null; subject: string | null; from_address: string | null } | null, status: 'processed' | 'failed' = 'processed') {
+async function finish(
+  db: Kysely<Database>,
+  id: number,
+  outcome: IntakeOutcome,
+  noticeId: string | null,
+  detail: unknown,
+  facts: { message_id: string | null; subject: string | null; from_address: string | null } | null,
+  status: 'processed' | 'failed' = 'processed',
+) {
   await db.transaction().execute((trx) => finishIn(trx, id, outcome, noticeId, detail, facts, status));
 }
 
@@ -217,20 +249,38 @@ async function finishIn(
       detail: JSON.stringify(detail),
       lease_until: null,
       processed_at: new Date(),
-      ...(facts ? { message_id: facts.message_id?.slice(0, 998) ?? null, subject: facts.subject?.slice(0, 998) ?? null, from_address: facts.from_address } : {}),
+      ...(facts
+        ? { message_id: facts.message_id?.slice(0, 998) ?? null, subject: facts.subject?.slice(0, 998) ?? null, from_address: facts.from_address }
+        : {}),
     })
     .where('id', '=', id)
     .execute();
   await appendEvents(trx, [
-    { actor: 'system', type: 'mail.read', subjectType: 'inbound_message', subjectId: String(id), noticeId, before: { status: 'received' }, after: { status, outcome } },
+    {
+      actor: 'system',
+      type: 'mail.read',
+      subjectType: 'inbound_message',
+      subjectId: String(id),
+      noticeId,
+      before: { status: 'received' },
+      after: { status, outcome },
+    },
   ]);
 }
 
 /** Put a message back to be read again (after a reader fix). */
 export async function reprocessInbound(db: Kysely<Database>, id: number, actor: `principal:${string}`): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const r = await trx.updateTable('inbound_messages').set({ status: 'received', lease_until: null }).where('id', '=', id).returning(['status']).executeTakeFirst();
-    if (r) await appendEvents(trx, [{ actor, type: 'mail.reprocess_requested', subjectType: 'inbound_message', subjectId: String(id), after: { status: 'received' } }]);
+    const r = await trx
+      .updateTable('inbound_messages')
+      .set({ status: 'received', lease_until: null })
+      .where('id', '=', id)
+      .returning(['status'])
+      .executeTakeFirst();
+    if (r)
+      await appendEvents(trx, [
+        { actor, type: 'mail.reprocess_requested', subjectType: 'inbound_message', subjectId: String(id), after: { status: 'received' } },
+      ]);
     return !!r;
   });
 }

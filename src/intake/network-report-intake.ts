@@ -12,7 +12,11 @@ import type { ReadResult } from '../reader/types.ts';
 
 export type NetworkReportOutcome = 'routed_by_ip' | 'not_on_network' | 'kept_for_staff';
 
-const OUTCOME: Record<NetworkRouting['state'], NetworkReportOutcome> = { forwarded: 'routed_by_ip', not_on_network: 'not_on_network', kept_for_staff: 'kept_for_staff' };
+const OUTCOME: Record<NetworkRouting['state'], NetworkReportOutcome> = {
+  forwarded: 'routed_by_ip',
+  not_on_network: 'not_on_network',
+  kept_for_staff: 'kept_for_staff',
+};
 
 export interface NetworkReportDeps {
   db: Kysely<Database>;
@@ -34,17 +38,28 @@ export async function routeNetworkReport(
   if (!read || !read.ok) {
     if (read && !read.ok && reading.xarf && reading.xarf.category !== 'copyright') {
       // An abuse report without a usable address is still kept for staff, with why it was not routed.
-      await deps.db.transaction().execute((trx) => finish(trx, 'kept_for_staff', { reading, network_report: { state: 'kept_for_staff', reason: read.reason } }));
+      await deps.db
+        .transaction()
+        .execute((trx) => finish(trx, 'kept_for_staff', { reading, network_report: { state: 'kept_for_staff', reason: read.reason } }));
       return { handled: true, messagesQueued: 0 };
     }
     return { handled: false };
   }
   const s = read.sighting;
   const holder = await accountHoldingIp(deps.db, s.ip, s.observedAt);
-  const routing = routeSighting(s, holder ? { accountId: holder.accountId, accountName: holder.accountName, accountEmail: holder.accountEmail, cidr: holder.cidr } : null, deps.config.providerName);
+  const routing = routeSighting(
+    s,
+    holder ? { accountId: holder.accountId, accountName: holder.accountName, accountEmail: holder.accountEmail, cidr: holder.cidr } : null,
+    deps.config.providerName,
+  );
   let queued = 0;
   await deps.db.transaction().execute(async (trx) => {
-    const prior = await trx.selectFrom('network_reports').select(['id', 'state', 'account_id']).where('inbound_message_id', '=', message.id).forUpdate().executeTakeFirst();
+    const prior = await trx
+      .selectFrom('network_reports')
+      .select(['id', 'state', 'account_id'])
+      .where('inbound_message_id', '=', message.id)
+      .forUpdate()
+      .executeTakeFirst();
     const values = {
       format: s.format,
       category: s.category,
@@ -63,7 +78,13 @@ export async function routeNetworkReport(
     // Read again (after a reader fix or a netblock correction), the message re-routes its one report.
     const id = prior
       ? (await trx.updateTable('network_reports').set(values).where('id', '=', prior.id).returning('id').executeTakeFirstOrThrow()).id
-      : (await trx.insertInto('network_reports').values({ inbound_message_id: message.id, ...values }).returning('id').executeTakeFirstOrThrow()).id;
+      : (
+          await trx
+            .insertInto('network_reports')
+            .values({ inbound_message_id: message.id, ...values })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
     const reportId = Number(id);
     await appendEvents(trx, [
       {
@@ -73,15 +94,35 @@ export async function routeNetworkReport(
         subjectId: String(reportId),
         before: prior ? { state: prior.state, account_id: prior.account_id } : null,
         after: { state: routing.state, account_id: values.account_id },
-        data: { inbound_message_id: message.id, format: s.format, category: s.category, ip: s.ip, port: s.port, observed_at: s.observedAt.toISOString(), netblock: holder?.cidr ?? null, reason: routing.reason },
+        data: {
+          inbound_message_id: message.id,
+          format: s.format,
+          category: s.category,
+          ip: s.ip,
+          port: s.port,
+          observed_at: s.observedAt.toISOString(),
+          netblock: holder?.cidr ?? null,
+          reason: routing.reason,
+        },
       },
       ...(routing.holder
-        ? [{ actor: 'system' as const, type: 'account.network_report_received', subjectType: 'account' as const, subjectId: routing.holder.accountId, data: { network_report_id: reportId, category: s.category, state: routing.state } }]
+        ? [
+            {
+              actor: 'system' as const,
+              type: 'account.network_report_received',
+              subjectType: 'account' as const,
+              subjectId: routing.holder.accountId,
+              data: { network_report_id: reportId, category: s.category, state: routing.state },
+            },
+          ]
         : []),
     ]);
     const to = message.autoReply ? (s.complainant.email ?? message.sender) : null;
     queued = await enqueueMessages(trx, null, networkReportMessages(deps.config.providerName, reportId, s, routing, to));
-    await finish(trx, OUTCOME[routing.state], { reading, network_report: { id: reportId, state: routing.state, account_id: values.account_id, netblock: holder?.cidr ?? null, reason: routing.reason } });
+    await finish(trx, OUTCOME[routing.state], {
+      reading,
+      network_report: { id: reportId, state: routing.state, account_id: values.account_id, netblock: holder?.cidr ?? null, reason: routing.reason },
+    });
   });
   return { handled: true, messagesQueued: queued };
 }

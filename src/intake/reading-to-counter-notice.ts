@@ -35,7 +35,13 @@ export function counterNoticeFromReading(r: ReadResult, sender: string | null): 
  * Files a counter notice that came by mail to the case's reply address. Whatever the result, the
  * notice's timeline says so (an incomplete one, with every missing field, is left to staff).
  */
-export async function counterNoticeFromMail(deps: LifecycleDeps, noticeId: string, inboundMessageId: number, sender: string | null, reading: ReadResult): Promise<{ filed: boolean }> {
+export async function counterNoticeFromMail(
+  deps: LifecycleDeps,
+  noticeId: string,
+  inboundMessageId: number,
+  sender: string | null,
+  reading: ReadResult,
+): Promise<{ filed: boolean }> {
   const accounts = (
     await sql<{ account_id: string; email: string }>`
       SELECT DISTINCT i.account_id, a.email FROM notice_items i JOIN accounts a ON a.id = i.account_id
@@ -43,10 +49,35 @@ export async function counterNoticeFromMail(deps: LifecycleDeps, noticeId: strin
   ).rows;
   const bySender = accounts.filter((a) => sender && a.email.toLowerCase() === sender.toLowerCase());
   const account = bySender.length === 1 ? bySender[0]! : accounts.length === 1 ? accounts[0]! : null;
-  const r = account ? await fileCounterNotice(deps, { principal: null, channel: 'email', inboundMessageId, accountId: account.account_id }, noticeId, counterNoticeFromReading(reading, sender)) : null;
-  const outcome = !r ? { status: 'no_account', why: accounts.length ? 'several accounts have disabled content on this notice; the sender matches none' : 'no content of any account is disabled under this notice' } : 'errors' in r ? { status: r.status, errors: r.errors } : r.status === 404 ? { status: 404 } : { status: r.status, counter_notice_id: r.id, changed: r.result.changed.length };
+  const r = account
+    ? await fileCounterNotice(
+        deps,
+        { principal: null, channel: 'email', inboundMessageId, accountId: account.account_id },
+        noticeId,
+        counterNoticeFromReading(reading, sender),
+      )
+    : null;
+  const outcome = !r
+    ? {
+        status: 'no_account',
+        why: accounts.length
+          ? 'several accounts have disabled content on this notice; the sender matches none'
+          : 'no content of any account is disabled under this notice',
+      }
+    : 'errors' in r
+      ? { status: r.status, errors: r.errors }
+      : r.status === 404
+        ? { status: 404 }
+        : { status: r.status, counter_notice_id: r.id, changed: r.result.changed.length };
   await appendEvents(deps.db, [
-    { actor: 'system', type: 'notice.counter_notice_by_mail', subjectType: 'notice', subjectId: noticeId, noticeId, data: { inbound_message_id: inboundMessageId, from: sender, account_id: account?.account_id ?? null, ...outcome } },
+    {
+      actor: 'system',
+      type: 'notice.counter_notice_by_mail',
+      subjectType: 'notice',
+      subjectId: noticeId,
+      noticeId,
+      data: { inbound_message_id: inboundMessageId, from: sender, account_id: account?.account_id ?? null, ...outcome },
+    },
   ]);
   return { filed: !!r && 'result' in r };
 }

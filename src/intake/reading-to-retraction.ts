@@ -36,8 +36,19 @@ export function mentionedUrls(r: ReadResult): string[] {
   return [...new Set([...r.infringing_urls, ...r.other_urls, ...r.original_urls].map(normalised))];
 }
 
-export async function retractionFromMail(deps: LifecycleDeps, noticeId: string, inboundMessageId: number, sender: string | null, reading: ReadResult): Promise<{ filed: boolean }> {
-  const notice = await deps.db.selectFrom('notices as n').innerJoin('principals as p', 'p.id', 'n.reporter_id').select(['n.reporter_id', 'n.submission', 'p.email', 'p.name']).where('n.id', '=', noticeId).executeTakeFirst();
+export async function retractionFromMail(
+  deps: LifecycleDeps,
+  noticeId: string,
+  inboundMessageId: number,
+  sender: string | null,
+  reading: ReadResult,
+): Promise<{ filed: boolean }> {
+  const notice = await deps.db
+    .selectFrom('notices as n')
+    .innerJoin('principals as p', 'p.id', 'n.reporter_id')
+    .select(['n.reporter_id', 'n.submission', 'p.email', 'p.name'])
+    .where('n.id', '=', noticeId)
+    .executeTakeFirst();
   const claimantEmail = (notice?.submission as { claimant?: { email?: string } } | undefined)?.claimant?.email;
   const fromComplainant = !!notice && !!sender && [notice.email, claimantEmail].some((e) => e && e.toLowerCase() === sender.toLowerCase());
   let outcome: Record<string, unknown>;
@@ -59,11 +70,23 @@ export async function retractionFromMail(deps: LifecycleDeps, noticeId: string, 
       : [];
     const principal: Principal = { id: notice.reporter_id, role: 'reporter', email: notice.email, name: notice.name, accountId: null };
     const r = await fileRetraction(deps, principal, noticeId, retractionFromReading(reading, urls, inboundMessageId), { channel: 'email', inboundMessageId });
-    outcome = r.status === 404 ? { status: 404 } : 'errors' in r ? { status: r.status, errors: r.errors } : { status: r.status, filing_id: r.id, changed: r.result.changed.length };
+    outcome =
+      r.status === 404
+        ? { status: 404 }
+        : 'errors' in r
+          ? { status: r.status, errors: r.errors }
+          : { status: r.status, filing_id: r.id, changed: r.result.changed.length };
     filed = 'result' in r;
   }
   await appendEvents(deps.db, [
-    { actor: 'system', type: 'notice.retraction_by_mail', subjectType: 'notice', subjectId: noticeId, noticeId, data: { inbound_message_id: inboundMessageId, from: sender, ...outcome } },
+    {
+      actor: 'system',
+      type: 'notice.retraction_by_mail',
+      subjectType: 'notice',
+      subjectId: noticeId,
+      noticeId,
+      data: { inbound_message_id: inboundMessageId, from: sender, ...outcome },
+    },
   ]);
   return { filed };
 }

@@ -47,7 +47,9 @@ export async function startSmtpListener(o: ListenerOptions): Promise<RunningList
     logger: false,
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       if (acceptsRecipient(address.address, o.mailDomain, o.addresses)) return callback();
-      const err = Object.assign(new Error(`5.1.1 <${address.address}>: no such mailbox here; write to ${o.addresses[0]}@${o.mailDomain}`), { responseCode: 550 });
+      const err = Object.assign(new Error(`5.1.1 <${address.address}>: no such mailbox here; write to ${o.addresses[0]}@${o.mailDomain}`), {
+        responseCode: 550,
+      });
       return callback(err);
     },
     onData(stream, session, callback) {
@@ -61,7 +63,9 @@ export async function startSmtpListener(o: ListenerOptions): Promise<RunningList
       stream.on('error', (err) => callback(err));
       stream.on('end', () => {
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded || size > o.maxBytes) {
-          return callback(Object.assign(new Error(`5.3.4 message is larger than the ${Math.floor(o.maxBytes / 1024 / 1024)} MB we accept`), { responseCode: 552 }));
+          return callback(
+            Object.assign(new Error(`5.3.4 message is larger than the ${Math.floor(o.maxBytes / 1024 / 1024)} MB we accept`), { responseCode: 552 }),
+          );
         }
         const raw = Buffer.concat(chunks);
         store(o.db, {
@@ -114,7 +118,14 @@ async function store(db: Kysely<Database>, m: { raw: Buffer; mailFrom: string | 
       .returning('id')
       .executeTakeFirstOrThrow();
     await appendEvents(trx, [
-      { actor: 'system', type: 'mail.received', subjectType: 'inbound_message', subjectId: String(row.id), after: { status: 'received' }, data: { size: m.raw.length, rcpt_to: m.rcptTo, mail_from: m.mailFrom } },
+      {
+        actor: 'system',
+        type: 'mail.received',
+        subjectType: 'inbound_message',
+        subjectId: String(row.id),
+        after: { status: 'received' },
+        data: { size: m.raw.length, rcpt_to: m.rcptTo, mail_from: m.mailFrom },
+      },
     ]);
     return Number(row.id);
   });

@@ -10,7 +10,17 @@ import { decodeEntities } from './text.ts';
 export const MAX_XML_BYTES = 1_000_000;
 const MAX_DEPTH = 32;
 
-const ROOTS = ['Infringement', 'CounterNotice', 'StatusUpdate', 'StatusRequest', 'NoticeStatus', 'NoticeAck', 'Verification', 'Detection', 'MessageEnvelope'] as const;
+const ROOTS = [
+  'Infringement',
+  'CounterNotice',
+  'StatusUpdate',
+  'StatusRequest',
+  'NoticeStatus',
+  'NoticeAck',
+  'Verification',
+  'Detection',
+  'MessageEnvelope',
+] as const;
 const ROOT_RE = new RegExp(String.raw`<(?:[A-Za-z_][\w.-]*:)?(${ROOTS.join('|')})\b[^>]*>`);
 
 export interface AcnsComplainant {
@@ -120,6 +130,13 @@ export function parseAcns(xml: string): AcnsParse {
     items,
   };
   const c = obj(root.Complainant);
-  const complainant: AcnsComplainant = { entity: str(c.Entity), contact: str(c.Contact), address: str(c.Address), phone: str(c.Phone), email: str(c.Email), country: str(c.Country) };
+  const complainant: AcnsComplainant = {
+    entity: str(c.Entity),
+    contact: str(c.Contact),
+    address: str(c.Address),
+    phone: str(c.Phone),
+    email: str(c.Email),
+    country: str(c.Country),
+  };
   return { ok: true, facts, complainant };
 }

@@ -27,22 +27,37 @@ function findEmails(text: string, accept: (at: number) => boolean): string | nul
   }
   return null;
 }
-const PHONE_UNLABELLED = /(?:^|[\s,;(])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}-\d{4}|\d{3}-\d{3}-\d{4})(?=$|[\s,;.)])/m;
-const PHONE_VALUE = /(?:\+?\d[\d ().\-\/]{6,}\d)/;
-const CLOSING = /^\s*(?:(?:yours )?(?:very )?(?:sincerely|faithfully|truly|respectfully|cordially)(?: yours)?|(?:best|kind|warm|many thanks and|with best)?\s*regards|best(?: wishes)?|thanks?(?: you)?(?: very much)?(?: for your (?:time|help|attention|assistance|cooperation))?|cheers|respectfully submitted|signed|mit freundlichen grüßen|cordialement|atentamente|saludos)\s*[,.!]?\s*$/i;
-const LABEL = /^\s*(?:[-*•]\s*)?(?:\*\*)?\s*((?:full |legal |your |my |contact |sender'?s? |complainant'?s? |claimant'?s? |first |last )*(?:name|e-?mail(?: address)?|phone(?: number)?|tel(?:ephone)?(?: number)?|mobile|fax|(?:mailing |postal |street |physical |business |office )?address|company(?: name)?|organi[sz]ation(?: name)?|firm|rights ?holder|copyright (?:owner|holder)|notifier|complainant|claimant|submitted by|country|signature|signed|electronic signature|title|position))\s*(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*(.*)$/i;
+const PHONE_UNLABELLED =
+  /(?:^|[\s,;(])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}-\d{4}|\d{3}-\d{3}-\d{4})(?=$|[\s,;.)])/m;
+const PHONE_VALUE = /(?:\+?\d[\d ().\-/]{6,}\d)/;
+const CLOSING =
+  /^\s*(?:(?:yours )?(?:very )?(?:sincerely|faithfully|truly|respectfully|cordially)(?: yours)?|(?:best|kind|warm|many thanks and|with best)?\s*regards|best(?: wishes)?|thanks?(?: you)?(?: very much)?(?: for your (?:time|help|attention|assistance|cooperation))?|cheers|respectfully submitted|signed|mit freundlichen grüßen|cordialement|atentamente|saludos)\s*[,.!]?\s*$/i;
+const LABEL =
+  /^\s*(?:[-*•]\s*)?(?:\*\*)?\s*((?:full |legal |your |my |contact |sender'?s? |complainant'?s? |claimant'?s? |first |last )*(?:name|e-?mail(?: address)?|phone(?: number)?|tel(?:ephone)?(?: number)?|mobile|fax|(?:mailing |postal |street |physical |business |office )?address|company(?: name)?|organi[sz]ation(?: name)?|firm|rights ?holder|copyright (?:owner|holder)|notifier|complainant|claimant|submitted by|country|signature|signed|electronic signature|title|position))\s*(?:\*\*)?\s*[:\-–]\s*(?:\*\*)?\s*(.*)$/i;
 
 function clean(v: string): string {
-  return v.replace(/\*\*|__/g, '').replace(/\s+/g, ' ').trim().replace(/[,;]$/, '');
+  return v
+    .replace(/\*\*|__/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[,;]$/, '');
 }
 
 function value(v: string): string | null {
-  const c = clean(v).replace(/^([^,]{3,60}),\s*(?:[\w&.-]+\s+){0,3}(?:lead|manager|counsel|attorney|lawyer|director|agent|officer|head|president|ceo|cto|founder|owner|partner|esq\.?|paralegal|specialist|analyst)\b.*$/i, '$1');
+  const c = clean(v).replace(
+    /^([^,]{3,60}),\s*(?:[\w&.-]+\s+){0,3}(?:lead|manager|counsel|attorney|lawyer|director|agent|officer|head|president|ceo|cto|founder|owner|partner|esq\.?|paralegal|specialist|analyst)\b.*$/i,
+    '$1',
+  );
   if (!c || REDACTED.test(c) || c.length > 300) return null;
   return c;
 }
 
-export function extractClaimant(text: string, sections: Section[], excluded: (at: number) => boolean, sender?: { name: string | null; address: string | null } | null): ClaimantFacts {
+export function extractClaimant(
+  text: string,
+  sections: Section[],
+  excluded: (at: number) => boolean,
+  sender?: { name: string | null; address: string | null } | null,
+): ClaimantFacts {
   const c: Claimant = { name: null, email: null, company: null, address: null, phone: null, country: null };
   const present = { name: false, email: false, phone: false, address: false };
   let signed = false;
@@ -65,7 +80,8 @@ export function extractClaimant(text: string, sections: Section[], excluded: (at
       present.name = true;
       set('name', value(firstLine));
     } else if (/\b(?:e-?mail|phone|telephone|address|contact)\b/.test(h) && !/\binfringer|\buploader/.test(h)) {
-      if (/\bphone|telephone\b/.test(h) || PHONE_VALUE.test(body)) present.phone = present.phone || PHONE_VALUE.test(body) || REDACTED.test(firstLine) || /\bphone\b/i.test(body);
+      if (/\bphone|telephone\b/.test(h) || PHONE_VALUE.test(body))
+        present.phone = present.phone || PHONE_VALUE.test(body) || REDACTED.test(firstLine) || /\bphone\b/i.test(body);
       if (/\baddress\b/.test(h)) {
         present.address = true;
         if (!c.address && !LABEL.test(firstLine)) set('address', value(body.split('\n').slice(0, 4).map(clean).filter(Boolean).join(', ')));
@@ -119,8 +135,7 @@ export function extractClaimant(text: string, sections: Section[], excluded: (at
         if (who && /\b(?:ltd|llc|inc|gmbh|sas|sa|bv|plc|corp|corporation|company|co\.|limited|s\.?r\.?l|ag)\b\.?/i.test(who)) set('company', who);
         else set('name', who);
         present.name ||= given;
-      }
-      else if (/country/.test(label)) set('country', val);
+      } else if (/country/.test(label)) set('country', val);
       else if (/signature|signed/.test(label)) {
         signed ||= given;
         if (val && !/^\/?s\/?$/.test(val)) set('name', val.replace(/^\/s\/\s*/i, '').replace(/^\/(.+)\/$/, '$1'));
@@ -171,15 +186,19 @@ export function extractClaimant(text: string, sections: Section[], excluded: (at
   // An e-mail address in the text outside the infringer's part, else the sender's.
   if (!c.email) {
     // Not the recipient's ("To:", "Via e-mail:", "Attn:", "cc:").
-    const recipientLine = (at: number) => /\b(?:to|via|attn|attention|cc|bcc|recipient|sent to)\b[^:\n]{0,20}:[^\n]*$/i.test(text.slice(text.lastIndexOf('\n', at) + 1, at));
-    set('email', findEmails(text, (at) => !excluded(at) && text[at - 1] !== '/' && text.slice(Math.max(0, at - 8), at).indexOf('://') < 0 && !recipientLine(at)));
+    const recipientLine = (at: number) =>
+      /\b(?:to|via|attn|attention|cc|bcc|recipient|sent to)\b[^:\n]{0,20}:[^\n]*$/i.test(text.slice(text.lastIndexOf('\n', at) + 1, at));
+    set(
+      'email',
+      findEmails(text, (at) => !excluded(at) && text[at - 1] !== '/' && text.slice(Math.max(0, at - 8), at).indexOf('://') < 0 && !recipientLine(at)),
+    );
   }
   if (!c.email && sender?.address) set('email', sender.address.toLowerCase());
   if (!c.name && sender?.name) set('name', sender.name);
   if (c.email) present.email = true;
   if (c.name) present.name = true;
   if (c.phone) present.phone = true;
-  if (!present.phone && /\b(?:phone|tel|telephone)\b\.?\s*(?:number)?\s*[:\-]?\s*\+?\d[\d ().\-]{6,}\d/i.test(text)) present.phone = true;
+  if (!present.phone && /\b(?:phone|tel|telephone)\b\.?\s*(?:number)?\s*[:-]?\s*\+?\d[\d ().-]{6,}\d/i.test(text)) present.phone = true;
   if (c.address) present.address = true;
   // A postal address without a label: a street line and a line with a postcode.
   if (!c.address) {
@@ -197,10 +216,21 @@ export function extractClaimant(text: string, sections: Section[], excluded: (at
 }
 
 /** A line that starts with a street address: a house number and a street word. */
-const STREET_LINE = /^[^\S\n]*(?:[^\n,]{0,80},\s*)?\d{1,6}\s+[A-Z][\w .'-]{2,40}\b(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|suite|floor|strasse|straße)\b[^\n]*$/im;
+const STREET_LINE =
+  /^[^\S\n]*(?:[^\n,]{0,80},\s*)?\d{1,6}\s+[A-Z][\w .'-]{2,40}\b(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|suite|floor|strasse|straße)\b[^\n]*$/im;
 
 const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
-const COUNTRY_ALIASES: Record<string, string> = { usa: 'US', 'u.s.a.': 'US', 'u.s.': 'US', 'united states of america': 'US', uk: 'GB', 'u.k.': 'GB', england: 'GB', scotland: 'GB', wales: 'GB' };
+const COUNTRY_ALIASES: Record<string, string> = {
+  usa: 'US',
+  'u.s.a.': 'US',
+  'u.s.': 'US',
+  'united states of america': 'US',
+  uk: 'GB',
+  'u.k.': 'GB',
+  england: 'GB',
+  scotland: 'GB',
+  wales: 'GB',
+};
 let countryByName: Map<string, string> | null = null;
 
 /** The country an address ends with ("…, USA", "…, Germany"), as an ISO 3166-1 code. */

@@ -18,10 +18,12 @@ export interface ElementFacts {
 }
 
 const GOOD_FAITH = /\bgood[- ]?faith\b|\bbona fide\b|\bhonest(?:ly)? belie/i;
-const NOT_AUTHORISED = /\bnot (?:been )?authori[sz]ed\b|\bunauthori[sz]ed\b|\bwithout (?:the )?(?:authori[sz]ation|permission|consent|licen[cs]e|right)\b|\bnot (?:licensed|permitted)\b|\bno (?:licen[cs]e|permission|authori[sz]ation)\b/i;
+const NOT_AUTHORISED =
+  /\bnot (?:been )?authori[sz]ed\b|\bunauthori[sz]ed\b|\bwithout (?:the )?(?:authori[sz]ation|permission|consent|licen[cs]e|right)\b|\bnot (?:licensed|permitted)\b|\bno (?:licen[cs]e|permission|authori[sz]ation)\b/i;
 const PERJURY = /\bpenalty of perjury\b|\bunder oath\b|\bperjury\b/i;
 const ACCURATE = /\baccurate\b|\btrue and correct\b|\btrue and accurate\b|\bcorrect to the best\b/i;
-const AUTHORITY = /\bauthori[sz]ed to act\b|\b(?:on behalf|behalf) of the (?:copyright |rights? )?(?:owner|holder)\b|\bowner,? or (?:am |are )?authori[sz]ed\b|\bexclusive rights?\b|\b(?:i|we) (?:am|are) (?:the|an?) (?:copyright |rights? )?(?:owner|holder|author|authori[sz]ed agent|agent)\b|\b(?:i|we) own the copyright\b/i;
+const AUTHORITY =
+  /\bauthori[sz]ed to act\b|\b(?:on behalf|behalf) of the (?:copyright |rights? )?(?:owner|holder)\b|\bowner,? or (?:am |are )?authori[sz]ed\b|\bexclusive rights?\b|\b(?:i|we) (?:am|are) (?:the|an?) (?:copyright |rights? )?(?:owner|holder|author|authori[sz]ed agent|agent)\b|\b(?:i|we) own the copyright\b/i;
 const WORK =
   /\b(?:original|copyrighted|protected) (?:work|code|material|content|software|source|files?)\b|\b(?:my|our|client['’]?s|company['’]s) (?:own )?(?:original )?(?:work|code|source code|software|book|product|app|game|content|project|repository|website|theme|plugin|course|film|music|photos?|images?|videos?)\b|\b(?:work|title)s?\s*:\s*\S|\bwe (?:own|hold) (?:the )?(?:copyright|rights)\b|\bcopyright (?:owner|holder) of\b|\b(?:is|are) (?:the )?(?:copyright(?:ed)? )?(?:property|work) of\b/i;
 const MISTAKE = /\bmistake\b|\bmisidentif/i;

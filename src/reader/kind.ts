@@ -29,7 +29,8 @@ const COUNTER = String.raw`counter[- ]?(?:dmca[- ])?(?:notice|notification|claim
 const NOTICE = String.raw`(?:dmca|copyright|takedown|take[- ]down|infringement)?\s*(?:notices?|takedowns?|take[- ]downs?|claims?|requests?|complaints?|notifications?|reports?|dmcas?|strikes?)`;
 
 const RE = {
-  mistake: /\bmistake\b[\s\S]{0,20}\bmisidentification\b|\bmisidentification of the material\b|removed or disabled (?:as a result of|by|due to) (?:a )?(?:mistake|misidentification)/i,
+  mistake:
+    /\bmistake\b[\s\S]{0,20}\bmisidentification\b|\bmisidentification of the material\b|removed or disabled (?:as a result of|by|due to) (?:a )?(?:mistake|misidentification)/i,
   jurisdiction: /\bconsent to (?:the )?jurisdiction\b|\bsubmit to (?:the )?jurisdiction\b/i,
   service: /\baccept (?:the )?service of process\b/i,
   s512g: /\b512\s*\(g\)/i,
@@ -50,22 +51,35 @@ const RE = {
   goodFaith: /\bgood[- ]?faith\b|\bbona fide belief\b/i,
   notAuthorised: /\bnot (?:been )?authori[sz]ed by\b|\bwithout (?:the )?(?:authori[sz]ation|permission|consent|licen[cs]e)\b|\bunauthori[sz]ed\b/i,
   perjury: /\bpenalty of perjury\b|\bunder oath\b|\bsworn\b/i,
-  authority: /\bauthori[sz]ed to act\b|\bon behalf of the (?:copyright )?owner\b|\b(?:copyright )?owner,? or (?:am )?authori[sz]ed\b|\bexclusive right\b|\b(?:i|we) (?:am|are) the (?:copyright )?(?:owner|holder|author|agent)\b/i,
+  authority:
+    /\bauthori[sz]ed to act\b|\bon behalf of the (?:copyright )?owner\b|\b(?:copyright )?owner,? or (?:am )?authori[sz]ed\b|\bexclusive right\b|\b(?:i|we) (?:am|are) the (?:copyright )?(?:owner|holder|author|agent)\b/i,
   infringing: /\binfring(?:ing|es|ement|ed)\b|\bpirat(?:ed|ing|es|e)\b|\bunauthori[sz]ed cop/i,
   removeAsk: /\b(?:remove|removal|take (?:it |them |this )?down|taken down|takedown|disabl(?:e|ed|ing)\b|delete|block access|cease)\b/i,
   s512c: /\b512\s*\(c\)|\bdigital millennium copyright act\b|\bdmca\b/i,
-  copyright: /\bcopyright|\bdmca\b|\binfring|\bpiracy\b|\bpirated\b|©|\bcop(?:y|ies|ied) of (?:my|our)\b|\bwithout (?:my |our )?(?:permission|consent|authori[sz]ation)\b|\bstol(?:e|en)\b|\bplagiari|\bproprietary (?:code|software|source|files?|content|material)\b|\b(?:my|our) (?:own )?(?:work|photos?|photographs?|images?|videos?|songs?|music|books?|articles?|code|content|art(?:work)?|designs?|fonts?)\b/i,
+  copyright:
+    /\bcopyright|\bdmca\b|\binfring|\bpiracy\b|\bpirated\b|©|\bcop(?:y|ies|ied) of (?:my|our)\b|\bwithout (?:my |our )?(?:permission|consent|authori[sz]ation)\b|\bstol(?:e|en)\b|\bplagiari|\bproprietary (?:code|software|source|files?|content|material)\b|\b(?:my|our) (?:own )?(?:work|photos?|photographs?|images?|videos?|songs?|music|books?|articles?|code|content|art(?:work)?|designs?|fonts?)\b/i,
   // Withdrawing: the verb, then within a short distance the notice it withdraws.
-  retractVerb: /\b(?:retract(?:s|ed|ing|ion)?|withdr[ae]w(?:s|n|ing|al)?|rescind(?:s|ed|ing)?|rescission|revok(?:e|es|ed|ing)|revocation|cancel(?:s|led|ling|ed|ing|lation)?|recall(?:s|ed|ing)?|drop(?:s|ped|ping)?)\b/i,
-  restoreAsk: /\b(?:reinstate|restore|re-?enable|re-?activate|unblock|lift (?:the )?(?:ban|block|takedown)|put (?:it|them) back|make (?:it|them) (?:available|accessible) again)\b/i,
-  ourMistake: /\b(?:sent|filed|submitted|issued|made|reported) (?:\w+ ){0,3}(?:by|in) (?:mistake|error)\b|\bmisdetected\b|\bwrongly (?:reported|targeted|identified|flagged)\b|\bfalse positive\b|\bno (?:longer )?(?:have a |has any )?claim\b|\b(?:we|i) (?:were|was|are|am) (?:in the )?wrong\b|\bno longer (?:wish|want|need|seek)\b|\b(?:matter|issue|dispute) (?:has been|is|was) (?:resolved|settled)\b|\b(?:reached|come to) an? (?:agreement|settlement)\b|\bunrightfully\b|\bno longer (?:object|oppose|dispute)\b|\b(?:do|does|will) not (?:wish|intend|want|need) to (?:pursue|proceed with|continue with) (?:this|the|our|my|it)\b|\b(?:have|has) (?:now )?(?:been )?(?:granted|given|obtained) (?:a |the |an appropriate )?(?:licen[cs]e|permission)\b|\b(?:infringing|offending|disputed) (?:files?|content|material|code|parts?|portions?) (?:has|have) (?:now )?been (?:removed|deleted|replaced)\b/i,
+  retractVerb:
+    /\b(?:retract(?:s|ed|ing|ion)?|withdr[ae]w(?:s|n|ing|al)?|rescind(?:s|ed|ing)?|rescission|revok(?:e|es|ed|ing)|revocation|cancel(?:s|led|ling|ed|ing|lation)?|recall(?:s|ed|ing)?|drop(?:s|ped|ping)?)\b/i,
+  restoreAsk:
+    /\b(?:reinstate|restore|re-?enable|re-?activate|unblock|lift (?:the )?(?:ban|block|takedown)|put (?:it|them) back|make (?:it|them) (?:available|accessible) again)\b/i,
+  ourMistake:
+    /\b(?:sent|filed|submitted|issued|made|reported) (?:\w+ ){0,3}(?:by|in) (?:mistake|error)\b|\bmisdetected\b|\bwrongly (?:reported|targeted|identified|flagged)\b|\bfalse positive\b|\bno (?:longer )?(?:have a |has any )?claim\b|\b(?:we|i) (?:were|was|are|am) (?:in the )?wrong\b|\bno longer (?:wish|want|need|seek)\b|\b(?:matter|issue|dispute) (?:has been|is|was) (?:resolved|settled)\b|\b(?:reached|come to) an? (?:agreement|settlement)\b|\bunrightfully\b|\bno longer (?:object|oppose|dispute)\b|\b(?:do|does|will) not (?:wish|intend|want|need) to (?:pursue|proceed with|continue with) (?:this|the|our|my|it)\b|\b(?:have|has) (?:now )?(?:been )?(?:granted|given|obtained) (?:a |the |an appropriate )?(?:licen[cs]e|permission)\b|\b(?:infringing|offending|disputed) (?:files?|content|material|code|parts?|portions?) (?:has|have) (?:now )?been (?:removed|deleted|replaced)\b/i,
   // The provider speaking about its own handling of a notice.
-  providerStrong: /\b(?:has|have) reconsidered (?:the|this|its|our|a|your)\b|\bdoes not meet the requirements\b|\bnotice (?:we|that we) (?:previously )?processed\b|\bpreviously processed\b|\bwe (?:are|have been) reversing\b|\b(?:reversed|reversing|reverse) (?:our|its) (?:decision|processing|action|removal|takedown)\b/i,
-  providerWeak: /\bupon (?:further )?(?:consideration|review)\b|\b(?:has|have) (?:decided|determined) (?:that (?:this|the) notice|to (?:reject|reinstate|reverse|decline))\b|\bdecline to (?:process|act on)\b|\brestore any content previously disabled\b/i,
+  providerStrong:
+    /\b(?:has|have) reconsidered (?:the|this|its|our|a|your)\b|\bdoes not meet the requirements\b|\bnotice (?:we|that we) (?:previously )?processed\b|\bpreviously processed\b|\bwe (?:are|have been) reversing\b|\b(?:reversed|reversing|reverse) (?:our|its) (?:decision|processing|action|removal|takedown)\b/i,
+  providerWeak:
+    /\bupon (?:further )?(?:consideration|review)\b|\b(?:has|have) (?:decided|determined) (?:that (?:this|the) notice|to (?:reject|reinstate|reverse|decline))\b|\bdecline to (?:process|act on)\b|\brestore any content previously disabled\b/i,
 };
 
-const OBJ_COUNTER = new RegExp(String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|dmca|\w+'s)\s+){0,4}(?:${COUNTER})\b`, 'i');
-const OBJ_NOTICE = new RegExp(String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|full|partial|part|in|dmca|\w+'s|[\w-]+)\s+){0,5}?${NOTICE}\b`, 'i');
+const OBJ_COUNTER = new RegExp(
+  String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|dmca|\w+'s)\s+){0,4}(?:${COUNTER})\b`,
+  'i',
+);
+const OBJ_NOTICE = new RegExp(
+  String.raw`^\S+\s+(?:(?:of|from)\s+)?(?:(?:my|our|the|this|that|these|those|his|her|their|all|any|a|previous|earlier|above|mentioned|aforementioned|above-mentioned|full|partial|part|in|dmca|\w+'s|[\w-]+)\s+){0,5}?${NOTICE}\b`,
+  'i',
+);
 const BEFORE_NOTICE = /\b(?:notice|takedown|claim|request|dmca)\b[^.]{0,40}\b(?:is|are|be|been|hereby|we|i)\s*$/i;
 const BEFORE_COUNTER = new RegExp(String.raw`(?:${COUNTER})[^.]{0,40}$`, 'i');
 
@@ -109,7 +123,8 @@ export function kindSignals(input: string): KindSignals {
     (has(lower, ['jurisdiction'], RE.jurisdiction, text) ? 1 : 0) +
     (has(lower, ['service of process'], RE.service, text) ? 1 : 0) +
     (has(lower, ['512'], RE.s512g, text) ? 1 : 0);
-  const goodFaithNotAuthorised = has(lower, ['faith', 'bona fide'], RE.goodFaith, text) && has(lower, ['authori', 'without', 'permission'], RE.notAuthorised, text);
+  const goodFaithNotAuthorised =
+    has(lower, ['faith', 'bona fide'], RE.goodFaith, text) && has(lower, ['authori', 'without', 'permission'], RE.notAuthorised, text);
   const perjuryAuthority = has(lower, ['perjury', 'oath', 'sworn'], RE.perjury, text) && RE.authority.test(text);
   const takedown =
     (goodFaithNotAuthorised ? 1 : 0) +
@@ -117,7 +132,9 @@ export function kindSignals(input: string): KindSignals {
     (RE.infringing.test(text) ? 1 : 0) +
     (RE.removeAsk.test(text) ? 1 : 0) +
     (RE.s512c.test(text) ? 1 : 0);
-  const r = has(lower, ['retract', 'withdr', 'rescin', 'revok', 'revoc', 'cancel', 'recall', 'drop'], /./, text) ? retractsWhat(text) : { notice: false, counter: false };
+  const r = has(lower, ['retract', 'withdr', 'rescin', 'revok', 'revoc', 'cancel', 'recall', 'drop'], /./, text)
+    ? retractsWhat(text)
+    : { notice: false, counter: false };
   const restore = has(lower, ['reinstat', 'restor', 'enable', 'activat', 'unblock', 'lift', 'put it back', 'put them back', 'again'], RE.restoreAsk, text);
   let weakCount = 0;
   if (has(lower, ['upon', 'decided', 'determined', 'decline', 'previously disabled'], /./, text)) {
@@ -134,7 +151,36 @@ export function kindSignals(input: string): KindSignals {
     takedownCore,
     counterStatutory,
     counterSelf: has(lower, COUNTER_WORDS, RE.counterSelf, text),
-    retractsNotice: r.notice || (restore && has(lower, ['mistake', 'error', 'misdetect', 'wrong', 'false positive', 'claim', 'no longer', 'resolved', 'settled', 'agreement', 'settlement', 'unrightful', 'pursue', 'proceed', 'continue', 'licen', 'permission', 'been removed', 'been deleted', 'been replaced'], RE.ourMistake, text)),
+    retractsNotice:
+      r.notice ||
+      (restore &&
+        has(
+          lower,
+          [
+            'mistake',
+            'error',
+            'misdetect',
+            'wrong',
+            'false positive',
+            'claim',
+            'no longer',
+            'resolved',
+            'settled',
+            'agreement',
+            'settlement',
+            'unrightful',
+            'pursue',
+            'proceed',
+            'continue',
+            'licen',
+            'permission',
+            'been removed',
+            'been deleted',
+            'been replaced',
+          ],
+          RE.ourMistake,
+          text,
+        )),
     retractsCounter: r.counter,
     providerReverses,
     reversesCounter: providerReverses && new RegExp(String.raw`\breconsidered (?:the |this |your )?(?:${COUNTER})`, 'i').test(text),

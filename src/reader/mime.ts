@@ -102,7 +102,8 @@ function walk(p: Part, out: MailParts, depth: number, count: { n: number }): voi
   const attached = /^\s*attachment/i.test(disp) || (filename !== null && !/^\s*inline/i.test(disp));
   if (!attached && type === 'text/plain' && out.text === null) out.text = text;
   else if (!attached && type === 'text/html' && out.html === null) out.html = text;
-  else if (/^text\/|xml|json|yaml/.test(type) || /\.(?:xml|txt|json|ya?ml|csv|md)$/i.test(filename ?? '')) out.attachments.push({ filename, contentType: type, content: text });
+  else if (/^text\/|xml|json|yaml/.test(type) || /\.(?:xml|txt|json|ya?ml|csv|md)$/i.test(filename ?? ''))
+    out.attachments.push({ filename, contentType: type, content: text });
 }
 
 function address(v: string | undefined): { name: string | null; address: string | null } | null {

@@ -35,13 +35,21 @@ function extension(name: string): string {
 
 function looksLikeMime(s: string): boolean {
   const head = s.slice(0, 4096);
-  return /^(?:[\w-]+:[^\n]*\n(?:[ \t][^\n]*\n)*){2,}/.test(head) && /^(?:from|subject|content-type|mime-version|received|message-id|date|to):/im.test(head) && /^(?:subject|from):/im.test(head);
+  return (
+    /^(?:[\w-]+:[^\n]*\n(?:[ \t][^\n]*\n)*){2,}/.test(head) &&
+    /^(?:from|subject|content-type|mime-version|received|message-id|date|to):/im.test(head) &&
+    /^(?:subject|from):/im.test(head)
+  );
 }
 
 /** Reads one document. `name` only matters for its extension (.eml, .xml, .txt, .md). */
 export function readNotice(doc: { name: string; content: string | Buffer }): ReadResult {
   const ext = extension(doc.name);
-  if (ext === 'eml' || (ext !== 'xml' && typeof doc.content !== 'string' && looksLikeMime(doc.content.subarray(0, 4096).toString('latin1'))) || (typeof doc.content === 'string' && ext !== 'xml' && looksLikeMime(doc.content))) {
+  if (
+    ext === 'eml' ||
+    (ext !== 'xml' && typeof doc.content !== 'string' && looksLikeMime(doc.content.subarray(0, 4096).toString('latin1'))) ||
+    (typeof doc.content === 'string' && ext !== 'xml' && looksLikeMime(doc.content))
+  ) {
     return readMail(parseMime(doc.content));
   }
   const text = decodeContent(doc.content);
@@ -56,7 +64,8 @@ export function readMail(mail: MailParts): ReadResult {
   for (const a of mail.attachments) {
     if (/xml/.test(a.contentType) || /\.xml$/i.test(a.filename ?? '')) xml.push(a.content);
     else if (/json/.test(a.contentType) || /\.json$/i.test(a.filename ?? '')) xarf.push({ format: 'json', content: a.content });
-    else if (/^report\.txt$/i.test(a.filename ?? '') || /yaml/.test(a.contentType) || looksLikeXarfPlain(a.content)) xarf.push({ format: 'plain', content: a.content });
+    else if (/^report\.txt$/i.test(a.filename ?? '') || /yaml/.test(a.contentType) || looksLikeXarfPlain(a.content))
+      xarf.push({ format: 'plain', content: a.content });
     else if (/^text\/(?:plain|markdown)$/.test(a.contentType) || /\.(?:txt|md)$/i.test(a.filename ?? '')) body += `\n\n${a.content}`;
     else if (/^text\/html$/.test(a.contentType)) body += `\n\n${htmlToText(a.content)}`;
   }
@@ -161,7 +170,17 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     claimant.phone ??= xarf.reporter.phone;
   }
 
-  const work = findWork(urlText, sections) ?? (acns?.ok ? acns.facts.items.map((i) => i.title).filter(Boolean).slice(0, 5).join('; ') || null : null) ?? xarf?.infringed_material ?? null;
+  const work =
+    findWork(urlText, sections) ??
+    (acns?.ok
+      ? acns.facts.items
+          .map((i) => i.title)
+          .filter(Boolean)
+          .slice(0, 5)
+          .join('; ') || null
+      : null) ??
+    xarf?.infringed_material ??
+    null;
   const el = detectElements(kind, {
     text: prose,
     infringingUrls: infringing.length,
@@ -192,7 +211,8 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   };
 }
 
-const WORK_LABEL = /^\s*(?:[-*•]\s*)?(?:\*\*)?(?:original |copyrighted )?(?:work|title of (?:the )?work|work title|title)(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.{3,300})$/im;
+const WORK_LABEL =
+  /^\s*(?:[-*•]\s*)?(?:\*\*)?(?:original |copyrighted )?(?:work|title of (?:the )?work|work title|title)(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.{3,300})$/im;
 
 /** How the notice identifies the work: a "Work:" label, or the answer under a heading about the original work. */
 function findWork(text: string, sections: Section[]): string | null {

@@ -12,12 +12,15 @@ const REFERENCE =
   /\b(?:(?:previous|prior|earlier|initial|first|above|same|last)\s+(?:dmca\s+)?(?:notices?|takedowns?|requests?|complaints?|claims?|notifications?|counter[- ]?notices?|letters?|e-?mails?)|(?:notices?|takedowns?|requests?|claims?|counter[- ]?notices?|notifications?)\s+(?:(?:was|were|that (?:was|were|is))\s+)?(?:previously\s+|already\s+)?(?:processed|published|filed|sent|submitted|posted|listed|dated|issued)|guide(?:lines)?\b|polic(?:y|ies)\b|terms of (?:service|use)|help (?:article|page)|\bfaq\b|(?:refers?|referring|relates?|relating|pertains?) to (?:our|my|the|this|that|a)\b.{0,30}\b(?:dmca|notice|takedown|claim|request|complaint)|regarding (?:our|my|the|this) (?:dmca|notice|takedown|claim|request)|(?:dmca|takedown|counter[- ]?notice) (?:notice )?(?:published|posted|listed) at|\b(?:notice|takedown|request|claim|complaint)\b[^.:]{0,30}\b(?:can be |is |was )?(?:found|published|posted|viewed|seen|read) (?:here|at|on)\b)/i;
 
 // The infringer's or uploader's details: not the claimant's, and not material to act on.
-const INFRINGER_CONTACT = /\b(?:alleged\s+)?infringer'?s?\b|\binfringer['’]s\b|\b(?:uploader|account holder|offending (?:user|party))\b.{0,40}\b(?:contact|e-?mail|address|details|information|profile|account)/i;
+const INFRINGER_CONTACT =
+  /\b(?:alleged\s+)?infringer'?s?\b|\binfringer['’]s\b|\b(?:uploader|account holder|offending (?:user|party))\b.{0,40}\b(?:contact|e-?mail|address|details|information|profile|account)/i;
 
 // The claimant's own contact block.
-const CONTACT = /^(?:(?:your |my |our )?(?:contact(?: information| informations| details| info)?|e-?mail(?: address)?|phone|tel(?:ephone)?|mobile|fax|(?:mailing |postal |street )?address|website|web ?site|homepage|company|organi[sz]ation(?: name)?|name)\s*[:\-]?\s*)$/i;
+const CONTACT =
+  /^(?:(?:your |my |our )?(?:contact(?: information| informations| details| info)?|e-?mail(?: address)?|phone|tel(?:ephone)?|mobile|fax|(?:mailing |postal |street )?address|website|web ?site|homepage|company|organi[sz]ation(?: name)?|name)\s*[:-]?\s*)$/i;
 
-const CONTACT_PROSE = /\b(?:(?:tele)?phone number|physical address|mailing address|postal address|get back to you|contact (?:you|me|us)\b|reach (?:you|me|us)\b)/i;
+const CONTACT_PROSE =
+  /\b(?:(?:tele)?phone number|physical address|mailing address|postal address|get back to you|contact (?:you|me|us)\b|reach (?:you|me|us)\b)/i;
 
 // Questions about licences or remedies: URLs there are neither the target nor the work.
 const NEUTRAL =
@@ -28,7 +31,8 @@ const ORIGINAL =
   /\boriginal(?:ly)?\b(?!\s+(?:dmca\s+)?(?:notice|takedown|request|complaint|claim|notification|poster|uploader))|\bauthentic\b|\bofficial (?:site|website|page|store|repo(?:sitory)?|source|release|version|channel|app)|\blegitimate (?:site|website|copy|version|source|store)|\bcopyrighted (?:work|material|content|code|software)s?\b(?!.{0,60}\binfring(?:ing|es)\b)|\bwork(?:s)?\b.{0,40}\b(?:allegedly )?(?:been )?infringed\b|\bthe work (?:is|was|can be found|appears)\b|\b(?:is|are|was|were) (?:originally )?(?:posted|published|available|located|hosted|sold|distributed|found|listed) (?:online )?(?:at|here|on|via|from|in)\b|\b(?:cop(?:y|ied)|stolen|taken|lifted|ripped|plagiari[sz]ed|derived|translated|scraped) (?:directly |straight )?from\b|\bcopy of (?:the |my |our |this )?[\w ]{0,30}?\b(?:at|from|here|on)\b|\bsource of (?:the|my|our) work\b|\bnature of (?:your|my|the) (?:copyright|ownership)|\bcopyright (?:owner|holder)ship\b|\bregistration\b/i;
 
 // The sender's own work.
-const OWN = /\b(?:my|our|client['’]?s|clients['’]|company['’]s|the owner['’]s) (?:own )?(?:copyrighted )?(?:work|code|source code|repo(?:sitory)?|project|site|website|web ?page|book|product|software|app(?:lication)?|game|content|page|theme|plugin|library|course|article|photo(?:graph)?s?|images?|videos?|film|music|font)s?\b/i;
+const OWN =
+  /\b(?:my|our|client['’]?s|clients['’]|company['’]s|the owner['’]s) (?:own )?(?:copyrighted )?(?:work|code|source code|repo(?:sitory)?|project|site|website|web ?page|book|product|software|app(?:lication)?|game|content|page|theme|plugin|library|course|article|photo(?:graph)?s?|images?|videos?|film|music|font)s?\b/i;
 
 // The material to act on (in a counter notice or a retraction: the material it concerns).
 const INFRINGING =

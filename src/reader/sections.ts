@@ -37,7 +37,11 @@ const HAS_URL = /\b(?:https?|hxxps?):\/\//i;
 const MAX_HEADING = 700;
 
 function cleanHeading(s: string): string {
-  return s.replace(/\*\*|__/g, '').replace(/^#+\s*/, '').replace(/\s+/g, ' ').trim();
+  return s
+    .replace(/\*\*|__/g, '')
+    .replace(/^#+\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The sections of a text, in order; together they cover it. */
@@ -52,7 +56,12 @@ export function segment(text: string): Section[] {
     if (t.startsWith('**') && !t.startsWith('***')) {
       const open = line.start + line.text.indexOf('**');
       const close = text.indexOf('**', open + 2);
-      if (close > open + 2 && close - open < MAX_HEADING && !/\n\s*\n\s*\n/.test(text.slice(open + 2, close)) && text.slice(open + 2, close).split('\n').length <= 10) {
+      if (
+        close > open + 2 &&
+        close - open < MAX_HEADING &&
+        !/\n\s*\n\s*\n/.test(text.slice(open + 2, close)) &&
+        text.slice(open + 2, close).split('\n').length <= 10
+      ) {
         const inner = text.slice(open + 2, close);
         // "**Name:** Jane" is a label with its value, not a heading, unless the label asks a question.
         const after = text.slice(close + 2, text.indexOf('\n', close) < 0 ? text.length : text.indexOf('\n', close)).trim();

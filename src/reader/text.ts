@@ -33,7 +33,22 @@ export function unwrapPgp(text: string): PgpUnwrapped {
   return { text: `${text.slice(0, begin)}${body}${tail}`, signed: sigAt >= 0 };
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', rsquo: '\u2019', lsquo: '\u2018', rdquo: '\u201d', ldquo: '\u201c', ndash: '\u2013', mdash: '\u2014', sect: '\u00a7', copy: '\u00a9' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  rsquo: '\u2019',
+  lsquo: '\u2018',
+  rdquo: '\u201d',
+  ldquo: '\u201c',
+  ndash: '\u2013',
+  mdash: '\u2014',
+  sect: '\u00a7',
+  copy: '\u00a9',
+};
 
 /** Decodes the predefined and numeric character references, and a few common HTML ones. Never expands anything else. */
 export function decodeEntities(s: string): string {
@@ -66,7 +81,8 @@ export function htmlToText(html: string): string {
     .replace(/\n{3,}/g, '\n\n');
 }
 
-const REPLY_HEADER = /^(?:On .{4,200}(?:wrote|schrieb|a écrit|escribió):\s*$|-{2,}\s*(?:Original Message|Forwarded message|Ursprüngliche Nachricht|Message d'origine)\s*-{2,}|From: .+\n(?:Sent|Date): .+)/im;
+const REPLY_HEADER =
+  /^(?:On .{4,200}(?:wrote|schrieb|a écrit|escribió):\s*$|-{2,}\s*(?:Original Message|Forwarded message|Ursprüngliche Nachricht|Message d'origine)\s*-{2,}|From: .+\n(?:Sent|Date): .+)/im;
 
 /**
  * The part of a message its sender wrote: lines quoted with '>' are dropped, and so is everything
@@ -76,11 +92,15 @@ const REPLY_HEADER = /^(?:On .{4,200}(?:wrote|schrieb|a écrit|escribió):\s*$|-
 export function ownText(text: string): string {
   const m = REPLY_HEADER.exec(text);
   let own = m && m.index > 40 ? text.slice(0, m.index) : text;
-  if (own.includes('\n>') || own.startsWith('>')) own = own.split('\n').filter((l) => !/^\s*>/.test(l)).join('\n');
+  if (own.includes('\n>') || own.startsWith('>'))
+    own = own
+      .split('\n')
+      .filter((l) => !/^\s*>/.test(l))
+      .join('\n');
   return own;
 }
 
 /** Markdown emphasis and escapes removed, so that "**Name:** Jane" reads as "Name: Jane". */
 export function stripMarkdown(s: string): string {
-  return s.replace(/\\([\\`*_{}\[\]()#+\-.!])/g, '$1').replace(/\*\*|__/g, '');
+  return s.replace(/\\([\\`*_{}[\]()#+\-.!])/g, '$1').replace(/\*\*|__/g, '');
 }

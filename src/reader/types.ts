@@ -16,13 +16,7 @@ export const TAKEDOWN_ELEMENTS = [
 export type TakedownElement = (typeof TAKEDOWN_ELEMENTS)[number];
 
 /** 17 U.S.C. §512(g)(3)(A)–(D); (D) is split into the subscriber's details and the consent. */
-export const COUNTER_NOTICE_ELEMENTS = [
-  'signature',
-  'material_and_location',
-  'mistake_statement',
-  'contact_information',
-  'consent_to_jurisdiction',
-] as const;
+export const COUNTER_NOTICE_ELEMENTS = ['signature', 'material_and_location', 'mistake_statement', 'contact_information', 'consent_to_jurisdiction'] as const;
 export type CounterNoticeElement = (typeof COUNTER_NOTICE_ELEMENTS)[number];
 
 /** Plain-language descriptions, for replies that list what a notice lacks. */

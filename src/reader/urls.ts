@@ -10,7 +10,7 @@ export interface UrlHit {
 
 // A URL runs to the first character that cannot be in one. Ideographic punctuation and
 // full-width brackets end it too: a Chinese or Japanese letter lists URLs separated by them.
-const URL_RE = /\b(?:https?|hxxps?):\/\/[^\s<>"'`\[\]{}|\\^\u3000-\u303f\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f\u201c\u201d\u2018\u2019\u00ab\u00bb]+/gi;
+const URL_RE = /\b(?:https?|hxxps?):\/\/[^\s<>"'`[\]{}|\\^\u3000-\u303f\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f\u201c\u201d\u2018\u2019\u00ab\u00bb]+/gi;
 const TRAILING = /[.,;:!?*'")\]}>]+$/;
 
 function trimUrl(raw: string): string {

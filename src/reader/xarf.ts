@@ -121,7 +121,17 @@ export function parseXarfJson(text: string): XarfParse {
   const info = obj(root.ReporterInfo);
   const copyright = COPYRIGHT.test(`${cls ?? ''} ${type ?? ''}`);
   const material = report.InfringedMaterial;
-  const materialText = typeof material === 'string' ? clean(material) : Array.isArray(material) ? material.map((m) => clean(typeof m === 'string' ? m : JSON.stringify(m))).filter(Boolean).join('; ') || null : material && typeof material === 'object' ? clean(JSON.stringify(material)) : null;
+  const materialText =
+    typeof material === 'string'
+      ? clean(material)
+      : Array.isArray(material)
+        ? material
+            .map((m) => clean(typeof m === 'string' ? m : JSON.stringify(m)))
+            .filter(Boolean)
+            .join('; ') || null
+        : material && typeof material === 'object'
+          ? clean(JSON.stringify(material))
+          : null;
   const ip = clean(report.SourceIp ?? report.SourceIP ?? report.Source, 100);
   return {
     ok: true,

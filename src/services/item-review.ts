@@ -33,7 +33,13 @@ async function noticeFacts(db: Kysely<Database>, noticeId: string, links: Status
   return n ? { id: n.id, createdAt: n.created_at, submission: n.submission as unknown as DmcaSubmission, statusUrl: links.url(n.id) } : null;
 }
 
-export async function reviewItems(deps: ReviewDeps, actor: Actor, noticeId: string, selection: ItemSelection, decision: ReviewDecision): Promise<ReviewPlan | null> {
+export async function reviewItems(
+  deps: ReviewDeps,
+  actor: Actor,
+  noticeId: string,
+  selection: ItemSelection,
+  decision: ReviewDecision,
+): Promise<ReviewPlan | null> {
   return deps.db.transaction().execute(async (trx) => {
     const notice = await noticeFacts(trx, noticeId, deps.links);
     if (!notice) return null;
@@ -44,7 +50,10 @@ export async function reviewItems(deps: ReviewDeps, actor: Actor, noticeId: stri
       .where('i.notice_id', '=', noticeId)
       .orderBy('i.position')
       .forUpdate('i');
-    q = 'positions' in selection ? q.where('i.position', 'in', selection.positions.length ? selection.positions : [-1]) : q.where('i.state', '=', selection.state).limit(MAX_POSITIONS);
+    q =
+      'positions' in selection
+        ? q.where('i.position', 'in', selection.positions.length ? selection.positions : [-1])
+        : q.where('i.state', '=', selection.state).limit(MAX_POSITIONS);
     const rows = await q.execute();
     const plan = planReview(
       rows.map((r) => ({ position: r.position, state: r.state as ItemState })),
@@ -100,7 +109,12 @@ export async function reviewItems(deps: ReviewDeps, actor: Actor, noticeId: stri
 export const QUESTION_MAX = 4000;
 
 /** Staff ask the reporter for more information; the question is on the timeline and mailed. */
-export async function requestInformation(deps: ReviewDeps, actor: Actor, noticeId: string, question: string): Promise<{ ok: true } | { ok: false; field: string; message: string } | null> {
+export async function requestInformation(
+  deps: ReviewDeps,
+  actor: Actor,
+  noticeId: string,
+  question: string,
+): Promise<{ ok: true } | { ok: false; field: string; message: string } | null> {
   const q = question.trim();
   if (!q) return { ok: false, field: 'question', message: 'write the question for the reporter' };
   if (q.length > QUESTION_MAX) return { ok: false, field: 'question', message: `must be at most ${QUESTION_MAX} characters (it has ${q.length})` };
@@ -108,7 +122,9 @@ export async function requestInformation(deps: ReviewDeps, actor: Actor, noticeI
     const notice = await noticeFacts(trx, noticeId, deps.links);
     if (!notice) return null;
     const requestId = randomUUID();
-    await appendEvents(trx, [{ actor, type: 'notice.info_requested', subjectType: 'notice', subjectId: noticeId, noticeId, data: { request_id: requestId, question: q } }]);
+    await appendEvents(trx, [
+      { actor, type: 'notice.info_requested', subjectType: 'notice', subjectId: noticeId, noticeId, data: { request_id: requestId, question: q } },
+    ]);
     await enqueueMessages(trx, noticeId, [infoRequestMessage(deps.provider, notice, requestId, q)]);
     return { ok: true as const };
   });

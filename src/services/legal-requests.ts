@@ -65,7 +65,12 @@ const facts = (r: RequestRow): LegalRequestFacts => ({
 /** The request's customer notice decision, from the stored row. */
 const decisionFor = (r: RequestRow, policy: CustomerNoticePolicy, now: Date) =>
   customerNoticeDecision(
-    { receivedAt: new Date(r.received_at), recordedAt: new Date(r.created_at), nonDisclosureOrder: r.non_disclosure_order, nonDisclosureUntil: r.non_disclosure_until ? new Date(r.non_disclosure_until) : null },
+    {
+      receivedAt: new Date(r.received_at),
+      recordedAt: new Date(r.created_at),
+      nonDisclosureOrder: r.non_disclosure_order,
+      nonDisclosureUntil: r.non_disclosure_until ? new Date(r.non_disclosure_until) : null,
+    },
     policy,
     now,
   );
@@ -77,7 +82,9 @@ export type CreateResult = { ok: true; id: string; replayed: boolean; messagesQu
 
 /** The hash of what was asked, so a retry with the same Idempotency-Key and other content is refused. */
 export function legalRequestHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(body ?? null))
+    .digest('hex');
 }
 
 export async function createLegalRequest(
@@ -95,7 +102,11 @@ export async function createLegalRequest(
       ).rows[0];
       if (had) {
         if (had.request_hash !== opts.requestHash) {
-          return { ok: false as const, status: 422 as const, errors: [{ field: 'Idempotency-Key', message: 'this key was used for a different request; use a new key for a new request' }] };
+          return {
+            ok: false as const,
+            status: 422 as const,
+            errors: [{ field: 'Idempotency-Key', message: 'this key was used for a different request; use a new key for a new request' }],
+          };
         }
         return { ok: true as const, id: had.id, replayed: true, messagesQueued: 0 };
       }
@@ -170,16 +181,36 @@ async function resolveTargets(db: Db, t: { domains: string[]; accounts: string[]
     ).rows;
     const byName = new Map(zones.map((z) => [z.name, z]));
     for (const d of t.domains) {
-      const z = parentNames(d).map((n) => byName.get(n)).find(Boolean);
-      out.push({ kind: 'domain', value: d, zoneId: z ? Number(z.id) : null, zoneName: z?.name ?? null, accountId: z?.account_id ?? null, accountName: z?.account_name ?? null, accountEmail: z?.account_email ?? null });
+      const z = parentNames(d)
+        .map((n) => byName.get(n))
+        .find(Boolean);
+      out.push({
+        kind: 'domain',
+        value: d,
+        zoneId: z ? Number(z.id) : null,
+        zoneName: z?.name ?? null,
+        accountId: z?.account_id ?? null,
+        accountName: z?.account_name ?? null,
+        accountEmail: z?.account_email ?? null,
+      });
     }
   }
   if (t.accounts.length) {
-    const accounts = (await sql<{ id: string; name: string; email: string }>`SELECT id, name, email FROM accounts WHERE id = ANY(${t.accounts}::text[])`.execute(db)).rows;
+    const accounts = (
+      await sql<{ id: string; name: string; email: string }>`SELECT id, name, email FROM accounts WHERE id = ANY(${t.accounts}::text[])`.execute(db)
+    ).rows;
     const byId = new Map(accounts.map((a) => [a.id, a]));
     for (const id of t.accounts) {
       const a = byId.get(id);
-      out.push({ kind: 'account', value: id, zoneId: null, zoneName: null, accountId: a?.id ?? null, accountName: a?.name ?? null, accountEmail: a?.email ?? null });
+      out.push({
+        kind: 'account',
+        value: id,
+        zoneId: null,
+        zoneName: null,
+        accountId: a?.id ?? null,
+        accountName: a?.name ?? null,
+        accountEmail: a?.email ?? null,
+      });
     }
   }
   return out;
@@ -204,7 +235,12 @@ async function targetCustomers(db: Db, requestId: string): Promise<CustomerFacts
        WHERE t.request_id = ${requestId}::uuid AND t.account_id IS NOT NULL
        GROUP BY t.account_id ORDER BY t.account_id`.execute(db)
   ).rows;
-  return rows.map((r) => ({ accountId: r.account_id, accountName: r.account_name, email: r.account_email, names: r.names.filter((n): n is string => !!n).sort() }));
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    accountName: r.account_name,
+    email: r.account_email,
+    names: r.names.filter((n): n is string => !!n).sort(),
+  }));
 }
 
 /** Sends the request's customer notices that are due and not yet sent. Returns how many were queued. */
@@ -213,7 +249,9 @@ async function sendDueNotices(db: Db, deps: LegalDeps, row: RequestRow, now: Dat
   if (decision.kind !== 'notify' || decision.at.getTime() > now.getTime()) return 0;
   const customers = await targetCustomers(db, row.id);
   const sent = new Set(
-    (await sql<{ account_id: string }>`SELECT account_id FROM legal_request_notices WHERE request_id = ${row.id}::uuid AND kind = 'request'`.execute(db)).rows.map((r) => r.account_id),
+    (
+      await sql<{ account_id: string }>`SELECT account_id FROM legal_request_notices WHERE request_id = ${row.id}::uuid AND kind = 'request'`.execute(db)
+    ).rows.map((r) => r.account_id),
   );
   const due = customers.filter((c) => !sent.has(c.accountId));
   if (!due.length) return 0;
@@ -221,7 +259,11 @@ async function sendDueNotices(db: Db, deps: LegalDeps, row: RequestRow, now: Dat
     INSERT INTO legal_request_notices (request_id, account_id, kind, sent_at)
     SELECT ${row.id}::uuid, a, 'request', ${now} FROM unnest(${due.map((c) => c.accountId)}::text[]) AS a
     ON CONFLICT DO NOTHING`.execute(db);
-  const n = await enqueueMessages(db as Kysely<Database>, null, due.map((c) => legalRequestNoticeMessage(deps.provider, facts(row), c)));
+  const n = await enqueueMessages(
+    db as Kysely<Database>,
+    null,
+    due.map((c) => legalRequestNoticeMessage(deps.provider, facts(row), c)),
+  );
   await appendEvents(
     db,
     due.map((c) => ({
@@ -261,7 +303,8 @@ export async function sendDueLegalNotices(deps: LegalDeps, now: Date): Promise<n
 // ---------------------------------------------------------------------------------------------
 // Productions and states
 
-export type ChangeResult = { ok: true; state: LegalRequestState; changed: boolean; messagesQueued: number } | { ok: false; status: 404 | 409 | 422; errors: FieldError[] };
+export type ChangeResult =
+  { ok: true; state: LegalRequestState; changed: boolean; messagesQueued: number } | { ok: false; status: 404 | 409 | 422; errors: FieldError[] };
 
 async function lockRequest(trx: Transaction<Database>, id: string): Promise<RequestRow | undefined> {
   if (!UUID.test(id)) return undefined;
@@ -270,13 +313,21 @@ async function lockRequest(trx: Transaction<Database>, id: string): Promise<Requ
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function recordProduction(deps: LegalDeps, principalId: string, id: string, p: ProductionInput, now: Date): Promise<ChangeResult & { productionId?: number }> {
+export async function recordProduction(
+  deps: LegalDeps,
+  principalId: string,
+  id: string,
+  p: ProductionInput,
+  now: Date,
+): Promise<ChangeResult & { productionId?: number }> {
   const actor: Actor = `principal:${principalId}`;
   return deps.db.transaction().execute(async (trx) => {
     const row = await lockRequest(trx, id);
     if (!row) return { ok: false as const, status: 404 as const, errors: [{ field: 'id', message: 'no such legal request' }] };
     const dedupeKey = createHash('sha256')
-      .update(JSON.stringify([id, [...p.fields].sort(), p.producedAt.toISOString(), [...p.accounts].sort(), p.paymentReference, [...p.ipAddresses].sort(), p.note]))
+      .update(
+        JSON.stringify([id, [...p.fields].sort(), p.producedAt.toISOString(), [...p.accounts].sort(), p.paymentReference, [...p.ipAddresses].sort(), p.note]),
+      )
       .digest('hex');
     const had = (await sql<{ id: number }>`SELECT id FROM legal_productions WHERE dedupe_key = ${dedupeKey}`.execute(trx)).rows[0];
     if (had) return { ok: true as const, state: row.state, changed: false, messagesQueued: 0, productionId: Number(had.id) };
@@ -286,17 +337,23 @@ export async function recordProduction(deps: LegalDeps, principalId: string, id:
     const known = new Set(customers.map((c) => c.accountId));
     const unknown = p.accounts.filter((a) => !known.has(a));
     if (unknown.length) {
-      return { ok: false as const, status: 422 as const, errors: [{ field: 'accounts', message: `not among the request's resolved targets: ${unknown.join(', ')}` }] };
+      return {
+        ok: false as const,
+        status: 422 as const,
+        errors: [{ field: 'accounts', message: `not among the request's resolved targets: ${unknown.join(', ')}` }],
+      };
     }
     const about = p.accounts.length ? customers.filter((c) => p.accounts.includes(c.accountId)) : customers;
     // Tell the customer first where that is due, then check that it was done.
     let queued = await sendDueNotices(trx, deps, row, now);
     const decision = decisionFor(row, deps.policy, now);
     const told = new Map(
-      (await sql<{ account_id: string; sent_at: Date }>`SELECT account_id, sent_at FROM legal_request_notices WHERE request_id = ${id}::uuid AND kind = 'request'`.execute(trx)).rows.map((r) => [
-        r.account_id,
-        new Date(r.sent_at),
-      ]),
+      (
+        await sql<{
+          account_id: string;
+          sent_at: Date;
+        }>`SELECT account_id, sent_at FROM legal_request_notices WHERE request_id = ${id}::uuid AND kind = 'request'`.execute(trx)
+      ).rows.map((r) => [r.account_id, new Date(r.sent_at)]),
     );
     for (const c of about) {
       const gate = productionGate(decision, told.get(c.accountId) ?? null);
@@ -332,22 +389,51 @@ export async function recordProduction(deps: LegalDeps, principalId: string, id:
     ];
     if (row.state !== allowed.to) await sql`UPDATE legal_requests SET state = ${allowed.to}, updated_at = ${now} WHERE id = ${id}::uuid`.execute(trx);
     if (decision.kind === 'notify' && about.length) {
-      const msgs = about.map((c) => productionNoticeMessage(deps.provider, facts(row), c, { id: productionId, fields: p.fields as ProductionField[], producedAt: p.producedAt, ipAddresses: p.ipAddresses }));
+      const msgs = about.map((c) =>
+        productionNoticeMessage(deps.provider, facts(row), c, {
+          id: productionId,
+          fields: p.fields as ProductionField[],
+          producedAt: p.producedAt,
+          ipAddresses: p.ipAddresses,
+        }),
+      );
       await sql`
         INSERT INTO legal_request_notices (request_id, account_id, kind, ref, sent_at)
         SELECT ${id}::uuid, a, 'production', ${String(productionId)}, ${now} FROM unnest(${about.map((c) => c.accountId)}::text[]) AS a
         ON CONFLICT DO NOTHING`.execute(trx);
       queued += await enqueueMessages(trx, null, msgs);
-      for (const c of about) events.push({ actor: 'system', type: 'legal_request.customer_notified', subjectType: 'legal_request', subjectId: id, data: { account_id: c.accountId, to: c.email, what: 'production', production_id: productionId }, at: now });
+      for (const c of about)
+        events.push({
+          actor: 'system',
+          type: 'legal_request.customer_notified',
+          subjectType: 'legal_request',
+          subjectId: id,
+          data: { account_id: c.accountId, to: c.email, what: 'production', production_id: productionId },
+          at: now,
+        });
     } else if (decision.kind === 'withhold') {
-      events.push({ actor: 'system', type: 'legal_request.customer_notice_withheld', subjectType: 'legal_request', subjectId: id, data: { reason: decision.reason, until: iso(decision.until), production_id: productionId }, at: now });
+      events.push({
+        actor: 'system',
+        type: 'legal_request.customer_notice_withheld',
+        subjectType: 'legal_request',
+        subjectId: id,
+        data: { reason: decision.reason, until: iso(decision.until), production_id: productionId },
+        at: now,
+      });
     }
     await appendEvents(trx, events);
     return { ok: true as const, state: allowed.to, changed: true, messagesQueued: queued, productionId };
   });
 }
 
-export async function changeLegalRequestState(deps: LegalDeps, principalId: string, id: string, to: unknown, note: string | null, now: Date): Promise<ChangeResult> {
+export async function changeLegalRequestState(
+  deps: LegalDeps,
+  principalId: string,
+  id: string,
+  to: unknown,
+  note: string | null,
+  now: Date,
+): Promise<ChangeResult> {
   return deps.db.transaction().execute(async (trx) => {
     const row = await lockRequest(trx, id);
     if (!row) return { ok: false as const, status: 404 as const, errors: [{ field: 'id', message: 'no such legal request' }] };
@@ -355,7 +441,18 @@ export async function changeLegalRequestState(deps: LegalDeps, principalId: stri
     if (!c.ok) return { ok: false as const, status: 409 as const, errors: [c.error] };
     if (!c.changed) return { ok: true as const, state: row.state, changed: false, messagesQueued: 0 };
     await sql`UPDATE legal_requests SET state = ${c.to}, updated_at = ${now} WHERE id = ${id}::uuid`.execute(trx);
-    await appendEvents(trx, [{ actor: `principal:${principalId}`, type: 'legal_request.state_changed', subjectType: 'legal_request', subjectId: id, before: { state: c.from }, after: { state: c.to }, data: note ? { note } : null, at: now }]);
+    await appendEvents(trx, [
+      {
+        actor: `principal:${principalId}`,
+        type: 'legal_request.state_changed',
+        subjectType: 'legal_request',
+        subjectId: id,
+        before: { state: c.from },
+        after: { state: c.to },
+        data: note ? { note } : null,
+        at: now,
+      },
+    ]);
     const queued = isOpenLegalState(c.to) ? await sendDueNotices(trx, deps, { ...row, state: c.to }, now) : 0;
     return { ok: true as const, state: c.to, changed: true, messagesQueued: queued };
   });
@@ -372,7 +469,8 @@ interface RuleRow {
   value: string;
 }
 
-const toRule = (r: { kind: BlockRule['kind']; value: string }): BlockRule => (r.kind === 'any_tld' ? { kind: 'any_tld', label: r.value } : { kind: r.kind, name: r.value });
+const toRule = (r: { kind: BlockRule['kind']; value: string }): BlockRule =>
+  r.kind === 'any_tld' ? { kind: 'any_tld', label: r.value } : { kind: r.kind, name: r.value };
 
 /**
  * Zone names that may match one of the rules, found by the database (a cheap superset: suffix and
@@ -426,7 +524,14 @@ async function recordMatches(
   return inserted.length;
 }
 
-async function addBlockRules(trx: Transaction<Database>, actor: Actor, requestId: string, rules: { text: string; rule: BlockRule }[], endsAt: Date | null, now: Date): Promise<void> {
+async function addBlockRules(
+  trx: Transaction<Database>,
+  actor: Actor,
+  requestId: string,
+  rules: { text: string; rule: BlockRule }[],
+  endsAt: Date | null,
+  now: Date,
+): Promise<void> {
   const inserted = (
     await sql<RuleRow>`
       INSERT INTO court_order_rules (request_id, text, kind, value, edge_domain, created_at, ends_at)
@@ -439,9 +544,21 @@ async function addBlockRules(trx: Transaction<Database>, actor: Actor, requestId
   ).rows;
   await appendEvents(
     trx,
-    inserted.map((r) => ({ actor, type: 'court_order.rule_added', subjectType: 'court_order_rule' as const, subjectId: r.id, after: { text: r.text, active: true, ends_at: iso(endsAt) }, data: { legal_request_id: requestId }, at: now })),
+    inserted.map((r) => ({
+      actor,
+      type: 'court_order.rule_added',
+      subjectType: 'court_order_rule' as const,
+      subjectId: r.id,
+      after: { text: r.text, active: true, ends_at: iso(endsAt) },
+      data: { legal_request_id: requestId },
+      at: now,
+    })),
   );
-  const matches = await candidateMatches(trx, sql`SELECT id, name, account_id FROM zones`, inserted.map((r) => r.id));
+  const matches = await candidateMatches(
+    trx,
+    sql`SELECT id, name, account_id FROM zones`,
+    inserted.map((r) => r.id),
+  );
   await recordMatches(trx, actor, matches, 'order', now);
 }
 
@@ -459,7 +576,11 @@ export async function checkImportedZones(trx: Transaction<Database>, actor: Acto
   if (matches.length) {
     const seen = new Set(
       (
-        await sql<{ k: string }>`SELECT rule_id::text || ' ' || zone_id || ' ' || account_id AS k FROM court_order_matches WHERE zone_id = ANY(${[...new Set(matches.map((m) => m.zone_id))]}::bigint[])`.execute(trx)
+        await sql<{
+          k: string;
+        }>`SELECT rule_id::text || ' ' || zone_id || ' ' || account_id AS k FROM court_order_matches WHERE zone_id = ANY(${[...new Set(matches.map((m) => m.zone_id))]}::bigint[])`.execute(
+          trx,
+        )
       ).rows.map((r) => r.k),
     );
     for (const m of matches) if (!seen.has(`${m.rule_id} ${m.zone_id} ${m.account_id}`)) fresh.push(m);
@@ -469,18 +590,42 @@ export async function checkImportedZones(trx: Transaction<Database>, actor: Acto
 
 export type LiftResult = { ok: true; changed: boolean } | { ok: false; status: 404 | 422; errors: FieldError[] };
 
-export async function liftBlockRule(db: Kysely<Database>, principalId: string, requestId: string, ruleId: string, reason: string, now: Date): Promise<LiftResult> {
+export async function liftBlockRule(
+  db: Kysely<Database>,
+  principalId: string,
+  requestId: string,
+  ruleId: string,
+  reason: string,
+  now: Date,
+): Promise<LiftResult> {
   if (!UUID.test(requestId) || !UUID.test(ruleId)) return { ok: false, status: 404, errors: [{ field: 'id', message: 'no such block rule' }] };
   const why = reason.trim();
   if (!why) return { ok: false, status: 422, errors: [{ field: 'reason', message: 'say why the rule is lifted (e.g. the order was vacated on appeal)' }] };
   if (why.length > 2000) return { ok: false, status: 422, errors: [{ field: 'reason', message: 'is longer than 2000 characters' }] };
   return db.transaction().execute(async (trx) => {
-    const r = (await sql<{ id: string; text: string; lifted_at: Date | null }>`SELECT id, text, lifted_at FROM court_order_rules WHERE id = ${ruleId}::uuid AND request_id = ${requestId}::uuid FOR UPDATE`.execute(trx)).rows[0];
+    const r = (
+      await sql<{
+        id: string;
+        text: string;
+        lifted_at: Date | null;
+      }>`SELECT id, text, lifted_at FROM court_order_rules WHERE id = ${ruleId}::uuid AND request_id = ${requestId}::uuid FOR UPDATE`.execute(trx)
+    ).rows[0];
     if (!r) return { ok: false as const, status: 404 as const, errors: [{ field: 'id', message: 'no such block rule' }] };
     if (r.lifted_at) return { ok: true as const, changed: false };
-    await sql`UPDATE court_order_rules SET lifted_at = ${now}, lifted_by = ${`principal:${principalId}`}, lift_reason = ${why} WHERE id = ${ruleId}::uuid`.execute(trx);
+    await sql`UPDATE court_order_rules SET lifted_at = ${now}, lifted_by = ${`principal:${principalId}`}, lift_reason = ${why} WHERE id = ${ruleId}::uuid`.execute(
+      trx,
+    );
     await appendEvents(trx, [
-      { actor: `principal:${principalId}`, type: 'court_order.rule_lifted', subjectType: 'court_order_rule', subjectId: ruleId, before: { active: true }, after: { active: false }, data: { legal_request_id: requestId, text: r.text, reason: why }, at: now },
+      {
+        actor: `principal:${principalId}`,
+        type: 'court_order.rule_lifted',
+        subjectType: 'court_order_rule',
+        subjectId: ruleId,
+        before: { active: true },
+        after: { active: false },
+        data: { legal_request_id: requestId, text: r.text, reason: why },
+        at: now,
+      },
     ]);
     return { ok: true as const, changed: true };
   });
@@ -488,7 +633,9 @@ export async function liftBlockRule(db: Kysely<Database>, principalId: string, r
 
 /** Lifts the rules whose end date has passed. Cheap when none has (a partial index); run before reading the feed. */
 export async function liftEndedRules(db: Kysely<Database>, now: Date): Promise<number> {
-  const due = (await sql<{ id: string }>`SELECT id FROM court_order_rules WHERE lifted_at IS NULL AND ends_at IS NOT NULL AND ends_at <= ${now} LIMIT 1`.execute(db)).rows;
+  const due = (
+    await sql<{ id: string }>`SELECT id FROM court_order_rules WHERE lifted_at IS NULL AND ends_at IS NOT NULL AND ends_at <= ${now} LIMIT 1`.execute(db)
+  ).rows;
   if (!due.length) return 0;
   return db.transaction().execute(async (trx) => {
     const lifted = (
@@ -561,7 +708,11 @@ const summary = (r: RequestRow & { targets: number }, now: Date): LegalRequestSu
 });
 
 /** Deadlines first (the nearest at the top; none last), then the oldest received. */
-export async function listLegalRequests(db: Kysely<Database>, f: { states?: LegalRequestState[]; limit?: number; offset?: number }, now: Date): Promise<{ rows: LegalRequestSummary[]; total: number }> {
+export async function listLegalRequests(
+  db: Kysely<Database>,
+  f: { states?: LegalRequestState[]; limit?: number; offset?: number },
+  now: Date,
+): Promise<{ rows: LegalRequestSummary[]; total: number }> {
   const limit = Math.min(Math.max(f.limit ?? 100, 1), 500);
   const where = f.states?.length ? sql`WHERE r.state = ANY(${f.states}::text[])` : sql``;
   const rows = (
@@ -581,24 +732,79 @@ export interface LegalRequestView extends LegalRequestSummary {
   non_disclosure_until: string | null;
   next_states: LegalRequestState[];
   customer_notice: { decision: 'notify' | 'withhold'; at: string | null; reason: string | null };
-  target_list: { kind: 'domain' | 'account'; value: string; zone: string | null; account_id: string | null; account_name: string | null; account_email: string | null; resolved: boolean }[];
-  productions: { id: number; fields: string[]; accounts: string[]; produced_at: string; payment_reference: string | null; ip_addresses: string[]; note: string | null; recorded_by: string; recorded_at: string }[];
+  target_list: {
+    kind: 'domain' | 'account';
+    value: string;
+    zone: string | null;
+    account_id: string | null;
+    account_name: string | null;
+    account_email: string | null;
+    resolved: boolean;
+  }[];
+  productions: {
+    id: number;
+    fields: string[];
+    accounts: string[];
+    produced_at: string;
+    payment_reference: string | null;
+    ip_addresses: string[];
+    note: string | null;
+    recorded_by: string;
+    recorded_at: string;
+  }[];
   notices_sent: { account_id: string; kind: string; sent_at: string }[];
-  block_rules: { id: string; text: string; kind: string; active: boolean; ends_at: string | null; lifted_at: string | null; lift_reason: string | null; zones: { zone: string; account_id: string; found_by: string; found_at: string }[] }[];
+  block_rules: {
+    id: string;
+    text: string;
+    kind: string;
+    active: boolean;
+    ends_at: string | null;
+    lifted_at: string | null;
+    lift_reason: string | null;
+    zones: { zone: string; account_id: string; found_by: string; found_at: string }[];
+  }[];
   events: { at: string; actor: string; type: string; before: unknown; after: unknown; data: unknown }[];
 }
 
 export async function getLegalRequest(deps: LegalDeps, id: string, now: Date): Promise<LegalRequestView | null> {
   if (!UUID.test(id)) return null;
   const db = deps.db;
-  const row = (await sql<RequestRow & { targets: number }>`SELECT r.*, (SELECT count(*)::int FROM legal_request_targets t WHERE t.request_id = r.id) AS targets FROM legal_requests r WHERE r.id = ${id}::uuid`.execute(db)).rows[0];
+  const row = (
+    await sql<
+      RequestRow & { targets: number }
+    >`SELECT r.*, (SELECT count(*)::int FROM legal_request_targets t WHERE t.request_id = r.id) AS targets FROM legal_requests r WHERE r.id = ${id}::uuid`.execute(
+      db,
+    )
+  ).rows[0];
   if (!row) return null;
   const [targets, productions, notices, rules, matches, events] = await Promise.all([
-    sql<{ kind: 'domain' | 'account'; value: string; zone_name: string | null; account_id: string | null; account_name: string | null; account_email: string | null }>`
+    sql<{
+      kind: 'domain' | 'account';
+      value: string;
+      zone_name: string | null;
+      account_id: string | null;
+      account_name: string | null;
+      account_email: string | null;
+    }>`
       SELECT kind, value, zone_name, account_id, account_name, account_email FROM legal_request_targets WHERE request_id = ${id}::uuid ORDER BY id`.execute(db),
-    sql<{ id: number; fields: string[]; accounts: string[]; produced_at: Date; payment_reference: string | null; ip_addresses: string[]; note: string | null; recorded_by: string; recorded_at: Date; email: string }>`
+    sql<{
+      id: number;
+      fields: string[];
+      accounts: string[];
+      produced_at: Date;
+      payment_reference: string | null;
+      ip_addresses: string[];
+      note: string | null;
+      recorded_by: string;
+      recorded_at: Date;
+      email: string;
+    }>`
       SELECT p.*, pr.email FROM legal_productions p JOIN principals pr ON pr.id = p.recorded_by WHERE p.request_id = ${id}::uuid ORDER BY p.id`.execute(db),
-    sql<{ account_id: string; kind: string; sent_at: Date }>`SELECT account_id, kind, sent_at FROM legal_request_notices WHERE request_id = ${id}::uuid ORDER BY sent_at, account_id`.execute(db),
+    sql<{
+      account_id: string;
+      kind: string;
+      sent_at: Date;
+    }>`SELECT account_id, kind, sent_at FROM legal_request_notices WHERE request_id = ${id}::uuid ORDER BY sent_at, account_id`.execute(db),
     sql<{ id: string; text: string; kind: string; ends_at: Date | null; lifted_at: Date | null; lift_reason: string | null }>`
       SELECT id, text, kind, ends_at, lifted_at, lift_reason FROM court_order_rules WHERE request_id = ${id}::uuid ORDER BY created_at, text`.execute(db),
     sql<{ rule_id: string; zone_name: string; account_id: string; found_by: string; found_at: Date }>`
@@ -617,8 +823,19 @@ export async function getLegalRequest(deps: LegalDeps, id: string, now: Date): P
     document_ref: row.document_ref,
     non_disclosure_until: iso(row.non_disclosure_until),
     next_states: changeableStates(row.state),
-    customer_notice: decision.kind === 'notify' ? { decision: 'notify', at: iso(decision.at), reason: null } : { decision: 'withhold', at: iso(decision.until), reason: decision.reason },
-    target_list: targets.rows.map((t) => ({ kind: t.kind, value: t.value, zone: t.zone_name, account_id: t.account_id, account_name: t.account_name, account_email: t.account_email, resolved: t.account_id !== null })),
+    customer_notice:
+      decision.kind === 'notify'
+        ? { decision: 'notify', at: iso(decision.at), reason: null }
+        : { decision: 'withhold', at: iso(decision.until), reason: decision.reason },
+    target_list: targets.rows.map((t) => ({
+      kind: t.kind,
+      value: t.value,
+      zone: t.zone_name,
+      account_id: t.account_id,
+      account_name: t.account_name,
+      account_email: t.account_email,
+      resolved: t.account_id !== null,
+    })),
     productions: productions.rows.map((p) => ({
       id: Number(p.id),
       fields: p.fields,
@@ -639,7 +856,9 @@ export async function getLegalRequest(deps: LegalDeps, id: string, now: Date): P
       ends_at: iso(r.ends_at),
       lifted_at: iso(r.lifted_at),
       lift_reason: r.lift_reason,
-      zones: matches.rows.filter((m) => m.rule_id === r.id).map((m) => ({ zone: m.zone_name, account_id: m.account_id, found_by: m.found_by, found_at: iso(m.found_at)! })),
+      zones: matches.rows
+        .filter((m) => m.rule_id === r.id)
+        .map((m) => ({ zone: m.zone_name, account_id: m.account_id, found_by: m.found_by, found_at: iso(m.found_at)! })),
     })),
     events: events.rows.map((e) => ({ at: iso(e.at)!, actor: e.actor, type: e.type, before: parse(e.before), after: parse(e.after), data: parse(e.data) })),
   };
@@ -657,13 +876,31 @@ function changeableStates(s: LegalRequestState): LegalRequestState[] {
 export interface LegalQueue {
   requests: LegalRequestSummary[];
   /** Zones a court order caught when an import brought them (back) under an account. */
-  returned: { id: number; zone: string; account_id: string; account_name: string | null; rule: string; legal_request_id: string; case_number: string; found_at: string }[];
+  returned: {
+    id: number;
+    zone: string;
+    account_id: string;
+    account_name: string | null;
+    rule: string;
+    legal_request_id: string;
+    case_number: string;
+    found_at: string;
+  }[];
 }
 
 export async function legalQueue(db: Kysely<Database>, now: Date): Promise<LegalQueue> {
   const [requests, returned] = await Promise.all([
     listLegalRequests(db, { states: ['received', 'in_progress', 'objected'], limit: 100 }, now),
-    sql<{ id: number; zone_name: string; account_id: string; account_name: string | null; text: string; request_id: string; case_number: string; found_at: Date }>`
+    sql<{
+      id: number;
+      zone_name: string;
+      account_id: string;
+      account_name: string | null;
+      text: string;
+      request_id: string;
+      case_number: string;
+      found_at: Date;
+    }>`
       SELECT m.id, m.zone_name, m.account_id, a.name AS account_name, r.text, r.request_id, q.case_number, m.found_at
         FROM court_order_matches m JOIN court_order_rules r ON r.id = m.rule_id JOIN legal_requests q ON q.id = r.request_id
         LEFT JOIN accounts a ON a.id = m.account_id
@@ -687,11 +924,26 @@ export async function legalQueue(db: Kysely<Database>, now: Date): Promise<Legal
 
 export async function acknowledgeMatch(db: Kysely<Database>, principalId: string, matchId: number, now: Date): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const m = (await sql<{ zone_name: string; account_id: string; acknowledged_at: Date | null }>`SELECT zone_name, account_id, acknowledged_at FROM court_order_matches WHERE id = ${matchId} FOR UPDATE`.execute(trx)).rows[0];
+    const m = (
+      await sql<{
+        zone_name: string;
+        account_id: string;
+        acknowledged_at: Date | null;
+      }>`SELECT zone_name, account_id, acknowledged_at FROM court_order_matches WHERE id = ${matchId} FOR UPDATE`.execute(trx)
+    ).rows[0];
     if (!m) return false;
     if (m.acknowledged_at) return true;
     await sql`UPDATE court_order_matches SET acknowledged_at = ${now}, acknowledged_by = ${`principal:${principalId}`} WHERE id = ${matchId}`.execute(trx);
-    await appendEvents(trx, [{ actor: `principal:${principalId}`, type: 'zone.court_order_return_acknowledged', subjectType: 'zone', subjectId: m.zone_name, data: { match_id: matchId, account_id: m.account_id }, at: now }]);
+    await appendEvents(trx, [
+      {
+        actor: `principal:${principalId}`,
+        type: 'zone.court_order_return_acknowledged',
+        subjectType: 'zone',
+        subjectId: m.zone_name,
+        data: { match_id: matchId, account_id: m.account_id },
+        at: now,
+      },
+    ]);
     return true;
   });
 }
@@ -704,7 +956,20 @@ export async function publicCourtOrder(db: Kysely<Database>, id: string) {
       SELECT id, authority, case_number, received_at FROM legal_requests WHERE id = ${id}::uuid AND type = 'court_order'`.execute(db)
   ).rows[0];
   if (!r) return null;
-  const rules = (await sql<{ text: string; kind: BlockRule['kind']; value: string; lifted_at: Date | null }>`SELECT text, kind, value, lifted_at FROM court_order_rules WHERE request_id = ${id}::uuid ORDER BY text`.execute(db)).rows;
+  const rules = (
+    await sql<{
+      text: string;
+      kind: BlockRule['kind'];
+      value: string;
+      lifted_at: Date | null;
+    }>`SELECT text, kind, value, lifted_at FROM court_order_rules WHERE request_id = ${id}::uuid ORDER BY text`.execute(db)
+  ).rows;
   if (!rules.length) return null;
-  return { id: r.id, authority: r.authority, caseNumber: r.case_number, receivedAt: new Date(r.received_at), rules: rules.map((x) => ({ text: x.text, rule: toRule(x), active: x.lifted_at === null })) };
+  return {
+    id: r.id,
+    authority: r.authority,
+    caseNumber: r.case_number,
+    receivedAt: new Date(r.received_at),
+    rules: rules.map((x) => ({ text: x.text, rule: toRule(x), active: x.lifted_at === null })),
+  };
 }

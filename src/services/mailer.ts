@@ -36,13 +36,26 @@ export class Mailer {
     private readonly replyTo: (noticeId: string, recipientRole: string) => string | null = () => null,
   ) {
     this.transport = nodemailer.createTransport(smtpUrl);
-    this.loop = new PollingLoop(async () => (await this.sendDue()) > 0, pollMs, (err) => log('outbox run failed', err));
+    this.loop = new PollingLoop(
+      async () => (await this.sendDue()) > 0,
+      pollMs,
+      (err) => log('outbox run failed', err),
+    );
   }
 
   /** Send what is due; returns how many were sent. */
   async sendDue(): Promise<number> {
     const due = (
-      await sql<{ id: number; notice_id: string | null; recipient_role: string; to_address: string; subject: string; body: string; attachments: Attachment[]; attempts: number }>`
+      await sql<{
+        id: number;
+        notice_id: string | null;
+        recipient_role: string;
+        to_address: string;
+        subject: string;
+        body: string;
+        attachments: Attachment[];
+        attempts: number;
+      }>`
         UPDATE outbox o SET attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes'
         FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED) c
         WHERE o.id = c.id
@@ -63,7 +76,16 @@ export class Mailer {
         await this.db.transaction().execute(async (trx) => {
           await sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL${withheldBody(m.body)} WHERE id = ${m.id}`.execute(trx);
           await appendEvents(trx, [
-            { actor: 'system', type: 'message.sent', subjectType: 'message', subjectId: String(m.id), noticeId: m.notice_id, before: { status: 'pending' }, after: { status: 'sent' }, data: { message_id: info.messageId } },
+            {
+              actor: 'system',
+              type: 'message.sent',
+              subjectType: 'message',
+              subjectId: String(m.id),
+              noticeId: m.notice_id,
+              before: { status: 'pending' },
+              after: { status: 'sent' },
+              data: { message_id: info.messageId },
+            },
           ]);
         });
         sent++;
@@ -72,7 +94,9 @@ export class Mailer {
         const error = String((err as Error).message ?? err).slice(0, 500);
         await this.db.transaction().execute(async (trx) => {
           await sql`UPDATE outbox SET status = ${giveUp ? 'failed' : 'pending'}, last_error = ${error},
-              next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)})${giveUp ? withheldBody(m.body) : sql``} WHERE id = ${m.id}`.execute(trx);
+              next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)})${giveUp ? withheldBody(m.body) : sql``} WHERE id = ${m.id}`.execute(
+            trx,
+          );
           await appendEvents(trx, [
             {
               actor: 'system',

@@ -33,7 +33,12 @@ export async function importNetblocks(db: Kysely<Database>, csv: string, actor: 
     const stored: StoredAssignment[] = (
       await sql<{ cidr: string; account_id: string; assigned_from: Date; assigned_to: Date | null }>`
         SELECT cidr::text AS cidr, account_id, assigned_from, assigned_to FROM netblocks WHERE cidr = ANY(${cidrs}::cidr[]) FOR UPDATE`.execute(trx)
-    ).rows.map((r) => ({ cidr: r.cidr, accountId: r.account_id, assignedFrom: new Date(r.assigned_from), assignedTo: r.assigned_to ? new Date(r.assigned_to) : null }));
+    ).rows.map((r) => ({
+      cidr: r.cidr,
+      accountId: r.account_id,
+      assignedFrom: new Date(r.assigned_from),
+      assignedTo: r.assigned_to ? new Date(r.assigned_to) : null,
+    }));
     const plan = planNetblockImport(stored, rows);
     errors.push(...plan.errors);
     const changes = plan.changes;
@@ -58,7 +63,13 @@ export async function importNetblocks(db: Kysely<Database>, csv: string, actor: 
     }
     const added = changes.filter((c) => c.kind === 'added').length;
     await appendEvents(trx, [
-      { actor, type: 'netblocks.imported', subjectType: 'import', subjectId: new Date().toISOString(), data: { added, changed: changes.length - added, unchanged: plan.unchanged, rejected: errors.length } },
+      {
+        actor,
+        type: 'netblocks.imported',
+        subjectType: 'import',
+        subjectId: new Date().toISOString(),
+        data: { added, changed: changes.length - added, unchanged: plan.unchanged, rejected: errors.length },
+      },
     ]);
     errors.sort((a, b) => a.line - b.line);
     return { loaded: changes.length + plan.unchanged, added, changed: changes.length - added, unchanged: plan.unchanged, errors };
@@ -123,7 +134,23 @@ export interface NetworkReportView {
 export async function listNetworkReports(db: Kysely<Database>, q: { state?: string; accountId?: string; limit: number }): Promise<NetworkReportView[]> {
   let query = db
     .selectFrom('network_reports')
-    .select(['id', 'inbound_message_id', 'format', 'category', 'case_id', 'ip', 'port', 'observed_at', 'protocol', 'works', 'complainant_email', 'state', 'reason', 'account_id', 'created_at'])
+    .select([
+      'id',
+      'inbound_message_id',
+      'format',
+      'category',
+      'case_id',
+      'ip',
+      'port',
+      'observed_at',
+      'protocol',
+      'works',
+      'complainant_email',
+      'state',
+      'reason',
+      'account_id',
+      'created_at',
+    ])
     .orderBy('id', 'desc')
     .limit(q.limit);
   if (q.state) query = query.where('state', '=', q.state as 'forwarded');

@@ -17,7 +17,9 @@ export class NetworkDirectory {
     const v = (await sql<{ v: string }>`SELECT count(*)::text || ':' || coalesce(max(updated_at)::text, '') AS v FROM networks`.execute(this.db)).rows[0]!.v;
     if (v === this.version) return;
     const rows = await this.db.selectFrom('networks').select(['cidr', 'asn', 'name', 'abuse_email']).execute();
-    this.overrides = new NetworkOverrides(rows.map((r) => ({ cidr: r.cidr, asn: r.asn === null ? null : Number(r.asn), name: r.name, abuseEmail: r.abuse_email })));
+    this.overrides = new NetworkOverrides(
+      rows.map((r) => ({ cidr: r.cidr, asn: r.asn === null ? null : Number(r.asn), name: r.name, abuseEmail: r.abuse_email })),
+    );
     this.version = v;
   }
 

@@ -4,7 +4,11 @@ import type { Database } from '../storage/schema.ts';
 import { parseNetworksCsv } from '../domain/ip-networks.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 
-export async function importNetworks(db: Kysely<Database>, csv: string, actor: Actor): Promise<{ loaded: number; errors: { line: number; message: string }[] }> {
+export async function importNetworks(
+  db: Kysely<Database>,
+  csv: string,
+  actor: Actor,
+): Promise<{ loaded: number; errors: { line: number; message: string }[] }> {
   const { rows, errors } = parseNetworksCsv(csv);
   if (rows.length) {
     await db.transaction().execute(async (trx) => {
@@ -12,7 +16,9 @@ export async function importNetworks(db: Kysely<Database>, csv: string, actor: A
         INSERT INTO networks (cidr, asn, name, abuse_email)
         SELECT * FROM unnest(${rows.map((r) => r.cidr)}::cidr[], ${rows.map((r) => r.asn)}::bigint[], ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.abuseEmail)}::text[])
         ON CONFLICT (cidr) DO UPDATE SET asn = excluded.asn, name = excluded.name, abuse_email = excluded.abuse_email, updated_at = now()`.execute(trx);
-      await appendEvents(trx, [{ actor, type: 'networks.imported', subjectType: 'import', subjectId: new Date().toISOString(), data: { rows: rows.length, rejected: errors.length } }]);
+      await appendEvents(trx, [
+        { actor, type: 'networks.imported', subjectType: 'import', subjectId: new Date().toISOString(), data: { rows: rows.length, rejected: errors.length } },
+      ]);
     });
   }
   return { loaded: rows.length, errors };

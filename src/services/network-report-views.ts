@@ -82,7 +82,23 @@ export async function networkReportPage(db: Kysely<Database>, f: NetworkReportFi
   let q = db
     .selectFrom('network_reports as r')
     .leftJoin('accounts as a', 'a.id', 'r.account_id')
-    .select(['r.id', 'r.format', 'r.category', 'r.case_id', 'r.ip', 'r.port', 'r.observed_at', 'r.protocol', 'r.state', 'r.reason', 'r.account_id', 'a.name as account_name', 'r.complainant_email', 'r.works', 'r.created_at'])
+    .select([
+      'r.id',
+      'r.format',
+      'r.category',
+      'r.case_id',
+      'r.ip',
+      'r.port',
+      'r.observed_at',
+      'r.protocol',
+      'r.state',
+      'r.reason',
+      'r.account_id',
+      'a.name as account_name',
+      'r.complainant_email',
+      'r.works',
+      'r.created_at',
+    ])
     .orderBy('r.id', 'desc')
     .limit(f.limit + 1);
   if (f.state) q = q.where('r.state', '=', f.state);
@@ -226,21 +242,44 @@ export async function networkReportDetail(db: Kysely<Database>, id: number): Pro
     },
     file: reportFile(raw, r.format),
     raw: { text: raw.subarray(0, RAW_SHOWN_BYTES).toString('utf8'), truncated: raw.length > RAW_SHOWN_BYTES },
-    mails: mails.map((m) => ({ role: m.recipient_role, to: m.to_address, subject: m.subject, status: m.status, created_at: iso(m.created_at)!, sent_at: iso(m.sent_at) })),
-    events: events.map((e) => ({ id: Number(e.id), at: iso(e.at)!, actor: e.actor, type: e.type, before: parse(e.before), after: parse(e.after), data: parse(e.data) })),
+    mails: mails.map((m) => ({
+      role: m.recipient_role,
+      to: m.to_address,
+      subject: m.subject,
+      status: m.status,
+      created_at: iso(m.created_at)!,
+      sent_at: iso(m.sent_at),
+    })),
+    events: events.map((e) => ({
+      id: Number(e.id),
+      at: iso(e.at)!,
+      actor: e.actor,
+      type: e.type,
+      before: parse(e.before),
+      after: parse(e.after),
+      data: parse(e.data),
+    })),
   };
 }
 
 /** The raw message of a report, for download. */
 export async function networkReportRaw(db: Kysely<Database>, id: number): Promise<{ raw: Buffer; messageId: number } | null> {
-  const r = await db.selectFrom('network_reports as r').innerJoin('inbound_messages as m', 'm.id', 'r.inbound_message_id').select(['m.id', 'm.raw']).where('r.id', '=', id).executeTakeFirst();
+  const r = await db
+    .selectFrom('network_reports as r')
+    .innerJoin('inbound_messages as m', 'm.id', 'r.inbound_message_id')
+    .select(['m.id', 'm.raw'])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
   return r ? { raw: Buffer.from(r.raw), messageId: Number(r.id) } : null;
 }
 
 /** The part of the message the reader took the report from: the same tests it uses (src/reader/read.ts). */
 function reportFile(raw: Buffer, format: string): NetworkReportDetail['file'] {
   const mail = parseMime(raw);
-  const parts = [...mail.attachments.map((a) => ({ name: a.filename ?? '(unnamed attachment)', content_type: a.contentType, content: a.content })), { name: '(message body)', content_type: 'text/plain', content: mail.text ?? '' }];
+  const parts = [
+    ...mail.attachments.map((a) => ({ name: a.filename ?? '(unnamed attachment)', content_type: a.contentType, content: a.content })),
+    { name: '(message body)', content_type: 'text/plain', content: mail.text ?? '' },
+  ];
   const bound = (p: { name: string; content_type: string; content: string }, content = p.content) => ({
     name: p.name,
     content_type: p.content_type,

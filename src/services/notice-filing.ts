@@ -40,12 +40,17 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function validateDmcaBody(body: unknown, maxUrls: number): { ok: true; submission: DmcaSubmission; urls: ReturnType<typeof foldUrlList> } | { ok: false; errors: FieldError[] } {
+export function validateDmcaBody(
+  body: unknown,
+  maxUrls: number,
+): { ok: true; submission: DmcaSubmission; urls: ReturnType<typeof foldUrlList> } | { ok: false; errors: FieldError[] } {
   const urlsRaw = (body as { urls?: unknown } | null)?.urls;
   if (Array.isArray(urlsRaw) && urlsRaw.length > maxUrls) {
     return {
       ok: false,
-      errors: [{ field: 'urls', message: `this notice lists ${urlsRaw.length} URLs; one notice can list at most ${maxUrls} — split the list into several notices` }],
+      errors: [
+        { field: 'urls', message: `this notice lists ${urlsRaw.length} URLs; one notice can list at most ${maxUrls} — split the list into several notices` },
+      ],
     };
   }
   const parsed = DmcaNoticeInputSchema.safeParse(body);
@@ -111,7 +116,14 @@ export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Prom
           noticeId: notice.id,
           before: null,
           after: { status: 'received' },
-          data: { kind: 'dmca', channel: args.channel, items: v.urls.items.length, invalid, duplicates_folded: v.urls.duplicatesFolded, blanks_skipped: v.urls.blanksSkipped },
+          data: {
+            kind: 'dmca',
+            channel: args.channel,
+            items: v.urls.items.length,
+            invalid,
+            duplicates_folded: v.urls.duplicatesFolded,
+            blanks_skipped: v.urls.blanksSkipped,
+          },
           at: notice.created_at,
         },
       ]);
@@ -140,7 +152,9 @@ async function findByIdempotencyKey(db: Kysely<Database>, reporterId: string, ke
     return {
       ok: false,
       status: 409,
-      errors: [{ field: 'Idempotency-Key', message: `this key was already used for notice ${prior.id} with a different request; use a new key for a new notice` }],
+      errors: [
+        { field: 'Idempotency-Key', message: `this key was already used for notice ${prior.id} with a different request; use a new key for a new notice` },
+      ],
     };
   }
   return { ok: true, notice: { id: prior.id, itemCount: prior.item_count, replayed: true } };

@@ -52,7 +52,15 @@ export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineL
   if (!row) return null;
   if (row.old_status === 'received') {
     await appendEvents(db, [
-      { actor: 'system', type: 'notice.status_changed', subjectType: 'notice', subjectId: row.id, noticeId: row.id, before: { status: 'received' }, after: { status: 'processing' } },
+      {
+        actor: 'system',
+        type: 'notice.status_changed',
+        subjectType: 'notice',
+        subjectId: row.id,
+        noticeId: row.id,
+        before: { status: 'received' },
+        after: { status: 'processing' },
+      },
     ]);
   }
   return row;
@@ -78,10 +86,22 @@ async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice): Promi
       .limit(BATCH)
       .execute();
     if (batch.length === 0) break;
-    const resolutions = await resolveHosts(deps, batch.map((b) => b.host!), notice.created_at);
+    const resolutions = await resolveHosts(
+      deps,
+      batch.map((b) => b.host!),
+      notice.created_at,
+    );
     await deps.db.transaction().execute(async (trx) => {
-      const updated = await saveResolutions(trx, notice.id, batch.map((b) => b.id), resolutions, deps.config.providerName);
-      await sql`UPDATE notices SET items_resolved = items_resolved + ${updated}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = now() WHERE id = ${notice.id}::uuid`.execute(trx);
+      const updated = await saveResolutions(
+        trx,
+        notice.id,
+        batch.map((b) => b.id),
+        resolutions,
+        deps.config.providerName,
+      );
+      await sql`UPDATE notices SET items_resolved = items_resolved + ${updated}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = now() WHERE id = ${notice.id}::uuid`.execute(
+        trx,
+      );
     });
   }
   await finish(deps, notice);
@@ -223,7 +243,10 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
   ).map((r) => ({ ...toMessageItem(r), accountId: r.account_id }));
   const accountIds = [...new Set(items.map((i) => i.accountId).filter((a): a is string => a !== null))];
   const accounts = new Map(
-    (accountIds.length ? await deps.db.selectFrom('accounts').select(['id', 'name', 'email']).where('id', 'in', accountIds).execute() : []).map((a) => [a.id, a]),
+    (accountIds.length ? await deps.db.selectFrom('accounts').select(['id', 'name', 'email']).where('id', 'in', accountIds).execute() : []).map((a) => [
+      a.id,
+      a,
+    ]),
   );
   const facts: NoticeFacts = {
     id: notice.id,
@@ -240,16 +263,14 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
       WHERE id = ${notice.id}::uuid AND status = 'processing' RETURNING id`.execute(trx);
     await refreshItemCounts(trx, notice.id);
     await appendEvents(trx, [
-      ...hostsWithoutContact.map(
-        (h): NewEvent => ({
-          actor: 'system',
-          type: 'notice.host_contact_unknown',
-          subjectType: 'notice',
-          subjectId: notice.id,
-          noticeId: notice.id,
-          data: { hosting_provider: h.name, asn: h.asn, urls: h.urls },
-        }),
-      ),
+      ...hostsWithoutContact.map((h): NewEvent => ({
+        actor: 'system',
+        type: 'notice.host_contact_unknown',
+        subjectType: 'notice',
+        subjectId: notice.id,
+        noticeId: notice.id,
+        data: { hosting_provider: h.name, asn: h.asn, urls: h.urls },
+      })),
       ...(finished.rows.length
         ? [
             {
@@ -273,5 +294,9 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
  * left by other processes or by a crash (expired leases).
  */
 export function noticeWorker(deps: ProcessorDeps, pollMs = 1000, log: (msg: string, err?: unknown) => void = () => {}): PollingLoop {
-  return new PollingLoop(() => processNextNotice(deps), pollMs, (err) => log('notice processing failed; will retry after the lease expires', err));
+  return new PollingLoop(
+    () => processNextNotice(deps),
+    pollMs,
+    (err) => log('notice processing failed; will retry after the lease expires', err),
+  );
 }

@@ -47,9 +47,15 @@ function canRead(viewer: Principal, reporterId: string): boolean {
 
 /** Items by state: the processed notice's stored counts, or counted now while it is processed. */
 export async function noticeCounts(db: Kysely<Database>, noticeId: string): Promise<Partial<Record<ItemState, number>>> {
-  const stored = (await sql<{ item_counts: Record<string, number> | null }>`SELECT item_counts FROM notices WHERE id = ${noticeId}::uuid AND status = 'processed'`.execute(db)).rows[0];
+  const stored = (
+    await sql<{ item_counts: Record<string, number> | null }>`SELECT item_counts FROM notices WHERE id = ${noticeId}::uuid AND status = 'processed'`.execute(db)
+  ).rows[0];
   if (stored?.item_counts) return stored.item_counts as Partial<Record<ItemState, number>>;
-  const rows = (await sql<{ state: ItemState; n: number }>`SELECT state, count(*)::int AS n FROM notice_items WHERE notice_id = ${noticeId}::uuid GROUP BY state`.execute(db)).rows;
+  const rows = (
+    await sql<{ state: ItemState; n: number }>`SELECT state, count(*)::int AS n FROM notice_items WHERE notice_id = ${noticeId}::uuid GROUP BY state`.execute(
+      db,
+    )
+  ).rows;
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
 
@@ -66,7 +72,23 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
   const limit = Math.min(Math.max(page.limit ?? 1000, 1), 10_000);
   let q = db
     .selectFrom('notice_items')
-    .select(['position', 'submitted_url', 'url', 'state', 'reason', 'zone', 'host_name', 'host_asn', 'host_abuse_email', 'updated_at', 'account_id', 'mode', 'origin', 'origin_ips', 'origin_resolution'])
+    .select([
+      'position',
+      'submitted_url',
+      'url',
+      'state',
+      'reason',
+      'zone',
+      'host_name',
+      'host_asn',
+      'host_abuse_email',
+      'updated_at',
+      'account_id',
+      'mode',
+      'origin',
+      'origin_ips',
+      'origin_resolution',
+    ])
     .where('notice_id', '=', id)
     .where('position', '>', page.after ?? -1)
     .orderBy('position')
@@ -74,19 +96,19 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
   if (page.state) q = q.where('state', '=', page.state);
   const rows = await q.execute();
   const more = rows.length > limit;
-  const items = rows.slice(0, limit).map(
-    (r): ItemView => ({
-      position: r.position,
-      submitted_url: r.submitted_url,
-      url: r.url,
-      state: r.state,
-      reason: r.reason,
-      zone: r.zone,
-      hosting_provider: r.host_name ? { name: r.host_name, asn: r.host_asn === null ? null : Number(r.host_asn), abuse_email: r.host_abuse_email } : null,
-      updated_at: iso(r.updated_at)!,
-      ...(viewer.role === 'staff' ? { internal: { account_id: r.account_id, mode: r.mode, origin: r.origin, origin_ips: r.origin_ips, origin_resolution: r.origin_resolution } } : {}),
-    }),
-  );
+  const items = rows.slice(0, limit).map((r): ItemView => ({
+    position: r.position,
+    submitted_url: r.submitted_url,
+    url: r.url,
+    state: r.state,
+    reason: r.reason,
+    zone: r.zone,
+    hosting_provider: r.host_name ? { name: r.host_name, asn: r.host_asn === null ? null : Number(r.host_asn), abuse_email: r.host_abuse_email } : null,
+    updated_at: iso(r.updated_at)!,
+    ...(viewer.role === 'staff'
+      ? { internal: { account_id: r.account_id, mode: r.mode, origin: r.origin, origin_ips: r.origin_ips, origin_resolution: r.origin_resolution } }
+      : {}),
+  }));
   const s = n.submission as unknown as DmcaSubmission;
   const counts = await noticeCounts(db, id);
   return {
@@ -149,7 +171,18 @@ export async function listNotices(
   let query = db
     .selectFrom('notices as n')
     .leftJoin('notice_items as first', (join) => join.onRef('first.notice_id', '=', 'n.id').on('first.position', '=', 0))
-    .select(['n.id', 'n.kind', 'n.channel', 'n.status', 'n.created_at', 'n.processed_at', 'n.item_count', 'n.items_resolved', 'first.submitted_url as first_url', 'first.host as first_host'])
+    .select([
+      'n.id',
+      'n.kind',
+      'n.channel',
+      'n.status',
+      'n.created_at',
+      'n.processed_at',
+      'n.item_count',
+      'n.items_resolved',
+      'first.submitted_url as first_url',
+      'first.host as first_host',
+    ])
     .orderBy('n.created_at', 'desc')
     .orderBy('n.id', 'desc')
     .limit(limit + 1);
@@ -158,7 +191,8 @@ export async function listNotices(
   if (q.since) query = query.where('n.created_at', '>=', q.since);
   if (q.until) query = query.where('n.created_at', '<', q.until);
   const cur = q.cursor ? decodeCursor(q.cursor) : null;
-  if (cur) query = query.where((eb) => eb.or([eb('n.created_at', '<', cur.createdAt), eb.and([eb('n.created_at', '=', cur.createdAt), eb('n.id', '<', cur.id)])]));
+  if (cur)
+    query = query.where((eb) => eb.or([eb('n.created_at', '<', cur.createdAt), eb.and([eb('n.created_at', '=', cur.createdAt), eb('n.id', '<', cur.id)])]));
   const rows = await query.execute();
   const more = rows.length > limit;
   const page = rows.slice(0, limit);

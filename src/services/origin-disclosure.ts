@@ -7,7 +7,13 @@ import { appendEvents, type Actor } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import type { Principal } from './principals.ts';
 import { requesterFor, type PolicyRequester } from './trusted-reporters.ts';
-import { decideOriginDisclosure, dueCustomerNotices, type DenyReason, type DisclosureDecision, type OriginDisclosurePolicy } from '../domain/origin-disclosure-policy.ts';
+import {
+  decideOriginDisclosure,
+  dueCustomerNotices,
+  type DenyReason,
+  type DisclosureDecision,
+  type OriginDisclosurePolicy,
+} from '../domain/origin-disclosure-policy.ts';
 import { customerDisclosureMessage } from '../domain/trusted-reporter.ts';
 
 export interface DisclosureDeps {
@@ -46,7 +52,13 @@ export type DiscloseResult =
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A requester's view of one item's origins, decided and logged. */
-export async function discloseItemOrigin(deps: DisclosureDeps, principal: Principal, noticeId: string, position: number, purpose: string | null): Promise<DiscloseResult> {
+export async function discloseItemOrigin(
+  deps: DisclosureDeps,
+  principal: Principal,
+  noticeId: string,
+  position: number,
+  purpose: string | null,
+): Promise<DiscloseResult> {
   const notFound = { ok: false as const, status: 404 as const, field: 'id', message: `no notice ${noticeId} that you can see` };
   if (!UUID.test(noticeId) || !Number.isInteger(position) || position < 0 || position > 2 ** 31) return notFound;
   const now = deps.now();
@@ -58,7 +70,20 @@ export async function discloseItemOrigin(deps: DisclosureDeps, principal: Princi
     const item = await trx
       .selectFrom('notice_items as i')
       .leftJoin('zones as z', 'z.id', 'i.zone_id')
-      .select(['i.id', 'i.url', 'i.state', 'i.mode', 'i.zone_id', 'i.zone', 'i.origin', 'i.origin_kind', 'i.origin_ips', 'z.mode as zone_mode', 'z.origin as zone_origin', 'z.origin_kind as zone_origin_kind'])
+      .select([
+        'i.id',
+        'i.url',
+        'i.state',
+        'i.mode',
+        'i.zone_id',
+        'i.zone',
+        'i.origin',
+        'i.origin_kind',
+        'i.origin_ips',
+        'z.mode as zone_mode',
+        'z.origin as zone_origin',
+        'z.origin_kind as zone_origin_kind',
+      ])
       .where('i.notice_id', '=', noticeId)
       .where('i.position', '=', position)
       .executeTakeFirst();
@@ -73,15 +98,29 @@ export async function discloseItemOrigin(deps: DisclosureDeps, principal: Princi
     // It is recorded for staff (attempts after a revocation matter), off the notice's timeline.
     if (!atReport.allow) {
       await appendEvents(trx, [
-        { actor: `principal:${principal.id}`, type: 'origin.disclosure_refused', subjectType: 'principal', subjectId: principal.id, data: { notice_id: noticeId, position, reason: atReport.reason }, at: now },
+        {
+          actor: `principal:${principal.id}`,
+          type: 'origin.disclosure_refused',
+          subjectType: 'principal',
+          subjectId: principal.id,
+          data: { notice_id: noticeId, position, reason: atReport.reason },
+          at: now,
+        },
       ]);
       return { ok: false, status: 403, reason: atReport.reason, message: atReport.message };
     }
     if (!item) return { ok: false, status: 404, field: 'item', message: `the notice has no item at position ${position}` };
-    if (!item.zone_id || !item.origin || !item.origin_kind) return { ok: false, status: 403, reason: 'not_on_network', message: 'The URL is not on our network: there is no origin to disclose.' };
-    const current = decideOriginDisclosure(requester, { ...target, zoneMode: (item.zone_mode ?? null) as 'proxied' | 'hosted' | null, which: 'current' }, deps.policy, now);
+    if (!item.zone_id || !item.origin || !item.origin_kind)
+      return { ok: false, status: 403, reason: 'not_on_network', message: 'The URL is not on our network: there is no origin to disclose.' };
+    const current = decideOriginDisclosure(
+      requester,
+      { ...target, zoneMode: (item.zone_mode ?? null) as 'proxied' | 'hosted' | null, which: 'current' },
+      deps.policy,
+      now,
+    );
     const since = current.allow
-      ? (await trx.selectFrom('zone_origins').select('valid_from').where('zone_id', '=', item.zone_id).where('valid_to', 'is', null).executeTakeFirst())?.valid_from
+      ? (await trx.selectFrom('zone_origins').select('valid_from').where('zone_id', '=', item.zone_id).where('valid_to', 'is', null).executeTakeFirst())
+          ?.valid_from
       : undefined;
     const answer: ItemOriginAnswer = {
       notice_id: noticeId,
@@ -90,7 +129,12 @@ export async function discloseItemOrigin(deps: DisclosureDeps, principal: Princi
       zone: item.zone!,
       at_report: { origin: item.origin, origin_kind: item.origin_kind, ips: item.origin_ips ?? (item.origin_kind === 'ip' ? [item.origin] : []) },
       current: current.allow
-        ? { origin: item.zone_origin!, origin_kind: item.zone_origin_kind!, ips: item.zone_origin_kind === 'ip' ? [item.zone_origin!] : [], ...(since ? { since: new Date(since).toISOString() } : {}) }
+        ? {
+            origin: item.zone_origin!,
+            origin_kind: item.zone_origin_kind!,
+            ips: item.zone_origin_kind === 'ip' ? [item.zone_origin!] : [],
+            ...(since ? { since: new Date(since).toISOString() } : {}),
+          }
         : null,
       current_refused: current.allow ? null : { reason: current.reason, message: current.message },
       disclosure_ids: [],
@@ -101,7 +145,15 @@ export async function discloseItemOrigin(deps: DisclosureDeps, principal: Princi
       trx,
       `principal:${principal.id}`,
       requester,
-      logged.map((l) => ({ ...l, channel: 'api' as const, noticeId, itemId: item.id, zoneId: item.zone_id!, zone: item.zone!, purpose: purpose ?? requester.purpose })),
+      logged.map((l) => ({
+        ...l,
+        channel: 'api' as const,
+        noticeId,
+        itemId: item.id,
+        zoneId: item.zone_id!,
+        zone: item.zone!,
+        purpose: purpose ?? requester.purpose,
+      })),
       now,
     );
     const queued = await queueDueCustomerNotices(trx, deps, now);
@@ -122,7 +174,13 @@ export interface NewDisclosure {
 }
 
 /** Write disclosures to the log and the event log. The events carry no address: the notice's timeline is the reporter's to read. */
-export async function logDisclosures(trx: Kysely<Database>, actor: Actor, requester: PolicyRequester, ds: readonly NewDisclosure[], now: Date): Promise<string[]> {
+export async function logDisclosures(
+  trx: Kysely<Database>,
+  actor: Actor,
+  requester: PolicyRequester,
+  ds: readonly NewDisclosure[],
+  now: Date,
+): Promise<string[]> {
   if (!ds.length) return [];
   const rows = await trx
     .insertInto('origin_disclosures')
@@ -169,7 +227,17 @@ export async function logDisclosures(trx: Kysely<Database>, actor: Actor, reques
 export async function queueDueCustomerNotices(trx: Kysely<Database>, deps: Pick<DisclosureDeps, 'policy' | 'provider'>, now: Date): Promise<number> {
   if (deps.policy.customerNotice.when === 'never') return 0;
   const rows = (
-    await sql<{ id: string; zone_id: number; zone: string; disclosed_at: Date; which: 'at_report' | 'current'; principal_id: string; account_id: string; account_name: string; account_email: string }>`
+    await sql<{
+      id: string;
+      zone_id: number;
+      zone: string;
+      disclosed_at: Date;
+      which: 'at_report' | 'current';
+      principal_id: string;
+      account_id: string;
+      account_name: string;
+      account_email: string;
+    }>`
       SELECT d.id, d.zone_id, d.zone, d.disclosed_at, d.which, d.principal_id, a.id AS account_id, a.name AS account_name, a.email AS account_email
       FROM origin_disclosures d JOIN zones z ON z.id = d.zone_id JOIN accounts a ON a.id = z.account_id
       WHERE d.customer_notified_at IS NULL AND d.basis = 'trusted_reporter'
@@ -262,7 +330,14 @@ export async function listDisclosures(db: Kysely<Database>, q: { principalId?: s
       'd.origin_kind',
       'd.origin_ips',
       'd.customer_notified_at',
-      (eb) => eb.selectFrom('trusted_reporters as tr').select('tr.organisation').whereRef('tr.principal_id', '=', 'd.principal_id').orderBy('tr.applied_at', 'desc').limit(1).as('organisation'),
+      (eb) =>
+        eb
+          .selectFrom('trusted_reporters as tr')
+          .select('tr.organisation')
+          .whereRef('tr.principal_id', '=', 'd.principal_id')
+          .orderBy('tr.applied_at', 'desc')
+          .limit(1)
+          .as('organisation'),
     ])
     .orderBy('d.disclosed_at', 'desc')
     .orderBy('d.id')

@@ -15,7 +15,11 @@ export interface PortalNoticeRow {
   states: Record<string, number>;
 }
 
-export async function customerNotices(db: Kysely<Database>, accountId: string, page: { before?: { createdAt: Date; id: string }; limit?: number } = {}): Promise<{ rows: PortalNoticeRow[]; next: { createdAt: Date; id: string } | null }> {
+export async function customerNotices(
+  db: Kysely<Database>,
+  accountId: string,
+  page: { before?: { createdAt: Date; id: string }; limit?: number } = {},
+): Promise<{ rows: PortalNoticeRow[]; next: { createdAt: Date; id: string } | null }> {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
   const rows = (
     await sql<{ id: string; kind: string; created_at: Date; work: string | null; items: number; states: Record<string, number> }>`
@@ -64,7 +68,9 @@ export async function customerNotice(db: Kysely<Database>, accountId: string, no
     .execute();
   if (!items.length) return null;
   const n = await db.selectFrom('notices').select(['id', 'kind', 'created_at', 'submission']).where('id', '=', noticeId).executeTakeFirstOrThrow();
-  const total = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM notice_items WHERE notice_id = ${noticeId}::uuid AND account_id = ${accountId}`.execute(db)).rows[0]!.n;
+  const total = (
+    await sql<{ n: number }>`SELECT count(*)::int AS n FROM notice_items WHERE notice_id = ${noticeId}::uuid AND account_id = ${accountId}`.execute(db)
+  ).rows[0]!.n;
   const s = n.submission as unknown as DmcaSubmission;
   return {
     id: n.id,
@@ -74,7 +80,9 @@ export async function customerNotice(db: Kysely<Database>, accountId: string, no
     claimant: { name: s.claimant.name, company: s.claimant.company ?? null, email: s.claimant.email, country: s.claimant.country },
     statements: s.statements,
     signature: s.signature,
-    items: items.slice(0, PORTAL_ITEMS_SHOWN).map((i) => ({ position: i.position, url: i.url ?? i.submitted_url, zone: i.zone, state: i.state, reason: i.reason, updated_at: iso(i.updated_at)! })),
+    items: items
+      .slice(0, PORTAL_ITEMS_SHOWN)
+      .map((i) => ({ position: i.position, url: i.url ?? i.submitted_url, zone: i.zone, state: i.state, reason: i.reason, updated_at: iso(i.updated_at)! })),
     items_total: total,
   };
 }

@@ -35,7 +35,10 @@ export async function createPrincipal(
       .values({ role: args.role, email: args.email, name: args.name ?? null, account_id: args.accountId ?? null })
       .returning(['id', 'role', 'email', 'name', 'account_id'])
       .executeTakeFirstOrThrow();
-    await trx.insertInto('api_tokens').values({ principal_id: p.id, token_hash: hashToken(token), label: 'initial', revoked_at: null }).execute();
+    await trx
+      .insertInto('api_tokens')
+      .values({ principal_id: p.id, token_hash: hashToken(token), label: 'initial', revoked_at: null })
+      .execute();
     await appendEvents(trx, [
       { actor: args.actor, type: 'principal.created', subjectType: 'principal', subjectId: p.id, after: { role: p.role, email: p.email } },
     ]);
@@ -47,7 +50,12 @@ export async function principalForToken(db: Kysely<Database>, token: string): Pr
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('principals as p', 'p.id', 't.principal_id')
-    .leftJoin('trusted_reporters as tr', (j) => j.onRef('tr.principal_id', '=', 'p.id').on('tr.status', '=', 'active').on((eb) => eb.or([eb('tr.expires_at', 'is', null), eb('tr.expires_at', '>', new Date())])))
+    .leftJoin('trusted_reporters as tr', (j) =>
+      j
+        .onRef('tr.principal_id', '=', 'p.id')
+        .on('tr.status', '=', 'active')
+        .on((eb) => eb.or([eb('tr.expires_at', 'is', null), eb('tr.expires_at', '>', new Date())])),
+    )
     .select(['p.id', 'p.role', 'p.email', 'p.name', 'p.account_id', 't.scopes', 'tr.id as trusted_id'])
     .where('t.token_hash', '=', hashToken(token))
     .where('t.revoked_at', 'is', null)
@@ -62,7 +70,10 @@ export async function ensureAdmin(db: Kysely<Database>, presetToken?: string): P
   const staff = await db.selectFrom('principals').select('id').where('role', '=', 'staff').limit(1).executeTakeFirst();
   if (staff) {
     if (presetToken && !(await principalForToken(db, presetToken))) {
-      await db.insertInto('api_tokens').values({ principal_id: staff.id, token_hash: hashToken(presetToken), label: 'SAFEHARBOR_ADMIN_TOKEN', revoked_at: null }).execute();
+      await db
+        .insertInto('api_tokens')
+        .values({ principal_id: staff.id, token_hash: hashToken(presetToken), label: 'SAFEHARBOR_ADMIN_TOKEN', revoked_at: null })
+        .execute();
     }
     return { created: false };
   }
@@ -75,8 +86,14 @@ export async function createLocalCliToken(db: Kysely<Database>): Promise<string>
   const staff = await db.selectFrom('principals').select('id').where('role', '=', 'staff').orderBy('created_at').limit(1).executeTakeFirstOrThrow();
   const token = newToken();
   await db.transaction().execute(async (trx) => {
-    const t = await trx.insertInto('api_tokens').values({ principal_id: staff.id, token_hash: hashToken(token), label: 'local-cli', revoked_at: null }).returning('id').executeTakeFirstOrThrow();
-    await appendEvents(trx, [{ actor: 'system', type: 'token.created', subjectType: 'principal', subjectId: staff.id, data: { token_id: t.id, label: 'local-cli' } }]);
+    const t = await trx
+      .insertInto('api_tokens')
+      .values({ principal_id: staff.id, token_hash: hashToken(token), label: 'local-cli', revoked_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendEvents(trx, [
+      { actor: 'system', type: 'token.created', subjectType: 'principal', subjectId: staff.id, data: { token_id: t.id, label: 'local-cli' } },
+    ]);
   });
   return token;
 }
@@ -90,7 +107,10 @@ export async function revokeToken(db: Kysely<Database>, token: string, actor: Ac
       .where('revoked_at', 'is', null)
       .returning(['id', 'principal_id', 'label'])
       .executeTakeFirst();
-    if (t) await appendEvents(trx, [{ actor, type: 'token.revoked', subjectType: 'principal', subjectId: t.principal_id, data: { token_id: t.id, label: t.label } }]);
+    if (t)
+      await appendEvents(trx, [
+        { actor, type: 'token.revoked', subjectType: 'principal', subjectId: t.principal_id, data: { token_id: t.id, label: t.label } },
+      ]);
   });
 }
 

@@ -9,7 +9,15 @@ import type { Database } from '../storage/schema.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { LOCKS } from '../storage/locks.ts';
-import { STRIKE_STATUSES, countsAsStrike, evaluateAccount, type AccountStanding, type Strike, type StrikePolicy, type StrikeStatus } from '../domain/strike-policy.ts';
+import {
+  STRIKE_STATUSES,
+  countsAsStrike,
+  evaluateAccount,
+  type AccountStanding,
+  type Strike,
+  type StrikePolicy,
+  type StrikeStatus,
+} from '../domain/strike-policy.ts';
 import { reinstatementMessage, terminationMessage } from '../domain/account-messages.ts';
 
 const DAY_MS = 86_400_000;
@@ -23,7 +31,12 @@ export async function accountStrikes(db: Kysely<Database>, accountId: string, po
     .where('strike_status', 'is not', null)
     .where('strike_at', 'is not', null)
     .execute();
-  const strikes: Strike[] = takedowns.map((t) => ({ noticeId: t.notice_id, at: new Date(t.strike_at!), status: t.strike_status as StrikeStatus, source: 'takedown' }));
+  const strikes: Strike[] = takedowns.map((t) => ({
+    noticeId: t.notice_id,
+    at: new Date(t.strike_at!),
+    status: t.strike_status as StrikeStatus,
+    source: 'takedown',
+  }));
   if (policy.countForwarded) {
     // A forwarded notice counts from when it was forwarded (processed); one row per notice.
     const fwd = (
@@ -91,7 +104,8 @@ export interface AccountActionDeps {
   policyUrl: string;
 }
 
-export type AccountActionResult = { status: 404 } | { status: 422; errors: { field: string; message: string }[] } | { status: 200; changed: boolean; zones: string[] };
+export type AccountActionResult =
+  { status: 404 } | { status: 422; errors: { field: string; message: string }[] } | { status: 200; changed: boolean; zones: string[] };
 
 const REASON_MAX = 2000;
 
@@ -129,9 +143,32 @@ export async function terminateAccount(deps: AccountActionDeps, actor: Actor, ac
       .execute();
     const stepId = randomUUID();
     await appendEvents(trx, [
-      { actor, type: 'account.terminated', subjectType: 'account', subjectId: accountId, before: { terminated: false }, after: { terminated: true }, data: { reason, zones: zones.length, step_id: stepId } },
-      ...zones.map((z) => ({ actor, type: 'zone.terminated', subjectType: 'zone' as const, subjectId: z, before: { status: 'active' }, after: { status: 'terminated' }, data: { account_id: accountId, step_id: stepId } })),
-      { actor, type: 'account.signup_blocked', subjectType: 'account', subjectId: accountId, after: { entries: entries.length }, data: { emails: 1, zones: allZones.length } },
+      {
+        actor,
+        type: 'account.terminated',
+        subjectType: 'account',
+        subjectId: accountId,
+        before: { terminated: false },
+        after: { terminated: true },
+        data: { reason, zones: zones.length, step_id: stepId },
+      },
+      ...zones.map((z) => ({
+        actor,
+        type: 'zone.terminated',
+        subjectType: 'zone' as const,
+        subjectId: z,
+        before: { status: 'active' },
+        after: { status: 'terminated' },
+        data: { account_id: accountId, step_id: stepId },
+      })),
+      {
+        actor,
+        type: 'account.signup_blocked',
+        subjectType: 'account',
+        subjectId: accountId,
+        after: { entries: entries.length },
+        data: { emails: 1, zones: allZones.length },
+      },
     ]);
     await enqueueMessages(trx, null, [terminationMessage(deps.provider, a, reason, allZones, deps.policyUrl, stepId)]);
     return { status: 200 as const, changed: true, zones: allZones };
@@ -156,8 +193,24 @@ export async function reinstateAccount(deps: AccountActionDeps, actor: Actor, ac
     await trx.deleteFrom('signup_blocklist').where('account_id', '=', accountId).execute();
     const stepId = randomUUID();
     await appendEvents(trx, [
-      { actor, type: 'account.reinstated', subjectType: 'account', subjectId: accountId, before: { terminated: true }, after: { terminated: false }, data: { reason, zones: zones.length, step_id: stepId } },
-      ...zones.map((z) => ({ actor, type: 'zone.reinstated', subjectType: 'zone' as const, subjectId: z, before: { status: 'terminated' }, after: { status: 'active' }, data: { account_id: accountId, step_id: stepId } })),
+      {
+        actor,
+        type: 'account.reinstated',
+        subjectType: 'account',
+        subjectId: accountId,
+        before: { terminated: true },
+        after: { terminated: false },
+        data: { reason, zones: zones.length, step_id: stepId },
+      },
+      ...zones.map((z) => ({
+        actor,
+        type: 'zone.reinstated',
+        subjectType: 'zone' as const,
+        subjectId: z,
+        before: { status: 'terminated' },
+        after: { status: 'active' },
+        data: { account_id: accountId, step_id: stepId },
+      })),
     ]);
     await enqueueMessages(trx, null, [reinstatementMessage(deps.provider, a, reason, stepId)]);
     return { status: 200 as const, changed: true, zones };

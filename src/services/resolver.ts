@@ -26,7 +26,16 @@ export async function resolveHosts(deps: ResolverDeps, hosts: readonly string[],
   const zones = new Map<number, ZoneFacts>();
   if (zoneIds.length) {
     const rows = (
-      await sql<{ id: number; name: string; mode: 'proxied' | 'hosted'; account_id: string; account_name: string; account_email: string; origin: string; origin_kind: 'ip' | 'hostname' }>`
+      await sql<{
+        id: number;
+        name: string;
+        mode: 'proxied' | 'hosted';
+        account_id: string;
+        account_name: string;
+        account_email: string;
+        origin: string;
+        origin_kind: 'ip' | 'hostname';
+      }>`
         SELECT z.id, z.name, z.mode, z.account_id, a.name AS account_name, a.email AS account_email,
                coalesce(o.origin, z.origin) AS origin, coalesce(o.origin_kind, z.origin_kind) AS origin_kind
         FROM zones z
@@ -39,7 +48,16 @@ export async function resolveHosts(deps: ResolverDeps, hosts: readonly string[],
         WHERE z.id = ANY(${zoneIds}::int[]) AND z.status = 'active'`.execute(deps.db)
     ).rows;
     for (const r of rows) {
-      zones.set(r.id, { id: r.id, name: r.name, mode: r.mode, accountId: r.account_id, accountName: r.account_name, accountEmail: r.account_email, origin: r.origin, originKind: r.origin_kind });
+      zones.set(r.id, {
+        id: r.id,
+        name: r.name,
+        mode: r.mode,
+        accountId: r.account_id,
+        accountName: r.account_name,
+        accountEmail: r.account_email,
+        origin: r.origin,
+        originKind: r.origin_kind,
+      });
     }
   }
   const origins = new Map<number, Promise<OriginFacts>>();

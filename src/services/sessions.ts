@@ -19,11 +19,19 @@ const toPrincipal = (r: { id: string; role: Principal['role']; email: string; na
   accountId: r.account_id,
 });
 
-export async function startSession(db: Kysely<Database>, principalId: string, how: 'token' | 'email_link', now = new Date()): Promise<{ cookie: string; expiresAt: Date }> {
+export async function startSession(
+  db: Kysely<Database>,
+  principalId: string,
+  how: 'token' | 'email_link',
+  now = new Date(),
+): Promise<{ cookie: string; expiresAt: Date }> {
   const cookie = secret();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('sessions').values({ id_hash: hashToken(cookie), principal_id: principalId, expires_at: expiresAt, ended_at: null }).execute();
+    await trx
+      .insertInto('sessions')
+      .values({ id_hash: hashToken(cookie), principal_id: principalId, expires_at: expiresAt, ended_at: null })
+      .execute();
     await appendEvents(trx, [{ actor: `principal:${principalId}`, type: 'session.started', subjectType: 'principal', subjectId: principalId, data: { how } }]);
   });
   return { cookie, expiresAt };
@@ -43,7 +51,13 @@ export async function principalForSession(db: Kysely<Database>, cookie: string, 
 
 export async function endSession(db: Kysely<Database>, cookie: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const s = await trx.updateTable('sessions').set({ ended_at: new Date() }).where('id_hash', '=', hashToken(cookie)).where('ended_at', 'is', null).returning('principal_id').executeTakeFirst();
+    const s = await trx
+      .updateTable('sessions')
+      .set({ ended_at: new Date() })
+      .where('id_hash', '=', hashToken(cookie))
+      .where('ended_at', 'is', null)
+      .returning('principal_id')
+      .executeTakeFirst();
     if (s) await appendEvents(trx, [{ actor: `principal:${s.principal_id}`, type: 'session.ended', subjectType: 'principal', subjectId: s.principal_id }]);
   });
 }
@@ -70,13 +84,22 @@ export async function createLoginLinks(db: Kysely<Database>, email: string, now 
   const address = email.trim().toLowerCase();
   if (!address.includes('@') || address.length > 320) return [];
   return db.transaction().execute(async (trx) => {
-    const accounts = await trx.selectFrom('accounts').select(['id', 'name', 'email']).where(sql`lower(email)`, '=', address).orderBy('id').limit(50).execute();
+    const accounts = await trx
+      .selectFrom('accounts')
+      .select(['id', 'name', 'email'])
+      .where(sql`lower(email)`, '=', address)
+      .orderBy('id')
+      .limit(50)
+      .execute();
     for (const a of accounts) {
       const inserted = await sql<{ id: string }>`
         INSERT INTO principals (role, email, name, account_id) VALUES ('customer', ${a.email}, ${a.name}, ${a.id})
         ON CONFLICT (account_id) WHERE role = 'customer' DO NOTHING RETURNING id`.execute(trx);
       const id = inserted.rows[0]?.id;
-      if (id) await appendEvents(trx, [{ actor: 'system', type: 'principal.created', subjectType: 'principal', subjectId: id, after: { role: 'customer', account_id: a.id } }]);
+      if (id)
+        await appendEvents(trx, [
+          { actor: 'system', type: 'principal.created', subjectType: 'principal', subjectId: id, after: { role: 'customer', account_id: a.id } },
+        ]);
     }
     const accountIds = accounts.map((a) => a.id);
     const rows = await trx
@@ -123,7 +146,11 @@ export async function redeemLoginLink(db: Kysely<Database>, token: string, now =
       .returning('principal_id')
       .executeTakeFirst();
     if (!link) return null;
-    const p = await trx.selectFrom('principals').select(['id', 'role', 'email', 'name', 'account_id']).where('id', '=', link.principal_id).executeTakeFirstOrThrow();
+    const p = await trx
+      .selectFrom('principals')
+      .select(['id', 'role', 'email', 'name', 'account_id'])
+      .where('id', '=', link.principal_id)
+      .executeTakeFirstOrThrow();
     return toPrincipal(p);
   });
 }

@@ -37,7 +37,17 @@ export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise
   const account = f.account?.trim() || null;
   // Oldest first: the notice that has waited longest is at the top.
   const rows = (
-    await sql<{ id: string; kind: string; channel: string; created_at: Date; reporter: string; claimant: string; item_count: number; n: number; domains: string[] }>`
+    await sql<{
+      id: string;
+      kind: string;
+      channel: string;
+      created_at: Date;
+      reporter: string;
+      claimant: string;
+      item_count: number;
+      n: number;
+      domains: string[];
+    }>`
       SELECT n.id, n.kind, n.channel, n.created_at, p.email AS reporter,
              coalesce(n.submission #>> '{claimant,name}', '') AS claimant, n.item_count, s.n, s.domains
       FROM (
@@ -136,7 +146,9 @@ export async function accountPage(db: Kysely<Database>, accountId: string): Prom
       LIMIT 500`.execute(db)
   ).rows;
   const strikes = (
-    await sql<{ n: number }>`SELECT count(DISTINCT notice_id)::int AS n FROM notice_items WHERE account_id = ${accountId} AND state = 'content_disabled'`.execute(db)
+    await sql<{
+      n: number;
+    }>`SELECT count(DISTINCT notice_id)::int AS n FROM notice_items WHERE account_id = ${accountId} AND state = 'content_disabled'`.execute(db)
   ).rows[0]!.n;
   return {
     account: { id: a.id, name: a.name, email: a.email, created_at: iso(a.created_at)! },
@@ -173,7 +185,9 @@ export async function search(db: Kysely<Database>, input: string): Promise<Searc
   });
   const noticesBy = (where: ReturnType<typeof sql>) =>
     sql<{ id: string; kind: string; created_at: Date; claimant: string | null; item_count: number }>`
-      SELECT id, kind, created_at, submission #>> '{claimant,name}' AS claimant, item_count FROM notices WHERE ${where} ORDER BY created_at DESC LIMIT ${LIMIT}`.execute(db);
+      SELECT id, kind, created_at, submission #>> '{claimant,name}' AS claimant, item_count FROM notices WHERE ${where} ORDER BY created_at DESC LIMIT ${LIMIT}`.execute(
+      db,
+    );
   if (q.kind === 'notice_id') {
     out.notices = (await noticesBy(sql`id = ${q.id}::uuid`)).rows.map(noticeRow);
     return out;
@@ -194,7 +208,12 @@ export async function search(db: Kysely<Database>, input: string): Promise<Searc
         FROM principals p WHERE lower(p.email) = ${q.email} AND p.role = 'reporter' LIMIT ${LIMIT}`.execute(db)
     ).rows;
     out.notices = (await noticesBy(sql`lower(submission #>> '{claimant,email}') = ${q.email}`)).rows.map(noticeRow);
-    out.accounts = await db.selectFrom('accounts').select(['id', 'name', 'email']).where(sql`lower(email)`, '=', q.email).limit(LIMIT).execute();
+    out.accounts = await db
+      .selectFrom('accounts')
+      .select(['id', 'name', 'email'])
+      .where(sql`lower(email)`, '=', q.email)
+      .limit(LIMIT)
+      .execute();
     return out;
   }
   if (q.kind === 'domain') {
@@ -209,7 +228,9 @@ export async function search(db: Kysely<Database>, input: string): Promise<Searc
       .execute();
     out.items = (
       await sql<{ notice_id: string; position: number; url: string; state: string; zone: string | null }>`
-        SELECT notice_id, position, coalesce(url, submitted_url) AS url, state, zone FROM notice_items WHERE host = ${q.domain} ORDER BY id DESC LIMIT ${LIMIT}`.execute(db)
+        SELECT notice_id, position, coalesce(url, submitted_url) AS url, state, zone FROM notice_items WHERE host = ${q.domain} ORDER BY id DESC LIMIT ${LIMIT}`.execute(
+        db,
+      )
     ).rows;
   }
   // Words: accounts by id or name, reporters and claimants by name.
@@ -224,7 +245,11 @@ export async function search(db: Kysely<Database>, input: string): Promise<Searc
       .execute()),
   );
   if (q.kind === 'text') {
-    out.notices = (await noticesBy(sql`lower(submission #>> '{claimant,name}') LIKE ${likePrefix(text.toLowerCase())} OR lower(submission #>> '{claimant,company}') LIKE ${likePrefix(text.toLowerCase())}`)).rows.map(noticeRow);
+    out.notices = (
+      await noticesBy(
+        sql`lower(submission #>> '{claimant,name}') LIKE ${likePrefix(text.toLowerCase())} OR lower(submission #>> '{claimant,company}') LIKE ${likePrefix(text.toLowerCase())}`,
+      )
+    ).rows.map(noticeRow);
   }
   return out;
 }

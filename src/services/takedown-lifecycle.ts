@@ -85,14 +85,14 @@ export interface StepResult {
 }
 
 export type FilingResult =
-  | { status: 404 }
-  | { status: 422 | 409; errors: FieldError[]; refused?: ItemRefusal[] }
-  | { status: 200 | 201; id: string; result: StepResult };
+  { status: 404 } | { status: 422 | 409; errors: FieldError[]; refused?: ItemRefusal[] } | { status: 200 | 201; id: string; result: StepResult };
 
 export async function loadNoticeFacts(db: Kysely<Database>, noticeId: string, links: StatusLinks): Promise<(NoticeFacts & { reporterId: string }) | null> {
   if (!/^[0-9a-f-]{36}$/i.test(noticeId)) return null;
   const n = await db.selectFrom('notices').select(['id', 'created_at', 'submission', 'reporter_id']).where('id', '=', noticeId).executeTakeFirst();
-  return n ? { id: n.id, createdAt: n.created_at, submission: n.submission as unknown as DmcaSubmission, statusUrl: links.url(n.id), reporterId: n.reporter_id } : null;
+  return n
+    ? { id: n.id, createdAt: n.created_at, submission: n.submission as unknown as DmcaSubmission, statusUrl: links.url(n.id), reporterId: n.reporter_id }
+    : null;
 }
 
 async function lockItems(trx: Kysely<Database>, noticeId: string, f: { accountId?: string; ids?: number[]; positions?: number[] }): Promise<LifeItem[]> {
@@ -100,7 +100,18 @@ async function lockItems(trx: Kysely<Database>, noticeId: string, f: { accountId
     .selectFrom('notice_items as i')
     .leftJoin('item_lifecycles as l', 'l.item_id', 'i.id')
     .leftJoin('accounts as a', 'a.id', 'i.account_id')
-    .select(['i.id', 'i.position', 'i.url', 'i.submitted_url', 'i.state', 'i.account_id', 'a.name as account_name', 'a.email as account_email', 'i.updated_at', 'l.state as lifecycle'])
+    .select([
+      'i.id',
+      'i.position',
+      'i.url',
+      'i.submitted_url',
+      'i.state',
+      'i.account_id',
+      'a.name as account_name',
+      'a.email as account_email',
+      'i.updated_at',
+      'l.state as lifecycle',
+    ])
     .where('i.notice_id', '=', noticeId)
     .orderBy('i.position')
     .forUpdate('i');
@@ -147,7 +158,15 @@ interface StepOptions {
  * One step over `items`: the first event decides (its refusal is the item's refusal), the rest
  * follow where they apply (e.g. forward right after receiving, close right after restoring).
  */
-async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Actor, notice: NoticeFacts, items: LifeItem[], events: readonly LifecycleEvent[], o: StepOptions): Promise<{ result: StepResult; messages: OutgoingMessage[] }> {
+async function applyStep(
+  trx: Kysely<Database>,
+  deps: LifecycleDeps,
+  actor: Actor,
+  notice: NoticeFacts,
+  items: LifeItem[],
+  events: readonly LifecycleEvent[],
+  o: StepOptions,
+): Promise<{ result: StepResult; messages: OutgoingMessage[] }> {
   const ctx: LifecycleContext = { now: deps.now(), calendar: deps.calendar, policy: deps.policy };
   const result: StepResult = { changed: [], unchanged: [], refused: [] };
   const itemEvents: NewEvent[] = [];
@@ -156,7 +175,13 @@ async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Acto
   for (const item of items) {
     const before = o.fresh && (item.lifecycle === null || item.lifecycle === undefined) ? startLifecycle(notice.createdAt) : currentState(item, notice);
     if (!before) {
-      result.refused.push({ position: item.position, url: item.url, state: item.state, code: 'not_in_lifecycle', why: `this URL is ${item.state.replace(/_/g, ' ')}: it is not hosted content taken down under this notice` });
+      result.refused.push({
+        position: item.position,
+        url: item.url,
+        state: item.state,
+        code: 'not_in_lifecycle',
+        why: `this URL is ${item.state.replace(/_/g, ' ')}: it is not hosted content taken down under this notice`,
+      });
       continue;
     }
     const first = transition(before, events[0]!, ctx);
@@ -182,7 +207,14 @@ async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Acto
     const to = coarseState(state);
     const strike = strikeStatusOf(state);
     const wake = nextWakeAt(state, deps.policy);
-    const takedownAt = 'takedown' in state ? state.takedown.disabledAt : state.kind === 'retracted' && 'takedown' in state.before ? state.before.takedown.disabledAt : state.kind === 'closed' && 'takedown' in state.last ? state.last.takedown.disabledAt : null;
+    const takedownAt =
+      'takedown' in state
+        ? state.takedown.disabledAt
+        : state.kind === 'retracted' && 'takedown' in state.before
+          ? state.before.takedown.disabledAt
+          : state.kind === 'closed' && 'takedown' in state.last
+            ? state.last.takedown.disabledAt
+            : null;
     const json = JSON.stringify(state);
     await sql`
       INSERT INTO item_lifecycles (item_id, notice_id, account_id, kind, state, strike_status, strike_at, next_wake_at, updated_at)
@@ -201,7 +233,14 @@ async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Acto
       noticeId: notice.id,
       before: { state: from, lifecycle: before.kind, strike: strikeStatusOf(before) },
       after: { state: to, lifecycle: state.kind, strike, next_wake_at: wake },
-      data: { position: item.position, step: o.type, step_id: o.stepId, events: events.map((e) => e.type), effects: effects.filter((e) => e.type !== 'message'), ...o.itemData },
+      data: {
+        position: item.position,
+        step: o.type,
+        step_id: o.stepId,
+        events: events.map((e) => e.type),
+        effects: effects.filter((e) => e.type !== 'message'),
+        ...o.itemData,
+      },
     });
     result.changed.push({ position: item.position, url: item.url, from, to, lifecycle: state.kind });
     for (const e of effects) {
@@ -216,7 +255,14 @@ async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Acto
   if (itemEvents.length) {
     await appendEvents(trx, [
       ...itemEvents,
-      { actor, type: `notice.${o.type}`, subjectType: 'notice', subjectId: notice.id, noticeId: notice.id, data: { step_id: o.stepId, items: itemEvents.length, ...o.data } },
+      {
+        actor,
+        type: `notice.${o.type}`,
+        subjectType: 'notice',
+        subjectId: notice.id,
+        noticeId: notice.id,
+        data: { step_id: o.stepId, items: itemEvents.length, ...o.data },
+      },
     ]);
   }
   const portalUrl = `${deps.publicUrl()}/portal/notices/${notice.id}`;
@@ -225,7 +271,8 @@ async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Acto
   for (const g of sends.values()) {
     // The customer's "restore scheduled" says that the counter notice arrived: one mail, not two.
     if (g.message.kind === 'counter_notice_received' && kinds.has('customer:restore_scheduled')) continue;
-    const customer = g.item.account_id && g.item.account_email ? { id: g.item.account_id, name: g.item.account_name ?? g.item.account_id, email: g.item.account_email } : null;
+    const customer =
+      g.item.account_id && g.item.account_email ? { id: g.item.account_id, name: g.item.account_name ?? g.item.account_id, email: g.item.account_email } : null;
     if (g.to === 'customer' && !customer) continue;
     if (g.to === 'customer' && g.message.kind === 'takedown_notice') {
       messages.push(takedownMessage(deps.provider, notice, o.stepId, customer!, g.urls, { portalUrl, replyAddress: deps.replyAddress(notice.id) }));
@@ -251,7 +298,14 @@ async function applyStep(trx: Kysely<Database>, deps: LifecycleDeps, actor: Acto
  * the customer is told what was disabled, why, and how to counter-notify. The complainant's
  * mail about the decision is item-review's.
  */
-export async function startTakedowns(trx: Kysely<Database>, deps: LifecycleDeps, actor: Actor, noticeId: string, itemIds: number[], decisionId: string): Promise<number> {
+export async function startTakedowns(
+  trx: Kysely<Database>,
+  deps: LifecycleDeps,
+  actor: Actor,
+  noticeId: string,
+  itemIds: number[],
+  decisionId: string,
+): Promise<number> {
   const notice = await loadNoticeFacts(trx, noticeId, deps.links);
   if (!notice || !itemIds.length) return 0;
   const items = await lockItems(trx, noticeId, { ids: itemIds });
@@ -282,7 +336,12 @@ function refusalErrors(field: string, refused: ItemRefusal[]): FieldError[] {
 export async function fileCounterNotice(deps: LifecycleDeps, filer: Filer & { accountId: string }, noticeId: string, body: unknown): Promise<FilingResult> {
   const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
   if (!notice) return { status: 404 };
-  const own = await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).where('account_id', '=', filer.accountId).execute();
+  const own = await deps.db
+    .selectFrom('notice_items')
+    .select(['url', 'submitted_url'])
+    .where('notice_id', '=', noticeId)
+    .where('account_id', '=', filer.accountId)
+    .execute();
   if (!own.length) return { status: 404 };
   const v = validateCounterNotice(body, { urls: own.map((r) => r.url ?? r.submitted_url) });
   if (!v.ok) return { status: 422, errors: v.errors };
@@ -290,18 +349,32 @@ export async function fileCounterNotice(deps: LifecycleDeps, filer: Filer & { ac
   const requestHash = hashOf({ account: filer.accountId, cn });
   const receivedAt = deps.now();
   return deps.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('legal_filings').select(['id', 'received_at']).where('notice_id', '=', noticeId).where('kind', '=', 'counter_notice').where('request_hash', '=', requestHash).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('legal_filings')
+      .select(['id', 'received_at'])
+      .where('notice_id', '=', noticeId)
+      .where('kind', '=', 'counter_notice')
+      .where('request_hash', '=', requestHash)
+      .executeTakeFirst();
     const id = existing?.id ?? randomUUID();
     const at = existing ? new Date(existing.received_at) : receivedAt;
     const wanted = new Set(cn.material.urls);
     const items = (await lockItems(trx, noticeId, { accountId: filer.accountId })).filter((i) => wanted.has(i.url));
     const actor: Actor = filer.principal ? `principal:${filer.principal.id}` : 'system';
-    const { result } = await applyStep(trx, deps, actor, notice, items, [{ type: 'receive_counter_notice', counterNoticeId: id, receivedAt: at }, { type: 'forward_counter_notice' }], {
-      type: 'counter_notice_received',
-      stepId: id,
-      counterNotice: { id, receivedAt: at, body: cn },
-      data: { counter_notice_id: id, channel: filer.channel, account_id: filer.accountId },
-    });
+    const { result } = await applyStep(
+      trx,
+      deps,
+      actor,
+      notice,
+      items,
+      [{ type: 'receive_counter_notice', counterNoticeId: id, receivedAt: at }, { type: 'forward_counter_notice' }],
+      {
+        type: 'counter_notice_received',
+        stepId: id,
+        counterNotice: { id, receivedAt: at, body: cn },
+        data: { counter_notice_id: id, channel: filer.channel, account_id: filer.accountId },
+      },
+    );
     if (noChange(result)) return { status: 409 as const, errors: refusalErrors('material.urls', result.refused), refused: result.refused };
     if (!existing) {
       await trx
@@ -334,24 +407,57 @@ function isComplainant(p: Principal, notice: { reporterId: string }): boolean {
 export async function fileCourtAction(deps: LifecycleDeps, principal: Principal, noticeId: string, body: unknown): Promise<FilingResult> {
   const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
   if (!notice || !isComplainant(principal, notice)) return { status: 404 };
-  const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map((r) => r.url ?? r.submitted_url);
+  const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map(
+    (r) => r.url ?? r.submitted_url,
+  );
   const v = validateCourtAction(body, { urls }, deps.now());
   if (!v.ok) return { status: 422, errors: v.errors };
   const ca = v.courtAction;
-  return fileComplainantStep(deps, principal, notice, 'court_action', ca.urls, ca, (items) => items.filter((i) => i.lifecycle !== null), [{ type: 'court_action_filed', reference: ca.reference }], 'court_action_filed', 'urls');
+  return fileComplainantStep(
+    deps,
+    principal,
+    notice,
+    'court_action',
+    ca.urls,
+    ca,
+    (items) => items.filter((i) => i.lifecycle !== null),
+    [{ type: 'court_action_filed', reference: ca.reference }],
+    'court_action_filed',
+    'urls',
+  );
 }
 
 /** How a complainant's filing reached us: by API (the default) or by e-mail to the case's reply address. */
 export type ComplainantChannel = { channel: 'api' } | { channel: 'email'; inboundMessageId: number };
 
 /** The complainant withdraws its notice (all or some URLs): disabled content comes back, no strike. */
-export async function fileRetraction(deps: LifecycleDeps, principal: Principal, noticeId: string, body: unknown, via: ComplainantChannel = { channel: 'api' }): Promise<FilingResult> {
+export async function fileRetraction(
+  deps: LifecycleDeps,
+  principal: Principal,
+  noticeId: string,
+  body: unknown,
+  via: ComplainantChannel = { channel: 'api' },
+): Promise<FilingResult> {
   const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
   if (!notice || !isComplainant(principal, notice)) return { status: 404 };
-  const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map((r) => r.url ?? r.submitted_url);
+  const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map(
+    (r) => r.url ?? r.submitted_url,
+  );
   const v = validateRetraction(body, { urls, claimantName: notice.submission.claimant.name });
   if (!v.ok) return { status: 422, errors: v.errors };
-  return fileComplainantStep(deps, principal, notice, 'retraction', v.retraction.urls, v.retraction, (items) => items, LIFECYCLE_STEPS.retract, 'retracted', 'urls', via);
+  return fileComplainantStep(
+    deps,
+    principal,
+    notice,
+    'retraction',
+    v.retraction.urls,
+    v.retraction,
+    (items) => items,
+    LIFECYCLE_STEPS.retract,
+    'retracted',
+    'urls',
+    via,
+  );
 }
 
 async function fileComplainantStep(
@@ -370,7 +476,13 @@ async function fileComplainantStep(
   const requestHash = hashOf(filing);
   const actor: Actor = `principal:${principal.id}`;
   return deps.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('legal_filings').select('id').where('notice_id', '=', notice.id).where('kind', '=', kind).where('request_hash', '=', requestHash).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('legal_filings')
+      .select('id')
+      .where('notice_id', '=', notice.id)
+      .where('kind', '=', kind)
+      .where('request_hash', '=', requestHash)
+      .executeTakeFirst();
     const id = existing?.id ?? randomUUID();
     const all = await lockItems(trx, notice.id, {});
     const named = urls === 'all' ? all : all.filter((i) => urls.includes(i.url));
@@ -381,22 +493,55 @@ async function fileComplainantStep(
     if (urls === 'all' && kind === 'retraction') items = items.filter((i) => currentState(i, notice) !== null);
     const { result } = await applyStep(trx, deps, actor, notice, items, events, { type, stepId: id, data: { filing_id: id } });
     if (forwarded.length) {
-      await trx.updateTable('notice_items').set({ state: 'retracted', updated_at: new Date() }).where('id', 'in', forwarded.map((i) => i.id)).execute();
+      await trx
+        .updateTable('notice_items')
+        .set({ state: 'retracted', updated_at: new Date() })
+        .where(
+          'id',
+          'in',
+          forwarded.map((i) => i.id),
+        )
+        .execute();
       await refreshItemCounts(trx, notice.id);
       await appendEvents(
         trx,
-        forwarded.map((i) => ({ actor, type: 'item.retracted', subjectType: 'item' as const, subjectId: String(i.id), noticeId: notice.id, before: { state: 'forwarded' }, after: { state: 'retracted' }, data: { position: i.position, filing_id: id } })),
+        forwarded.map((i) => ({
+          actor,
+          type: 'item.retracted',
+          subjectType: 'item' as const,
+          subjectId: String(i.id),
+          noticeId: notice.id,
+          before: { state: 'forwarded' },
+          after: { state: 'retracted' },
+          data: { position: i.position, filing_id: id },
+        })),
       );
       for (const i of forwarded) result.changed.push({ position: i.position, url: i.url, from: 'forwarded', to: 'retracted', lifecycle: null });
     }
     if (noChange(result)) {
       const refused = result.refused.length ? result.refused : [];
-      return { status: 409 as const, errors: refused.length ? refusalErrors(field, refused) : [{ field, message: 'no URL of this notice is in a state this applies to' }], refused };
+      return {
+        status: 409 as const,
+        errors: refused.length ? refusalErrors(field, refused) : [{ field, message: 'no URL of this notice is in a state this applies to' }],
+        refused,
+      };
     }
     if (!existing) {
       await trx
         .insertInto('legal_filings')
-        .values({ id, kind, notice_id: notice.id, account_id: null, principal_id: principal.id, channel: via.channel, inbound_message_id: via.channel === 'email' ? via.inboundMessageId : null, urls: urls === 'all' ? [] : urls, body: JSON.stringify(filing), request_hash: requestHash, received_at: deps.now() })
+        .values({
+          id,
+          kind,
+          notice_id: notice.id,
+          account_id: null,
+          principal_id: principal.id,
+          channel: via.channel,
+          inbound_message_id: via.channel === 'email' ? via.inboundMessageId : null,
+          urls: urls === 'all' ? [] : urls,
+          body: JSON.stringify(filing),
+          request_hash: requestHash,
+          received_at: deps.now(),
+        })
         .execute();
     }
     return { status: existing ? (200 as const) : (201 as const), id, result };
@@ -446,7 +591,12 @@ export async function applyStaffCommand(deps: LifecycleDeps, principal: Principa
       return { status: 200, stepId, result };
     });
   } catch (e) {
-    if (e instanceof Refused) return { status: 409, errors: e.refused.map((r) => ({ field: 'positions', message: `position ${r.position} (${r.url}): ${r.why}` })), refused: e.refused };
+    if (e instanceof Refused)
+      return {
+        status: 409,
+        errors: e.refused.map((r) => ({ field: 'positions', message: `position ${r.position} (${r.url}): ${r.why}` })),
+        refused: e.refused,
+      };
     throw e;
   }
 }
@@ -471,7 +621,10 @@ export async function runDueLifecycles(deps: LifecycleDeps, limit = 200): Promis
       const notice = await loadNoticeFacts(trx, noticeId, deps.links);
       if (!notice) continue;
       const items = await lockItems(trx, noticeId, { ids });
-      const { result } = await applyStep(trx, deps, 'system', notice, items, LIFECYCLE_STEPS.tick, { type: 'content_restored', stepId: `tick:${now.toISOString()}` });
+      const { result } = await applyStep(trx, deps, 'system', notice, items, LIFECYCLE_STEPS.tick, {
+        type: 'content_restored',
+        stepId: `tick:${now.toISOString()}`,
+      });
       // Due but unchanged (automatic restore switched off since it was scheduled): stop waking it.
       const idle = items.filter((i) => !result.changed.some((c) => c.position === i.position)).map((i) => i.id);
       if (idle.length) await trx.updateTable('item_lifecycles').set({ next_wake_at: null }).where('item_id', 'in', idle).execute();

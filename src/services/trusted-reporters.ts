@@ -148,14 +148,23 @@ export async function acceptTerms(db: Kysely<Database>, reporter: Principal, ver
       .executeTakeFirst();
     if (!row) return null;
     await appendEvents(trx, [
-      { actor: `principal:${reporter.id}`, type: 'trusted_reporter.terms_accepted', subjectType: 'trusted_reporter', subjectId: row.id, data: { terms_version: version, at: now.toISOString() }, at: now },
+      {
+        actor: `principal:${reporter.id}`,
+        type: 'trusted_reporter.terms_accepted',
+        subjectType: 'trusted_reporter',
+        subjectId: row.id,
+        data: { terms_version: version, at: now.toISOString() },
+        at: now,
+      },
     ]);
     return latestApplication(trx, reporter.id);
   });
 }
 
 export async function listTrustedReporters(db: Kysely<Database>, q: { status?: TrustedRowStatus; limit?: number } = {}): Promise<TrustedReporterView[]> {
-  let query = base(db).orderBy('tr.applied_at', 'desc').limit(Math.min(Math.max(q.limit ?? 200, 1), 1000));
+  let query = base(db)
+    .orderBy('tr.applied_at', 'desc')
+    .limit(Math.min(Math.max(q.limit ?? 200, 1), 1000));
   if (q.status) query = query.where('tr.status', '=', q.status);
   return (await query.execute()).map((r) => view(r as Row));
 }
@@ -183,12 +192,25 @@ export async function decideTrusted(
     const to = AFTER[decision];
     if (cur.status === to && decision !== 'approve') return { ok: true as const, application: (await one(trx, id))!, changed: false };
     if (!decisionAllowed(cur.status, decision)) {
-      return { ok: false as const, status: 409 as const, field: 'status', message: `an application in status "${cur.status}" cannot be ${decision === 'approve' ? 'approved' : decision + 'd'}` };
+      return {
+        ok: false as const,
+        status: 409 as const,
+        field: 'status',
+        message: `an application in status "${cur.status}" cannot be ${decision === 'approve' ? 'approved' : decision + 'd'}`,
+      };
     }
     const before = { status: cur.status, scopes: cur.scopes, expires_at: iso(cur.expires_at) };
     const set =
       decision === 'approve'
-        ? { status: to, scopes: args.scopes ?? [], expires_at: args.expiresAt ?? null, approved_at: now, ended_at: null, decision_reason: args.reason, updated_at: now }
+        ? {
+            status: to,
+            scopes: args.scopes ?? [],
+            expires_at: args.expiresAt ?? null,
+            approved_at: now,
+            ended_at: null,
+            decision_reason: args.reason,
+            updated_at: now,
+          }
         : { status: to, ended_at: now, decision_reason: args.reason, updated_at: now };
     await trx
       .updateTable('trusted_reporters')
@@ -197,7 +219,16 @@ export async function decideTrusted(
       .execute();
     const after = decision === 'approve' ? { status: to, scopes: args.scopes ?? [], expires_at: iso(args.expiresAt ?? null) } : { status: to };
     await appendEvents(trx, [
-      { actor, type: `trusted_reporter.${decision === 'approve' ? 'approved' : decision === 'reject' ? 'rejected' : decision === 'suspend' ? 'suspended' : 'revoked'}`, subjectType: 'trusted_reporter', subjectId: id, before, after, data: { reason: args.reason, principal_id: cur.principal_id }, at: now },
+      {
+        actor,
+        type: `trusted_reporter.${decision === 'approve' ? 'approved' : decision === 'reject' ? 'rejected' : decision === 'suspend' ? 'suspended' : 'revoked'}`,
+        subjectType: 'trusted_reporter',
+        subjectId: id,
+        before,
+        after,
+        data: { reason: args.reason, principal_id: cur.principal_id },
+        at: now,
+      },
     ]);
     if (decision === 'revoke') {
       // Scoped tokens go too: a revoked reporter keeps only the ordinary reporter rights.
@@ -210,7 +241,17 @@ export async function decideTrusted(
         .returning('id')
         .execute();
       if (revoked.length) {
-        await appendEvents(trx, revoked.map((t) => ({ actor, type: 'token.revoked', subjectType: 'principal' as const, subjectId: cur.principal_id, data: { token_id: t.id, reason: 'trusted status revoked' }, at: now })));
+        await appendEvents(
+          trx,
+          revoked.map((t) => ({
+            actor,
+            type: 'token.revoked',
+            subjectType: 'principal' as const,
+            subjectId: cur.principal_id,
+            data: { token_id: t.id, reason: 'trusted status revoked' },
+            at: now,
+          })),
+        );
       }
     }
     return { ok: true as const, application: (await one(trx, id))!, changed: true };
@@ -223,9 +264,20 @@ async function one(db: Kysely<Database>, id: string): Promise<TrustedReporterVie
 }
 
 /** A token carrying scopes the reporter was granted (shown once). Null: no active grant covers them. */
-export async function createScopedToken(db: Kysely<Database>, reporter: Principal, scopes: string[], label: string | null, now: Date): Promise<{ token: string; id: string; scopes: string[] } | { error: string }> {
+export async function createScopedToken(
+  db: Kysely<Database>,
+  reporter: Principal,
+  scopes: string[],
+  label: string | null,
+  now: Date,
+): Promise<{ token: string; id: string; scopes: string[] } | { error: string }> {
   return db.transaction().execute(async (trx) => {
-    const grant = await trx.selectFrom('trusted_reporters').select(['scopes', 'expires_at']).where('principal_id', '=', reporter.id).where('status', '=', 'active').executeTakeFirst();
+    const grant = await trx
+      .selectFrom('trusted_reporters')
+      .select(['scopes', 'expires_at'])
+      .where('principal_id', '=', reporter.id)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
     if (!grant || (grant.expires_at && new Date(grant.expires_at) <= now)) return { error: 'only an active trusted reporter may create scoped tokens' };
     const missing = scopes.filter((s) => !grant.scopes.includes(s));
     if (missing.length) return { error: `not granted to you: ${missing.join(', ')}` };
@@ -235,7 +287,16 @@ export async function createScopedToken(db: Kysely<Database>, reporter: Principa
       .values({ principal_id: reporter.id, token_hash: hashToken(token), label, revoked_at: null, scopes })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await appendEvents(trx, [{ actor: `principal:${reporter.id}`, type: 'token.created', subjectType: 'principal', subjectId: reporter.id, data: { token_id: t.id, label, scopes }, at: now }]);
+    await appendEvents(trx, [
+      {
+        actor: `principal:${reporter.id}`,
+        type: 'token.created',
+        subjectType: 'principal',
+        subjectId: reporter.id,
+        data: { token_id: t.id, label, scopes },
+        at: now,
+      },
+    ]);
     return { token, id: t.id, scopes };
   });
 }
@@ -247,8 +308,13 @@ export type PolicyRequester = Requester & { organisation: string | null; purpose
  * of the token used that are still granted; for deliveries queued without a request ('grant'),
  * the granted scopes themselves.
  */
-export async function requesterFor(db: Kysely<Database>, who: { id: string; role: Principal['role'] }, scopes: readonly string[] | 'grant'): Promise<PolicyRequester> {
-  if (who.role !== 'reporter') return { principalId: who.id, role: who.role, trust: null, scopes: scopes === 'grant' ? [] : scopes, organisation: null, purpose: null };
+export async function requesterFor(
+  db: Kysely<Database>,
+  who: { id: string; role: Principal['role'] },
+  scopes: readonly string[] | 'grant',
+): Promise<PolicyRequester> {
+  if (who.role !== 'reporter')
+    return { principalId: who.id, role: who.role, trust: null, scopes: scopes === 'grant' ? [] : scopes, organisation: null, purpose: null };
   const row = await db.selectFrom('trusted_reporters').selectAll().where('principal_id', '=', who.id).orderBy('applied_at', 'desc').limit(1).executeTakeFirst();
   const granted = row?.status === 'active' ? row.scopes : [];
   return {

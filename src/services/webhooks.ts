@@ -60,13 +60,28 @@ export async function registerWebhook(deps: WebhookDeps, principal: Principal, u
       .values({ principal_id: principal.id, url: url.trim(), secret, events: [...WEBHOOK_EVENTS], deleted_at: null, created_at: now })
       .returning(['id', 'url', 'events', 'created_at'])
       .executeTakeFirstOrThrow();
-    await appendEvents(trx, [{ actor: `principal:${principal.id}`, type: 'webhook.created', subjectType: 'webhook', subjectId: w.id, after: { url: w.url, events: w.events }, at: now }]);
+    await appendEvents(trx, [
+      {
+        actor: `principal:${principal.id}`,
+        type: 'webhook.created',
+        subjectType: 'webhook',
+        subjectId: w.id,
+        after: { url: w.url, events: w.events },
+        at: now,
+      },
+    ]);
     return { ok: true as const, webhook: { id: w.id, url: w.url, events: w.events, created_at: new Date(w.created_at).toISOString(), secret } };
   });
 }
 
 export async function listWebhooks(db: Kysely<Database>, principalId: string): Promise<WebhookView[]> {
-  const rows = await db.selectFrom('webhooks').select(['id', 'url', 'events', 'created_at']).where('principal_id', '=', principalId).where('deleted_at', 'is', null).orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('webhooks')
+    .select(['id', 'url', 'events', 'created_at'])
+    .where('principal_id', '=', principalId)
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at')
+    .execute();
   return rows.map((w) => ({ id: w.id, url: w.url, events: w.events, created_at: new Date(w.created_at).toISOString() }));
 }
 
@@ -74,10 +89,32 @@ export async function listWebhooks(db: Kysely<Database>, principalId: string): P
 export async function deleteWebhook(db: Kysely<Database>, principalId: string, id: string, now: Date): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
   return db.transaction().execute(async (trx) => {
-    const w = await trx.updateTable('webhooks').set({ deleted_at: now }).where('id', '=', id).where('principal_id', '=', principalId).where('deleted_at', 'is', null).returning('id').executeTakeFirst();
+    const w = await trx
+      .updateTable('webhooks')
+      .set({ deleted_at: now })
+      .where('id', '=', id)
+      .where('principal_id', '=', principalId)
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
     if (!w) return false;
-    await trx.updateTable('webhook_deliveries').set({ status: 'cancelled', last_error: 'webhook deleted' }).where('webhook_id', '=', id).where('status', '=', 'pending').execute();
-    await appendEvents(trx, [{ actor: `principal:${principalId}`, type: 'webhook.deleted', subjectType: 'webhook', subjectId: id, before: { deleted: false }, after: { deleted: true }, at: now }]);
+    await trx
+      .updateTable('webhook_deliveries')
+      .set({ status: 'cancelled', last_error: 'webhook deleted' })
+      .where('webhook_id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+    await appendEvents(trx, [
+      {
+        actor: `principal:${principalId}`,
+        type: 'webhook.deleted',
+        subjectType: 'webhook',
+        subjectId: id,
+        before: { deleted: false },
+        after: { deleted: true },
+        at: now,
+      },
+    ]);
     return true;
   });
 }
@@ -99,7 +136,18 @@ export async function listDeliveries(db: Kysely<Database>, principal: Principal,
   const w = await db.selectFrom('webhooks').select(['principal_id']).where('id', '=', webhookId).executeTakeFirst();
   if (!w || (principal.role !== 'staff' && w.principal_id !== principal.id)) return null;
   const ds = await db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId).orderBy('id', 'desc').limit(200).execute();
-  const attempts = ds.length ? await db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', ds.map((d) => d.id)).orderBy('id').execute() : [];
+  const attempts = ds.length
+    ? await db
+        .selectFrom('webhook_attempts')
+        .selectAll()
+        .where(
+          'delivery_id',
+          'in',
+          ds.map((d) => d.id),
+        )
+        .orderBy('id')
+        .execute()
+    : [];
   return ds.map((d) => ({
     id: Number(d.id),
     event_type: d.event_type,
@@ -128,7 +176,9 @@ export async function queueOriginChanges(deps: WebhookDeps): Promise<number> {
   const now = deps.now();
   return deps.db.transaction().execute(async (trx) => {
     await sql`INSERT INTO event_cursors (name, last_event_id) VALUES (${CURSOR}, 0) ON CONFLICT (name) DO NOTHING`.execute(trx);
-    const cursor = Number((await sql<{ last_event_id: number }>`SELECT last_event_id FROM event_cursors WHERE name = ${CURSOR} FOR UPDATE`.execute(trx)).rows[0]!.last_event_id);
+    const cursor = Number(
+      (await sql<{ last_event_id: number }>`SELECT last_event_id FROM event_cursors WHERE name = ${CURSOR} FOR UPDATE`.execute(trx)).rows[0]!.last_event_id,
+    );
     const events = (
       await sql<{ id: number; at: Date; subject_id: string; after: { origin?: string; mode?: string } | null }>`
         SELECT id, at, subject_id, after FROM events WHERE type = 'zone.origin_changed' AND id > ${cursor} ORDER BY id LIMIT 200`.execute(trx)
@@ -165,13 +215,30 @@ export async function queueOriginChanges(deps: WebhookDeps): Promise<number> {
         };
         const r = await trx
           .insertInto('webhook_deliveries')
-          .values({ webhook_id: webhookId, dedupe_key: `origin.changed:${e.id}:${webhookId}`, event_type: 'origin.changed', payload: JSON.stringify(payload), zone_id: w.zoneId, next_attempt_at: now })
+          .values({
+            webhook_id: webhookId,
+            dedupe_key: `origin.changed:${e.id}:${webhookId}`,
+            event_type: 'origin.changed',
+            payload: JSON.stringify(payload),
+            zone_id: w.zoneId,
+            next_attempt_at: now,
+          })
           .onConflict((oc) => oc.column('dedupe_key').doNothing())
           .returning('id')
           .executeTakeFirst();
         if (r) {
           queued++;
-          await appendEvents(trx, [{ actor: 'system', type: 'webhook.delivery_queued', subjectType: 'webhook', subjectId: webhookId, after: { status: 'pending' }, data: { delivery_id: r.id, event_type: 'origin.changed', zone: e.subject_id }, at: now }]);
+          await appendEvents(trx, [
+            {
+              actor: 'system',
+              type: 'webhook.delivery_queued',
+              subjectType: 'webhook',
+              subjectId: webhookId,
+              after: { status: 'pending' },
+              data: { delivery_id: r.id, event_type: 'origin.changed', zone: e.subject_id },
+              at: now,
+            },
+          ]);
         }
       }
     }
@@ -282,16 +349,37 @@ export async function deliverDue(deps: WebhookDeps): Promise<number> {
       RETURNING d.id, d.webhook_id, d.payload, d.attempts, d.zone_id`.execute(deps.db)
   ).rows;
   for (const d of claimed) {
-    const w = await deps.db.selectFrom('webhooks').select(['url', 'secret', 'principal_id', 'deleted_at']).where('id', '=', d.webhook_id).executeTakeFirstOrThrow();
+    const w = await deps.db
+      .selectFrom('webhooks')
+      .select(['url', 'secret', 'principal_id', 'deleted_at'])
+      .where('id', '=', d.webhook_id)
+      .executeTakeFirstOrThrow();
     // Asked again right before sending: a revocation since the change was queued stops it.
     const requester = await requesterFor(deps.db, { id: w.principal_id, role: 'reporter' }, 'grant');
-    const may = w.deleted_at ? { allow: false as const, reason: 'webhook_deleted', message: 'the webhook was deleted' } : mayReceiveOrigins(requester, deps.policy, now);
+    const may = w.deleted_at
+      ? { allow: false as const, reason: 'webhook_deleted', message: 'the webhook was deleted' }
+      : mayReceiveOrigins(requester, deps.policy, now);
     const allowedItems = may.allow ? await openItemsAllowed(deps, requester, d.payload, now) : [];
     if (!may.allow || !allowedItems.length) {
       const reason = may.allow ? 'no_open_case' : may.reason;
       await deps.db.transaction().execute(async (trx) => {
-        await trx.updateTable('webhook_deliveries').set({ status: 'cancelled', last_error: `not delivered: ${reason}` }).where('id', '=', d.id).execute();
-        await appendEvents(trx, [{ actor: 'system', type: 'webhook.delivery_cancelled', subjectType: 'webhook', subjectId: d.webhook_id, before: { status: 'pending' }, after: { status: 'cancelled' }, data: { delivery_id: d.id, reason }, at: now }]);
+        await trx
+          .updateTable('webhook_deliveries')
+          .set({ status: 'cancelled', last_error: `not delivered: ${reason}` })
+          .where('id', '=', d.id)
+          .execute();
+        await appendEvents(trx, [
+          {
+            actor: 'system',
+            type: 'webhook.delivery_cancelled',
+            subjectType: 'webhook',
+            subjectId: d.webhook_id,
+            before: { status: 'pending' },
+            after: { status: 'cancelled' },
+            data: { delivery_id: d.id, reason },
+            at: now,
+          },
+        ]);
       });
       continue;
     }
@@ -310,10 +398,24 @@ export async function deliverDue(deps: WebhookDeps): Promise<number> {
     const giveUp = error !== null && d.attempts >= WEBHOOK_MAX_ATTEMPTS;
     let customerNotices = 0;
     await deps.db.transaction().execute(async (trx) => {
-      await trx.insertInto('webhook_attempts').values({ delivery_id: d.id, attempted_at: now, status_code: statusCode, error, duration_ms: duration }).execute();
+      await trx
+        .insertInto('webhook_attempts')
+        .values({ delivery_id: d.id, attempted_at: now, status_code: statusCode, error, duration_ms: duration })
+        .execute();
       if (error === null) {
         await trx.updateTable('webhook_deliveries').set({ status: 'delivered', delivered_at: now, last_error: null }).where('id', '=', d.id).execute();
-        await appendEvents(trx, [{ actor: 'system', type: 'webhook.delivered', subjectType: 'webhook', subjectId: d.webhook_id, before: { status: 'pending' }, after: { status: 'delivered' }, data: { delivery_id: d.id, attempt: d.attempts, status_code: statusCode }, at: now }]);
+        await appendEvents(trx, [
+          {
+            actor: 'system',
+            type: 'webhook.delivered',
+            subjectType: 'webhook',
+            subjectId: d.webhook_id,
+            before: { status: 'pending' },
+            after: { status: 'delivered' },
+            data: { delivery_id: d.id, attempt: d.attempts, status_code: statusCode },
+            at: now,
+          },
+        ]);
         // Delivered is disclosed: logged like any other, one row per item the change was about.
         await logDisclosures(
           trx,
@@ -321,7 +423,11 @@ export async function deliverDue(deps: WebhookDeps): Promise<number> {
           requester,
           allowedItems.map((it) => ({
             which: 'current' as const,
-            value: { origin: d.payload.origin.origin, origin_kind: d.payload.origin.origin_kind, ips: d.payload.origin.origin_kind === 'ip' ? [d.payload.origin.origin] : [] },
+            value: {
+              origin: d.payload.origin.origin,
+              origin_kind: d.payload.origin.origin_kind,
+              ips: d.payload.origin.origin_kind === 'ip' ? [d.payload.origin.origin] : [],
+            },
             decision: it.decision,
             channel: 'webhook' as const,
             noticeId: it.noticeId,
@@ -336,11 +442,22 @@ export async function deliverDue(deps: WebhookDeps): Promise<number> {
       } else {
         await trx
           .updateTable('webhook_deliveries')
-          .set({ status: giveUp ? 'failed' : 'pending', last_error: error, next_attempt_at: new Date(now.getTime() + webhookBackoffSeconds(d.attempts) * 1000) })
+          .set({
+            status: giveUp ? 'failed' : 'pending',
+            last_error: error,
+            next_attempt_at: new Date(now.getTime() + webhookBackoffSeconds(d.attempts) * 1000),
+          })
           .where('id', '=', d.id)
           .execute();
         await appendEvents(trx, [
-          { actor: 'system', type: giveUp ? 'webhook.delivery_failed' : 'webhook.attempt_failed', subjectType: 'webhook', subjectId: d.webhook_id, data: { delivery_id: d.id, attempt: d.attempts, status_code: statusCode, error }, at: now },
+          {
+            actor: 'system',
+            type: giveUp ? 'webhook.delivery_failed' : 'webhook.attempt_failed',
+            subjectType: 'webhook',
+            subjectId: d.webhook_id,
+            data: { delivery_id: d.id, attempt: d.attempts, status_code: statusCode, error },
+            at: now,
+          },
         ]);
       }
     });
@@ -365,7 +482,13 @@ async function openItemsAllowed(deps: WebhookDeps, requester: Awaited<ReturnType
       if (!OPEN_ITEM_STATES.includes(r.state)) continue;
       const d = decideOriginDisclosure(
         requester,
-        { noticeOwnerId: r.reporter_id, noticeFiledAt: new Date(r.created_at), itemState: r.state, zoneMode: (r.mode ?? null) as 'proxied' | 'hosted' | null, which: 'current' },
+        {
+          noticeOwnerId: r.reporter_id,
+          noticeFiledAt: new Date(r.created_at),
+          itemState: r.state,
+          zoneMode: (r.mode ?? null) as 'proxied' | 'hosted' | null,
+          which: 'current',
+        },
         deps.policy,
         now,
       );

@@ -50,13 +50,26 @@ export async function importZones(store: Store, input: Readable | string, opts: 
   const importId = randomUUID();
   const batchRows = opts.batchRows ?? 50_000;
   const maxErrors = opts.maxErrors ?? 1000;
-  const result: ZoneImportResult = { importId, rowsRead: 0, rowsLoaded: 0, errors: [], accountsUpserted: 0, zonesCreated: 0, zonesUpdated: 0, originChanges: 0, courtOrderMatches: 0 };
+  const result: ZoneImportResult = {
+    importId,
+    rowsRead: 0,
+    rowsLoaded: 0,
+    errors: [],
+    accountsUpserted: 0,
+    zonesCreated: 0,
+    zonesUpdated: 0,
+    originChanges: 0,
+    courtOrderMatches: 0,
+  };
   let errorCount = 0;
 
   const parser = parse({
     columns: (header: string[]) => {
       const missing = missingColumns(header);
-      if (missing.length) throw new ZoneImportHeaderError(`the first line must name the columns account_id,account_name,account_email,zone,mode,origin; missing: ${missing.join(', ')}`);
+      if (missing.length)
+        throw new ZoneImportHeaderError(
+          `the first line must name the columns account_id,account_name,account_email,zone,mode,origin; missing: ${missing.join(', ')}`,
+        );
       return header.map((h) => h.trim().toLowerCase());
     },
     skip_empty_lines: true,
@@ -233,7 +246,8 @@ class Merger {
         SELECT zone, account_id FROM ${src} s WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.account_id) LIMIT 1`.execute(trx)
     ).rows[0];
     if (orphan) throw new Error(`zone import ${importId}: zone ${orphan.zone} refers to account ${orphan.account_id}, which was not written`);
-    if (opened !== created + closing.length) throw new Error(`zone import ${importId}: opened ${opened} origin periods for ${created} new and ${closing.length} moved zones`);
+    if (opened !== created + closing.length)
+      throw new Error(`zone import ${importId}: opened ${opened} origin periods for ${created} new and ${closing.length} moved zones`);
     result.zonesCreated += created;
     result.zonesUpdated += touched - created;
     result.originChanges += closing.length;

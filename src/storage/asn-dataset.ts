@@ -35,10 +35,7 @@ export async function loadBundledAsnTable(): Promise<AsnTable> {
   if (cached === null) {
     const p = (async () => {
       const dir = bundledAsnDatasetDir();
-      const [v4, v6] = await Promise.all([
-        readFile(join(dir, 'asn-ipv4-num.csv'), 'utf8'),
-        readFile(join(dir, 'asn-ipv6.csv'), 'utf8'),
-      ]);
+      const [v4, v6] = await Promise.all([readFile(join(dir, 'asn-ipv4-num.csv'), 'utf8'), readFile(join(dir, 'asn-ipv6.csv'), 'utf8')]);
       return AsnTable.fromCsv(v4, v6);
     })();
     // A failed load is not cached, so a later call can try again.

@@ -8,7 +8,22 @@ export type Actor = 'system' | `principal:${string}`;
 export interface NewEvent {
   actor: Actor;
   type: string;
-  subjectType: 'notice' | 'item' | 'zone' | 'account' | 'message' | 'principal' | 'import' | 'inbound_message' | 'legal_request' | 'court_order_rule' | 'trusted_reporter' | 'webhook' | 'disclosure' | 'netblock' | 'network_report';
+  subjectType:
+    | 'notice'
+    | 'item'
+    | 'zone'
+    | 'account'
+    | 'message'
+    | 'principal'
+    | 'import'
+    | 'inbound_message'
+    | 'legal_request'
+    | 'court_order_rule'
+    | 'trusted_reporter'
+    | 'webhook'
+    | 'disclosure'
+    | 'netblock'
+    | 'network_report';
   subjectId: string;
   noticeId?: string | null;
   before?: unknown;

@@ -11,7 +11,9 @@ import { LOCKS } from './locks.ts';
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 export function migrationFiles(): string[] {
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   // Two branches that each added "the next" migration: their order would be an accident.
   const numbers = files.map((f) => f.slice(0, 3));
   const twice = numbers.find((n, i) => numbers.indexOf(n) !== i);

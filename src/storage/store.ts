@@ -110,13 +110,15 @@ class SingleConnectionPool implements PostgresPool {
     const pglite = this.pglite;
     // PGlite runs in this thread and its queries resolve as microtasks; without a turn of the
     // event loop here a long chain of queries (the notice worker) would starve HTTP I/O.
-    return ready.then(() => new Promise<void>((r) => setImmediate(r))).then(() => ({
-      async query(sql: string, parameters: readonly unknown[]) {
-        const res = await pglite.query(sql, parameters as unknown[]);
-        return { command: (res as { command?: string }).command ?? 'SELECT', rowCount: res.affectedRows ?? res.rows.length, rows: res.rows };
-      },
-      release,
-    })) as Promise<PostgresPoolClient>;
+    return ready
+      .then(() => new Promise<void>((r) => setImmediate(r)))
+      .then(() => ({
+        async query(sql: string, parameters: readonly unknown[]) {
+          const res = await pglite.query(sql, parameters as unknown[]);
+          return { command: (res as { command?: string }).command ?? 'SELECT', rowCount: res.affectedRows ?? res.rows.length, rows: res.rows };
+        },
+        release,
+      })) as Promise<PostgresPoolClient>;
   }
 
   async end(): Promise<void> {

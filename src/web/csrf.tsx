@@ -11,7 +11,11 @@ export function csrfGuard(app: FastifyInstance, provider: string) {
       return html(
         reply,
         403,
-        <MessagePage provider={provider} title="This form has expired" text="The form was not sent from this site, or it was open for too long. Go back, reload the page and send it again." />,
+        <MessagePage
+          provider={provider}
+          title="This form has expired"
+          text="The form was not sent from this site, or it was open for too long. Go back, reload the page and send it again."
+        />,
       );
     }
   };

@@ -17,10 +17,26 @@ export interface LayoutProps {
 }
 
 function navFor(user: Principal | null | undefined): [string, string][] {
-  if (!user) return [['/report', 'Report infringement'], ['/login', 'Sign in']];
-  if (user.role === 'staff') return [['/staff', 'Queue'], ['/staff/search', 'Search'], ['/staff/legal', 'Legal requests'], ['/staff/network-reports', 'Network reports'], ['/staff/trusted-reporters', 'Trusted reporters'], ['/staff/repeat-infringers', 'Repeat infringers'], ['/report', 'Report form']];
+  if (!user)
+    return [
+      ['/report', 'Report infringement'],
+      ['/login', 'Sign in'],
+    ];
+  if (user.role === 'staff')
+    return [
+      ['/staff', 'Queue'],
+      ['/staff/search', 'Search'],
+      ['/staff/legal', 'Legal requests'],
+      ['/staff/network-reports', 'Network reports'],
+      ['/staff/trusted-reporters', 'Trusted reporters'],
+      ['/staff/repeat-infringers', 'Repeat infringers'],
+      ['/report', 'Report form'],
+    ];
   if (user.role === 'customer') return [['/portal', 'Notices about your sites']];
-  return [['/my', 'Your notices'], ['/report', 'Report infringement']];
+  return [
+    ['/my', 'Your notices'],
+    ['/report', 'Report infringement'],
+  ];
 }
 
 export function Layout(p: LayoutProps) {
@@ -64,8 +80,8 @@ export function Layout(p: LayoutProps) {
         </main>
         <footer class="site">
           <p>
-            Hosting providers are identified with IP-to-ASN data from ip-location-db (RouteViews, NRO and{' '}
-            <a href="https://db-ip.com">DB-IP</a>), licensed CC BY 4.0.
+            Hosting providers are identified with IP-to-ASN data from ip-location-db (RouteViews, NRO and <a href="https://db-ip.com">DB-IP</a>), licensed CC BY
+            4.0.
           </p>
         </footer>
       </body>
@@ -79,7 +95,9 @@ export function ErrorSummary(p: { errors: { field: string; label: string; messag
   return (
     <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary">
       <h2 id="error-summary-title">
-        {p.errors.reduce((n, e) => n + e.messages.length, 0) === 1 ? 'There is a problem' : `There are ${p.errors.reduce((n, e) => n + e.messages.length, 0)} problems`}
+        {p.errors.reduce((n, e) => n + e.messages.length, 0) === 1
+          ? 'There is a problem'
+          : `There are ${p.errors.reduce((n, e) => n + e.messages.length, 0)} problems`}
       </h2>
       <ul>
         {p.errors.flatMap((e) =>

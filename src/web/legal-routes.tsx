@@ -36,19 +36,56 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   app.get('/court-orders/:id/public', async (req, reply) => {
     const order = await publicCourtOrder(ctx.store.db, (req.params as { id: string }).id.toLowerCase());
-    if (!order) return html(reply, 404, <MessagePage provider={provider} title="No such court order" text="There is no court order with this number on record here." link={['/report', 'Report infringement']} />);
+    if (!order)
+      return html(
+        reply,
+        404,
+        <MessagePage
+          provider={provider}
+          title="No such court order"
+          text="There is no court order with this number on record here."
+          link={['/report', 'Report infringement']}
+        />,
+      );
     return html(reply, 200, <PublicCourtOrderPage provider={provider} order={order} />);
   });
 
   const forbidden = (req: FastifyRequest, reply: FastifyReply) =>
-    html(reply, 403, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="Not for your account" text="This page is for the provider's staff." />);
+    html(
+      reply,
+      403,
+      <MessagePage
+        provider={provider}
+        user={req.user}
+        csrfToken={reply.generateCsrf()}
+        title="Not for your account"
+        text="This page is for the provider's staff."
+      />,
+    );
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    html(reply, 404, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="No such legal request" text="There is no legal request at this address." link={['/staff', 'Back to the queue']} />);
+    html(
+      reply,
+      404,
+      <MessagePage
+        provider={provider}
+        user={req.user}
+        csrfToken={reply.generateCsrf()}
+        title="No such legal request"
+        text="There is no legal request at this address."
+        link={['/staff', 'Back to the queue']}
+      />,
+    );
 
   await app.register(async (staff) => {
     staff.addHook('preHandler', pageGuard(['staff'], forbidden));
 
-    const render = async (req: FastifyRequest, reply: FastifyReply, status: number, id: string, extra: Pick<StaffLegalProps, 'flash' | 'errors' | 'values'>) => {
+    const render = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      status: number,
+      id: string,
+      extra: Pick<StaffLegalProps, 'flash' | 'errors' | 'values'>,
+    ) => {
       const view = await getLegalRequest(legalDeps(ctx), id, now());
       if (!view) return notFound(req, reply);
       return html(reply, status, <StaffLegalPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} view={view} {...extra} />);
@@ -62,11 +99,16 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
     };
     staff.get('/staff/legal', async (req, reply) => {
       const q = req.query as Record<string, string | undefined>;
-      const state: LegalListFilter = q.state === 'all' || (LEGAL_REQUEST_STATES as readonly string[]).includes(q.state ?? '') ? (q.state as LegalListFilter) : 'open';
+      const state: LegalListFilter =
+        q.state === 'all' || (LEGAL_REQUEST_STATES as readonly string[]).includes(q.state ?? '') ? (q.state as LegalListFilter) : 'open';
       const page = q.page !== undefined && /^\d{1,6}$/.test(q.page) && Number(q.page) >= 1 ? Number(q.page) : 1;
       const states: LegalRequestState[] = state === 'all' ? [] : state === 'open' ? [...OPEN_LEGAL_STATES] : [state];
       const r = await listLegalRequests(ctx.store.db, { states, limit: LEGAL_LIST_PAGE_SIZE, offset: (page - 1) * LEGAL_LIST_PAGE_SIZE }, now());
-      return html(reply, 200, <StaffLegalListPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} state={state} rows={r.rows} total={r.total} page={page} />);
+      return html(
+        reply,
+        200,
+        <StaffLegalListPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} state={state} rows={r.rows} total={r.total} page={page} />,
+      );
     });
 
     const renderNew = (req: FastifyRequest, reply: FastifyReply, status: number, values: LegalFormValues, errors: LegalFormErrors) =>
@@ -94,7 +136,11 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       const at = now();
       const v = validateLegalRequest(body, at);
       if (!v.ok) return renderNew(req, reply, 422, values, legalFormErrors(v.errors, lines));
-      const r = await createLegalRequest(legalDeps(ctx), req.user!.id, v.value, { idempotencyKey: `web:${values.submission_id}`, requestHash: legalRequestHash(body), now: at });
+      const r = await createLegalRequest(legalDeps(ctx), req.user!.id, v.value, {
+        idempotencyKey: `web:${values.submission_id}`,
+        requestHash: legalRequestHash(body),
+        now: at,
+      });
       if (!r.ok) return renderNew(req, reply, 422, values, legalFormErrors(r.errors, lines));
       if (r.messagesQueued) ctx.messagesQueued();
       return reply.redirect(`/staff/legal/${r.id}?done=recorded`, 303);

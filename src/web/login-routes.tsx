@@ -46,7 +46,11 @@ export async function loginRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const next = safeNext(field(req.body, 'next'), '');
     const email = field(req.body, 'email').trim();
     if (!EMAIL.test(email) || email.length > 320) {
-      return page(reply, 422, { next, email, errors: [{ field: 'email', message: email ? 'Enter a valid e-mail address, like name@example.com' : 'Enter your e-mail address' }] });
+      return page(reply, 422, {
+        next,
+        email,
+        errors: [{ field: 'email', message: email ? 'Enter a valid e-mail address, like name@example.com' : 'Enter your e-mail address' }],
+      });
     }
     const grants = await createLoginLinks(ctx.store.db, email);
     if (grants.length) {
@@ -65,7 +69,12 @@ export async function loginRoutes(app: FastifyInstance, ctx: AppContext): Promis
       return html(
         reply,
         410,
-        <MessagePage provider={provider} title="This sign-in link does not work any more" text={`Sign-in links work once, for ${LOGIN_LINK_MINUTES} minutes. Ask for a new one.`} link={['/login', 'Sign in']} />,
+        <MessagePage
+          provider={provider}
+          title="This sign-in link does not work any more"
+          text={`Sign-in links work once, for ${LOGIN_LINK_MINUTES} minutes. Ask for a new one.`}
+          link={['/login', 'Sign in']}
+        />,
       );
     }
     return signIn(req, reply, p.id, 'email_link', safeNext((req.query as Record<string, unknown>).next, homeFor(p)));

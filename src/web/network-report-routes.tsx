@@ -6,7 +6,14 @@ import { html } from './respond.ts';
 import { pageGuard } from './session.ts';
 import { MessagePage } from './pages/message-page.tsx';
 import { StaffNetworkReportPage, StaffNetworkReportsPage, type NetworkReportListFilter } from './pages/staff-network-reports.tsx';
-import { NETWORK_REPORT_STATES, networkReportCategories, networkReportDetail, networkReportPage, networkReportRaw, type NetworkReportState } from '../services/network-report-views.ts';
+import {
+  NETWORK_REPORT_STATES,
+  networkReportCategories,
+  networkReportDetail,
+  networkReportPage,
+  networkReportRaw,
+  type NetworkReportState,
+} from '../services/network-report-views.ts';
 
 const PAGE_SIZE = 50;
 const ID = /^[1-9]\d{0,14}$/;
@@ -14,13 +21,34 @@ const ID = /^[1-9]\d{0,14}$/;
 export async function networkReportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const provider = ctx.config.providerName;
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    html(reply, 404, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="No such network report" text="There is no network report at this address." link={['/staff/network-reports', 'All network reports']} />);
+    html(
+      reply,
+      404,
+      <MessagePage
+        provider={provider}
+        user={req.user}
+        csrfToken={reply.generateCsrf()}
+        title="No such network report"
+        text="There is no network report at this address."
+        link={['/staff/network-reports', 'All network reports']}
+      />,
+    );
 
   await app.register(async (staff) => {
     staff.addHook(
       'preHandler',
       pageGuard(['staff'], (req: FastifyRequest, reply: FastifyReply) =>
-        html(reply, 403, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="Not for your account" text="This page is for the provider's staff." />),
+        html(
+          reply,
+          403,
+          <MessagePage
+            provider={provider}
+            user={req.user}
+            csrfToken={reply.generateCsrf()}
+            title="Not for your account"
+            text="This page is for the provider's staff."
+          />,
+        ),
       ),
     );
 
@@ -33,7 +61,13 @@ export async function networkReportRoutes(app: FastifyInstance, ctx: AppContext)
       };
       const before = q.before !== undefined && ID.test(q.before) ? Number(q.before) : undefined;
       const [page, categories, account] = await Promise.all([
-        networkReportPage(ctx.store.db, { state: filter.state || undefined, category: filter.category || undefined, accountId: filter.account || undefined, before, limit: PAGE_SIZE }),
+        networkReportPage(ctx.store.db, {
+          state: filter.state || undefined,
+          category: filter.category || undefined,
+          accountId: filter.account || undefined,
+          before,
+          limit: PAGE_SIZE,
+        }),
         networkReportCategories(ctx.store.db),
         filter.account ? ctx.store.db.selectFrom('accounts').select('name').where('id', '=', filter.account).executeTakeFirst() : undefined,
       ]);

@@ -23,7 +23,14 @@ export function counterNoticeFromForm(body: unknown): Record<string, unknown> {
       consent_to_jurisdiction: field(body, 'consent_to_jurisdiction') === 'yes',
       accept_service_of_process: field(body, 'accept_service_of_process') === 'yes',
     },
-    subscriber: { name: field(body, 'name'), company: opt('company'), address: field(body, 'address'), country: field(body, 'country'), phone: field(body, 'phone'), email: opt('email') },
+    subscriber: {
+      name: field(body, 'name'),
+      company: opt('company'),
+      address: field(body, 'address'),
+      country: field(body, 'country'),
+      phone: field(body, 'phone'),
+      email: opt('email'),
+    },
     reason: opt('reason'),
     explanation: opt('explanation'),
     signature: field(body, 'signature'),
@@ -46,16 +53,41 @@ export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promi
         ctx.store.db.selectFrom('accounts').select('name').where('id', '=', user.accountId!).executeTakeFirst(),
       ]);
       const nextHref = page.next ? `/portal?before=${encodeCursor(page.next.createdAt, page.next.id)}` : null;
-      return html(reply, 200, <PortalPage provider={provider} user={user} accountName={account?.name ?? user.accountId!} csrfToken={reply.generateCsrf()} rows={page.rows} nextHref={nextHref} />);
+      return html(
+        reply,
+        200,
+        <PortalPage
+          provider={provider}
+          user={user}
+          accountName={account?.name ?? user.accountId!}
+          csrfToken={reply.generateCsrf()}
+          rows={page.rows}
+          nextHref={nextHref}
+        />,
+      );
     });
 
     portal.get('/portal/notices/:id', async (req, reply) => {
       const notice = await customerNotice(ctx.store.db, req.user!.accountId!, (req.params as { id: string }).id);
       // Another account's notice does not exist for this customer.
       if (!notice) {
-        return html(reply, 404, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="No such notice" text="There is no notice about your sites at this address." link={['/portal', 'All notices']} />);
+        return html(
+          reply,
+          404,
+          <MessagePage
+            provider={provider}
+            user={req.user}
+            csrfToken={reply.generateCsrf()}
+            title="No such notice"
+            text="There is no notice about your sites at this address."
+            link={['/portal', 'All notices']}
+          />,
+        );
       }
-      const flash = (req.query as Record<string, string | undefined>).countered === '1' ? 'Your counter notice was received and a copy sent to the complainant; we have e-mailed you the restore date.' : null;
+      const flash =
+        (req.query as Record<string, string | undefined>).countered === '1'
+          ? 'Your counter notice was received and a copy sent to the complainant; we have e-mailed you the restore date.'
+          : null;
       return html(reply, 200, <PortalNoticePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} notice={notice} flash={flash} />);
     });
 
@@ -69,10 +101,25 @@ export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promi
       }
       const notice = 'errors' in r ? await customerNotice(ctx.store.db, user.accountId!, id) : null;
       if (!notice || !('errors' in r)) {
-        return html(reply, 404, <MessagePage provider={provider} user={user} csrfToken={reply.generateCsrf()} title="No such notice" text="There is no notice about your sites at this address." link={['/portal', 'All notices']} />);
+        return html(
+          reply,
+          404,
+          <MessagePage
+            provider={provider}
+            user={user}
+            csrfToken={reply.generateCsrf()}
+            title="No such notice"
+            text="There is no notice about your sites at this address."
+            link={['/portal', 'All notices']}
+          />,
+        );
       }
       const { _csrf, ...values } = (req.body ?? {}) as CounterNoticeFormValues;
-      return html(reply, r.status, <PortalNoticePage provider={provider} user={user} csrfToken={reply.generateCsrf()} notice={notice} form={{ errors: r.errors, values }} />);
+      return html(
+        reply,
+        r.status,
+        <PortalNoticePage provider={provider} user={user} csrfToken={reply.generateCsrf()} notice={notice} form={{ errors: r.errors, values }} />,
+      );
     });
   });
 

@@ -16,7 +16,16 @@ export async function publicNoticeRoutes(app: FastifyInstance, ctx: AppContext):
   app.get('/notices/:id/public', async (req, reply) => {
     const id = (req.params as { id: string }).id.toLowerCase();
     const notFound = () =>
-      html(reply, 404, <MessagePage provider={ctx.config.providerName} title="No such public notice" text="There is no public notice with this number: nothing was blocked because of it." link={['/report', 'Report infringement']} />);
+      html(
+        reply,
+        404,
+        <MessagePage
+          provider={ctx.config.providerName}
+          title="No such public notice"
+          text="There is no public notice with this number: nothing was blocked because of it."
+          link={['/report', 'Report infringement']}
+        />,
+      );
     if (!UUID.test(id)) return notFound();
     const r = await sql<{ kind: string; created_at: Date; submission: DmcaSubmission; blocked: number; ever_disabled: boolean }>`
       SELECT n.kind, n.created_at, n.submission,
@@ -31,7 +40,14 @@ export async function publicNoticeRoutes(app: FastifyInstance, ctx: AppContext):
       200,
       <PublicNoticePage
         provider={ctx.config.providerName}
-        notice={{ id, kind: n.kind, createdAt: new Date(n.created_at), sender: s.claimant?.company?.trim() || null, work: s.work?.description ?? '', blockedUrls: n.blocked }}
+        notice={{
+          id,
+          kind: n.kind,
+          createdAt: new Date(n.created_at),
+          sender: s.claimant?.company?.trim() || null,
+          work: s.work?.description ?? '',
+          blockedUrls: n.blocked,
+        }}
       />,
     );
   });

@@ -15,33 +15,94 @@ export async function repeatInfringerRoutes(app: FastifyInstance, ctx: AppContex
   const provider = ctx.config.providerName;
   const policyText = () => describePolicy(ctx.config.strikePolicy, { providerName: provider });
 
-  app.get('/policy/repeat-infringers', async (req, reply) => html(reply, 200, <PolicyPage provider={provider} text={policyText()} user={req.user} csrfToken={req.user ? reply.generateCsrf() : undefined} />));
+  app.get('/policy/repeat-infringers', async (req, reply) =>
+    html(reply, 200, <PolicyPage provider={provider} text={policyText()} user={req.user} csrfToken={req.user ? reply.generateCsrf() : undefined} />),
+  );
 
   await app.register(async (staff) => {
     const csrf = csrfGuard(staff, provider);
     staff.addHook(
       'preHandler',
       pageGuard(['staff'], (req: FastifyRequest, reply: FastifyReply) =>
-        html(reply, 403, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="Not for your account" text="This page is for the provider's staff." />),
+        html(
+          reply,
+          403,
+          <MessagePage
+            provider={provider}
+            user={req.user}
+            csrfToken={reply.generateCsrf()}
+            title="Not for your account"
+            text="This page is for the provider's staff."
+          />,
+        ),
       ),
     );
 
     staff.get('/staff/repeat-infringers', async (req, reply) => {
       const rows = await repeatInfringerQueue(ctx.store.db, ctx.config.strikePolicy, ctx.lifecycle.now());
-      return html(reply, 200, <RepeatInfringerQueuePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} rows={rows} policyText={policyText()} />);
+      return html(
+        reply,
+        200,
+        <RepeatInfringerQueuePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} rows={rows} policyText={policyText()} />,
+      );
     });
 
-    const renderStrikes = async (req: FastifyRequest, reply: FastifyReply, status: number, errors: { field: string; message: string }[], flash: string | null) => {
+    const renderStrikes = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      status: number,
+      errors: { field: string; message: string }[],
+      flash: string | null,
+    ) => {
       const id = (req.params as { id: string }).id;
-      const account = await ctx.store.db.selectFrom('accounts').select(['id', 'name', 'email', 'terminated_at', 'termination_reason']).where('id', '=', id).executeTakeFirst();
-      if (!account) return html(reply, 404, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="No such account" text="There is no account at this address." link={['/staff', 'Back to the queue']} />);
+      const account = await ctx.store.db
+        .selectFrom('accounts')
+        .select(['id', 'name', 'email', 'terminated_at', 'termination_reason'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!account)
+        return html(
+          reply,
+          404,
+          <MessagePage
+            provider={provider}
+            user={req.user}
+            csrfToken={reply.generateCsrf()}
+            title="No such account"
+            text="There is no account at this address."
+            link={['/staff', 'Back to the queue']}
+          />,
+        );
       const standing = await accountStanding(ctx.store.db, id, ctx.config.strikePolicy, ctx.lifecycle.now());
-      return html(reply, status, <AccountStrikesPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} account={account} standing={standing} policyText={policyText()} errors={errors} flash={flash} />);
+      return html(
+        reply,
+        status,
+        <AccountStrikesPage
+          provider={provider}
+          user={req.user!}
+          csrfToken={reply.generateCsrf()}
+          account={account}
+          standing={standing}
+          policyText={policyText()}
+          errors={errors}
+          flash={flash}
+        />,
+      );
     };
 
     staff.get('/staff/accounts/:id/strikes', async (req, reply) => {
       const done = (req.query as Record<string, string | undefined>).done;
-      return renderStrikes(req, reply, 200, [], done === 'terminated' ? 'The account was terminated; its zones are blocked and the customer has been told.' : done === 'reinstated' ? 'The account was reinstated; the customer has been told.' : null);
+      return renderStrikes(
+        req,
+        reply,
+        200,
+        [],
+        done === 'terminated'
+          ? 'The account was terminated; its zones are blocked and the customer has been told.'
+          : done === 'reinstated'
+            ? 'The account was reinstated; the customer has been told.'
+            : null,
+      );
     });
 
     for (const action of ['terminate', 'reinstate'] as const) {

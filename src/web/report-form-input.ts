@@ -42,7 +42,10 @@ export function urlsFromUpload(file: UploadedList): string[] {
   return splitUrlText(file.content);
 }
 
-const lines = (v: string | undefined) => splitUrlText(v ?? '').map((l) => l.trim()).filter(Boolean);
+const lines = (v: string | undefined) =>
+  splitUrlText(v ?? '')
+    .map((l) => l.trim())
+    .filter(Boolean);
 const opt = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
 
 export function noticeFromForm(values: ReportValues, upload: UploadedList | null): DmcaNoticeInput {

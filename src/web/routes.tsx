@@ -35,7 +35,10 @@ const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
 export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(cookie);
-  await app.register(csrf, { cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: 'auto' }, getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf });
+  await app.register(csrf, {
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: 'auto' },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+  });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 * 1024 } });
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
   registerSessions(app, ctx);

@@ -30,9 +30,30 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
   const provider = ctx.config.providerName;
   const csrf = csrfGuard(app, provider);
   const forbidden = (req: FastifyRequest, reply: FastifyReply) =>
-    html(reply, 403, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="Not for your account" text="This page is for the provider's staff." />);
+    html(
+      reply,
+      403,
+      <MessagePage
+        provider={provider}
+        user={req.user}
+        csrfToken={reply.generateCsrf()}
+        title="Not for your account"
+        text="This page is for the provider's staff."
+      />,
+    );
   const notFound = (req: FastifyRequest, reply: FastifyReply, what: string) =>
-    html(reply, 404, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title={`No such ${what}`} text={`There is no ${what} at this address.`} link={['/staff', 'Back to the queue']} />);
+    html(
+      reply,
+      404,
+      <MessagePage
+        provider={provider}
+        user={req.user}
+        csrfToken={reply.generateCsrf()}
+        title={`No such ${what}`}
+        text={`There is no ${what} at this address.`}
+        link={['/staff', 'Back to the queue']}
+      />,
+    );
 
   await app.register(async (staff) => {
     staff.addHook('preHandler', pageGuard(['staff'], forbidden));
@@ -50,11 +71,30 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const after = q.after ? decodeCursor(q.after) : null;
       const [counts, page, legal] = await Promise.all([
         deskCounts(ctx.store.db),
-        reviewQueue(ctx.store.db, { state: filter.state, kind: filter.kind || undefined, reporter: filter.reporter, account: filter.account, after: after ?? undefined }),
+        reviewQueue(ctx.store.db, {
+          state: filter.state,
+          kind: filter.kind || undefined,
+          reporter: filter.reporter,
+          account: filter.account,
+          after: after ?? undefined,
+        }),
         legalQueue(ctx.store.db, ctx.lifecycle.now()),
       ]);
       const nextHref = page.next ? `/staff?${new URLSearchParams({ ...filter, after: encodeCursor(page.next.createdAt, page.next.id) })}` : null;
-      return html(reply, 200, <StaffQueuePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} counts={counts} filter={filter} rows={page.rows} nextHref={nextHref} legal={legal} />);
+      return html(
+        reply,
+        200,
+        <StaffQueuePage
+          provider={provider}
+          user={req.user!}
+          csrfToken={reply.generateCsrf()}
+          counts={counts}
+          filter={filter}
+          rows={page.rows}
+          nextHref={nextHref}
+          legal={legal}
+        />,
+      );
     });
 
     const renderNotice = async (
@@ -73,7 +113,12 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       if (!notice) return notFound(req, reply, 'notice');
       const [events, row, lifecycles] = await Promise.all([
         listNoticeEvents(ctx.store.db, user, id, { scope: 'notice', limit: 1000 }),
-        ctx.store.db.selectFrom('notices as n').innerJoin('principals as p', 'p.id', 'n.reporter_id').select(['p.email', 'n.submission']).where('n.id', '=', id).executeTakeFirstOrThrow(),
+        ctx.store.db
+          .selectFrom('notices as n')
+          .innerJoin('principals as p', 'p.id', 'n.reporter_id')
+          .select(['p.email', 'n.submission'])
+          .where('n.id', '=', id)
+          .executeTakeFirstOrThrow(),
         // Only the items on this page: a 100,000-URL notice reads 500 lifecycles, not all of them.
         itemLifecycleStates(
           ctx.store.db,
@@ -123,7 +168,10 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       } else if (q.asked === '1') flash = 'Your question was sent to the reporter.';
       else if (/^\d{1,9}$/.test(q.lc_position ?? '') && Object.hasOwn(STAFF_COMMAND_LABELS, q.lc ?? '')) {
         const label = STAFF_COMMAND_LABELS[q.lc as StaffLifecycleCommand];
-        flash = q.lc_changed === '1' ? `URL ${Number(q.lc_position) + 1}: ${label.done}${label.tells ? `; ${label.tells}` : ''}.` : `URL ${Number(q.lc_position) + 1}: nothing changed, it was already done; no one was told again.`;
+        flash =
+          q.lc_changed === '1'
+            ? `URL ${Number(q.lc_position) + 1}: ${label.done}${label.tells ? `; ${label.tells}` : ''}.`
+            : `URL ${Number(q.lc_position) + 1}: nothing changed, it was already done; no one was told again.`;
       }
       return renderNotice(req, reply, 200, (req.params as { id: string }).id, { flash, errors: [], values: {} });
     });
@@ -138,13 +186,22 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       let selection: ItemSelection | null = null;
       if (field(body, 'scope') === 'state' && st && st !== 'bad') selection = { state: st };
       else {
-        const positions = fields(body, 'positions').filter((p) => /^\d{1,9}$/.test(p)).map(Number);
+        const positions = fields(body, 'positions')
+          .filter((p) => /^\d{1,9}$/.test(p))
+          .map(Number);
         if (!positions.length) errors.push({ field: 'positions', message: 'Tick at least one URL the decision is about' });
-        else if (positions.length > MAX_POSITIONS) errors.push({ field: 'positions', message: `At most ${MAX_POSITIONS} URLs at once; use “all URLs in this state” for more` });
+        else if (positions.length > MAX_POSITIONS)
+          errors.push({ field: 'positions', message: `At most ${MAX_POSITIONS} URLs at once; use “all URLs in this state” for more` });
         else selection = { positions };
       }
       if (!parsed.ok || !selection) return renderNotice(req, reply, 422, id, { flash: null, errors, values });
-      const plan = await reviewItems({ db: ctx.store.db, provider, links: ctx.links, lifecycle: ctx.lifecycle }, `principal:${req.user!.id}`, id, selection, parsed.decision);
+      const plan = await reviewItems(
+        { db: ctx.store.db, provider, links: ctx.links, lifecycle: ctx.lifecycle },
+        `principal:${req.user!.id}`,
+        id,
+        selection,
+        parsed.decision,
+      );
       if (!plan) return notFound(req, reply, 'notice');
       if (plan.changes.length) ctx.messagesQueued();
       const to = parsed.decision.type === 'reject' ? 'rejected' : 'content_disabled';
@@ -164,13 +221,25 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const values = { lifecycle: { position, reason } };
       const parsed = parseStaffLifecycleRequest({ positions: [position], command: field(body, 'command'), reason }, 1);
       if (!parsed.ok) {
-        const errors = parsed.errors.map((e) => ({ field: e.field === 'reason' ? `lc-reason-${position}` : `lc-${position}`, message: e.field === 'reason' ? e.message : 'choose one of the buttons' }));
+        const errors = parsed.errors.map((e) => ({
+          field: e.field === 'reason' ? `lc-reason-${position}` : `lc-${position}`,
+          message: e.field === 'reason' ? e.message : 'choose one of the buttons',
+        }));
         return renderNotice(req, reply, 422, id, { flash: null, errors, values });
       }
       const r = await applyStaffCommand(ctx.lifecycle, req.user!, id, parsed.request);
       if (r.status === 404) return notFound(req, reply, 'notice');
-      if (r.status === 422) return renderNotice(req, reply, 422, id, { flash: null, errors: r.errors.map((e) => ({ field: `lc-${position}`, message: e.message })), values });
-      if (r.status === 409) return renderNotice(req, reply, 409, id, { flash: null, errors: r.refused.map((x) => ({ field: `lc-${position}`, message: `${STAFF_COMMAND_LABELS[parsed.request.command].button} is not possible: ${x.why}` })), values });
+      if (r.status === 422)
+        return renderNotice(req, reply, 422, id, { flash: null, errors: r.errors.map((e) => ({ field: `lc-${position}`, message: e.message })), values });
+      if (r.status === 409)
+        return renderNotice(req, reply, 409, id, {
+          flash: null,
+          errors: r.refused.map((x) => ({
+            field: `lc-${position}`,
+            message: `${STAFF_COMMAND_LABELS[parsed.request.command].button} is not possible: ${x.why}`,
+          })),
+          values,
+        });
       if (r.result.changed.length) ctx.messagesQueued();
       const q = req.query as Record<string, string | undefined>;
       const qs = new URLSearchParams();
@@ -197,7 +266,10 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const id = (req.params as { id: string }).id;
       const page = await accountPage(ctx.store.db, id);
       if (!page) return notFound(req, reply, 'account');
-      const [standing, networkReports] = await Promise.all([accountStanding(ctx.store.db, id, ctx.config.strikePolicy, ctx.lifecycle.now()), networkReportCount(ctx.store.db, id)]);
+      const [standing, networkReports] = await Promise.all([
+        accountStanding(ctx.store.db, id, ctx.config.strikePolicy, ctx.lifecycle.now()),
+        networkReportCount(ctx.store.db, id),
+      ]);
       return html(
         reply,
         200,

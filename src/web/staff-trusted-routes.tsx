@@ -21,7 +21,15 @@ export function staffTrustedRoutes(staff: FastifyInstance, ctx: AppContext, csrf
     html(
       reply,
       status,
-      <StaffTrustedPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} applications={await listTrustedReporters(ctx.store.db)} flash={flash} errors={errors} errorFor={errorFor} />,
+      <StaffTrustedPage
+        provider={provider}
+        user={req.user!}
+        csrfToken={reply.generateCsrf()}
+        applications={await listTrustedReporters(ctx.store.db)}
+        flash={flash}
+        errors={errors}
+        errorFor={errorFor}
+      />,
     );
 
   staff.get('/staff/trusted-reporters', async (req, reply) => {
@@ -53,6 +61,15 @@ export function staffTrustedRoutes(staff: FastifyInstance, ctx: AppContext, csrf
   }
 
   staff.get('/staff/disclosures', async (req, reply) =>
-    html(reply, 200, <StaffDisclosuresPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} disclosures={await listDisclosures(ctx.store.db, { limit: 500 })} />),
+    html(
+      reply,
+      200,
+      <StaffDisclosuresPage
+        provider={provider}
+        user={req.user!}
+        csrfToken={reply.generateCsrf()}
+        disclosures={await listDisclosures(ctx.store.db, { limit: 500 })}
+      />,
+    ),
   );
 }

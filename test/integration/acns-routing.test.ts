@@ -57,16 +57,26 @@ for (const kind of storeKinds()) {
     let send: (m: SendMailOptions) => Promise<{ response: string }>;
     const message = (subject: string) =>
       waitUntil(
-        () => s.store.db.selectFrom('inbound_messages').select(['id', 'status', 'outcome', 'notice_id', 'detail']).where('subject', '=', subject).executeTakeFirst(),
+        () =>
+          s.store.db
+            .selectFrom('inbound_messages')
+            .select(['id', 'status', 'outcome', 'notice_id', 'detail'])
+            .where('subject', '=', subject)
+            .executeTakeFirst(),
         (m) => !!m && m.status !== 'received',
         15_000,
         `message "${subject}" read`,
       ).then((m) => m!);
-    const reportOf = (inboundId: number) => s.store.db.selectFrom('network_reports').selectAll().where('inbound_message_id', '=', inboundId).executeTakeFirstOrThrow();
+    const reportOf = (inboundId: number) =>
+      s.store.db.selectFrom('network_reports').selectAll().where('inbound_message_id', '=', inboundId).executeTakeFirstOrThrow();
 
     before(async () => {
       smtp = await startSmtp();
-      s = await startTestServer(kind, { smtpUrl: smtp.url, smtpPort: 0, config: { mailDomain: 'desk.test', intakeAddresses: ['dmca', 'abuse'], providerName: 'Example Network' } });
+      s = await startTestServer(kind, {
+        smtpUrl: smtp.url,
+        smtpPort: 0,
+        config: { mailDomain: 'desk.test', intakeAddresses: ['dmca', 'abuse'], providerName: 'Example Network' },
+      });
       await s.loadZones(ZONES);
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: s.server.smtpPort!, secure: false, ignoreTLS: true });
       send = (m) => transport.sendMail(m) as Promise<{ response: string }>;
@@ -91,7 +101,11 @@ for (const kind of storeKinds()) {
       assert.match(first.body.errors[1].message, /"nobody" is not a known account/);
       const again = await s.api('/v1/netblocks/import', { token: s.adminToken, body: NETBLOCKS, headers: csv });
       assert.deepEqual({ added: again.body.added, changed: again.body.changed, unchanged: again.body.unchanged }, { added: 0, changed: 0, unchanged: 3 });
-      const events = await s.store.db.selectFrom('events').select(['type', 'subject_id']).where('type', 'in', ['netblock.assigned', 'netblock.changed']).execute();
+      const events = await s.store.db
+        .selectFrom('events')
+        .select(['type', 'subject_id'])
+        .where('type', 'in', ['netblock.assigned', 'netblock.changed'])
+        .execute();
       assert.equal(events.length, 3, 'one event per assignment added, none for the unchanged re-import');
     });
 
@@ -124,21 +138,58 @@ for (const kind of storeKinds()) {
     });
 
     test('an ACNS notice attached to a mail goes to the account that held the address at the notice’s time, with IP, port, time and file', async () => {
-      await send({ from: 'IP-Echelon Notices <notices@agency.test>', to: 'dmca@desk.test', subject: 'ACNS notice 198.51.100.20', text: 'Please see the attached notice.', attachments: [{ filename: 'notice.xml', content: fixture('acns-notice.xml'), contentType: 'application/xml' }] });
+      await send({
+        from: 'IP-Echelon Notices <notices@agency.test>',
+        to: 'dmca@desk.test',
+        subject: 'ACNS notice 198.51.100.20',
+        text: 'Please see the attached notice.',
+        attachments: [{ filename: 'notice.xml', content: fixture('acns-notice.xml'), contentType: 'application/xml' }],
+      });
       const m = await message('ACNS notice 198.51.100.20');
       assert.equal(m.outcome, 'routed_by_ip', JSON.stringify(m.detail).slice(0, 400));
       assert.equal(m.notice_id, null);
       const r = await reportOf(Number(m.id));
       assert.deepEqual(
-        { state: r.state, account: r.account_id, ip: r.ip, port: r.port, at: new Date(r.observed_at).toISOString(), format: r.format, category: r.category, case_id: r.case_id },
-        { state: 'forwarded', account: 'oldco', ip: '198.51.100.20', port: 51413, at: '2026-11-20T08:06:44.000Z', format: 'acns', category: 'copyright', case_id: 'a1b2c3d4e5f60718293a' },
+        {
+          state: r.state,
+          account: r.account_id,
+          ip: r.ip,
+          port: r.port,
+          at: new Date(r.observed_at).toISOString(),
+          format: r.format,
+          category: r.category,
+          case_id: r.case_id,
+        },
+        {
+          state: 'forwarded',
+          account: 'oldco',
+          ip: '198.51.100.20',
+          port: 51413,
+          at: '2026-11-20T08:06:44.000Z',
+          format: 'acns',
+          category: 'copyright',
+          case_id: 'a1b2c3d4e5f60718293a',
+        },
       );
       assert.equal(r.works[0]?.file_name, 'Sunrise.Over.Harbor.2025.1080p.mkv');
 
-      const mails = await smtp.waitFor((x) => x.some((e) => e.envelopeTo.includes('ops@oldco.test')) && x.some((e) => e.envelopeTo.includes('notices@agency.test')));
+      const mails = await smtp.waitFor(
+        (x) => x.some((e) => e.envelopeTo.includes('ops@oldco.test')) && x.some((e) => e.envelopeTo.includes('notices@agency.test')),
+      );
       const owner = mails.find((e) => e.envelopeTo.includes('ops@oldco.test'))!;
       const body = owner.parsed.text ?? '';
-      for (const fact of ['198.51.100.20', '51413', '2026-11-20T08:06:44.000Z', 'Sunrise.Over.Harbor.2025.1080p.mkv', 'Sunrise Over Harbor', '5f1e0c3a9b7d2e4f6a8c0b1d3e5f7a9c1b3d5e7f', 'BITTORRENT', '198.51.100.0/24', 'notices@agency.test', 'Harbor Pictures LLC']) {
+      for (const fact of [
+        '198.51.100.20',
+        '51413',
+        '2026-11-20T08:06:44.000Z',
+        'Sunrise.Over.Harbor.2025.1080p.mkv',
+        'Sunrise Over Harbor',
+        '5f1e0c3a9b7d2e4f6a8c0b1d3e5f7a9c1b3d5e7f',
+        'BITTORRENT',
+        '198.51.100.0/24',
+        'notices@agency.test',
+        'Harbor Pictures LLC',
+      ]) {
         assert.ok(body.includes(fact), `the owner's mail names ${fact}`);
       }
       assert.ok(!mails.some((e) => e.envelopeTo.includes('noc@newco.test')), 'today’s holder of the address is not told');
@@ -147,8 +198,14 @@ for (const kind of storeKinds()) {
       assert.match(ack.parsed.subject ?? '', /forwarded/);
       assert.ok(!(ack.parsed.text ?? '').includes('Old Colo Customer'), 'the complainant is not told who the customer is');
 
-      const events = await s.store.db.selectFrom('events').select(['type', 'subject_type', 'subject_id', 'after']).where('subject_type', 'in', ['network_report', 'account']).execute();
-      assert.ok(events.some((e) => e.type === 'network_report.routed' && e.subject_id === String(r.id) && (e.after as { account_id: string }).account_id === 'oldco'));
+      const events = await s.store.db
+        .selectFrom('events')
+        .select(['type', 'subject_type', 'subject_id', 'after'])
+        .where('subject_type', 'in', ['network_report', 'account'])
+        .execute();
+      assert.ok(
+        events.some((e) => e.type === 'network_report.routed' && e.subject_id === String(r.id) && (e.after as { account_id: string }).account_id === 'oldco'),
+      );
       assert.ok(events.some((e) => e.type === 'account.network_report_received' && e.subject_id === 'oldco'));
     });
 
@@ -168,25 +225,50 @@ for (const kind of storeKinds()) {
     });
 
     test('an X-ARF copyright report.txt naming an IPv6 address is routed to its holder at that time', async () => {
-      await send({ from: 'p2p@harborpictures.test', to: 'abuse@desk.test', subject: 'X-ARF copyright 2001:db8:1::20', headers: { 'X-XARF': 'PLAIN' }, text: 'Copyright report attached.', attachments: [{ filename: 'report.txt', content: fixture('x-arf-copyright-report.txt'), contentType: 'text/plain' }] });
+      await send({
+        from: 'p2p@harborpictures.test',
+        to: 'abuse@desk.test',
+        subject: 'X-ARF copyright 2001:db8:1::20',
+        headers: { 'X-XARF': 'PLAIN' },
+        text: 'Copyright report attached.',
+        attachments: [{ filename: 'report.txt', content: fixture('x-arf-copyright-report.txt'), contentType: 'text/plain' }],
+      });
       const m = await message('X-ARF copyright 2001:db8:1::20');
       assert.equal(m.outcome, 'routed_by_ip');
       const r = await reportOf(Number(m.id));
-      assert.deepEqual({ state: r.state, account: r.account_id, format: r.format, port: r.port }, { state: 'forwarded', account: 'newco', format: 'x-arf', port: 51413 });
+      assert.deepEqual(
+        { state: r.state, account: r.account_id, format: r.format, port: r.port },
+        { state: 'forwarded', account: 'newco', format: 'x-arf', port: 51413 },
+      );
       const mails = await smtp.waitFor((x) => x.some((e) => e.envelopeTo.includes('noc@newco.test')));
       assert.ok((mails.find((e) => e.envelopeTo.includes('noc@newco.test'))!.parsed.text ?? '').includes('2001:db8:1::20'));
     });
 
     test('an XARF v4 copyright report with a URL is filed and processed like any notice', async () => {
-      await send({ from: 'Jane Doe <jane@harborpictures.test>', to: 'dmca@desk.test', subject: 'XARF copyright report HP-2026-000417', text: LETTER, attachments: [{ filename: 'xarf.json', content: fixture('xarf-copyright.json'), contentType: 'application/json' }] });
+      await send({
+        from: 'Jane Doe <jane@harborpictures.test>',
+        to: 'dmca@desk.test',
+        subject: 'XARF copyright report HP-2026-000417',
+        text: LETTER,
+        attachments: [{ filename: 'xarf.json', content: fixture('xarf-copyright.json'), contentType: 'application/json' }],
+      });
       const m = await message('XARF copyright report HP-2026-000417');
       assert.equal(m.outcome, 'notice_filed', JSON.stringify(m.detail).slice(0, 600));
-      const notice = await waitUntil(() => s.api(`/v1/notices/${m.notice_id}`, { token: s.adminToken }), (r) => r.body.status === 'processed', 15_000, 'notice processed');
+      const notice = await waitUntil(
+        () => s.api(`/v1/notices/${m.notice_id}`, { token: s.adminToken }),
+        (r) => r.body.status === 'processed',
+        15_000,
+        'notice processed',
+      );
       assert.equal(notice.body.items.length, 1);
       assert.equal(notice.body.items[0].url, 'https://mirrorsite.example/watch/sunrise-over-harbor');
       assert.equal(notice.body.items[0].state, 'forwarded');
       await smtp.waitFor((x) => x.some((e) => e.envelopeTo.includes('owner@mirrorsite.test')));
-      assert.equal((await s.store.db.selectFrom('network_reports').select('id').where('inbound_message_id', '=', Number(m.id)).execute()).length, 0, 'a URL notice is not an IP report');
+      assert.equal(
+        (await s.store.db.selectFrom('network_reports').select('id').where('inbound_message_id', '=', Number(m.id)).execute()).length,
+        0,
+        'a URL notice is not an IP report',
+      );
     });
 
     test('an X-ARF v0.2 spam report is kept for staff: no notice, no mail, no strike', async () => {
@@ -197,7 +279,10 @@ for (const kind of storeKinds()) {
       assert.equal(m.outcome, 'kept_for_staff');
       assert.equal(m.notice_id, null);
       const r = await reportOf(Number(m.id));
-      assert.deepEqual({ state: r.state, category: r.category, ip: r.ip, port: r.port, format: r.format }, { state: 'kept_for_staff', category: 'spam', ip: '203.0.113.77', port: 25, format: 'x-arf' });
+      assert.deepEqual(
+        { state: r.state, category: r.category, ip: r.ip, port: r.port, format: r.format },
+        { state: 'kept_for_staff', category: 'spam', ip: '203.0.113.77', port: 25, format: 'x-arf' },
+      );
       assert.equal((await s.store.db.selectFrom('notices').select('id').execute()).length, noticesBefore);
       assert.equal((await s.store.db.selectFrom('outbox').select('id').execute()).length, before, 'nothing is sent for a spam report');
     });
@@ -207,7 +292,10 @@ for (const kind of storeKinds()) {
       assert.equal(all.status, 200);
       assert.deepEqual(all.body.network_reports.map((r: { state: string }) => r.state).sort(), ['forwarded', 'forwarded', 'kept_for_staff', 'not_on_network']);
       const oldco = await s.api('/v1/network-reports?state=forwarded&account_id=oldco', { token: s.adminToken });
-      assert.deepEqual(oldco.body.network_reports.map((r: { ip: string; observed_at: string }) => [r.ip, r.observed_at]), [['198.51.100.20', '2026-11-20T08:06:44.000Z']]);
+      assert.deepEqual(
+        oldco.body.network_reports.map((r: { ip: string; observed_at: string }) => [r.ip, r.observed_at]),
+        [['198.51.100.20', '2026-11-20T08:06:44.000Z']],
+      );
       const reporter = await s.reporter();
       assert.equal((await s.api('/v1/network-reports', { token: reporter.token })).status, 403);
       const bad = await s.api('/v1/network-reports?state=lost&limit=0', { token: s.adminToken });

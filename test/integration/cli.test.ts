@@ -54,7 +54,10 @@ describe('safeharbor CLI on the embedded store', () => {
 
   test('import netblocks loads assignments with history, reports bad lines by number, and a re-import changes nothing', async () => {
     const file = join(dir, 'netblocks.csv');
-    writeFileSync(file, 'cidr,account_id,assigned_from,assigned_to\n198.51.100.0/24,acct-1,2026-01-01,2026-06-01\n198.51.100.0/24,acct-2,2026-06-01,\n2001:db8::/32,acct-2,2026-01-01T00:00:00Z,\n198.51.100.7/24,acct-1,2026-01-01,\n');
+    writeFileSync(
+      file,
+      'cidr,account_id,assigned_from,assigned_to\n198.51.100.0/24,acct-1,2026-01-01,2026-06-01\n198.51.100.0/24,acct-2,2026-06-01,\n2001:db8::/32,acct-2,2026-01-01T00:00:00Z,\n198.51.100.7/24,acct-1,2026-01-01,\n',
+    );
     const r = await cli(['import', 'netblocks', file, '--data', data]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /3 netblock assignments .* \(3 added, 0 changed, 0 unchanged\); 1 lines rejected/);
@@ -77,7 +80,9 @@ describe('safeharbor CLI on the embedded store', () => {
   });
 
   test('serve: first start prints the admin token; commands go through the running server; stop cleans up', async () => {
-    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--smtp-port', '0', '--data', data], { env: { ...process.env, SAFEHARBOR_LOG: 'off' } });
+    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--smtp-port', '0', '--data', data], {
+      env: { ...process.env, SAFEHARBOR_LOG: 'off' },
+    });
     let out = '';
     server.stdout.on('data', (c) => (out += c));
     server.stderr.on('data', (c) => (out += c));
@@ -118,9 +123,15 @@ describe('safeharbor CLI on the embedded store', () => {
       assert.equal(notice.items[0].hosting_provider.asn, 15169, 'the re-import through the server is in effect');
       const box = await cli(['outbox', '--json', '--data', data]);
       assert.equal(box.code, 0, box.stderr);
-      const msgs = box.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const msgs = box.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.deepEqual(msgs.map((m) => m.recipient_role).sort(), ['owner', 'reporter']);
-      assert.ok(msgs.every((m) => m.status === 'pending'), 'no SMTP: messages wait in the outbox');
+      assert.ok(
+        msgs.every((m) => m.status === 'pending'),
+        'no SMTP: messages wait in the outbox',
+      );
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));

@@ -132,7 +132,9 @@ for (const kind of storeKinds()) {
       reportId = raw.body.abuse_rand;
 
       // The forwarded notice reaches the site owner and the hosting provider's abuse desk; the reporter gets an acknowledgement.
-      const mine = (await smtp.waitFor((m) => m.filter((x) => x.parsed.subject?.includes(reportId)).length >= 3)).filter((m) => m.parsed.subject?.includes(reportId));
+      const mine = (await smtp.waitFor((m) => m.filter((x) => x.parsed.subject?.includes(reportId)).length >= 3)).filter((m) =>
+        m.parsed.subject?.includes(reportId),
+      );
       const to = (addr: string) => mine.filter((m) => m.envelopeTo.includes(addr));
       assert.equal(to('owner@piratefilms.test').length, 1);
       assert.equal(to('network-abuse@google.test').length, 1);
@@ -203,12 +205,18 @@ for (const kind of storeKinds()) {
       const r = await clientA.abuseReports.get(reportId, { account_id: a.accountId });
       assert.equal(r.mitigation_summary.in_review_count, n.body.counts.pending_review);
       assert.equal(r.mitigation_summary.accepted_url_count, n.body.counts.forwarded + n.body.counts.pending_review);
-      assert.deepEqual(r.urls, n.body.items.map((i: { submitted_url: string }) => i.submitted_url));
+      assert.deepEqual(
+        r.urls,
+        n.body.items.map((i: { submitted_url: string }) => i.submitted_url),
+      );
     });
 
     test('list: abuseReports.list finds the report with id, cdate, domain, status, type and mitigation_summary; filters and pages', async () => {
       // A second report, proxied only: nothing waits for review, so it is accepted.
-      assert.equal(await clientA.abuseReports.create('abuse_dmca', dmcaReport(a.accountId, ['https://cdn.piratefilms.example/sunrise-trailer.mp4'])), 'success');
+      assert.equal(
+        await clientA.abuseReports.create('abuse_dmca', dmcaReport(a.accountId, ['https://cdn.piratefilms.example/sunrise-trailer.mp4'])),
+        'success',
+      );
       const secondId = wireA.at(-1)!.body.abuse_rand as string;
       assert.notEqual(secondId, reportId);
 
@@ -232,7 +240,13 @@ for (const kind of storeKinds()) {
       assert.equal(second.status, 'accepted');
       assert.equal(second.domain, 'cdn.piratefilms.example');
       assert.equal(second.type, 'DMCA');
-      assert.deepEqual(second.mitigation_summary, { accepted_url_count: 1, active_count: 0, external_host_notified: true, in_review_count: 0, pending_count: 0 });
+      assert.deepEqual(second.mitigation_summary, {
+        accepted_url_count: 1,
+        active_count: 0,
+        external_host_notified: true,
+        in_review_count: 0,
+        pending_count: 0,
+      });
       assert.ok(Date.parse(second.cdate) >= Date.parse(found.cdate));
       assert.equal(page.result_info.page, 1);
       assert.equal((page.result_info as { total_count?: number }).total_count, 2);
@@ -269,7 +283,14 @@ for (const kind of storeKinds()) {
       const e1 = await sdkError(clientA.abuseReports.create('abuse_dmca', missing as never));
       assert.ok(e1 instanceof Cloudflare.BadRequestError);
       assert.equal(e1.status, 400);
-      const body1 = e1.error as { success: boolean; errors: { code: number; message: string }[]; result: string; msg: string; request: { act: string }; error_code: number };
+      const body1 = e1.error as {
+        success: boolean;
+        errors: { code: number; message: string }[];
+        result: string;
+        msg: string;
+        request: { act: string };
+        error_code: number;
+      };
       assert.equal(body1.success, false);
       assert.equal(body1.result, 'error');
       assert.deepEqual(body1.request, { act: 'abuse_dmca' });
@@ -283,9 +304,14 @@ for (const kind of storeKinds()) {
         assert.match(body1.msg, new RegExp(`${f}:`));
       }
 
-      const e2 = await sdkError(clientA.abuseReports.create('abuse_dmca', dmcaReport(a.accountId, [PROXIED_1], { email2: 'someone-else@harborpictures.test' })));
+      const e2 = await sdkError(
+        clientA.abuseReports.create('abuse_dmca', dmcaReport(a.accountId, [PROXIED_1], { email2: 'someone-else@harborpictures.test' })),
+      );
       assert.ok(e2 instanceof Cloudflare.BadRequestError);
-      assert.deepEqual(e2.errors.map((x) => x.message), ['email2: Provided emails did not match']);
+      assert.deepEqual(
+        e2.errors.map((x) => x.message),
+        ['email2: Provided emails did not match'],
+      );
 
       const e3 = await sdkError(clientA.abuseReports.create('abuse_dmca', dmcaReport(a.accountId, [PROXIED_1], { agree: 0 })));
       assert.ok(e3 instanceof Cloudflare.BadRequestError);
@@ -294,7 +320,11 @@ for (const kind of storeKinds()) {
 
       const e4 = await sdkError(clientA.abuseReports.create('abuse_dmca', dmcaReport(a.accountId, [PROXIED_1], { signature: 'Somebody Else' })));
       assert.ok(e4 instanceof Cloudflare.BadRequestError);
-      assert.deepEqual(e4.errors.map((x) => x.message?.split(':')[0]), ['signature'], JSON.stringify(e4.errors));
+      assert.deepEqual(
+        e4.errors.map((x) => x.message?.split(':')[0]),
+        ['signature'],
+        JSON.stringify(e4.errors),
+      );
       assert.match(firstMessage(e4), /full name/);
 
       const e5 = await sdkError(clientA.abuseReports.create('abuse_dmca', dmcaReport(a.accountId, [PROXIED_1], { act: 'abuse_general' })));
@@ -326,7 +356,11 @@ for (const kind of storeKinds()) {
       assert.match(firstMessage(e4), /not found/);
       const unknown = await sdkError(clientA.abuseReports.get('00000000-0000-0000-0000-000000000000', { account_id: a.accountId }));
       assert.ok(unknown instanceof Cloudflare.NotFoundError);
-      assert.deepEqual(unknown.errors.map((x) => x.code), e4.errors.map((x) => x.code), 'someone else’s report and no report look the same');
+      assert.deepEqual(
+        unknown.errors.map((x) => x.code),
+        e4.errors.map((x) => x.code),
+        'someone else’s report and no report look the same',
+      );
     });
 
     test('a missing or invalid token is rejected with AuthenticationError', async () => {

@@ -32,7 +32,10 @@ function dmcaReport(accountId: string, urls: string[]) {
   };
 }
 
-type SubmittedPage = { result: { reports: Array<{ id: string; status: string; denial_reason: string | null; domain: string }> }; result_info: { total_count: number } };
+type SubmittedPage = {
+  result: { reports: Array<{ id: string; status: string; denial_reason: string | null; domain: string }> };
+  result_info: { total_count: number };
+};
 
 for (const kind of storeKinds()) {
   describe(`Cloudflare SDK: submitted reports (${kind} store)`, () => {
@@ -69,7 +72,10 @@ for (const kind of storeKinds()) {
       assert.deepEqual([byId.get(offNetwork)!.status, byId.get(offNetwork)!.denial_reason], ['denied', 'not_on_cloudflare']);
 
       // Staff reject the hosted URL: the report is denied, "unable to confirm".
-      const r = await s.api(`/v1/notices/${hosted}/review`, { token: s.adminToken, body: { action: 'reject', reason: 'material_not_found', state: 'pending_review' } });
+      const r = await s.api(`/v1/notices/${hosted}/review`, {
+        token: s.adminToken,
+        body: { action: 'reject', reason: 'material_not_found', state: 'pending_review' },
+      });
       assert.equal(r.status, 200);
       const one = await client.abuseReports.submitted.get(hosted, { account_id: alice.accountId });
       assert.equal(one.status, 'denied');
@@ -85,7 +91,10 @@ for (const kind of storeKinds()) {
       const list = (await asBob.abuseReports.submitted.list({ account_id: bob.accountId })) as unknown as SubmittedPage;
       assert.deepEqual(list.result.reports, []);
       const alices = (await client.abuseReports.submitted.list({ account_id: alice.accountId })) as unknown as SubmittedPage;
-      await assert.rejects(asBob.abuseReports.submitted.get(alices.result.reports[0]!.id, { account_id: bob.accountId }), (e: unknown) => e instanceof Cloudflare.NotFoundError);
+      await assert.rejects(
+        asBob.abuseReports.submitted.get(alices.result.reports[0]!.id, { account_id: bob.accountId }),
+        (e: unknown) => e instanceof Cloudflare.NotFoundError,
+      );
       await assert.rejects(asBob.abuseReports.submitted.list({ account_id: alice.accountId }), (e: unknown) => e instanceof Cloudflare.PermissionDeniedError);
     });
   });

@@ -54,7 +54,12 @@ describe('staff console and customer portal in Chromium', () => {
     const b = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice(['https://beta-streams.example/watch/other-film']) });
     assert.equal(b.status, 201);
     otherNotice = b.body.id;
-    await waitUntil(() => s.api(`/v1/notices/${hostedNotice}`, { token: reporter.token }), (r) => r.body.status === 'processed', 10_000, 'notice processed');
+    await waitUntil(
+      () => s.api(`/v1/notices/${hostedNotice}`, { token: reporter.token }),
+      (r) => r.body.status === 'processed',
+      10_000,
+      'notice processed',
+    );
   });
   after(async () => {
     await browser?.close();
@@ -116,7 +121,10 @@ describe('staff console and customer portal in Chromium', () => {
     const reporterPage = await browser.newPage();
     await reporterPage.goto(s.url + statusPath(hostedNotice));
     const second = reporterPage.locator('tbody tr').nth(1);
-    assert.match(await second.innerText(), /sunrise-2\.mkv[\s\S]*Rejected[\s\S]*The reported URL does not show the material described in the notice\. The file was replaced by a trailer/);
+    assert.match(
+      await second.innerText(),
+      /sunrise-2\.mkv[\s\S]*Rejected[\s\S]*The reported URL does not show the material described in the notice\. The file was replaced by a trailer/,
+    );
     assert.match(await reporterPage.locator('ol.timeline').innerText(), /Staff decision: 1 URL rejected/);
     // The timeline does not name the staff member.
     assert.doesNotMatch(await reporterPage.locator('ol.timeline').innerText(), /principal:/);
@@ -163,7 +171,9 @@ describe('staff console and customer portal in Chromium', () => {
     assert.match(await page.getByRole('status').innerText(), /3 URLs disabled; the reporter and the site owner have been told/);
 
     // Each customer hears about its own content only.
-    const mails = await smtp.waitFor((m) => m.filter((x) => x.parsed.subject?.includes(`Content disabled after copyright notice ${hostedNotice}`)).length === 2);
+    const mails = await smtp.waitFor(
+      (m) => m.filter((x) => x.parsed.subject?.includes(`Content disabled after copyright notice ${hostedNotice}`)).length === 2,
+    );
     const takedowns = mails.filter((x) => x.parsed.subject?.includes(`Content disabled after copyright notice ${hostedNotice}`));
     const toAcme = takedowns.find((x) => x.envelopeTo[0] === 'owner@acme.test')!;
     const toGamma = takedowns.find((x) => x.envelopeTo[0] === 'legal@gamma.test')!;
@@ -187,7 +197,9 @@ describe('staff console and customer portal in Chromium', () => {
 
   test('the account page shows zones, origin history, notices and strikes; search finds all of them', async () => {
     // An origin change after filing appears in the history.
-    await s.loadZones('account_id,account_name,account_email,zone,mode,origin\nacme,Acme Hosting Customer,owner@acme.test,acme-files.example,hosted,198.51.100.5\n');
+    await s.loadZones(
+      'account_id,account_name,account_email,zone,mode,origin\nacme,Acme Hosting Customer,owner@acme.test,acme-files.example,hosted,198.51.100.5\n',
+    );
     const context = await browser.newContext();
     const page = await signInWithToken(context, s.url, s.adminToken, '/staff/accounts/acme');
     assert.match(await page.locator('h1').innerText(), /Acme Hosting Customer/);
@@ -302,7 +314,12 @@ describe('staff console and customer portal in Chromium', () => {
     const staff = await signInWithToken(await browser.newContext(), s.url, s.adminToken);
     const res = await staff.request.post(`${s.url}/staff/notices/${hostedNotice}/review`, { form: { action: 'reject', reason: 'duplicate', positions: '0' } });
     assert.equal(res.status(), 403);
-    const item0 = await s.store.db.selectFrom('notice_items').select('state').where('notice_id', '=', hostedNotice).where('position', '=', 0).executeTakeFirstOrThrow();
+    const item0 = await s.store.db
+      .selectFrom('notice_items')
+      .select('state')
+      .where('notice_id', '=', hostedNotice)
+      .where('position', '=', 0)
+      .executeTakeFirstOrThrow();
     assert.equal(item0.state, 'content_disabled');
     // A wrong token is refused with a message, and the page keeps working.
     const anon = await (await browser.newContext()).newPage();

@@ -47,7 +47,8 @@ Harbor Pictures LLC
 `;
 
 /** An event's data (a JSON string on one store, an object on the other). */
-const dataOf = (e: { data: unknown }) => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as { status: number | string; errors?: unknown; changed?: number };
+const dataOf = (e: { data: unknown }) =>
+  (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as { status: number | string; errors?: unknown; changed?: number };
 
 for (const kind of storeKinds()) {
   describe(`counter notice by e-mail (${kind} store)`, () => {
@@ -68,7 +69,12 @@ for (const kind of storeKinds()) {
       const reporter = await s.reporter('desk@rights.test');
       const r = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice(['https://mirrorsite.example/watch/sunrise-over-harbor']) });
       const id = r.body.id as string;
-      await waitUntil(() => s.api(`/v1/notices/${id}`, { token: reporter.token }), (x) => x.body.status === 'processed', 10_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${id}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        10_000,
+        'processed',
+      );
       await s.api(`/v1/notices/${id}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } });
       const mails = await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('owner@mirrorsite.test') && /Content disabled/.test(x.parsed.subject ?? '')));
       const takedown = mails.find((x) => x.envelopeTo.includes('owner@mirrorsite.test') && /Content disabled/.test(x.parsed.subject ?? ''))!;
@@ -77,7 +83,12 @@ for (const kind of storeKinds()) {
       assert.ok(takedown.parsed.text!.includes(replyTo), 'the body names the reply address for counter notices');
 
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: s.server.smtpPort!, secure: false, ignoreTLS: true });
-      await transport.sendMail({ from: 'Sam Owner <owner@mirrorsite.test>', to: replyTo, subject: `Re: Content disabled after copyright notice ${id}`, text: COUNTER });
+      await transport.sendMail({
+        from: 'Sam Owner <owner@mirrorsite.test>',
+        to: replyTo,
+        subject: `Re: Content disabled after copyright notice ${id}`,
+        text: COUNTER,
+      });
       const ev = await waitUntil(
         () => s.store.db.selectFrom('events').select(['data']).where('type', '=', 'notice.counter_notice_by_mail').where('notice_id', '=', id).execute(),
         (x) => x.length > 0,
@@ -90,7 +101,14 @@ for (const kind of storeKinds()) {
       assert.equal(l.kind, 'counter_notice_forwarded');
       const filing = await s.store.db.selectFrom('legal_filings').select(['channel', 'inbound_message_id']).executeTakeFirstOrThrow();
       assert.equal(filing.channel, 'email');
-      await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && /Counter notice to your copyright notice/.test(x.parsed.subject ?? '') && x.parsed.text!.includes('Sam Owner')));
+      await smtp.waitFor((m) =>
+        m.some(
+          (x) =>
+            x.envelopeTo.includes('jane@harborpictures.test') &&
+            /Counter notice to your copyright notice/.test(x.parsed.subject ?? '') &&
+            x.parsed.text!.includes('Sam Owner'),
+        ),
+      );
     });
 
     test('a reply by the complainant that reads as a retraction restores the content; the same letter from anyone else changes nothing', async () => {
@@ -98,13 +116,20 @@ for (const kind of storeKinds()) {
       const url = 'https://mirrorsite.example/watch/sunrise-over-harbor';
       const r = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice([url]) });
       const id = r.body.id as string;
-      await waitUntil(() => s.api(`/v1/notices/${id}`, { token: reporter.token }), (x) => x.body.status === 'processed', 10_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${id}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        10_000,
+        'processed',
+      );
       const review = await s.api(`/v1/notices/${id}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } });
       assert.equal(review.status, 200, JSON.stringify(review.body));
-      const aboutThis = (x: { envelopeTo: string[]; parsed: { replyTo?: { text: string } } }) => x.envelopeTo.includes('jane@harborpictures.test') && (x.parsed.replyTo?.text ?? '').includes(id.replace(/-/g, ''));
+      const aboutThis = (x: { envelopeTo: string[]; parsed: { replyTo?: { text: string } } }) =>
+        x.envelopeTo.includes('jane@harborpictures.test') && (x.parsed.replyTo?.text ?? '').includes(id.replace(/-/g, ''));
       const replyTo = (await smtp.waitFor((m) => m.some(aboutThis))).find(aboutThis)!.parsed.replyTo!.text;
-      assert.match(replyTo, /^dmca\+[0-9a-f]{32}r[0-9a-f]{16}@desk\.test$/, 'the complainant\'s mail carries its own reply address');
-      const events = () => s.store.db.selectFrom('events').select(['data']).where('type', '=', 'notice.retraction_by_mail').where('notice_id', '=', id).orderBy('id').execute();
+      assert.match(replyTo, /^dmca\+[0-9a-f]{32}r[0-9a-f]{16}@desk\.test$/, "the complainant's mail carries its own reply address");
+      const events = () =>
+        s.store.db.selectFrom('events').select(['data']).where('type', '=', 'notice.retraction_by_mail').where('notice_id', '=', id).orderBy('id').execute();
       const state = async () => (await s.store.db.selectFrom('notice_items').select('state').where('notice_id', '=', id).executeTakeFirstOrThrow()).state;
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: s.server.smtpPort!, secure: false, ignoreTLS: true });
 
@@ -120,7 +145,12 @@ for (const kind of storeKinds()) {
       assert.equal(filed.status, 201, JSON.stringify(filed));
       assert.equal(filed.changed, 1);
       assert.equal(await state(), 'retracted');
-      const filing = await s.store.db.selectFrom('legal_filings').select(['channel', 'inbound_message_id']).where('notice_id', '=', id).where('kind', '=', 'retraction').executeTakeFirstOrThrow();
+      const filing = await s.store.db
+        .selectFrom('legal_filings')
+        .select(['channel', 'inbound_message_id'])
+        .where('notice_id', '=', id)
+        .where('kind', '=', 'retraction')
+        .executeTakeFirstOrThrow();
       assert.equal(filing.channel, 'email');
       assert.ok(filing.inbound_message_id);
       // The site owner hears that the content is back.

@@ -27,7 +27,12 @@ for (const kind of storeKinds()) {
     const file = async (urls: string[]) => {
       const r = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice(urls) });
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      await waitUntil(() => s.api(`/v1/notices/${r.body.id}`, { token: reporter.token }), (x) => x.body.status === 'processed', 20_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${r.body.id}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        20_000,
+        'processed',
+      );
       return r.body.id as string;
     };
 
@@ -49,7 +54,10 @@ for (const kind of storeKinds()) {
 
       const second = await cache.get();
       assert.equal(cache.builds, 2);
-      assert.deepEqual(second.doc.urls.map((u) => u.url), ['https://hosted.example/a', 'https://hosted.example/b', 'https://hosted.example/c']);
+      assert.deepEqual(
+        second.doc.urls.map((u) => u.url),
+        ['https://hosted.example/a', 'https://hosted.example/b', 'https://hosted.example/c'],
+      );
       assert.ok(second.doc.urls.every((u) => u.notice_id === id));
 
       await sql`UPDATE zones SET status = 'terminated' WHERE name = 'proxied.example'`.execute(s.store.db);
@@ -77,7 +85,11 @@ for (const kind of storeKinds()) {
       const again = await s.api('/v1/edge/blocklist?format=nginx', { token: s.adminToken, headers: { 'if-none-match': n.headers.get('etag')! } });
       assert.equal(again.status, 304);
       assert.equal(again.body, '');
-      assert.equal((await s.api('/v1/edge/blocklist', { token: s.adminToken, headers: { 'if-none-match': n.headers.get('etag')! } })).status, 200, 'the JSON has its own ETag');
+      assert.equal(
+        (await s.api('/v1/edge/blocklist', { token: s.adminToken, headers: { 'if-none-match': n.headers.get('etag')! } })).status,
+        200,
+        'the JSON has its own ETag',
+      );
       assert.equal((await s.api('/v1/edge/blocklist', { token: s.adminToken, headers: { 'if-none-match': '*' } })).status, 304);
       const doc = await s.api('/openapi.json');
       assert.ok(doc.body.paths['/v1/edge/blocklist'].get);

@@ -127,7 +127,11 @@ http {
     child.stderr!.on('data', (c) => (out += c));
     this.child = child;
     await waitUntil(
-      () => viaEdge(this.port, 'up.test', '/').then((r) => r.status, () => (child.exitCode === null ? 0 : -1)),
+      () =>
+        viaEdge(this.port, 'up.test', '/').then(
+          (r) => r.status,
+          () => (child.exitCode === null ? 0 : -1),
+        ),
       (s) => s !== 0,
       20_000,
       'nginx to listen',
@@ -157,7 +161,12 @@ http {
     const before = this.workers();
     await run(this.nginx, ['-s', 'reload', ...this.args()]);
     if (!this.running) return;
-    await waitUntil(async () => this.workers(), (now) => now.length > 0 && now.every((p) => !before.includes(p)), 20_000, 'the old nginx workers to exit after the reload');
+    await waitUntil(
+      async () => this.workers(),
+      (now) => now.length > 0 && now.every((p) => !before.includes(p)),
+      20_000,
+      'the old nginx workers to exit after the reload',
+    );
   }
 
   async stop(): Promise<void> {
@@ -202,7 +211,12 @@ describe('edge enforcement through a real nginx (embedded store)', () => {
 
   /** After a reload the old workers finish gracefully: wait until the edge answers as expected. */
   const expectStatus = (host: string, path: string, status: number) =>
-    waitUntil(() => viaEdge(edge.port, host, path), (r) => r.status === status, 15_000, `${status} for ${host}${path}`);
+    waitUntil(
+      () => viaEdge(edge.port, host, path),
+      (r) => r.status === status,
+      15_000,
+      `${status} for ${host}${path}`,
+    );
 
   before(async () => {
     nginx = findNginx();
@@ -253,15 +267,26 @@ describe('edge enforcement through a real nginx (embedded store)', () => {
     noticeId = filed.body.id;
     const anon = await s.api('/v1/notices', {
       token: reporter.token,
-      body: dmcaNotice(['https://hostedshop.example/second.mp4'], { claimant: { name: 'Joe Bloggs', email: 'joe@bloggs.test', address: '2 Side St, Springfield', country: 'US' }, signature: 'Joe Bloggs' }),
+      body: dmcaNotice(['https://hostedshop.example/second.mp4'], {
+        claimant: { name: 'Joe Bloggs', email: 'joe@bloggs.test', address: '2 Side St, Springfield', country: 'US' },
+        signature: 'Joe Bloggs',
+      }),
     });
     assert.equal(anon.status, 201, JSON.stringify(anon.body));
     anonNoticeId = anon.body.id;
     for (const id of [noticeId, anonNoticeId]) {
-      await waitUntil(() => s.api(`/v1/notices/${id}`, { token: reporter.token }), (x) => x.body.status === 'processed', 20_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${id}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        20_000,
+        'processed',
+      );
     }
     const view = await s.api(`/v1/notices/${noticeId}`, { token: reporter.token });
-    assert.deepEqual(view.body.items.map((i: { state: string }) => i.state), urls.map(() => 'pending_review'));
+    assert.deepEqual(
+      view.body.items.map((i: { state: string }) => i.state),
+      urls.map(() => 'pending_review'),
+    );
 
     // Before the decision, nothing is blocked and the feed has not changed.
     assert.equal(await refreshEdge(), 'unchanged');
@@ -277,7 +302,10 @@ describe('edge enforcement through a real nginx (embedded store)', () => {
     assert.equal(json.body.format, 'safeharbor-edge-blocklist/1');
     assert.equal(json.headers.get('etag'), `"${json.body.version}"`);
     assert.equal(json.body.counts.urls, 6);
-    assert.deepEqual(json.body.urls.find((u: { url: string }) => u.url === 'https://hostedshop.example/sunrise.mp4'), { url: 'https://hostedshop.example/sunrise.mp4', notice_id: noticeId });
+    assert.deepEqual(
+      json.body.urls.find((u: { url: string }) => u.url === 'https://hostedshop.example/sunrise.mp4'),
+      { url: 'https://hostedshop.example/sunrise.mp4', notice_id: noticeId },
+    );
     assert.equal(json.body.notice_url_template, `${PUBLIC_URL}/notices/{notice_id}/public`);
     assert.equal((await s.api('/v1/edge/blocklist', { token: s.adminToken, headers: { 'if-none-match': `W/"x", "${json.body.version}"` } })).status, 304);
 
@@ -289,7 +317,18 @@ describe('edge enforcement through a real nginx (embedded store)', () => {
     assert.equal(blocked.link, link);
     assert.ok(!blocked.body.includes('origin'), 'the origin is not reached');
     // Ways of asking for the same path: all blocked.
-    for (const path of ['/sunrise.mp4?cachebust=1', '/sunrise%2Emp4', '//sunrise.mp4', '/x/../sunrise.mp4', '/SUNRISE.mp4', '/watch?v=abc', '/films/caf%C3%A9%20night.mp4', '/we%22ird;%7D%7B$host.mp4', '/bad%FF.mp4', '/bad%ff.mp4']) {
+    for (const path of [
+      '/sunrise.mp4?cachebust=1',
+      '/sunrise%2Emp4',
+      '//sunrise.mp4',
+      '/x/../sunrise.mp4',
+      '/SUNRISE.mp4',
+      '/watch?v=abc',
+      '/films/caf%C3%A9%20night.mp4',
+      '/we%22ird;%7D%7B$host.mp4',
+      '/bad%FF.mp4',
+      '/bad%ff.mp4',
+    ]) {
       const r = await viaEdge(edge.port, 'hostedshop.example', path);
       assert.equal(r.status, 451, path);
       assert.equal(r.link, link, path);
@@ -306,7 +345,7 @@ describe('edge enforcement through a real nginx (embedded store)', () => {
     assert.equal((await viaEdge(edge.port, 'www.hostedshop.example', '/sunrise.mp4')).status, 200, 'only the host named in the notice');
   });
 
-  test('the Link target: a public page without the sender\'s personal details', async () => {
+  test("the Link target: a public page without the sender's personal details", async () => {
     const r = await fetch(`${s.url}/notices/${noticeId}/public`);
     assert.equal(r.status, 200);
     const page = await r.text();
@@ -314,7 +353,8 @@ describe('edge enforcement through a real nginx (embedded store)', () => {
     assert.match(page, /Harbor Pictures LLC/);
     assert.match(page, /Sunrise Over Harbor/);
     assert.match(page, /URLs blocked now<\/dt><dd>5</);
-    for (const secret of ['Jane Doe', 'jane@harborpictures.test', '1 Studio Way', '555 0100']) assert.ok(!page.includes(secret), `${secret} must not be public`);
+    for (const secret of ['Jane Doe', 'jane@harborpictures.test', '1 Studio Way', '555 0100'])
+      assert.ok(!page.includes(secret), `${secret} must not be public`);
     const anon = await (await fetch(`${s.url}/notices/${anonNoticeId}/public`)).text();
     assert.match(anon, /a rights holder/);
     assert.ok(!anon.includes('Joe Bloggs') && !anon.includes('joe@bloggs.test'));
@@ -358,7 +398,13 @@ n1,Neighbour,ops@neighbour.test,notexamplepirate.example,proxied,198.51.100.12
     assert.equal((await viaEdge(edge.port, 'examplepirate.example', '/film.mp4')).status, 200);
     const order = await s.api('/v1/legal-requests', {
       token: s.adminToken,
-      body: { type: 'court_order', authority: 'High Court of Justice', case_number: 'HC-2026-000123', requesting_party: 'Studios Association', block_rules: ['examplepirate.*'] },
+      body: {
+        type: 'court_order',
+        authority: 'High Court of Justice',
+        case_number: 'HC-2026-000123',
+        requesting_party: 'Studios Association',
+        block_rules: ['examplepirate.*'],
+      },
     });
     assert.equal(order.status, 201, JSON.stringify(order.body));
     assert.equal(await refreshEdge(), 'changed');
@@ -378,7 +424,10 @@ n1,Neighbour,ops@neighbour.test,notexamplepirate.example,proxied,198.51.100.12
     assert.equal((await fetch(`${s.url}/court-orders/${order.body.id}/public`)).status, 200, 'the Link target exists');
 
     const rule = order.body.block_rules[0];
-    const lifted = await s.api(`/v1/legal-requests/${order.body.id}/block-rules/${rule.id}/lift`, { token: s.adminToken, body: { reason: 'Order discharged' } });
+    const lifted = await s.api(`/v1/legal-requests/${order.body.id}/block-rules/${rule.id}/lift`, {
+      token: s.adminToken,
+      body: { reason: 'Order discharged' },
+    });
     assert.equal(lifted.status, 200, JSON.stringify(lifted.body));
     assert.equal(await refreshEdge(), 'changed');
     const back = await expectStatus('examplepirate.example', '/film.mp4', 200);
@@ -405,7 +454,12 @@ n1,Neighbour,ops@neighbour.test,notexamplepirate.example,proxied,198.51.100.12
     const wake = await s.store.db.selectFrom('item_lifecycles').select('next_wake_at').where('next_wake_at', 'is not', null).executeTakeFirstOrThrow();
     now = new Date(new Date(wake.next_wake_at!).getTime() + 1000);
     s.server.lifecycleWorker.kick();
-    await waitUntil(() => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }), (x) => x.body.items[0].state === 'restored', 15_000, 'restored');
+    await waitUntil(
+      () => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }),
+      (x) => x.body.items[0].state === 'restored',
+      15_000,
+      'restored',
+    );
     assert.equal(await refreshEdge(), 'changed');
     const back = await expectStatus('hostedshop.example', '/sunrise.mp4', 200);
     assert.equal(back.body, 'origin hostedshop.example /sunrise.mp4');
@@ -444,18 +498,28 @@ describe('safeharbor edge nginx (the command)', () => {
     // nginx accepts it as written.
     const conf = join(dir, 'nginx.conf');
     writeFileSync(join(dir, 'blocklist.map'), direct.stdout);
-    writeFileSync(conf, `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/blocklist.map;\n  server { listen 127.0.0.1:1; if ($safeharbor_block) { return 451; } add_header Link $safeharbor_blocked_by always; }\n}\n`);
+    writeFileSync(
+      conf,
+      `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/blocklist.map;\n  server { listen 127.0.0.1:1; if ($safeharbor_block) { return 451; } add_header Link $safeharbor_blocked_by always; }\n}\n`,
+    );
     await run(nginx, ['-t', '-q', '-p', dir + '/', '-c', conf, '-e', join(dir, 'error.log')]);
 
     // With the server holding the embedded store, the command asks the server.
     // No mail listener on a fixed port, where the server has one.
     const smtp = /--smtp-port/.test((await cli(['serve', '--help'])).stdout) ? ['--smtp-port', '0'] : [];
-    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...smtp, '--data', data], { env: { ...process.env, SAFEHARBOR_LOG: 'off', SAFEHARBOR_PUBLIC_URL: 'https://desk.test' } });
+    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...smtp, '--data', data], {
+      env: { ...process.env, SAFEHARBOR_LOG: 'off', SAFEHARBOR_PUBLIC_URL: 'https://desk.test' },
+    });
     let out = '';
     server.stdout.on('data', (c) => (out += c));
     server.stderr.on('data', (c) => (out += c));
     try {
-      await waitUntil(async () => out, (o) => /listening on http/.test(o), 60_000, 'the server to start');
+      await waitUntil(
+        async () => out,
+        (o) => /listening on http/.test(o),
+        60_000,
+        'the server to start',
+      );
       const file = join(dir, 'out.map');
       const via = await cli(['edge', 'nginx', '--data', data, '-o', file]);
       assert.equal(via.code, 0, via.stderr);

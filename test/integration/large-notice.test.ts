@@ -90,7 +90,9 @@ for (const kind of storeKinds()) {
       const { token } = await s.reporter();
       const res = await s.api('/v1/notices', { token, body: dmcaNotice(Array.from({ length: N + 1 }, (_, i) => `https://megamirror.example/${i}`)) });
       assert.equal(res.status, 422);
-      assert.deepEqual(res.body.errors, [{ field: 'urls', message: `this notice lists ${N + 1} URLs; one notice can list at most ${N} — split the list into several notices` }]);
+      assert.deepEqual(res.body.errors, [
+        { field: 'urls', message: `this notice lists ${N + 1} URLs; one notice can list at most ${N} — split the list into several notices` },
+      ]);
     });
   });
 }

@@ -37,14 +37,25 @@ describe('legal requests in the staff console (Chromium)', () => {
     s = await startTestServer('embedded');
     browser = await launchBrowser();
     await s.loadZones(ZONES);
-    const base = { type: 'subpoena', authority: 'U.S. District Court, N.D. Cal.', requesting_party: 'Harbor Pictures LLC', targets: { domains: ['pirate-site.example'] } };
-    const overdue = await s.api('/v1/legal-requests', { token: s.adminToken, body: { ...base, case_number: 'OVERDUE-1', received_at: '2026-01-02', deadline: '2026-01-15' } });
+    const base = {
+      type: 'subpoena',
+      authority: 'U.S. District Court, N.D. Cal.',
+      requesting_party: 'Harbor Pictures LLC',
+      targets: { domains: ['pirate-site.example'] },
+    };
+    const overdue = await s.api('/v1/legal-requests', {
+      token: s.adminToken,
+      body: { ...base, case_number: 'OVERDUE-1', received_at: '2026-01-02', deadline: '2026-01-15' },
+    });
     const later = await s.api('/v1/legal-requests', { token: s.adminToken, body: { ...base, case_number: 'LATER-2', deadline: '2099-01-15' } });
     assert.equal(overdue.status, 201);
     assert.equal(later.status, 201);
     overdueId = overdue.body.id;
     laterId = later.body.id;
-    const order = await s.api('/v1/legal-requests', { token: s.adminToken, body: { type: 'court_order', authority: 'High Court', case_number: 'HC-9', requesting_party: 'Studios', block_rules: ['examplepirate.*'] } });
+    const order = await s.api('/v1/legal-requests', {
+      token: s.adminToken,
+      body: { type: 'court_order', authority: 'High Court', case_number: 'HC-9', requesting_party: 'Studios', block_rules: ['examplepirate.*'] },
+    });
     assert.equal(order.status, 201);
     await s.loadZones(`account_id,account_name,account_email,zone,mode,origin
 c9,New Face,new@face.test,examplepirate.test,proxied,192.0.2.99
@@ -170,7 +181,12 @@ c9,New Face,new@face.test,examplepirate.test,proxied,192.0.2.99
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'lr-deadline');
     assert.deepEqual(await seriousAxeViolations(page), []);
     await screenshot(page, 'staff-legal-new-errors');
-    assert.equal((await s.api('/v1/legal-requests?state=received', { token: s.adminToken })).body.legal_requests.filter((r: { case_number: string }) => r.case_number === '').length, 0);
+    assert.equal(
+      (await s.api('/v1/legal-requests?state=received', { token: s.adminToken })).body.legal_requests.filter(
+        (r: { case_number: string }) => r.case_number === '',
+      ).length,
+      0,
+    );
 
     // Corrected: a court order naming a domain and an account, with a block rule.
     await page.getByRole('radio', { name: /^Court order/ }).check();
@@ -191,7 +207,13 @@ c9,New Face,new@face.test,examplepirate.test,proxied,192.0.2.99
     const view = (await s.api(`/v1/legal-requests/${id}`, { token: s.adminToken })).body;
     assert.deepEqual(
       { type: view.type, authority: view.authority, deadline: view.deadline, notes: view.notes, rules: view.block_rules.map((r: { text: string }) => r.text) },
-      { type: 'court_order', authority: 'U.S. District Court, S.D.N.Y.', deadline: '2099-02-01T23:59:59.999Z', notes: 'Served by hand at reception.', rules: ['pirate-site.example'] },
+      {
+        type: 'court_order',
+        authority: 'U.S. District Court, S.D.N.Y.',
+        deadline: '2099-02-01T23:59:59.999Z',
+        notes: 'Served by hand at reception.',
+        rules: ['pirate-site.example'],
+      },
     );
     assert.deepEqual(view.target_list.map((t: { account_id: string }) => t.account_id).sort(), ['c1', 'c2']);
     assert.ok(view.events.some((e: { type: string; actor: string }) => e.type === 'legal_request.recorded' && e.actor.startsWith('principal:')));
@@ -207,7 +229,10 @@ c9,New Face,new@face.test,examplepirate.test,proxied,192.0.2.99
     await page.getByRole('button', { name: 'Record the production' }).click();
     await page.getByRole('status').filter({ hasText: 'The production was recorded' }).waitFor();
     const produced = (await s.api(`/v1/legal-requests/${id}`, { token: s.adminToken })).body;
-    assert.deepEqual(produced.productions.map((x: { accounts: string[]; fields: string[] }) => [x.accounts, x.fields]), [[['c2'], ['account_email']]]);
+    assert.deepEqual(
+      produced.productions.map((x: { accounts: string[]; fields: string[] }) => [x.accounts, x.fields]),
+      [[['c2'], ['account_email']]],
+    );
 
     // The list: open requests by default, every request under "All".
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Legal requests' }).click();
@@ -229,8 +254,21 @@ c9,New Face,new@face.test,examplepirate.test,proxied,192.0.2.99
     const staff = await webSession(s, admin, '/staff/legal/new');
     const form = await (await staff.get('/staff/legal/new')).text();
     const submission = /name="submission_id" value="([^"]+)"/.exec(form)![1]!;
-    const fields = { submission_id: submission, type: 'other', authority: 'Registry of Example', case_number: 'DUP-1', requesting_party: 'Someone', target_accounts: 'c1' };
-    const count = async () => (await s.store.db.selectFrom('legal_requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const fields = {
+      submission_id: submission,
+      type: 'other',
+      authority: 'Registry of Example',
+      case_number: 'DUP-1',
+      requesting_party: 'Someone',
+      target_accounts: 'c1',
+    };
+    const count = async () =>
+      (
+        await s.store.db
+          .selectFrom('legal_requests')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
     const before = Number(await count());
     const first = await staff.post('/staff/legal', fields);
     const again = await staff.post('/staff/legal', fields);
@@ -247,7 +285,8 @@ c9,New Face,new@face.test,examplepirate.test,proxied,192.0.2.99
       ['reporter', await webSession(s, reporter.id, '/my')],
       ['customer', await webSession(s, customer.principal.id, '/portal')],
     ] as const) {
-      for (const path of ['/staff/legal', '/staff/legal?state=all', '/staff/legal/new']) assert.equal((await session.get(path)).status, 403, `${who} GET ${path}`);
+      for (const path of ['/staff/legal', '/staff/legal?state=all', '/staff/legal/new'])
+        assert.equal((await session.get(path)).status, 403, `${who} GET ${path}`);
       const posted = await session.post('/staff/legal', { ...fields, submission_id: '', case_number: `BY-${who}` });
       assert.equal(posted.status, 403, `${who} POST /staff/legal`);
       assert.doesNotMatch(await posted.text(), /Record the legal request/);

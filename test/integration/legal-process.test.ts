@@ -77,7 +77,15 @@ for (const kind of storeKinds()) {
         body: { type: 'letter', authority: '', deadline: '2026-13-01', targets: { domains: ['not a domain'] }, block_rules: ['co.uk'] },
       });
       assert.equal(r.status, 422);
-      assert.deepEqual(r.body.errors.map((e: { field: string }) => e.field).sort(), ['authority', 'block_rules', 'case_number', 'deadline', 'requesting_party', 'targets.domains[0]', 'type']);
+      assert.deepEqual(r.body.errors.map((e: { field: string }) => e.field).sort(), [
+        'authority',
+        'block_rules',
+        'case_number',
+        'deadline',
+        'requesting_party',
+        'targets.domains[0]',
+        'type',
+      ]);
       assert.equal((await s.api('/v1/legal-requests?state=shredded', { token: s.adminToken })).status, 422);
     });
 
@@ -113,11 +121,17 @@ for (const kind of storeKinds()) {
     });
 
     test('the list puts the nearest deadline first and filters by state', async () => {
-      const soon = await s.api('/v1/legal-requests', { token: s.adminToken, body: subpoena({ case_number: 'SOON-1', deadline: '2026-01-15', received_at: '2026-01-02' }) });
+      const soon = await s.api('/v1/legal-requests', {
+        token: s.adminToken,
+        body: subpoena({ case_number: 'SOON-1', deadline: '2026-01-15', received_at: '2026-01-02' }),
+      });
       assert.equal(soon.status, 201);
       const none = await s.api('/v1/legal-requests', { token: s.adminToken, body: subpoena({ type: 'other', case_number: 'NONE-1', deadline: null }) });
       assert.equal(none.status, 201);
-      const later = await s.api('/v1/legal-requests', { token: s.adminToken, body: subpoena({ type: 'law_enforcement', case_number: 'LE-7', deadline: '2098-01-01', targets: { accounts: ['c4'] } }) });
+      const later = await s.api('/v1/legal-requests', {
+        token: s.adminToken,
+        body: subpoena({ type: 'law_enforcement', case_number: 'LE-7', deadline: '2098-01-01', targets: { accounts: ['c4'] } }),
+      });
       assert.equal(later.status, 201);
       const list = await s.api('/v1/legal-requests?state=open', { token: s.adminToken });
       assert.equal(list.status, 200);
@@ -137,7 +151,10 @@ for (const kind of storeKinds()) {
       const early = await s.api(`/v1/legal-requests/${subpoenaId}/productions`, { token: s.adminToken, body: { fields: ['account_name'] } });
       assert.equal(early.status, 409, 'not before the request is in progress');
       assert.equal(early.body.errors[0].field, 'state');
-      const bad = await s.api(`/v1/legal-requests/${subpoenaId}/productions`, { token: s.adminToken, body: { fields: ['account_name', 'payment_details', 'kidneys'] } });
+      const bad = await s.api(`/v1/legal-requests/${subpoenaId}/productions`, {
+        token: s.adminToken,
+        body: { fields: ['account_name', 'payment_details', 'kidneys'] },
+      });
       assert.equal(bad.status, 422);
       assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field).sort(), ['fields[2]', 'payment_reference']);
       const skip = await s.api(`/v1/legal-requests/${subpoenaId}/state`, { token: s.adminToken, body: { state: 'closed' } });
@@ -145,7 +162,12 @@ for (const kind of storeKinds()) {
       const moved = await s.api(`/v1/legal-requests/${subpoenaId}/state`, { token: s.adminToken, body: { state: 'in_progress', note: 'Valid on its face' } });
       assert.deepEqual(moved.body, { state: 'in_progress', changed: true });
 
-      const body = { fields: ['account_name', 'account_email', 'payment_details', 'ip_addresses'], payment_reference: 'billing://invoices/c1', ip_addresses: ['192.0.2.10'], produced_at: '2026-03-10T12:00:00Z' };
+      const body = {
+        fields: ['account_name', 'account_email', 'payment_details', 'ip_addresses'],
+        payment_reference: 'billing://invoices/c1',
+        ip_addresses: ['192.0.2.10'],
+        produced_at: '2026-03-10T12:00:00Z',
+      };
       const p = await s.api(`/v1/legal-requests/${subpoenaId}/productions`, { token: s.adminToken, body });
       assert.equal(p.status, 201, JSON.stringify(p.body));
       assert.equal(p.body.state, 'produced');
@@ -182,7 +204,13 @@ for (const kind of storeKinds()) {
     test('under a non-disclosure order the customer is never mailed, and the production says why', async () => {
       const r = await s.api('/v1/legal-requests', {
         token: s.adminToken,
-        body: subpoena({ type: 'law_enforcement', case_number: 'GAG-1', authority: 'FBI Field Office', targets: { domains: ['gagged.example'] }, non_disclosure_order: true }),
+        body: subpoena({
+          type: 'law_enforcement',
+          case_number: 'GAG-1',
+          authority: 'FBI Field Office',
+          targets: { domains: ['gagged.example'] },
+          non_disclosure_order: true,
+        }),
       });
       assert.equal(r.status, 201);
       assert.deepEqual(r.body.customer_notice, { decision: 'withhold', at: null, reason: 'non_disclosure_order' });
@@ -192,11 +220,17 @@ for (const kind of storeKinds()) {
       assert.equal(p.body.customers_notified, 0);
       const view = await s.api(`/v1/legal-requests/${r.body.id}`, { token: s.adminToken });
       assert.deepEqual(view.body.notices_sent, []);
-      assert.ok(view.body.events.some((e: { type: string; data: { reason?: string } }) => e.type === 'legal_request.customer_notice_withheld' && e.data.reason === 'non_disclosure_order'));
+      assert.ok(
+        view.body.events.some(
+          (e: { type: string; data: { reason?: string } }) => e.type === 'legal_request.customer_notice_withheld' && e.data.reason === 'non_disclosure_order',
+        ),
+      );
       // The mailer has had its chance: the other request's mails arrived meanwhile, none to this customer.
       await smtp.waitFor((m) => m.some((x) => x.parsed.subject?.includes('LE-7')));
       assert.ok(!smtp.mails.some((m) => m.envelopeTo.includes('owner@gagged.test')), 'nothing reached the gagged customer');
-      const { rows } = await import('kysely').then(({ sql }) => sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE to_address = 'owner@gagged.test'`.execute(s.store.db));
+      const { rows } = await import('kysely').then(({ sql }) =>
+        sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE to_address = 'owner@gagged.test'`.execute(s.store.db),
+      );
       assert.equal(rows[0]!.n, 0, 'not even queued');
     });
 
@@ -205,12 +239,22 @@ for (const kind of storeKinds()) {
       assert.deepEqual(before.body.domains, []);
       const r = await s.api('/v1/legal-requests', {
         token: s.adminToken,
-        body: { type: 'court_order', authority: 'High Court of Justice', case_number: 'HC-2026-000123', requesting_party: 'Studios Association', block_rules: ['examplepirate.*', 'mirror-pirate.example'] },
+        body: {
+          type: 'court_order',
+          authority: 'High Court of Justice',
+          case_number: 'HC-2026-000123',
+          requesting_party: 'Studios Association',
+          block_rules: ['examplepirate.*', 'mirror-pirate.example'],
+        },
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       const orderId = r.body.id;
       assert.deepEqual(
-        r.body.block_rules.map((b: { text: string; active: boolean; zones: { zone: string; account_id: string; found_by: string }[] }) => [b.text, b.active, b.zones.map((z) => [z.zone, z.account_id, z.found_by])]),
+        r.body.block_rules.map((b: { text: string; active: boolean; zones: { zone: string; account_id: string; found_by: string }[] }) => [
+          b.text,
+          b.active,
+          b.zones.map((z) => [z.zone, z.account_id, z.found_by]),
+        ]),
         [
           ['examplepirate.*', true, [['examplepirate.example', 'c3', 'order']]],
           ['mirror-pirate.example', true, []],
@@ -251,15 +295,29 @@ c9,New Face,new@face.test,harmless.test,proxied,192.0.2.99
         q.returned.map((m) => [m.zone, m.account_id, m.account_name, m.rule, m.legal_request_id]),
         [['examplepirate.test', 'c9', 'New Face', 'examplepirate.*', orderId]],
       );
-      const ev = await s.store.db.selectFrom('events').select(['type', 'actor']).where('subject_type', '=', 'zone').where('subject_id', '=', 'examplepirate.test').execute();
-      assert.deepEqual(ev.map((e) => e.type), ['zone.court_order_returned']);
+      const ev = await s.store.db
+        .selectFrom('events')
+        .select(['type', 'actor'])
+        .where('subject_type', '=', 'zone')
+        .where('subject_id', '=', 'examplepirate.test')
+        .execute();
+      assert.deepEqual(
+        ev.map((e) => e.type),
+        ['zone.court_order_returned'],
+      );
 
       // The old site moves to the new account too: caught again, under the new account.
       await s.loadZones(`account_id,account_name,account_email,zone,mode,origin
 c9,New Face,new@face.test,examplepirate.example,proxied,192.0.2.99
 `);
       const q2 = await legalQueue(s.store.db, new Date());
-      assert.deepEqual(q2.returned.map((m) => [m.zone, m.account_id]), [['examplepirate.test', 'c9'], ['examplepirate.example', 'c9']]);
+      assert.deepEqual(
+        q2.returned.map((m) => [m.zone, m.account_id]),
+        [
+          ['examplepirate.test', 'c9'],
+          ['examplepirate.example', 'c9'],
+        ],
+      );
       // Re-importing the same rows catches nothing new.
       await s.loadZones(`account_id,account_name,account_email,zone,mode,origin
 c9,New Face,new@face.test,examplepirate.example,proxied,192.0.2.99
@@ -272,16 +330,29 @@ c9,New Face,new@face.test,examplepirate.example,proxied,192.0.2.99
       const noReason = await s.api(`/v1/legal-requests/${orderId}/block-rules/${rule.id}/lift`, { token: s.adminToken, body: {} });
       assert.equal(noReason.status, 422);
       assert.equal((await s.api(`/v1/legal-requests/${orderId}/block-rules/${rule.id}/lift`, { token: reporter.token, body: { reason: 'x' } })).status, 403);
-      const lifted = await s.api(`/v1/legal-requests/${orderId}/block-rules/${rule.id}/lift`, { token: s.adminToken, body: { reason: 'Order varied on appeal' } });
+      const lifted = await s.api(`/v1/legal-requests/${orderId}/block-rules/${rule.id}/lift`, {
+        token: s.adminToken,
+        body: { reason: 'Order varied on appeal' },
+      });
       assert.deepEqual(lifted.body, { lifted: true, changed: true });
       const unblocked = await s.api('/v1/edge/blocklist', { token: s.adminToken });
-      assert.deepEqual(unblocked.body.domains.map((d: { domain: string }) => d.domain), ['mirror-pirate.example']);
+      assert.deepEqual(
+        unblocked.body.domains.map((d: { domain: string }) => d.domain),
+        ['mirror-pirate.example'],
+      );
     });
 
     test('a block rule with an end date is lifted when it passes', async () => {
       const r = await s.api('/v1/legal-requests', {
         token: s.adminToken,
-        body: { type: 'court_order', authority: 'Tribunal', case_number: 'T-9', requesting_party: 'Label', block_rules: ['=gagged.example'], block_ends_at: '2099-12-31' },
+        body: {
+          type: 'court_order',
+          authority: 'Tribunal',
+          case_number: 'T-9',
+          requesting_party: 'Label',
+          block_rules: ['=gagged.example'],
+          block_ends_at: '2099-12-31',
+        },
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       const on = await s.api('/v1/edge/blocklist', { token: s.adminToken });
@@ -331,21 +402,36 @@ for (const kind of storeKinds()) {
       const p = await s.api(`/v1/legal-requests/${r.body.id}/productions`, { token: s.adminToken, body: { fields: ['account_name'] } });
       assert.equal(p.status, 201, JSON.stringify(p.body));
       const view = await s.api(`/v1/legal-requests/${r.body.id}`, { token: s.adminToken });
-      assert.deepEqual(view.body.notices_sent.map((n: { kind: string; sent_at: string }) => [n.kind, n.sent_at]), [
-        ['request', '2026-05-06T10:00:00.000Z'],
-        ['production', '2026-05-06T10:00:00.000Z'],
-      ]);
+      assert.deepEqual(
+        view.body.notices_sent.map((n: { kind: string; sent_at: string }) => [n.kind, n.sent_at]),
+        [
+          ['request', '2026-05-06T10:00:00.000Z'],
+          ['production', '2026-05-06T10:00:00.000Z'],
+        ],
+      );
     });
 
     test('when a non-disclosure order runs out, the customer is told, even of a request already answered', async () => {
       const deps = { db: s.store.db, provider: 'Safeharbor', policy: { delayHours: 48 } };
       const r = await s.api('/v1/legal-requests', {
         token: s.adminToken,
-        body: subpoena({ type: 'law_enforcement', case_number: 'GAG-2', received_at: '2026-05-06', deadline: '2026-05-20', targets: { domains: ['gagged.example'] }, non_disclosure_order: true, non_disclosure_until: '2026-06-30' }),
+        body: subpoena({
+          type: 'law_enforcement',
+          case_number: 'GAG-2',
+          received_at: '2026-05-06',
+          deadline: '2026-05-20',
+          targets: { domains: ['gagged.example'] },
+          non_disclosure_order: true,
+          non_disclosure_until: '2026-06-30',
+        }),
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       await s.api(`/v1/legal-requests/${r.body.id}/state`, { token: s.adminToken, body: { state: 'in_progress' } });
-      assert.equal((await s.api(`/v1/legal-requests/${r.body.id}/productions`, { token: s.adminToken, body: { fields: ['account_email'] } })).status, 201, 'no notice needed under the order');
+      assert.equal(
+        (await s.api(`/v1/legal-requests/${r.body.id}/productions`, { token: s.adminToken, body: { fields: ['account_email'] } })).status,
+        201,
+        'no notice needed under the order',
+      );
       now = new Date('2026-06-15T00:00:00Z');
       assert.equal(await sendDueLegalNotices(deps, now), 0, 'the order still holds');
       now = new Date('2026-07-01T08:00:00Z');

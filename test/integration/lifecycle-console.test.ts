@@ -24,7 +24,14 @@ const counterNotice = (urls: string[]) => ({
   reason: 'owner',
   signature: 'Olive Owner',
 });
-const courtAction = { court: 'U.S. District Court for the Central District of California', case_number: '2:26-cv-01234', filed_on: '2026-01-05', statement: true, signer_name: 'Jane Doe', signature: 'Jane Doe' };
+const courtAction = {
+  court: 'U.S. District Court for the Central District of California',
+  case_number: '2:26-cv-01234',
+  filed_on: '2026-01-05',
+  statement: true,
+  signer_name: 'Jane Doe',
+  signature: 'Jane Doe',
+};
 
 for (const kind of storeKinds()) {
   describe(`takedown lifecycle on the staff notice page (Chromium, ${kind} store)`, () => {
@@ -47,14 +54,27 @@ for (const kind of storeKinds()) {
     const fileNotice = async (urls: string[]) => {
       const r = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice(urls) });
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      await waitUntil(() => s.api(`/v1/notices/${r.body.id}`, { token: reporter.token }), (x) => x.body.status === 'processed', 30_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${r.body.id}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        30_000,
+        'processed',
+      );
       const dis = await s.api(`/v1/notices/${r.body.id}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } });
       assert.equal(dis.status, 200, JSON.stringify(dis.body));
       return r.body.id as string;
     };
     const wakeOf = async (id: string, url: string) =>
       new Date(
-        (await s.store.db.selectFrom('item_lifecycles as l').innerJoin('notice_items as i', 'i.id', 'l.item_id').select('l.next_wake_at').where('i.notice_id', '=', id).where('i.url', '=', url).executeTakeFirstOrThrow()).next_wake_at!,
+        (
+          await s.store.db
+            .selectFrom('item_lifecycles as l')
+            .innerJoin('notice_items as i', 'i.id', 'l.item_id')
+            .select('l.next_wake_at')
+            .where('i.notice_id', '=', id)
+            .where('i.url', '=', url)
+            .executeTakeFirstOrThrow()
+        ).next_wake_at!,
       );
 
     before(async () => {
@@ -70,12 +90,20 @@ for (const kind of storeKinds()) {
       const due = await wakeOf(noticeId, U('e'));
       now = new Date(due.getTime() + 60_000);
       s.server.lifecycleWorker.kick();
-      await waitUntil(() => s.store.db.selectFrom('notice_items').select('state').where('notice_id', '=', noticeId).where('url', '=', U('e')).executeTakeFirstOrThrow(), (i) => i.state === 'restored', 15_000, 'e restored');
+      await waitUntil(
+        () => s.store.db.selectFrom('notice_items').select('state').where('notice_id', '=', noticeId).where('url', '=', U('e')).executeTakeFirstOrThrow(),
+        (i) => i.state === 'restored',
+        15_000,
+        'e restored',
+      );
       // a and b: countered now; b then goes to court. c: retracted. d: left as it was.
       assert.equal((await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: customer, body: counterNotice([U('a'), U('b')]) })).status, 201);
       const ca = await s.api(`/v1/notices/${noticeId}/court-action`, { token: reporter.token, body: { ...courtAction, urls: [U('b')] } });
       assert.ok([200, 201].includes(ca.status), JSON.stringify(ca.body));
-      const re = await s.api(`/v1/notices/${noticeId}/retraction`, { token: reporter.token, body: { urls: [U('c')], reason: 'Licensed after all', signature: 'Jane Doe' } });
+      const re = await s.api(`/v1/notices/${noticeId}/retraction`, {
+        token: reporter.token,
+        body: { urls: [U('c')], reason: 'Licensed after all', signature: 'Jane Doe' },
+      });
       assert.ok([200, 201].includes(re.status), JSON.stringify(re.body));
     });
     after(async () => {
@@ -88,13 +116,29 @@ for (const kind of storeKinds()) {
       const row = (x: string) => page.locator('tbody tr', { hasText: x });
       const step = async (x: string) => (await row(x).locator('.step').innerText()).replace(/\s+/g, ' ');
       const restoreA = localDate(await wakeOf(noticeId, U('a')), TZ);
-      assert.match(await step(U('a')), new RegExp(`^Counter notice received; copy sent to the complainant Restore due on ${restoreA} disabled \\d{4}-\\d{2}-\\d{2} · customer notified \\d{4}-\\d{2}-\\d{2} · counter notice received ${localDate(now, TZ)} · copy sent to the complainant ${localDate(now, TZ)}$`));
+      assert.match(
+        await step(U('a')),
+        new RegExp(
+          `^Counter notice received; copy sent to the complainant Restore due on ${restoreA} disabled \\d{4}-\\d{2}-\\d{2} · customer notified \\d{4}-\\d{2}-\\d{2} · counter notice received ${localDate(now, TZ)} · copy sent to the complainant ${localDate(now, TZ)}$`,
+        ),
+      );
       assert.equal(await row(U('a')).locator('.restore time').getAttribute('datetime'), (await wakeOf(noticeId, U('a'))).toISOString());
-      assert.match(await step(U('b')), /^Court action filed; stays disabled Court action: U\.S\. District Court for the Central District of California, 2:26-cv-01234 \(filed 2026-01-05\)/);
+      assert.match(
+        await step(U('b')),
+        /^Court action filed; stays disabled Court action: U\.S\. District Court for the Central District of California, 2:26-cv-01234 \(filed 2026-01-05\)/,
+      );
       assert.doesNotMatch(await step(U('b')), /Restore due/);
-      assert.match(await step(U('c')), /^Retracted by the complainant \(case closed\) disabled [\d-]+ · customer notified [\d-]+ · retracted [\d-]+ · closed [\d-]+$/);
+      assert.match(
+        await step(U('c')),
+        /^Retracted by the complainant \(case closed\) disabled [\d-]+ · customer notified [\d-]+ · retracted [\d-]+ · closed [\d-]+$/,
+      );
       assert.match(await step(U('d')), /^Disabled; customer notified disabled [\d-]+ · customer notified [\d-]+$/);
-      assert.match(await step(U('e')), new RegExp(`^Restored after the counter notice \\(case closed\\) Restored on ${localDate(now, TZ)}.*restored on schedule ${localDate(now, TZ)} · closed ${localDate(now, TZ)}$`));
+      assert.match(
+        await step(U('e')),
+        new RegExp(
+          `^Restored after the counter notice \\(case closed\\) Restored on ${localDate(now, TZ)}.*restored on schedule ${localDate(now, TZ)} · closed ${localDate(now, TZ)}$`,
+        ),
+      );
       assert.equal(await row('proxied-one.example/x').locator('.step').count(), 0, 'a forwarded URL is not in the takedown lifecycle');
       // The badges still say what the edge does with each URL.
       assert.match(await row(U('a')).innerText(), /Content disabled/);
@@ -114,13 +158,25 @@ for (const kind of storeKinds()) {
       assert.equal((await s.api(`/v1/notices/${id}/counter-notice`, { token: customer, body: counterNotice([U('bulk/502')]) })).status, 201);
       const page = await signIn(`/staff/notices/${id}`);
       assert.equal(await page.locator('tbody tr').count(), 500);
-      assert.match(await page.locator('tbody tr', { hasText: U('bulk/0') }).locator('.step').innerText(), /Disabled; customer notified/);
+      assert.match(
+        await page
+          .locator('tbody tr', { hasText: U('bulk/0') })
+          .locator('.step')
+          .innerText(),
+        /Disabled; customer notified/,
+      );
       await page.getByRole('link', { name: 'Next 500 URLs' }).click();
       await page.waitForLoadState('load');
       assert.equal(await page.locator('tbody tr').count(), 3);
       const last = page.locator('tbody tr', { hasText: U('bulk/502') });
       assert.match(await last.locator('.step').innerText(), new RegExp(`Restore due on ${localDate(await wakeOf(id, U('bulk/502')), TZ)}`));
-      assert.match(await page.locator('tbody tr', { hasText: U('bulk/501') }).locator('.step').innerText(), /^Disabled; customer notified/);
+      assert.match(
+        await page
+          .locator('tbody tr', { hasText: U('bulk/501') })
+          .locator('.step')
+          .innerText(),
+        /^Disabled; customer notified/,
+      );
     });
   });
 }

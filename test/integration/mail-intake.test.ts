@@ -126,13 +126,23 @@ for (const kind of storeKinds()) {
     });
 
     test('a plain-text notice is stored raw, read, filed and processed like an API notice', async () => {
-      const info = await send({ from: 'Jane Doe <jane@harborpictures.test>', to: 'dmca@desk.test', subject: 'DMCA notice: Sunrise Over Harbor', text: TAKEDOWN });
+      const info = await send({
+        from: 'Jane Doe <jane@harborpictures.test>',
+        to: 'dmca@desk.test',
+        subject: 'DMCA notice: Sunrise Over Harbor',
+        text: TAKEDOWN,
+      });
       assert.match(info.response, /^250 .*stored as message \d+/);
       const row = await waitUntil(inbound, (r) => r.some((m) => m.status !== 'received'), 10_000, 'the message read');
       const m = row.find((x) => x.subject === 'DMCA notice: Sunrise Over Harbor')!;
       assert.equal(m.outcome, 'notice_filed', JSON.stringify(m.detail));
       assert.ok(Buffer.from(m.raw).toString().includes('Sunrise Over Harbor'), 'the raw message is kept');
-      const notice = await waitUntil(() => s.api(`/v1/notices/${m.notice_id}`, { token: s.adminToken }), (r) => r.body.status === 'processed', 10_000, 'notice processed');
+      const notice = await waitUntil(
+        () => s.api(`/v1/notices/${m.notice_id}`, { token: s.adminToken }),
+        (r) => r.body.status === 'processed',
+        10_000,
+        'notice processed',
+      );
       assert.equal(notice.body.channel, 'email');
       assert.deepEqual(
         notice.body.items.map((i: { url: string; state: string }) => [i.url, i.state]),
@@ -145,20 +155,31 @@ for (const kind of storeKinds()) {
       assert.deepEqual(notice.body.work.urls, ['https://harborpictures.test/films/sunrise'], 'the original work is never an item');
       assert.equal(notice.body.claimant.email, 'jane@harborpictures.test');
       // The sender gets the notice number and status link; the site owner gets the notice.
-      await smtp.waitFor((x) => x.some((y) => y.envelopeTo.includes('jane@harborpictures.test') && y.parsed.subject?.includes(`We received your copyright notice ${m.notice_id}`)));
+      await smtp.waitFor((x) =>
+        x.some((y) => y.envelopeTo.includes('jane@harborpictures.test') && y.parsed.subject?.includes(`We received your copyright notice ${m.notice_id}`)),
+      );
       const owner = await smtp.waitFor((x) => x.some((y) => y.envelopeTo.includes('owner@mirrorsite.test')));
       const toOwner = owner.find((y) => y.envelopeTo.includes('owner@mirrorsite.test'))!;
       assert.match(toOwner.parsed.replyTo!.text, /^dmca\+[0-9a-f]{32}o[0-9a-f]{16}@desk\.test$/, 'replies name their case');
 
       // The same message delivered twice files nothing new.
-      await send({ from: 'Jane Doe <jane@harborpictures.test>', to: 'dmca@desk.test', subject: 'DMCA notice: Sunrise Over Harbor', text: TAKEDOWN, messageId: m.message_id! });
+      await send({
+        from: 'Jane Doe <jane@harborpictures.test>',
+        to: 'dmca@desk.test',
+        subject: 'DMCA notice: Sunrise Over Harbor',
+        text: TAKEDOWN,
+        messageId: m.message_id!,
+      });
       const again = await waitUntil(inbound, (r) => r.length === 2 && r[1]!.status !== 'received', 10_000, 'second copy read');
       assert.ok(['duplicate', 'notice_filed'].includes(again[1]!.outcome!));
       assert.equal(again[1]!.notice_id, m.notice_id);
     });
 
     test('a counter notice answering the forwarded notice attaches to its case by the reply address', async () => {
-      const r = await s.api('/v1/notices', { token: (await s.reporter('agency@rights.test')).token, body: dmcaNotice(['https://mirrorsite.example/watch/other-film']) });
+      const r = await s.api('/v1/notices', {
+        token: (await s.reporter('agency@rights.test')).token,
+        body: dmcaNotice(['https://mirrorsite.example/watch/other-film']),
+      });
       const id = r.body.id as string;
       const mails = await smtp.waitFor((x) => x.some((y) => y.envelopeTo.includes('owner@mirrorsite.test') && y.parsed.subject?.includes(id)));
       const replyTo = mails.find((y) => y.envelopeTo.includes('owner@mirrorsite.test') && y.parsed.subject?.includes(id))!.parsed.replyTo!.text;
@@ -206,7 +227,13 @@ for (const kind of storeKinds()) {
 
     test('an ACNS XML attachment is read safely and recorded with its IP, port and time', async () => {
       const xml = readFileSync(new URL('../fixtures/acns-notice.xml', import.meta.url));
-      await send({ from: 'antipiracy@agency.test', to: 'dmca@desk.test', subject: 'ACNS notice', text: 'Please see the attached notice.', attachments: [{ filename: 'notice.xml', content: xml, contentType: 'application/xml' }] });
+      await send({
+        from: 'antipiracy@agency.test',
+        to: 'dmca@desk.test',
+        subject: 'ACNS notice',
+        text: 'Please see the attached notice.',
+        attachments: [{ filename: 'notice.xml', content: xml, contentType: 'application/xml' }],
+      });
       const rows = await waitUntil(inbound, (x) => x.some((m) => m.subject === 'ACNS notice' && m.status !== 'received'), 10_000, 'read');
       const m = rows.find((x) => x.subject === 'ACNS notice')!;
       const detail = m.detail as { reading: { kind: string; acns: { ip: string | null; port: number | null; timestamp: string | null } | null } };
@@ -217,7 +244,13 @@ for (const kind of storeKinds()) {
 
     test('unknown recipients are refused; broken MIME and a 20 MB message are stored and read without harm', async () => {
       const port = s.server.smtpPort!;
-      const refused = await rawSmtp(port, ['EHLO tester.test', 'MAIL FROM:<a@b.test>', 'RCPT TO:<postmaster@elsewhere.test>', 'RCPT TO:<sales@desk.test>', 'QUIT']);
+      const refused = await rawSmtp(port, [
+        'EHLO tester.test',
+        'MAIL FROM:<a@b.test>',
+        'RCPT TO:<postmaster@elsewhere.test>',
+        'RCPT TO:<sales@desk.test>',
+        'QUIT',
+      ]);
       assert.match(refused[3]!, /^550 /);
       assert.match(refused[4]!, /^550 /);
 
@@ -237,15 +270,39 @@ for (const kind of storeKinds()) {
         '',
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>',
       ];
-      const r = await rawSmtp(port, ['EHLO tester.test', 'MAIL FROM:<x@broken.test>', 'RCPT TO:<dmca@desk.test>', 'DATA', ...broken.map((l) => `__${l}`), '.', 'QUIT']);
-      assert.ok(r.some((x) => /^250 .*stored as message/.test(x)), r.join(' | '));
-      const rows = await waitUntil(inbound, (x) => x.some((m) => m.subject === 'broken mime' && m.status !== 'received') || x.some((m) => m.from_address === null && m.status !== 'received' && Buffer.from(m.raw).includes('never-closed')), 10_000, 'broken read');
+      const r = await rawSmtp(port, [
+        'EHLO tester.test',
+        'MAIL FROM:<x@broken.test>',
+        'RCPT TO:<dmca@desk.test>',
+        'DATA',
+        ...broken.map((l) => `__${l}`),
+        '.',
+        'QUIT',
+      ]);
+      assert.ok(
+        r.some((x) => /^250 .*stored as message/.test(x)),
+        r.join(' | '),
+      );
+      const rows = await waitUntil(
+        inbound,
+        (x) =>
+          x.some((m) => m.subject === 'broken mime' && m.status !== 'received') ||
+          x.some((m) => m.from_address === null && m.status !== 'received' && Buffer.from(m.raw).includes('never-closed')),
+        10_000,
+        'broken read',
+      );
       const b = rows.find((m) => Buffer.from(m.raw).includes('never-closed'))!;
       assert.ok(['processed', 'failed'].includes(b.status));
       assert.ok(Buffer.from(b.raw).includes('@@@ this is not base64 @@@'), 'the bytes are kept as received');
 
       const big = Buffer.alloc(20 * 1024 * 1024, 'A');
-      const info = await send({ from: 'big@sender.test', to: 'dmca@desk.test', subject: 'big one', text: 'See attachment.', attachments: [{ filename: 'video.bin', content: big }] });
+      const info = await send({
+        from: 'big@sender.test',
+        to: 'dmca@desk.test',
+        subject: 'big one',
+        text: 'See attachment.',
+        attachments: [{ filename: 'video.bin', content: big }],
+      });
       assert.match(info.response, /^250 /);
       const rows2 = await waitUntil(inbound, (x) => x.some((m) => m.subject === 'big one'), 20_000, 'big read');
       const bigRow = rows2.find((m) => m.subject === 'big one')!;

@@ -57,7 +57,10 @@ for (const kind of storeKinds()) {
     };
 
     before(async () => {
-      s = await startTestServer(kind, { smtpPort: 0, config: { mailDomain: 'desk.test', intakeAddresses: ['dmca', 'abuse'], providerName: 'Example Network' } });
+      s = await startTestServer(kind, {
+        smtpPort: 0,
+        config: { mailDomain: 'desk.test', intakeAddresses: ['dmca', 'abuse'], providerName: 'Example Network' },
+      });
       browser = await launchBrowser();
       await s.loadZones(ZONES);
       const nb = await s.api('/v1/netblocks/import', { token: s.adminToken, body: NETBLOCKS, headers: { 'content-type': 'text/csv' } });
@@ -65,7 +68,13 @@ for (const kind of storeKinds()) {
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: s.server.smtpPort!, secure: false, ignoreTLS: true });
       send = (m) => transport.sendMail(m);
       // One at a time, so that their order (newest first) is known.
-      await send({ from: 'IP-Echelon Notices <notices@agency.test>', to: 'dmca@desk.test', subject: 'ACNS notice 198.51.100.20', text: 'Please see the attached notice.', attachments: [{ filename: 'notice.xml', content: fixture('acns-notice.xml'), contentType: 'application/xml' }] });
+      await send({
+        from: 'IP-Echelon Notices <notices@agency.test>',
+        to: 'dmca@desk.test',
+        subject: 'ACNS notice 198.51.100.20',
+        text: 'Please see the attached notice.',
+        attachments: [{ filename: 'notice.xml', content: fixture('acns-notice.xml'), contentType: 'application/xml' }],
+      });
       ids.acns = await reportFor('ACNS notice 198.51.100.20');
       const xml = fixture('acns-notice.xml').toString('utf8').replace('198.51.100.20', '192.0.2.99').replace('a1b2c3d4e5f60718293a', 'ffff0000111122223333');
       await send({ from: 'notices@agency.test', to: 'dmca@desk.test', subject: 'ACNS notice 192.0.2.99', text: xml });
@@ -84,14 +93,24 @@ for (const kind of storeKinds()) {
       await page.waitForURL((u) => u.pathname === '/staff/network-reports');
       await page.getByRole('heading', { name: 'Network reports', level: 1 }).waitFor();
       const rows = page.locator('tbody tr');
-      assert.deepEqual(
-        await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td a')!.textContent)),
-        [`Report ${ids.spam}`, `Report ${ids.nowhere}`, `Report ${ids.acns}`],
-      );
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td a')!.textContent)), [
+        `Report ${ids.spam}`,
+        `Report ${ids.nowhere}`,
+        `Report ${ids.acns}`,
+      ]);
       const acns = page.getByRole('row', { name: new RegExp(`Report ${ids.acns}\\b`) });
-      assert.match(await acns.innerText(), /198\.51\.100\.20 port 51413[\s\S]*2026-11-20 08:06:44 UTC[\s\S]*copyright \(ACNS 2\.0\)[\s\S]*Sunrise Over Harbor[\s\S]*Old Colo Customer \(oldco\)[\s\S]*Forwarded to the account/);
-      assert.match(await page.getByRole('row', { name: new RegExp(`Report ${ids.nowhere}\\b`) }).innerText(), /192\.0\.2\.99[\s\S]*no account[\s\S]*Not on our network/);
-      assert.match(await page.getByRole('row', { name: new RegExp(`Report ${ids.spam}\\b`) }).innerText(), /203\.0\.113\.77 port 25[\s\S]*spam \(X-ARF v0\.2\)[\s\S]*Kept for the abuse team/);
+      assert.match(
+        await acns.innerText(),
+        /198\.51\.100\.20 port 51413[\s\S]*2026-11-20 08:06:44 UTC[\s\S]*copyright \(ACNS 2\.0\)[\s\S]*Sunrise Over Harbor[\s\S]*Old Colo Customer \(oldco\)[\s\S]*Forwarded to the account/,
+      );
+      assert.match(
+        await page.getByRole('row', { name: new RegExp(`Report ${ids.nowhere}\\b`) }).innerText(),
+        /192\.0\.2\.99[\s\S]*no account[\s\S]*Not on our network/,
+      );
+      assert.match(
+        await page.getByRole('row', { name: new RegExp(`Report ${ids.spam}\\b`) }).innerText(),
+        /203\.0\.113\.77 port 25[\s\S]*spam \(X-ARF v0\.2\)[\s\S]*Kept for the abuse team/,
+      );
       assert.deepEqual(await seriousAxeViolations(page), []);
       await screenshot(page, `staff-network-reports-${kind}`);
 
@@ -139,8 +158,14 @@ for (const kind of storeKinds()) {
       ]) {
         assert.match(facts, re);
       }
-      assert.equal(await page.locator('dl.facts').first().getByRole('link', { name: 'Old Colo Customer (oldco)' }).getAttribute('href'), '/staff/accounts/oldco');
-      assert.match(await page.getByRole('table').first().innerText(), /Sunrise Over Harbor\s+Sunrise\.Over\.Harbor\.2025\.1080p\.mkv\s+5f1e0c3a9b7d2e4f6a8c0b1d3e5f7a9c1b3d5e7f/);
+      assert.equal(
+        await page.locator('dl.facts').first().getByRole('link', { name: 'Old Colo Customer (oldco)' }).getAttribute('href'),
+        '/staff/accounts/oldco',
+      );
+      assert.match(
+        await page.getByRole('table').first().innerText(),
+        /Sunrise Over Harbor\s+Sunrise\.Over\.Harbor\.2025\.1080p\.mkv\s+5f1e0c3a9b7d2e4f6a8c0b1d3e5f7a9c1b3d5e7f/,
+      );
       const mail = await page.getByRole('table').nth(1).innerText();
       assert.match(mail, /ops@oldco\.test\s+the account[\s\S]*Copyright infringement notice about 198\.51\.100\.20/);
       assert.match(mail, /notices@agency\.test\s+the complainant/);
@@ -158,8 +183,18 @@ for (const kind of storeKinds()) {
       assert.equal(eml.status(), 200);
       assert.equal(eml.headers()['content-type'], 'message/rfc822');
       assert.match(eml.headers()['content-disposition']!, /attachment; filename="network-report-\d+\.eml"/);
-      const stored = await s.store.db.selectFrom('inbound_messages as m').innerJoin('network_reports as r', 'r.inbound_message_id', 'm.id').select('m.sha256').where('r.id', '=', ids.acns).executeTakeFirstOrThrow();
-      assert.equal(createHash('sha256').update(await eml.body()).digest('hex'), stored.sha256);
+      const stored = await s.store.db
+        .selectFrom('inbound_messages as m')
+        .innerJoin('network_reports as r', 'r.inbound_message_id', 'm.id')
+        .select('m.sha256')
+        .where('r.id', '=', ids.acns)
+        .executeTakeFirstOrThrow();
+      assert.equal(
+        createHash('sha256')
+          .update(await eml.body())
+          .digest('hex'),
+        stored.sha256,
+      );
 
       // A report kept for staff caused no mail; its X-ARF report.txt is the file shown.
       await page.goto(`${s.url}/staff/network-reports/${ids.spam}`);
@@ -187,12 +222,32 @@ for (const kind of storeKinds()) {
         const raw = Buffer.from(`Subject: spam ${i}\r\n\r\nreport ${i}\r\n`);
         const m = await s.store.db
           .insertInto('inbound_messages')
-          .values({ mail_from: 'reports@spamtrap.test', rcpt_to: ['abuse@desk.test'], remote_address: '127.0.0.1', size: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), raw, status: 'processed', outcome: 'kept_for_staff', subject: `spam ${i}` })
+          .values({
+            mail_from: 'reports@spamtrap.test',
+            rcpt_to: ['abuse@desk.test'],
+            remote_address: '127.0.0.1',
+            size: raw.length,
+            sha256: createHash('sha256').update(raw).digest('hex'),
+            raw,
+            status: 'processed',
+            outcome: 'kept_for_staff',
+            subject: `spam ${i}`,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         await s.store.db
           .insertInto('network_reports')
-          .values({ inbound_message_id: Number(m.id), format: 'x-arf', category: 'spam', ip: `203.0.113.${i + 1}`, port: 25, observed_at: new Date('2026-11-21T00:00:00Z'), works: '[]', state: 'kept_for_staff', reason: 'a spam report' })
+          .values({
+            inbound_message_id: Number(m.id),
+            format: 'x-arf',
+            category: 'spam',
+            ip: `203.0.113.${i + 1}`,
+            port: 25,
+            observed_at: new Date('2026-11-21T00:00:00Z'),
+            works: '[]',
+            state: 'kept_for_staff',
+            reason: 'a spam report',
+          })
           .execute();
       }
       const page = await signIn(s.adminToken, '/staff/network-reports?category=spam');
@@ -204,7 +259,11 @@ for (const kind of storeKinds()) {
       assert.equal(second.length, 11, '60 + the first spam report, 50 on the first page');
       assert.equal(second.at(-1), `Report ${ids.spam}`);
       const all = [...first, ...second].map((t) => Number(t.replace('Report ', '')));
-      assert.deepEqual(all, [...all].sort((a, b) => b - a), 'newest first across pages');
+      assert.deepEqual(
+        all,
+        [...all].sort((a, b) => b - a),
+        'newest first across pages',
+      );
       assert.equal(new Set(all).size, 61, 'no report twice');
       assert.equal(await page.getByRole('link', { name: 'Older reports' }).count(), 0);
       assert.equal(await page.getByLabel('Category').inputValue(), 'spam', 'the filter holds across pages');
@@ -216,7 +275,12 @@ for (const kind of storeKinds()) {
     test('reporters and customers are refused on every page', async () => {
       const reporter = await s.reporter('agent@rights.test');
       const customer = await createPrincipal(s.store.db, { role: 'customer', email: 'ops@oldco.test', accountId: 'oldco', actor: 'system' });
-      const paths = ['/staff/network-reports', '/staff/network-reports?account=oldco', `/staff/network-reports/${ids.acns}`, `/staff/network-reports/${ids.acns}/message.eml`];
+      const paths = [
+        '/staff/network-reports',
+        '/staff/network-reports?account=oldco',
+        `/staff/network-reports/${ids.acns}`,
+        `/staff/network-reports/${ids.acns}/message.eml`,
+      ];
       for (const [who, session] of [
         ['reporter', await webSession(s, reporter.id, '/my')],
         ['customer', await webSession(s, customer.principal.id, '/portal')],

@@ -36,7 +36,11 @@ for (const kind of storeKinds()) {
     });
 
     test('a 3-URL notice with one URL off the network: states, zones, hosts, one mail per recipient', async () => {
-      const urls = ['https://PiratFilms.example.invalid/x', 'https://www.piratefilms.example/movies/sunrise.mp4', 'http://files.cdn.piratefilms.example/sunrise.mkv'];
+      const urls = [
+        'https://PiratFilms.example.invalid/x',
+        'https://www.piratefilms.example/movies/sunrise.mp4',
+        'http://files.cdn.piratefilms.example/sunrise.mkv',
+      ];
       urls[0] = 'https://not-ours.example/sunrise.mp4';
       const res = await s.api('/v1/notices', { token: reporterA.token, body: dmcaNotice(urls) });
       assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -83,11 +87,19 @@ for (const kind of storeKinds()) {
       assert.ok(types.includes('notice.received') && types.includes('notice.status_changed') && types.includes('message.queued'));
       const resolved = ev.body.events.find((e: { type: string; after: { state: string } }) => e.type === 'item.resolved' && e.after.state === 'forwarded');
       assert.deepEqual(resolved.before, { state: 'received' });
-      await waitUntil(() => s.api(`/v1/notices/${n.id}/events?scope=notice`, { token: s.adminToken }), (r) => r.body.events.filter((e: { type: string }) => e.type === 'message.sent').length === 4, 15_000, 'message.sent events');
+      await waitUntil(
+        () => s.api(`/v1/notices/${n.id}/events?scope=notice`, { token: s.adminToken }),
+        (r) => r.body.events.filter((e: { type: string }) => e.type === 'message.sent').length === 4,
+        15_000,
+        'message.sent events',
+      );
     });
 
     test('send-anon keeps the claimant out of the host message', async () => {
-      const res = await s.api('/v1/notices', { token: reporterA.token, body: dmcaNotice(['https://img.cdn.piratefilms.example/still.jpg'], { notify: { owner: 'send', host: 'send-anon' } }) });
+      const res = await s.api('/v1/notices', {
+        token: reporterA.token,
+        body: dmcaNotice(['https://img.cdn.piratefilms.example/still.jpg'], { notify: { owner: 'send', host: 'send-anon' } }),
+      });
       assert.equal(res.status, 201);
       const mails = await smtp.waitFor((m) => m.some((x) => x.parsed.subject?.includes(res.body.id) && x.envelopeTo.includes('network-abuse@google.test')));
       const host = mails.find((x) => x.parsed.subject?.includes(res.body.id) && x.envelopeTo.includes('network-abuse@google.test'))!.parsed.text!;
@@ -106,21 +118,31 @@ for (const kind of storeKinds()) {
       const before = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices`.execute(s.store.db)).rows[0]!.n;
       const res = await s.api('/v1/notices', {
         token: reporterA.token,
-        body: { urls: ['ftp://x.example/a', 'mailto:a@b.c'], work: {}, claimant: { name: 'Jane Doe', email: 'not-an-email', country: 'XX' }, statements: { good_faith_belief: true }, signature: 'Someone Else', notify: { owner: 'send-anon', host: 'loud' } },
+        body: {
+          urls: ['ftp://x.example/a', 'mailto:a@b.c'],
+          work: {},
+          claimant: { name: 'Jane Doe', email: 'not-an-email', country: 'XX' },
+          statements: { good_faith_belief: true },
+          signature: 'Someone Else',
+          notify: { owner: 'send-anon', host: 'loud' },
+        },
       });
       assert.equal(res.status, 422);
       const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
-      assert.deepEqual(fields, [
-        'claimant.address',
-        'claimant.country',
-        'claimant.email',
-        'notify.host',
-        'statements.accuracy_and_authority',
-        'urls',
-        'urls[0]',
-        'urls[1]',
-        'work.description',
-      ].sort());
+      assert.deepEqual(
+        fields,
+        [
+          'claimant.address',
+          'claimant.country',
+          'claimant.email',
+          'notify.host',
+          'statements.accuracy_and_authority',
+          'urls',
+          'urls[0]',
+          'urls[1]',
+          'work.description',
+        ].sort(),
+      );
       const msg = (f: string) => res.body.errors.find((e: { field: string }) => e.field === f).message;
       assert.match(msg('urls[0]'), /unsupported scheme "ftp:"/);
       assert.match(msg('claimant.email'), /valid e-mail/);
@@ -128,14 +150,20 @@ for (const kind of storeKinds()) {
       const after = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices`.execute(s.store.db)).rows[0]!.n;
       assert.equal(after, before);
 
-      const anon = await s.api('/v1/notices', { token: reporterA.token, body: dmcaNotice(['https://piratefilms.example/a'], { notify: { owner: 'send-anon', host: 'send' }, signature: 'J. Smith' }) });
+      const anon = await s.api('/v1/notices', {
+        token: reporterA.token,
+        body: dmcaNotice(['https://piratefilms.example/a'], { notify: { owner: 'send-anon', host: 'send' }, signature: 'J. Smith' }),
+      });
       assert.equal(anon.status, 422);
       assert.deepEqual(anon.body.errors.map((e: { field: string }) => e.field).sort(), ['notify.owner', 'signature']);
       assert.match(anon.body.errors.find((e: { field: string }) => e.field === 'notify.owner').message, /always sent to the site owner.*§512\(g\)/);
     });
 
     test('invalid URLs among valid ones become items in state invalid, with a reason', async () => {
-      const res = await s.api('/v1/notices', { token: reporterA.token, body: dmcaNotice(['https://piratefilms.example/ok', 'javascript:alert(1)', 'https://piratefilms.example/ok#dup', '']) });
+      const res = await s.api('/v1/notices', {
+        token: reporterA.token,
+        body: dmcaNotice(['https://piratefilms.example/ok', 'javascript:alert(1)', 'https://piratefilms.example/ok#dup', '']),
+      });
       assert.equal(res.status, 201);
       assert.equal(res.body.items.length, 2, 'duplicate and blank folded');
       assert.equal(res.body.items[1].state, 'invalid');
@@ -188,7 +216,10 @@ for (const kind of storeKinds()) {
       assert.ok(!page2.body.notices.some((x: { id: string }) => listA.body.notices.some((y: { id: string }) => y.id === x.id)));
       const bad = await s.api('/v1/notices?status=nope&since=yesterday', { token: reporterA.token });
       assert.equal(bad.status, 422);
-      assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field), ['status', 'since']);
+      assert.deepEqual(
+        bad.body.errors.map((e: { field: string }) => e.field),
+        ['status', 'since'],
+      );
       const reporterCannotCreate = await s.api('/v1/principals', { token: reporterA.token, body: { email: 'x@y.test' } });
       assert.equal(reporterCannotCreate.status, 403);
     });
@@ -196,19 +227,39 @@ for (const kind of storeKinds()) {
     test('an origin change after filing leaves the recorded origin unchanged', async () => {
       const res = await s.api('/v1/notices', { token: reporterA.token, body: dmcaNotice(['https://piratefilms.example/before-move']) });
       assert.equal(res.body.items[0].hosting_provider.asn, 13335);
-      const moved = await importZones(s.store, ZONES.replace('piratefilms.example,proxied,1.1.1.1', 'piratefilms.example,proxied,8.8.4.4'), { actor: 'system' });
+      const moved = await importZones(s.store, ZONES.replace('piratefilms.example,proxied,1.1.1.1', 'piratefilms.example,proxied,8.8.4.4'), {
+        actor: 'system',
+      });
       assert.equal(moved.originChanges, 1);
       const again = await s.api(`/v1/notices/${res.body.id}`, { token: reporterA.token });
       assert.equal(again.body.items[0].hosting_provider.asn, 13335);
-      const stored = await s.store.db.selectFrom('notice_items').select(['origin', 'origin_ips']).where('notice_id', '=', res.body.id).executeTakeFirstOrThrow();
+      const stored = await s.store.db
+        .selectFrom('notice_items')
+        .select(['origin', 'origin_ips'])
+        .where('notice_id', '=', res.body.id)
+        .executeTakeFirstOrThrow();
       assert.equal(stored.origin, '1.1.1.1');
       assert.deepEqual(stored.origin_ips, ['1.1.1.1']);
-      const history = await s.store.db.selectFrom('zone_origins as o').innerJoin('zones as z', 'z.id', 'o.zone_id').select(['o.origin', 'o.valid_to']).where('z.name', '=', 'piratefilms.example').orderBy('o.valid_from').execute();
-      assert.deepEqual(history.map((h) => h.origin), ['1.1.1.1', '8.8.4.4']);
+      const history = await s.store.db
+        .selectFrom('zone_origins as o')
+        .innerJoin('zones as z', 'z.id', 'o.zone_id')
+        .select(['o.origin', 'o.valid_to'])
+        .where('z.name', '=', 'piratefilms.example')
+        .orderBy('o.valid_from')
+        .execute();
+      assert.deepEqual(
+        history.map((h) => h.origin),
+        ['1.1.1.1', '8.8.4.4'],
+      );
       assert.ok(history[0]!.valid_to !== null && history[1]!.valid_to === null);
       const after = await s.api('/v1/notices', { token: reporterA.token, body: dmcaNotice(['https://piratefilms.example/after-move']) });
       assert.equal(after.body.items[0].hosting_provider.asn, 15169, 'new notices see the new origin');
-      const zoneEvents = await s.store.db.selectFrom('events').select(['before', 'after']).where('type', '=', 'zone.origin_changed').where('subject_id', '=', 'piratefilms.example').execute();
+      const zoneEvents = await s.store.db
+        .selectFrom('events')
+        .select(['before', 'after'])
+        .where('type', '=', 'zone.origin_changed')
+        .where('subject_id', '=', 'piratefilms.example')
+        .execute();
       assert.equal(zoneEvents.length, 1);
       assert.equal((zoneEvents[0]!.before as { origin: string }).origin, '1.1.1.1');
     });

@@ -122,7 +122,9 @@ for (const kind of storeKinds()) {
       assert.equal(filed.res.status, 303, filed.html.slice(0, 500));
       const to = filed.res.headers.get('location')!;
       assert.match(to, /^\/status\/[0-9a-f-]{36}\.[A-Za-z0-9_-]+\?filed=1$/);
-      const mails = await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && /We received your copyright notice/.test(x.parsed.subject ?? '')));
+      const mails = await smtp.waitFor((m) =>
+        m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && /We received your copyright notice/.test(x.parsed.subject ?? '')),
+      );
       const receipt = mails.find((x) => x.envelopeTo.includes('jane@harborpictures.test') && /We received your copyright notice/.test(x.parsed.subject ?? ''))!;
       const link = /https:\/\/safeharbor\.test\/status\/(\S+)/.exec(receipt.parsed.text!)!;
       statusKey = link[1]!;
@@ -136,13 +138,21 @@ for (const kind of storeKinds()) {
       const signIn = stored.filter((m) => m.subject.includes('sign-in link'));
       assert.equal(signIn.length, 2);
       for (const m of signIn) assert.equal(m.body.split(SIGN_IN_LINK_WITHHELD).length - 1, 1, m.body);
-      assert.ok(stored.some((m) => m.body.includes(STATUS_LINK_WITHHELD)), 'the receipt keeps a placeholder');
+      assert.ok(
+        stored.some((m) => m.body.includes(STATUS_LINK_WITHHELD)),
+        'the receipt keeps a placeholder',
+      );
       // Every row of every table, as text.
-      const tables = (await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`.execute(s.store.db)).rows;
+      const tables = (
+        await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`.execute(
+          s.store.db,
+        )
+      ).rows;
       assert.ok(tables.length > 20);
       for (const { t } of tables) {
         for (const x of secrets()) {
-          const n = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(t)} AS r WHERE r::text LIKE ${`%${x}%`}`.execute(s.store.db)).rows[0]!.n;
+          const n = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(t)} AS r WHERE r::text LIKE ${`%${x}%`}`.execute(s.store.db)).rows[0]!
+            .n;
           assert.equal(n, 0, `table ${t} holds a private link`);
         }
       }
@@ -151,7 +161,11 @@ for (const kind of storeKinds()) {
     test('staff see the messages but not the links: outbox API and CLI, console pages, notice views and timelines', async () => {
       const box = await s.api('/v1/outbox?limit=1000', { token: s.adminToken });
       assert.equal(box.status, 200);
-      assert.equal(box.body.messages.filter((m: { subject: string; status: string }) => m.subject.includes('sign-in link') && m.status === 'sent').length, 2, 'staff do see that the links were sent');
+      assert.equal(
+        box.body.messages.filter((m: { subject: string; status: string }) => m.subject.includes('sign-in link') && m.status === 'sent').length,
+        2,
+        'staff do see that the links were sent',
+      );
       assertNoSecret('GET /v1/outbox', JSON.stringify(box.body));
       assertNoSecret('GET /v1/outbox?status=sent', JSON.stringify((await s.api('/v1/outbox?status=sent', { token: s.adminToken })).body));
       // No DATABASE_URL: the command finds the running server through the data directory.
@@ -176,7 +190,14 @@ for (const kind of storeKinds()) {
         body: new URLSearchParams({ _csrf: csrfOf(login.html), token: s.adminToken }).toString(),
       });
       assert.equal(signedIn.res.status, 303);
-      for (const path of ['/staff', `/staff/notices/${noticeId}`, '/staff/accounts/acme', `/staff/search?q=${noticeId}`, '/staff/search?q=owner%40acme.test', '/staff/search?q=jane%40harborpictures.test']) {
+      for (const path of [
+        '/staff',
+        `/staff/notices/${noticeId}`,
+        '/staff/accounts/acme',
+        `/staff/search?q=${noticeId}`,
+        '/staff/search?q=owner%40acme.test',
+        '/staff/search?q=jane%40harborpictures.test',
+      ]) {
         const r = await page(staff, path);
         assert.equal(r.res.status, 200, path);
         assertNoSecret(path, r.html);

@@ -29,10 +29,21 @@ for (const kind of storeKinds()) {
       await s.loadZones(ZONES);
       reporter = await s.reporter('desk@rights.test');
       for (const path of ['x', 'y', 'z']) {
-        const r = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice([`https://bad-one.example/${path}`, `https://bad-one.example/${path}2`]) });
+        const r = await s.api('/v1/notices', {
+          token: reporter.token,
+          body: dmcaNotice([`https://bad-one.example/${path}`, `https://bad-one.example/${path}2`]),
+        });
         assert.equal(r.status, 201);
-        await waitUntil(() => s.api(`/v1/notices/${r.body.id}`, { token: reporter.token }), (x) => x.body.status === 'processed', 10_000, 'processed');
-        assert.equal((await s.api(`/v1/notices/${r.body.id}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } })).status, 200);
+        await waitUntil(
+          () => s.api(`/v1/notices/${r.body.id}`, { token: reporter.token }),
+          (x) => x.body.status === 'processed',
+          10_000,
+          'processed',
+        );
+        assert.equal(
+          (await s.api(`/v1/notices/${r.body.id}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } })).status,
+          200,
+        );
         notices.push(r.body.id);
       }
     });
@@ -45,7 +56,10 @@ for (const kind of storeKinds()) {
       assert.equal((await s.api('/v1/accounts/review-queue', { token: reporter.token })).status, 403);
       const q = await s.api('/v1/accounts/review-queue', { token: s.adminToken });
       assert.equal(q.status, 200);
-      assert.deepEqual(q.body.accounts.map((a: { account_id: string }) => a.account_id), ['r1']);
+      assert.deepEqual(
+        q.body.accounts.map((a: { account_id: string }) => a.account_id),
+        ['r1'],
+      );
       assert.equal(q.body.accounts[0].standing.count, 3, 'one notice is one strike, whatever its URL count');
       assert.equal(q.body.accounts[0].standing.level, 'terminate');
       const st = await s.api('/v1/accounts/g1/strikes', { token: s.adminToken });
@@ -99,12 +113,23 @@ for (const kind of storeKinds()) {
       const again = await s.api('/v1/accounts/r1/terminate', { token: s.adminToken, body: { reason: 'Three valid notices in a year.' } });
       assert.equal(again.body.changed, false);
       const zones = await s.store.db.selectFrom('zones').select(['name', 'status']).orderBy('name').execute();
-      assert.deepEqual(zones.map((z) => [z.name, z.status]), [['bad-one.example', 'terminated'], ['bad-two.example', 'terminated'], ['fine.example', 'active']]);
+      assert.deepEqual(
+        zones.map((z) => [z.name, z.status]),
+        [
+          ['bad-one.example', 'terminated'],
+          ['bad-two.example', 'terminated'],
+          ['fine.example', 'active'],
+        ],
+      );
       const feed = JSON.stringify((await s.api('/v1/edge/blocklist', { token: s.adminToken })).body);
       assert.ok(feed.includes('bad-two.example'), 'terminated zones are on the edge feed');
       await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('repeat@bad.test') && /has been terminated/.test(x.parsed.subject ?? '')));
       assert.deepEqual((await s.api('/v1/accounts/review-queue', { token: s.adminToken })).body.accounts, [], 'a terminated account leaves the queue');
-      const events = await s.store.db.selectFrom('events').select(['type', 'subject_id']).where('type', 'in', ['account.terminated', 'zone.terminated']).execute();
+      const events = await s.store.db
+        .selectFrom('events')
+        .select(['type', 'subject_id'])
+        .where('type', 'in', ['account.terminated', 'zone.terminated'])
+        .execute();
       assert.equal(events.length, 3);
 
       const reimport = await importZones(
@@ -117,7 +142,11 @@ g1,Good One,good@fine.test,fine-two.example,hosted,198.51.100.9
 `,
         { actor: 'system' },
       );
-      assert.deepEqual(reimport.errors.map((e) => e.line), [2, 3], 'the zone under a new account and the e-mail of the terminated account are refused, line by line');
+      assert.deepEqual(
+        reimport.errors.map((e) => e.line),
+        [2, 3],
+        'the zone under a new account and the e-mail of the terminated account are refused, line by line',
+      );
       assert.match(reimport.errors[0]!.message, /terminated under the repeat-infringer policy/);
       const owner = await s.store.db.selectFrom('zones').select(['account_id', 'status']).where('name', '=', 'bad-one.example').executeTakeFirstOrThrow();
       assert.deepEqual(owner, { account_id: 'r1', status: 'terminated' });
@@ -128,7 +157,10 @@ g1,Good One,good@fine.test,fine-two.example,hosted,198.51.100.9
       const r = await s.api('/v1/accounts/r1/reinstate', { token: s.adminToken, body: { reason: 'Two notices were found to be invalid on appeal.' } });
       assert.equal(r.status, 200);
       const zones = await s.store.db.selectFrom('zones').select(['name', 'status']).where('account_id', '=', 'r1').orderBy('name').execute();
-      assert.deepEqual(zones.map((z) => z.status), ['active', 'active']);
+      assert.deepEqual(
+        zones.map((z) => z.status),
+        ['active', 'active'],
+      );
       assert.equal((await s.store.db.selectFrom('signup_blocklist').selectAll().execute()).length, 0);
     });
   });

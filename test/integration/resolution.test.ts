@@ -39,12 +39,20 @@ for (const kind of storeKinds()) {
       assert.equal(lost.state, 'forwarded', 'the owner still gets the notice');
       assert.equal(lost.hosting_provider, null);
       assert.equal(six.hosting_provider.asn, 13335);
-      const rows = await s.store.db.selectFrom('notice_items').select(['zone', 'origin', 'origin_ips', 'origin_resolution']).where('notice_id', '=', res.body.id).orderBy('position').execute();
-      assert.deepEqual(rows.map((r) => [r.origin, r.origin_ips, r.origin_resolution]), [
-        ['origin.hoster.example', ['192.0.2.10', '1.0.0.1'], 'dns'],
-        ['gone.hoster.example', [], 'dns_failed'],
-        ['2606:4700:4700::1111', ['2606:4700:4700::1111'], 'ip'],
-      ]);
+      const rows = await s.store.db
+        .selectFrom('notice_items')
+        .select(['zone', 'origin', 'origin_ips', 'origin_resolution'])
+        .where('notice_id', '=', res.body.id)
+        .orderBy('position')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.origin, r.origin_ips, r.origin_resolution]),
+        [
+          ['origin.hoster.example', ['192.0.2.10', '1.0.0.1'], 'dns'],
+          ['gone.hoster.example', [], 'dns_failed'],
+          ['2606:4700:4700::1111', ['2606:4700:4700::1111'], 'ip'],
+        ],
+      );
       const staffView = await s.api(`/v1/notices/${res.body.id}/events`, { token: s.adminToken });
       const failed = staffView.body.events.find((e: { type: string; data: { dns_error?: string } | null }) => e.type === 'item.resolved' && e.data?.dns_error);
       assert.match(failed.data.dns_error, /gone\.hoster\.example failed: ENOTFOUND/);
@@ -61,7 +69,13 @@ for (const kind of storeKinds()) {
       const res = await s.api('/openapi.json');
       assert.equal(res.status, 200);
       assert.equal(res.body.openapi, '3.1.0');
-      for (const p of ['/v1/notices', '/v1/notices/{id}', '/v1/notices/{id}/events', '/v1/principals', '/client/v4/accounts/{account_id}/abuse-reports/{report_type}']) {
+      for (const p of [
+        '/v1/notices',
+        '/v1/notices/{id}',
+        '/v1/notices/{id}/events',
+        '/v1/principals',
+        '/client/v4/accounts/{account_id}/abuse-reports/{report_type}',
+      ]) {
         assert.ok(res.body.paths[p], p);
       }
       const schema = res.body.components.schemas.DmcaNoticeInput;

@@ -29,11 +29,22 @@ for (const kind of storeKinds()) {
       reporter = await s.reporter('desk@rights.test');
       const r = await s.api('/v1/notices', {
         token: reporter.token,
-        body: dmcaNotice(['https://hosted-one.example/a', 'https://hosted-one.example/b', 'https://hosted-two.example/c', 'https://proxied-one.example/d', 'https://elsewhere.example/e']),
+        body: dmcaNotice([
+          'https://hosted-one.example/a',
+          'https://hosted-one.example/b',
+          'https://hosted-two.example/c',
+          'https://proxied-one.example/d',
+          'https://elsewhere.example/e',
+        ]),
       });
       assert.equal(r.status, 201);
       noticeId = r.body.id;
-      await waitUntil(() => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }), (x) => x.body.status === 'processed', 10_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        10_000,
+        'processed',
+      );
     });
     after(async () => {
       await s?.close();
@@ -49,7 +60,11 @@ for (const kind of storeKinds()) {
       assert.deepEqual([...q.rows[0]!.domains].sort(), ['hosted-one.example', 'hosted-two.example']);
       assert.equal((await reviewQueue(s.store.db, { state: 'pending_review', account: 'h2' })).rows[0]!.items_in_state, 1);
       assert.equal((await reviewQueue(s.store.db, { state: 'pending_review', reporter: 'DESK@rights.test' })).rows.length, 1);
-      assert.equal((await reviewQueue(s.store.db, { state: 'pending_review', reporter: 'jane@harborpictures.test' })).rows.length, 1, 'claimant e-mail works too');
+      assert.equal(
+        (await reviewQueue(s.store.db, { state: 'pending_review', reporter: 'jane@harborpictures.test' })).rows.length,
+        1,
+        'claimant e-mail works too',
+      );
       assert.equal((await reviewQueue(s.store.db, { state: 'pending_review', kind: 'trademark' })).rows.length, 0);
       const c = await deskCounts(s.store.db);
       assert.equal(c.items_pending_review, 3);
@@ -57,23 +72,44 @@ for (const kind of storeKinds()) {
     });
 
     test('only staff may decide; bad decisions get every error by field', async () => {
-      const asReporter = await s.api(`/v1/notices/${noticeId}/review`, { token: reporter.token, body: { action: 'reject', reason: 'duplicate', positions: [0] } });
+      const asReporter = await s.api(`/v1/notices/${noticeId}/review`, {
+        token: reporter.token,
+        body: { action: 'reject', reason: 'duplicate', positions: [0] },
+      });
       assert.equal(asReporter.status, 403);
       const bad = await s.api(`/v1/notices/${noticeId}/review`, { token: s.adminToken, body: { action: 'reject', reason: 'because', note: 'x'.repeat(2001) } });
       assert.equal(bad.status, 422);
       assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field).sort(), ['note', 'positions', 'reason']);
-      const missing = await s.api(`/v1/notices/00000000-0000-4000-8000-000000000000/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } });
+      const missing = await s.api(`/v1/notices/00000000-0000-4000-8000-000000000000/review`, {
+        token: s.adminToken,
+        body: { action: 'disable', state: 'pending_review' },
+      });
       assert.equal(missing.status, 404);
     });
 
     test('reject by position, then disable the rest by state: states, reasons, events, mail', async () => {
-      const rej = await s.api(`/v1/notices/${noticeId}/review`, { token: s.adminToken, body: { action: 'reject', reason: 'other', note: 'Licensed to the site in 2024.', positions: [1, 3, 4] } });
+      const rej = await s.api(`/v1/notices/${noticeId}/review`, {
+        token: s.adminToken,
+        body: { action: 'reject', reason: 'other', note: 'Licensed to the site in 2024.', positions: [1, 3, 4] },
+      });
       assert.equal(rej.status, 200);
       // b (pending review) is rejected; d was forwarded and may be rejected too; e is not on our network.
-      assert.deepEqual(rej.body.changed.map((c: { position: number; from: string }) => [c.position, c.from]), [[1, 'pending_review'], [3, 'forwarded']]);
-      assert.deepEqual(rej.body.skipped.map((c: { position: number }) => c.position), [4]);
+      assert.deepEqual(
+        rej.body.changed.map((c: { position: number; from: string }) => [c.position, c.from]),
+        [
+          [1, 'pending_review'],
+          [3, 'forwarded'],
+        ],
+      );
+      assert.deepEqual(
+        rej.body.skipped.map((c: { position: number }) => c.position),
+        [4],
+      );
       const dis = await s.api(`/v1/notices/${noticeId}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } });
-      assert.deepEqual(dis.body.changed.map((c: { position: number }) => c.position), [0, 2]);
+      assert.deepEqual(
+        dis.body.changed.map((c: { position: number }) => c.position),
+        [0, 2],
+      );
 
       const view = await s.api(`/v1/notices/${noticeId}`, { token: reporter.token });
       const states = view.body.items.map((i: { state: string }) => i.state);
@@ -90,7 +126,10 @@ for (const kind of storeKinds()) {
       assert.deepEqual(reviewed[0].before, { state: 'pending_review' });
       assert.equal(reviewed[0].actor.startsWith('principal:'), true);
 
-      const mails = await smtp.waitFor((m) => m.filter((x) => x.parsed.subject?.includes(`copyright notice ${noticeId}`) && /Decision|Content disabled/.test(x.parsed.subject ?? '')).length === 4);
+      const mails = await smtp.waitFor(
+        (m) =>
+          m.filter((x) => x.parsed.subject?.includes(`copyright notice ${noticeId}`) && /Decision|Content disabled/.test(x.parsed.subject ?? '')).length === 4,
+      );
       const takedowns = mails.filter((x) => x.parsed.subject?.startsWith('[Safeharbor] Content disabled'));
       assert.deepEqual(takedowns.map((x) => x.envelopeTo[0]).sort(), ['one@hosted.test', 'two@hosted.test']);
       const decisions = mails.filter((x) => x.parsed.subject?.includes('Decision on your copyright notice'));
@@ -104,7 +143,11 @@ for (const kind of storeKinds()) {
       const r = await s.api(`/v1/notices/${noticeId}/questions`, { token: s.adminToken, body: { question: 'Which season of the series?' } });
       assert.equal(r.status, 201);
       const ev = await s.api(`/v1/notices/${noticeId}/events?scope=notice`, { token: reporter.token });
-      assert.ok(ev.body.events.some((e: { type: string; data: { question?: string } }) => e.type === 'notice.info_requested' && e.data.question === 'Which season of the series?'));
+      assert.ok(
+        ev.body.events.some(
+          (e: { type: string; data: { question?: string } }) => e.type === 'notice.info_requested' && e.data.question === 'Which season of the series?',
+        ),
+      );
       await smtp.waitFor((m) => m.some((x) => x.parsed.text?.includes('Which season of the series?')));
     });
 
@@ -112,22 +155,38 @@ for (const kind of storeKinds()) {
       const a = await accountPage(s.store.db, 'h1');
       assert.equal(a!.zone_count, 1);
       assert.equal(a!.strikes, 1);
-      assert.deepEqual(a!.notices.map((n) => [n.id, n.items, n.states]), [[noticeId, 2, { content_disabled: 1, rejected: 1 }]]);
+      assert.deepEqual(
+        a!.notices.map((n) => [n.id, n.items, n.states]),
+        [[noticeId, 2, { content_disabled: 1, rejected: 1 }]],
+      );
       assert.equal(a!.origin_history[0]!.origin, '198.51.100.1');
       assert.equal(await accountPage(s.store.db, 'nope'), null);
 
-      assert.deepEqual((await search(s.store.db, noticeId)).notices.map((n) => n.id), [noticeId]);
+      assert.deepEqual(
+        (await search(s.store.db, noticeId)).notices.map((n) => n.id),
+        [noticeId],
+      );
       assert.equal((await search(s.store.db, 'https://hosted-one.example/')).items.length, 2);
       assert.equal((await search(s.store.db, 'HOSTED-TWO.example')).zones[0]!.account_id, 'h2');
       assert.equal((await search(s.store.db, 'desk@rights.test')).reporters[0]!.notices, 1);
       assert.equal((await search(s.store.db, 'hosted')).accounts.length, 2);
       assert.equal((await search(s.store.db, 'Jane')).notices.length, 1);
-      assert.deepEqual(await search(s.store.db, '100%_'), { query: '100%_', notices: [], items: [], zones: [], accounts: [], reporters: [] }, 'LIKE wildcards are literal');
+      assert.deepEqual(
+        await search(s.store.db, '100%_'),
+        { query: '100%_', notices: [], items: [], zones: [], accounts: [], reporters: [] },
+        'LIKE wildcards are literal',
+      );
 
       const mine = await customerNotices(s.store.db, 'h2');
-      assert.deepEqual(mine.rows.map((r) => [r.id, r.items]), [[noticeId, 1]]);
+      assert.deepEqual(
+        mine.rows.map((r) => [r.id, r.items]),
+        [[noticeId, 1]],
+      );
       const n = await customerNotice(s.store.db, 'h2', noticeId);
-      assert.deepEqual(n!.items.map((i) => i.url), ['https://hosted-two.example/c']);
+      assert.deepEqual(
+        n!.items.map((i) => i.url),
+        ['https://hosted-two.example/c'],
+      );
       assert.equal(await customerNotice(s.store.db, 'no-such-account', noticeId), null);
     });
 
@@ -150,7 +209,10 @@ for (const kind of storeKinds()) {
       await endSession(s.store.db, session.cookie);
       assert.equal(await principalForSession(s.store.db, session.cookie), null);
       const staffLinks = await createLoginLinks(s.store.db, 'admin@localhost');
-      assert.deepEqual(staffLinks.map((g) => g.principal.role), ['staff']);
+      assert.deepEqual(
+        staffLinks.map((g) => g.principal.role),
+        ['staff'],
+      );
     });
   });
 }

@@ -41,14 +41,21 @@ describe('two servers on one PostgreSQL database', () => {
 
   test('zones imported through one are used by the other; a big notice is processed exactly once', async () => {
     const [a, b] = servers as [RunningServer, RunningServer];
-    const imp = await call(a, '/v1/zones/import', { csv: 'account_id,account_name,account_email,zone,mode,origin\nx1,X,x@x.test,shared.example,proxied,1.1.1.1\n' });
+    const imp = await call(a, '/v1/zones/import', {
+      csv: 'account_id,account_name,account_email,zone,mode,origin\nx1,X,x@x.test,shared.example,proxied,1.1.1.1\n',
+    });
     assert.equal(imp.status, 200, JSON.stringify(imp.body));
     assert.equal(imp.body.zonesCreated, 1);
     const rep = await call(a, '/v1/principals', { body: { email: 'r@rights.test' } });
     const urls = Array.from({ length: 3000 }, (_, i) => `https://shared.example/${i}`);
     const filed = await call(b, '/v1/notices', { token: rep.body.token, body: dmcaNotice(urls) });
     assert.equal(filed.status, 201);
-    const done = await waitUntil(() => call(a, `/v1/notices/${filed.body.id}?items_limit=1`, { token: rep.body.token }), (r) => r.body.status === 'processed', 60_000, 'processing');
+    const done = await waitUntil(
+      () => call(a, `/v1/notices/${filed.body.id}?items_limit=1`, { token: rep.body.token }),
+      (r) => r.body.status === 'processed',
+      60_000,
+      'processing',
+    );
     assert.deepEqual(done.body.counts, { forwarded: 3000 });
     const events = await stores[0]!.db.selectFrom('events').select(['type']).where('notice_id', '=', filed.body.id).execute();
     assert.equal(events.filter((e) => e.type === 'item.resolved').length, 3000, 'each item resolved once');

@@ -33,7 +33,8 @@ for (const kind of storeKinds()) {
     let reporter: { token: string; id: string };
     let staffId: string;
     let noticeId: string;
-    const state = async (url: string) => (await s.store.db.selectFrom('notice_items').select('state').where('notice_id', '=', noticeId).where('url', '=', url).executeTakeFirstOrThrow()).state;
+    const state = async (url: string) =>
+      (await s.store.db.selectFrom('notice_items').select('state').where('notice_id', '=', noticeId).where('url', '=', url).executeTakeFirstOrThrow()).state;
     const signIn = async (path: string): Promise<Page> => {
       const page = await (await browser.newContext()).newPage();
       await page.goto(s.url + path);
@@ -53,7 +54,12 @@ for (const kind of storeKinds()) {
       const r = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice([U('a'), U('b')]) });
       assert.equal(r.status, 201);
       noticeId = r.body.id;
-      await waitUntil(() => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }), (x) => x.body.status === 'processed', 30_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        30_000,
+        'processed',
+      );
       assert.equal((await s.api(`/v1/notices/${noticeId}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } })).status, 200);
       assert.equal((await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: customer, body: counterNotice([U('a')]) })).status, 201);
     });
@@ -114,10 +120,16 @@ for (const kind of storeKinds()) {
 
       assert.equal(await page.getByRole('status').innerText(), 'URL 1: restored and the case closed; the customer and the complainant have been told.');
       const after = page.locator('tbody tr', { hasText: U('a') });
-      assert.match((await after.locator('.step').innerText()).replace(/\s+/g, ' '), /^Restored after the counter notice \(case closed\) Restored on .* restored by staff \d{4}-\d{2}-\d{2} · closed \d{4}-\d{2}-\d{2}$/);
+      assert.match(
+        (await after.locator('.step').innerText()).replace(/\s+/g, ' '),
+        /^Restored after the counter notice \(case closed\) Restored on .* restored by staff \d{4}-\d{2}-\d{2} · closed \d{4}-\d{2}-\d{2}$/,
+      );
       assert.equal(await after.locator('summary').count(), 0, 'nothing left to do for it');
       assert.match(await after.innerText(), /Restored after a counter notice/);
-      assert.match(await page.locator('.timeline').innerText(), /Staff acted on the takedown: 1 URL restored and the case closed \(“Waiting period over, no court action”\)/);
+      assert.match(
+        await page.locator('.timeline').innerText(),
+        /Staff acted on the takedown: 1 URL restored and the case closed \(“Waiting period over, no court action”\)/,
+      );
       assert.deepEqual(await seriousAxeViolations(page), []);
       await screenshot(page, `staff-lifecycle-commands-restored-${kind}`);
       await page.setViewportSize({ width: 375, height: 800 });
@@ -128,7 +140,9 @@ for (const kind of storeKinds()) {
       const feed = JSON.stringify((await s.api('/v1/edge/blocklist', { token: s.adminToken })).body);
       assert.ok(!feed.includes('hosted-one.example/a'));
       assert.ok(feed.includes('hosted-one.example/b'));
-      const ev = (await s.api(`/v1/notices/${noticeId}/events?scope=all&limit=5000`, { token: s.adminToken })).body.events.find((e: { type: string; data: { step?: string } }) => e.type === 'item.lifecycle' && e.data.step === 'lifecycle_command');
+      const ev = (await s.api(`/v1/notices/${noticeId}/events?scope=all&limit=5000`, { token: s.adminToken })).body.events.find(
+        (e: { type: string; data: { step?: string } }) => e.type === 'item.lifecycle' && e.data.step === 'lifecycle_command',
+      );
       assert.equal(ev.actor, `principal:${staffId}`);
     });
   });

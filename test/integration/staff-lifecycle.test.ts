@@ -48,7 +48,11 @@ for (const kind of storeKinds()) {
 
     before(async () => {
       smtp = await startSmtp();
-      s = await startTestServer(kind, { smtpUrl: smtp.url, clock: () => now, config: { lifecyclePolicy: { ...DEFAULT_LIFECYCLE_POLICY, automaticRestore: false } } });
+      s = await startTestServer(kind, {
+        smtpUrl: smtp.url,
+        clock: () => now,
+        config: { lifecyclePolicy: { ...DEFAULT_LIFECYCLE_POLICY, automaticRestore: false } },
+      });
       await s.loadZones(ZONES);
       staffId = (await principalForToken(s.store.db, s.adminToken))!.id;
       reporter = await s.reporter('desk@rights.test');
@@ -56,7 +60,12 @@ for (const kind of storeKinds()) {
       const r = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice([U('a'), U('b'), U('c'), 'https://proxied-one.example/x']) });
       assert.equal(r.status, 201);
       noticeId = r.body.id;
-      await waitUntil(() => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }), (x) => x.body.status === 'processed', 10_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        10_000,
+        'processed',
+      );
       assert.equal((await s.api(`/v1/notices/${noticeId}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } })).status, 200);
       const cn = await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: customer, body: counterNotice([U('a'), U('b')]) });
       assert.equal(cn.status, 201, JSON.stringify(cn.body));
@@ -74,10 +83,16 @@ for (const kind of storeKinds()) {
       assert.equal((await command(body, s.adminToken, '00000000-0000-4000-8000-000000000000')).status, 404);
       const empty = await command({});
       assert.equal(empty.status, 422);
-      assert.deepEqual(empty.body.errors.map((e: { field: string }) => e.field), ['positions', 'command', 'reason']);
+      assert.deepEqual(
+        empty.body.errors.map((e: { field: string }) => e.field),
+        ['positions', 'command', 'reason'],
+      );
       const bad = await command({ positions: [0], command: 'disable', reason: ' ' });
       assert.equal(bad.status, 422);
-      assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field), ['command', 'reason']);
+      assert.deepEqual(
+        bad.body.errors.map((e: { field: string }) => e.field),
+        ['command', 'reason'],
+      );
       const nowhere = await command({ positions: [0, 99], command: 'restore', reason: 'x' });
       assert.equal(nowhere.status, 422);
       assert.match(nowhere.body.errors[0].message, /no URL at position 99/);
@@ -99,7 +114,9 @@ for (const kind of storeKinds()) {
       const l0 = await lifecycle(0);
       assert.equal(l0.kind, 'counter_notice_forwarded');
       assert.equal(l0.next_wake_at, null, 'no wake-up: staff restore by hand');
-      await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && /Counter notice to your copyright notice/.test(x.parsed.subject ?? '')));
+      await smtp.waitFor((m) =>
+        m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && /Counter notice to your copyright notice/.test(x.parsed.subject ?? '')),
+      );
       // Thirty days on: past the 14th business day.
       now = new Date(now.getTime() + 30 * 86_400_000);
       s.server.lifecycleWorker.kick();
@@ -111,7 +128,10 @@ for (const kind of storeKinds()) {
       // All or nothing: c has no counter notice, so restoring a and c together restores neither.
       const mixed = await command({ positions: [2, 0], command: 'restore', reason: 'Waiting period over' });
       assert.equal(mixed.status, 409, JSON.stringify(mixed.body));
-      assert.deepEqual(mixed.body.refused.map((r: { position: number; code: string }) => [r.position, r.code]), [[2, 'not_allowed']]);
+      assert.deepEqual(
+        mixed.body.refused.map((r: { position: number; code: string }) => [r.position, r.code]),
+        [[2, 'not_allowed']],
+      );
       assert.match(mixed.body.refused[0].why, /counter notice/);
       assert.equal((await lifecycle(0)).state, 'content_disabled', 'a was not restored either');
 
@@ -127,10 +147,17 @@ for (const kind of storeKinds()) {
       assert.equal(after.strike_status, 'countered');
 
       // Both parties, in the automatic restore's words.
-      await smtp.waitFor((m) => ['one@hosted.test', 'jane@harborpictures.test'].every((to) => m.some((x) => x.envelopeTo.includes(to) && /Content restored/.test(x.parsed.subject ?? ''))));
+      await smtp.waitFor((m) =>
+        ['one@hosted.test', 'jane@harborpictures.test'].every((to) =>
+          m.some((x) => x.envelopeTo.includes(to) && /Content restored/.test(x.parsed.subject ?? '')),
+        ),
+      );
       const toCustomer = restoredMails().find((m) => m.envelopeTo.includes('one@hosted.test'))!;
       assert.match(toCustomer.parsed.subject!, new RegExp(`Content restored \\(notice ${noticeId}\\)`));
-      assert.match(toCustomer.parsed.text!, /The waiting period after your counter notice has passed without the complainant telling us of a court action\. We have restored access to this URL/);
+      assert.match(
+        toCustomer.parsed.text!,
+        /The waiting period after your counter notice has passed without the complainant telling us of a court action\. We have restored access to this URL/,
+      );
       assert.ok(toCustomer.parsed.text!.includes(U('a')));
       assert.ok(!toCustomer.parsed.text!.includes(U('b')), 'only the restored URL');
       const toComplainant = restoredMails().find((m) => m.envelopeTo.includes('jane@harborpictures.test'))!;
@@ -147,13 +174,21 @@ for (const kind of storeKinds()) {
       const again = await command({ positions: [0], command: 'restore', reason: 'Waiting period over, no court action' });
       assert.equal(again.status, 200, JSON.stringify(again.body));
       assert.deepEqual(again.body.changed, []);
-      assert.deepEqual(again.body.unchanged.map((u: { position: number }) => u.position), [0]);
+      assert.deepEqual(
+        again.body.unchanged.map((u: { position: number }) => u.position),
+        [0],
+      );
       assert.match(again.body.unchanged[0].note, /already restored/);
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(restoredMails().length, 2, 'one mail to each party, no more');
 
       // The timeline: an event per change with the staff member as actor; the reason for staff only.
-      const events = (await s.api(`/v1/notices/${noticeId}/events?scope=all&limit=5000`, { token: s.adminToken })).body.events as { type: string; actor: string; data: Record<string, unknown>; after: Record<string, unknown> }[];
+      const events = (await s.api(`/v1/notices/${noticeId}/events?scope=all&limit=5000`, { token: s.adminToken })).body.events as {
+        type: string;
+        actor: string;
+        data: Record<string, unknown>;
+        after: Record<string, unknown>;
+      }[];
       const itemEvents = events.filter((e) => e.type === 'item.lifecycle' && e.data.step === 'lifecycle_command');
       assert.equal(itemEvents.length, 1);
       assert.equal(itemEvents[0]!.actor, `principal:${staffId}`);
@@ -163,7 +198,10 @@ for (const kind of storeKinds()) {
       assert.equal(step.length, 1, 'the refused and repeated commands left no event');
       assert.equal(step[0]!.data.reason, 'Waiting period over, no court action');
       assert.equal(step[0]!.data.command, 'restore');
-      const seen = (await s.api(`/v1/notices/${noticeId}/events?scope=notice`, { token: reporter.token })).body.events as { type: string; data: Record<string, unknown> }[];
+      const seen = (await s.api(`/v1/notices/${noticeId}/events?scope=notice`, { token: reporter.token })).body.events as {
+        type: string;
+        data: Record<string, unknown>;
+      }[];
       const theirs = seen.find((e) => e.type === 'notice.lifecycle_command')!;
       assert.equal(theirs.data.command, 'restore');
       assert.equal(theirs.data.reason, undefined, "the desk's reason is not the complainant's to read");

@@ -26,7 +26,14 @@ export function counterNotice(urls: string[], over: Record<string, unknown> = {}
   };
 }
 
-const courtAction = { court: 'U.S. District Court for the Central District of California', case_number: '2:26-cv-01234', filed_on: '2026-01-05', statement: true, signer_name: 'Jane Doe', signature: 'Jane Doe' };
+const courtAction = {
+  court: 'U.S. District Court for the Central District of California',
+  case_number: '2:26-cv-01234',
+  filed_on: '2026-01-05',
+  statement: true,
+  signer_name: 'Jane Doe',
+  signature: 'Jane Doe',
+};
 
 for (const kind of storeKinds()) {
   describe(`takedown lifecycle (${kind} store)`, () => {
@@ -36,10 +43,13 @@ for (const kind of storeKinds()) {
     let reporter: { token: string; id: string };
     let h1: string;
     let h1Id: string;
-    let h2: string;
+    let _h2: string;
     let noticeId: string;
     const item = async (position: number) =>
-      (await s.api(`/v1/notices/${noticeId}`, { token: reporter.token })).body.items.find((i: { position: number }) => i.position === position) as { state: string; url: string };
+      (await s.api(`/v1/notices/${noticeId}`, { token: reporter.token })).body.items.find((i: { position: number }) => i.position === position) as {
+        state: string;
+        url: string;
+      };
     const lifecycle = async (position: number) =>
       s.store.db
         .selectFrom('item_lifecycles as l')
@@ -58,11 +68,19 @@ for (const kind of storeKinds()) {
       const c1 = await createPrincipal(s.store.db, { role: 'customer', email: 'one@hosted.test', accountId: 'h1', actor: 'system' });
       h1 = c1.token;
       h1Id = c1.principal.id;
-      h2 = (await createPrincipal(s.store.db, { role: 'customer', email: 'two@hosted.test', accountId: 'h2', actor: 'system' })).token;
-      const r = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice(['https://hosted-one.example/a', 'https://hosted-one.example/b', 'https://hosted-two.example/c']) });
+      _h2 = (await createPrincipal(s.store.db, { role: 'customer', email: 'two@hosted.test', accountId: 'h2', actor: 'system' })).token;
+      const r = await s.api('/v1/notices', {
+        token: reporter.token,
+        body: dmcaNotice(['https://hosted-one.example/a', 'https://hosted-one.example/b', 'https://hosted-two.example/c']),
+      });
       assert.equal(r.status, 201);
       noticeId = r.body.id;
-      await waitUntil(() => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }), (x) => x.body.status === 'processed', 10_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        10_000,
+        'processed',
+      );
       const dis = await s.api(`/v1/notices/${noticeId}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } });
       assert.equal(dis.status, 200);
       assert.equal(dis.body.changed.length, 3);
@@ -88,18 +106,33 @@ for (const kind of storeKinds()) {
     });
 
     test('counter notice: customers only, own notices only (404), every field error at once (422)', async () => {
-      assert.equal((await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: reporter.token, body: counterNotice(['https://hosted-one.example/a']) })).status, 403);
+      assert.equal(
+        (await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: reporter.token, body: counterNotice(['https://hosted-one.example/a']) })).status,
+        403,
+      );
       const other = await s.api('/v1/notices', { token: reporter.token, body: dmcaNotice(['https://hosted-two.example/only-two']) });
-      await waitUntil(() => s.api(`/v1/notices/${other.body.id}`, { token: reporter.token }), (x) => x.body.status === 'processed', 10_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${other.body.id}`, { token: reporter.token }),
+        (x) => x.body.status === 'processed',
+        10_000,
+        'processed',
+      );
       const foreign = await s.api(`/v1/notices/${other.body.id}/counter-notice`, { token: h1, body: counterNotice(['https://hosted-two.example/only-two']) });
       assert.equal(foreign.status, 404, "another customer's notice does not exist for h1");
-      assert.equal((await s.api(`/v1/notices/00000000-0000-4000-8000-000000000000/counter-notice`, { token: h1, body: counterNotice(['https://hosted-one.example/a']) })).status, 404);
+      assert.equal(
+        (await s.api(`/v1/notices/00000000-0000-4000-8000-000000000000/counter-notice`, { token: h1, body: counterNotice(['https://hosted-one.example/a']) }))
+          .status,
+        404,
+      );
       const empty = await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: h1, body: {} });
       assert.equal(empty.status, 422);
       assert.deepEqual([...new Set(empty.body.errors.map((e: { field: string }) => e.field))].sort(), ['material', 'signature', 'statements', 'subscriber']);
       const bad = await s.api(`/v1/notices/${noticeId}/counter-notice`, {
         token: h1,
-        body: counterNotice(['https://hosted-two.example/c'], { statements: { good_faith_mistake: false, consent_to_jurisdiction: true, accept_service_of_process: true }, signature: 'Someone Else' }),
+        body: counterNotice(['https://hosted-two.example/c'], {
+          statements: { good_faith_mistake: false, consent_to_jurisdiction: true, accept_service_of_process: true },
+          signature: 'Someone Else',
+        }),
       });
       assert.equal(bad.status, 422);
       const fields = bad.body.errors.map((e: { field: string }) => e.field).sort();
@@ -109,7 +142,10 @@ for (const kind of storeKinds()) {
     test('counter notice → complainant copy with the restore date → restored after 10 business days, both told', async () => {
       const r = await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: h1, body: counterNotice(['https://hosted-one.example/a']) });
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      assert.deepEqual(r.body.changed.map((c: { position: number; lifecycle: string }) => [c.position, c.lifecycle]), [[0, 'counter_notice_forwarded']]);
+      assert.deepEqual(
+        r.body.changed.map((c: { position: number; lifecycle: string }) => [c.position, c.lifecycle]),
+        [[0, 'counter_notice_forwarded']],
+      );
       const again = await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: h1, body: counterNotice(['https://hosted-one.example/a']) });
       assert.equal(again.status, 200, 'the same counter notice twice is one');
       assert.equal(again.body.id, r.body.id);
@@ -127,11 +163,23 @@ for (const kind of storeKinds()) {
       const days = (wake.getTime() - now.getTime()) / 86_400_000;
       assert.ok(days >= 13 && days <= 22, `10 business days are 2-3 calendar weeks (${days})`);
 
-      await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && /Counter notice to your copyright notice/.test(x.parsed.subject ?? '')));
+      await smtp.waitFor((m) =>
+        m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && /Counter notice to your copyright notice/.test(x.parsed.subject ?? '')),
+      );
       const copy = mailsTo('jane@harborpictures.test', /Counter notice to your copyright notice/)[0]!.parsed.text!;
-      for (const want of ['Olive Owner', '9 Elm Street, Springfield, IL 62701', '+1 217 555 0199', 'https://hosted-one.example/a', 'penalty of perjury', 'court-action']) assert.ok(copy.includes(want), want);
+      for (const want of [
+        'Olive Owner',
+        '9 Elm Street, Springfield, IL 62701',
+        '+1 217 555 0199',
+        'https://hosted-one.example/a',
+        'penalty of perjury',
+        'court-action',
+      ])
+        assert.ok(copy.includes(want), want);
       assert.match(copy, /We will restore access on \d{4}-\d{2}-\d{2}/);
-      await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('one@hosted.test') && /Counter notice forwarded: content due back on/.test(x.parsed.subject ?? '')));
+      await smtp.waitFor((m) =>
+        m.some((x) => x.envelopeTo.includes('one@hosted.test') && /Counter notice forwarded: content due back on/.test(x.parsed.subject ?? '')),
+      );
 
       // Just before the scheduled time: nothing happens.
       now = new Date(wake.getTime() - 60_000);
@@ -141,19 +189,33 @@ for (const kind of storeKinds()) {
       // The window has passed: restored, closed, both parties told, off the edge blocklist.
       now = new Date(wake.getTime() + 60_000);
       s.server.lifecycleWorker.kick();
-      await waitUntil(() => item(0), (i) => i.state === 'restored', 10_000, 'restored');
+      await waitUntil(
+        () => item(0),
+        (i) => i.state === 'restored',
+        10_000,
+        'restored',
+      );
       const after = await lifecycle(0);
       assert.equal(after.kind, 'closed');
       assert.equal(after.strike_status, 'countered');
       assert.equal(after.next_wake_at, null);
-      await smtp.waitFor((m) => ['one@hosted.test', 'jane@harborpictures.test'].every((to) => m.some((x) => x.envelopeTo.includes(to) && /Content restored/.test(x.parsed.subject ?? ''))));
+      await smtp.waitFor((m) =>
+        ['one@hosted.test', 'jane@harborpictures.test'].every((to) =>
+          m.some((x) => x.envelopeTo.includes(to) && /Content restored/.test(x.parsed.subject ?? '')),
+        ),
+      );
       const feed = await s.api('/v1/edge/blocklist', { token: s.adminToken });
       const blocked = JSON.stringify(feed.body);
       assert.ok(!blocked.includes('hosted-one.example/a'), 'restored URL no longer blocked');
       assert.ok(blocked.includes('hosted-one.example/b'), 'the other URL still is');
       const events = await s.api(`/v1/notices/${noticeId}/events?scope=all&limit=5000`, { token: s.adminToken });
-      const steps = events.body.events.filter((e: { type: string }) => e.type === 'item.lifecycle').map((e: { after: { lifecycle: string } }) => e.after.lifecycle);
-      assert.deepEqual(steps.filter((k: string) => k !== 'customer_notified'), ['counter_notice_forwarded', 'closed']);
+      const steps = events.body.events
+        .filter((e: { type: string }) => e.type === 'item.lifecycle')
+        .map((e: { after: { lifecycle: string } }) => e.after.lifecycle);
+      assert.deepEqual(
+        steps.filter((k: string) => k !== 'customer_notified'),
+        ['counter_notice_forwarded', 'closed'],
+      );
     });
 
     test('the portal form: every field labelled, CSRF, 422 with every error at once, then the counter notice is filed', async () => {
@@ -182,10 +244,15 @@ for (const kind of storeKinds()) {
           body: new URLSearchParams([...(withCsrf ? [['_csrf', csrf] as [string, string]] : []), ...fields]).toString(),
         });
       assert.equal((await post([['urls', 'https://hosted-one.example/b']], false)).status, 403, 'no CSRF token, no post');
-      const bad = await post([['urls', 'https://hosted-one.example/b'], ['name', 'Olive Owner'], ['signature', 'Olive Owner']]);
+      const bad = await post([
+        ['urls', 'https://hosted-one.example/b'],
+        ['name', 'Olive Owner'],
+        ['signature', 'Olive Owner'],
+      ]);
       assert.equal(bad.status, 422);
       const badHtml = await bad.text();
-      for (const want of ['Postal address', 'Country', 'Telephone', 'Good-faith statement', 'Consent to jurisdiction', 'Service of process']) assert.ok(badHtml.includes(want), want);
+      for (const want of ['Postal address', 'Country', 'Telephone', 'Good-faith statement', 'Consent to jurisdiction', 'Service of process'])
+        assert.ok(badHtml.includes(want), want);
       assert.match(badHtml, /There are \d+ problems/);
       assert.ok(badHtml.includes('value="Olive Owner"'), 'what was typed is kept');
       const good = await post([
@@ -203,17 +270,36 @@ for (const kind of storeKinds()) {
       assert.equal(good.status, 303, await good.text());
       assert.equal(good.headers.get('location'), `/portal/notices/${noticeId}?countered=1`);
       assert.equal((await lifecycle(1)).kind, 'counter_notice_forwarded');
-      const filing = await s.store.db.selectFrom('legal_filings').select(['channel', 'principal_id']).where('kind', '=', 'counter_notice').where('channel', '=', 'portal').executeTakeFirstOrThrow();
+      const filing = await s.store.db
+        .selectFrom('legal_filings')
+        .select(['channel', 'principal_id'])
+        .where('kind', '=', 'counter_notice')
+        .where('channel', '=', 'portal')
+        .executeTakeFirstOrThrow();
       assert.equal(filing.principal_id, h1Id);
     });
 
     test('a notice of court action stops the restore', async () => {
       const stranger = await s.reporter('stranger@rights.test');
-      assert.equal((await s.api(`/v1/notices/${noticeId}/court-action`, { token: stranger.token, body: courtAction })).status, 404, "another reporter's notice");
+      assert.equal(
+        (await s.api(`/v1/notices/${noticeId}/court-action`, { token: stranger.token, body: courtAction })).status,
+        404,
+        "another reporter's notice",
+      );
       const missing = await s.api(`/v1/notices/${noticeId}/court-action`, { token: reporter.token, body: { statement: false } });
       assert.equal(missing.status, 422);
-      assert.deepEqual(missing.body.errors.map((e: { field: string }) => e.field).sort(), ['case_number', 'court', 'filed_on', 'signature', 'signer_name', 'statement']);
-      const ca = await s.api(`/v1/notices/${noticeId}/court-action`, { token: reporter.token, body: { ...courtAction, urls: ['https://hosted-one.example/b'] } });
+      assert.deepEqual(missing.body.errors.map((e: { field: string }) => e.field).sort(), [
+        'case_number',
+        'court',
+        'filed_on',
+        'signature',
+        'signer_name',
+        'statement',
+      ]);
+      const ca = await s.api(`/v1/notices/${noticeId}/court-action`, {
+        token: reporter.token,
+        body: { ...courtAction, urls: ['https://hosted-one.example/b'] },
+      });
       assert.equal(ca.status, 201, JSON.stringify(ca.body));
       const l = await lifecycle(1);
       assert.equal(l.kind, 'court_action_filed');
@@ -225,22 +311,46 @@ for (const kind of storeKinds()) {
       assert.equal((await item(1)).state, 'content_disabled', 'stays down');
       await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('one@hosted.test') && /Court action filed/.test(x.parsed.subject ?? '')));
       // Too late for a court action once the content is back.
-      const late = await s.api(`/v1/notices/${noticeId}/court-action`, { token: reporter.token, body: { ...courtAction, urls: ['https://hosted-one.example/a'] } });
+      const late = await s.api(`/v1/notices/${noticeId}/court-action`, {
+        token: reporter.token,
+        body: { ...courtAction, urls: ['https://hosted-one.example/a'] },
+      });
       assert.equal(late.status, 409);
       assert.match(late.body.errors[0].message, /restored/);
     });
 
     test('the OpenAPI document describes the filings and the repeat-infringer routes', async () => {
       const doc = (await s.api('/openapi.json')).body;
-      for (const p of ['/v1/notices/{id}/counter-notice', '/v1/notices/{id}/court-action', '/v1/notices/{id}/retraction', '/v1/accounts/review-queue', '/v1/accounts/{id}/terminate']) assert.ok(doc.paths[p], p);
-      assert.ok(doc.paths['/v1/notices/{id}']?.get?.parameters.some((x: { name: string; schema: { enum?: string[] } }) => x.name === 'items_state' && x.schema.enum?.includes('restored')), 'item states include restored');
+      for (const p of [
+        '/v1/notices/{id}/counter-notice',
+        '/v1/notices/{id}/court-action',
+        '/v1/notices/{id}/retraction',
+        '/v1/accounts/review-queue',
+        '/v1/accounts/{id}/terminate',
+      ])
+        assert.ok(doc.paths[p], p);
+      assert.ok(
+        doc.paths['/v1/notices/{id}']?.get?.parameters.some(
+          (x: { name: string; schema: { enum?: string[] } }) => x.name === 'items_state' && x.schema.enum?.includes('restored'),
+        ),
+        'item states include restored',
+      );
     });
 
     test('retraction restores the content and voids the strike', async () => {
-      const bad = await s.api(`/v1/notices/${noticeId}/retraction`, { token: reporter.token, body: { urls: ['https://hosted-two.example/c'], signature: 'Not Jane' } });
+      const bad = await s.api(`/v1/notices/${noticeId}/retraction`, {
+        token: reporter.token,
+        body: { urls: ['https://hosted-two.example/c'], signature: 'Not Jane' },
+      });
       assert.equal(bad.status, 422);
-      assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field), ['signature']);
-      const r = await s.api(`/v1/notices/${noticeId}/retraction`, { token: reporter.token, body: { urls: ['https://hosted-two.example/c'], reason: 'Licensed after all', signature: 'Jane Doe' } });
+      assert.deepEqual(
+        bad.body.errors.map((e: { field: string }) => e.field),
+        ['signature'],
+      );
+      const r = await s.api(`/v1/notices/${noticeId}/retraction`, {
+        token: reporter.token,
+        body: { urls: ['https://hosted-two.example/c'], reason: 'Licensed after all', signature: 'Jane Doe' },
+      });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal((await item(2)).state, 'retracted');
       const l = await lifecycle(2);
@@ -248,7 +358,10 @@ for (const kind of storeKinds()) {
       await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('two@hosted.test') && /Content restored/.test(x.parsed.subject ?? '')));
       await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && /Retraction recorded/.test(x.parsed.subject ?? '')));
       const view = await s.api(`/v1/notices/${noticeId}`, { token: reporter.token });
-      assert.deepEqual(view.body.items.map((i: { state: string }) => i.state), ['restored', 'content_disabled', 'retracted']);
+      assert.deepEqual(
+        view.body.items.map((i: { state: string }) => i.state),
+        ['restored', 'content_disabled', 'retracted'],
+      );
     });
   });
 }

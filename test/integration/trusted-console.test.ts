@@ -28,7 +28,13 @@ describe('trusted reporters in the staff console (Chromium)', () => {
     reporter = await s.reporter('agency@rights.test');
     const r = await s.api('/v1/trusted-reporter/application', {
       token: reporter.token,
-      body: { organisation: 'Rights Agency', purpose: 'Pursue hosts of pirate sites', contact: 'legal@agency.test', accept_terms: true, terms_version: TRUSTED_REPORTER_TERMS.version },
+      body: {
+        organisation: 'Rights Agency',
+        purpose: 'Pursue hosts of pirate sites',
+        contact: 'legal@agency.test',
+        accept_terms: true,
+        terms_version: TRUSTED_REPORTER_TERMS.version,
+      },
     });
     assert.equal(r.status, 201);
   });
@@ -55,10 +61,19 @@ describe('trusted reporters in the staff console (Chromium)', () => {
     const active = page.getByRole('row', { name: /Rights Agency/ });
     await active.getByLabel('Reason (required)').evaluate((el) => el.removeAttribute('required'));
     await active.getByRole('button', { name: 'Revoke this application' }).click();
-    await page.getByText(/reason must not be empty/).first().waitFor();
+    await page
+      .getByText(/reason must not be empty/)
+      .first()
+      .waitFor();
     assert.equal((await s.api('/v1/trusted-reporters', { token: s.adminToken })).body.trusted_reporters[0].status, 'active');
-    await page.getByRole('row', { name: /Rights Agency/ }).getByLabel('Reason (required)').fill('Published disclosed addresses');
-    await page.getByRole('row', { name: /Rights Agency/ }).getByRole('button', { name: 'Revoke this application' }).click();
+    await page
+      .getByRole('row', { name: /Rights Agency/ })
+      .getByLabel('Reason (required)')
+      .fill('Published disclosed addresses');
+    await page
+      .getByRole('row', { name: /Rights Agency/ })
+      .getByRole('button', { name: 'Revoke this application' })
+      .click();
     await page.getByRole('status').filter({ hasText: 'The application was revoked.' }).waitFor();
     const after = (await s.api('/v1/trusted-reporters', { token: s.adminToken })).body.trusted_reporters[0];
     assert.equal(after.status, 'revoked');
@@ -70,7 +85,11 @@ describe('trusted reporters in the staff console (Chromium)', () => {
     assert.deepEqual(await seriousAxeViolations(page), []);
 
     // A form post without the CSRF token changes nothing.
-    const forged = await fetch(`${s.url}/staff/trusted-reporters/${after.id}/approve`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') }, body: 'reason=x' });
+    const forged = await fetch(`${s.url}/staff/trusted-reporters/${after.id}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') },
+      body: 'reason=x',
+    });
     assert.equal(forged.status, 403);
 
     const asReporter = await signIn(reporter.token, '/staff/trusted-reporters');

@@ -64,7 +64,12 @@ for (const kind of storeKinds()) {
     const file = async (token: string, urls: string[]) => {
       const r = await s.api('/v1/notices', { token, body: dmcaNotice(urls) });
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      await waitUntil(() => s.api(`/v1/notices/${r.body.id}`, { token }), (x) => x.body.status === 'processed', 10_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${r.body.id}`, { token }),
+        (x) => x.body.status === 'processed',
+        10_000,
+        'processed',
+      );
       return r.body.id as string;
     };
     const origin = (token: string, notice: string, position = 0) => s.api(`/v1/notices/${notice}/items/${position}/origin`, { token });
@@ -104,7 +109,10 @@ for (const kind of storeKinds()) {
       const terms = await s.api('/v1/trusted-reporter/terms');
       assert.equal(terms.status, 200);
       assert.equal(terms.body.version, TRUSTED_REPORTER_TERMS.version);
-      const bad = await s.api('/v1/trusted-reporter/application', { token: trusted.token, body: { organisation: '', accept_terms: false, terms_version: '1999' } });
+      const bad = await s.api('/v1/trusted-reporter/application', {
+        token: trusted.token,
+        body: { organisation: '', accept_terms: false, terms_version: '1999' },
+      });
       assert.equal(bad.status, 422);
       const fields = bad.body.errors.map((e: { field: string }) => e.field).sort();
       assert.deepEqual(fields, ['accept_terms', 'contact', 'organisation', 'purpose', 'terms_version']);
@@ -129,7 +137,10 @@ for (const kind of storeKinds()) {
         list.body.trusted_reporters.map((a: { id: string }) => a.id),
         [applicationId],
       );
-      const badApprove = await s.api(`/v1/trusted-reporters/${applicationId}/approve`, { token: s.adminToken, body: { scopes: ['everything'], expires_at: '2020-01-01T00:00:00Z' } });
+      const badApprove = await s.api(`/v1/trusted-reporters/${applicationId}/approve`, {
+        token: s.adminToken,
+        body: { scopes: ['everything'], expires_at: '2020-01-01T00:00:00Z' },
+      });
       assert.equal(badApprove.status, 422);
       assert.equal((await s.api(`/v1/trusted-reporters/${applicationId}/reject`, { token: s.adminToken, body: {} })).status, 422, 'a rejection needs a reason');
     });
@@ -174,7 +185,12 @@ for (const kind of storeKinds()) {
       assert.equal(moved.body.current.origin, NEW_IP, 'and the one in force now');
 
       // The webhook: first attempt answered 500, retried after the backoff, then accepted.
-      await waitUntil(async () => hooks.length, (n) => n >= 1, 10_000, 'first webhook attempt');
+      await waitUntil(
+        async () => hooks.length,
+        (n) => n >= 1,
+        10_000,
+        'first webhook attempt',
+      );
       const deliveries1 = await waitUntil(
         () => s.api(`/v1/webhooks/${hook.body.id}/deliveries`, { token: scoped }),
         (r) => r.body.deliveries?.[0]?.attempt_log?.length === 1,
@@ -201,7 +217,10 @@ for (const kind of storeKinds()) {
       assert.deepEqual(hookResolves, ['localhost', 'localhost'], 'one lookup per attempt, through the injected resolver');
       const h = hooks[1]!;
       assert.match(String(h.headers.host), /^localhost:\d+$/);
-      assert.ok(verifyWebhookSignature(secret, String(h.headers['safeharbor-timestamp']), h.body, String(h.headers['safeharbor-signature']), clock()), 'valid signature');
+      assert.ok(
+        verifyWebhookSignature(secret, String(h.headers['safeharbor-timestamp']), h.body, String(h.headers['safeharbor-signature']), clock()),
+        'valid signature',
+      );
       assert.ok(!verifyWebhookSignature('whsec_wrong', String(h.headers['safeharbor-timestamp']), h.body, String(h.headers['safeharbor-signature']), clock()));
       const payload = JSON.parse(h.body);
       assert.equal(payload.type, 'origin.changed');
@@ -212,20 +231,43 @@ for (const kind of storeKinds()) {
       // Logged for staff: API answers and the webhook.
       const log = await s.api(`/v1/disclosures?principal_id=${trusted.id}`, { token: s.adminToken });
       assert.equal(log.status, 200);
-      const rows = log.body.disclosures as { which: string; origin: string; channel: string; zone: string; notice_id: string; organisation: string; purpose: string }[];
+      const rows = log.body.disclosures as {
+        which: string;
+        origin: string;
+        channel: string;
+        zone: string;
+        notice_id: string;
+        organisation: string;
+        purpose: string;
+      }[];
       assert.equal(rows.length, 5);
-      assert.deepEqual(rows.map((r) => `${r.channel}:${r.which}:${r.origin}`).sort(), [`api:at_report:${OLD_IP}`, `api:at_report:${OLD_IP}`, `api:current:${NEW_IP}`, `api:current:${OLD_IP}`, `webhook:current:${NEW_IP}`].sort());
-      assert.ok(rows.every((r) => r.zone === 'pirate.example' && r.notice_id === trustedNotice && r.organisation === 'Harbor Anti-Piracy' && r.purpose.startsWith('Send takedown')));
+      assert.deepEqual(
+        rows.map((r) => `${r.channel}:${r.which}:${r.origin}`).sort(),
+        [`api:at_report:${OLD_IP}`, `api:at_report:${OLD_IP}`, `api:current:${NEW_IP}`, `api:current:${OLD_IP}`, `webhook:current:${NEW_IP}`].sort(),
+      );
+      assert.ok(
+        rows.every(
+          (r) =>
+            r.zone === 'pirate.example' && r.notice_id === trustedNotice && r.organisation === 'Harbor Anti-Piracy' && r.purpose.startsWith('Send takedown'),
+        ),
+      );
       assert.equal((await s.api('/v1/disclosures', { token: trusted.token })).status, 403);
       const events = await s.api(`/v1/notices/${trustedNotice}/events`, { token: s.adminToken });
       assert.equal(events.body.events.filter((e: { type: string }) => e.type === 'origin.disclosed').length, 5);
 
       // The customer hears of it (default policy: immediately) at the real SMTP server.
-      const mails = await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('owner@pirate.test') && /origin address of pirate\.example/.test(x.parsed.subject ?? '')));
+      const mails = await smtp.waitFor((m) =>
+        m.some((x) => x.envelopeTo.includes('owner@pirate.test') && /origin address of pirate\.example/.test(x.parsed.subject ?? '')),
+      );
       const mail = mails.find((x) => x.envelopeTo.includes('owner@pirate.test') && /origin address/.test(x.parsed.subject ?? ''))!;
       assert.match(mail.parsed.text ?? '', /Harbor Anti-Piracy/);
       assertNoIp('customer mail', mail.parsed.text);
-      await waitUntil(() => s.api(`/v1/disclosures?principal_id=${trusted.id}`, { token: s.adminToken }), (r) => r.body.disclosures.every((d: { customer_notified_at: string | null }) => d.customer_notified_at !== null), 10_000, 'all told');
+      await waitUntil(
+        () => s.api(`/v1/disclosures?principal_id=${trusted.id}`, { token: s.adminToken }),
+        (r) => r.body.disclosures.every((d: { customer_notified_at: string | null }) => d.customer_notified_at !== null),
+        10_000,
+        'all told',
+      );
     });
 
     test('origin IPs never reach anyone else: untrusted, other notices, customers, expired, no scope — in any response', async () => {
@@ -272,7 +314,10 @@ for (const kind of storeKinds()) {
       const late = await s.reporter('late@rights.test');
       const lateNotice = await file(late.token, ['https://pirate.example/late']);
       const app = await s.api('/v1/trusted-reporter/application', { token: late.token, body: application({ organisation: 'Late Rights' }) });
-      await s.api(`/v1/trusted-reporters/${app.body.application.id}/approve`, { token: s.adminToken, body: { expires_at: new Date(t + 86_400_000).toISOString() } });
+      await s.api(`/v1/trusted-reporters/${app.body.application.id}/approve`, {
+        token: s.adminToken,
+        body: { expires_at: new Date(t + 86_400_000).toISOString() },
+      });
       const lateScoped = (await s.api('/v1/trusted-reporter/tokens', { token: late.token, body: { scopes: ['origin:read'] } })).body.token;
       assert.equal((await origin(lateScoped, lateNotice)).status, 200);
       t += 2 * 86_400_000;
@@ -294,8 +339,16 @@ for (const kind of storeKinds()) {
       assert.equal(plain.status, 403);
       assert.equal(plain.body.reason, 'revoked');
       assertNoIp('revoked refusal', plain.body);
-      const refusals = await s.store.db.selectFrom('events').select(['data', 'notice_id']).where('type', '=', 'origin.disclosure_refused').where('subject_id', '=', trusted.id).execute();
-      assert.ok(refusals.some((e) => (e.data as { reason: string }).reason === 'revoked' && e.notice_id === null), 'the refused attempt is on record for staff');
+      const refusals = await s.store.db
+        .selectFrom('events')
+        .select(['data', 'notice_id'])
+        .where('type', '=', 'origin.disclosure_refused')
+        .where('subject_id', '=', trusted.id)
+        .execute();
+      assert.ok(
+        refusals.some((e) => (e.data as { reason: string }).reason === 'revoked' && e.notice_id === null),
+        'the refused attempt is on record for staff',
+      );
       assertNoIp('revoked: notice', (await s.api(`/v1/notices/${trustedNotice}`, { token: trusted.token })).body);
       assertNoIp('revoked: events', (await s.api(`/v1/notices/${trustedNotice}/events`, { token: trusted.token })).body);
       assert.equal((await s.api('/v1/trusted-reporter/tokens', { token: trusted.token, body: { scopes: ['origin:read'] } })).status, 403);
@@ -324,7 +377,11 @@ for (const kind of storeKinds()) {
 
     before(async () => {
       smtp = await startSmtp();
-      s = await startTestServer(kind, { smtpUrl: smtp.url, clock, config: { originDisclosure: { ...DEFAULT_ORIGIN_DISCLOSURE_POLICY, customerNotice: { when: 'delayed', delayHours: 24 } } } });
+      s = await startTestServer(kind, {
+        smtpUrl: smtp.url,
+        clock,
+        config: { originDisclosure: { ...DEFAULT_ORIGIN_DISCLOSURE_POLICY, customerNotice: { when: 'delayed', delayHours: 24 } } },
+      });
       await s.loadZones(zones(OLD_IP));
     });
     after(async () => {
@@ -338,7 +395,12 @@ for (const kind of storeKinds()) {
       await s.api(`/v1/trusted-reporters/${app.body.application.id}/approve`, { token: s.adminToken, body: {} });
       const scopedToken = (await s.api('/v1/trusted-reporter/tokens', { token: r.token, body: { scopes: ['origin:read'] } })).body.token;
       const n = await s.api('/v1/notices', { token: r.token, body: dmcaNotice(['https://pirate.example/a', 'https://pirate.example/b']) });
-      await waitUntil(() => s.api(`/v1/notices/${n.body.id}`, { token: r.token }), (x) => x.body.status === 'processed', 10_000, 'processed');
+      await waitUntil(
+        () => s.api(`/v1/notices/${n.body.id}`, { token: r.token }),
+        (x) => x.body.status === 'processed',
+        10_000,
+        'processed',
+      );
       assert.equal((await s.api(`/v1/notices/${n.body.id}/items/0/origin`, { token: scopedToken })).status, 200);
       t += 3_600_000;
       assert.equal((await s.api(`/v1/notices/${n.body.id}/items/1/origin`, { token: scopedToken })).status, 200);
@@ -367,7 +429,7 @@ for (const kind of storeKinds()) {
       await s?.close();
     });
 
-    test('an ordinary token is limited at 3 a minute, a trusted reporter\'s tokens at 12', async () => {
+    test("an ordinary token is limited at 3 a minute, a trusted reporter's tokens at 12", async () => {
       const plain = await s.reporter('plain@rights.test');
       const statuses = async (token: string, n: number) => {
         const out: number[] = [];

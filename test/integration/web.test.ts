@@ -43,7 +43,16 @@ describe('public web pages in Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${s.url}/report`);
     assert.deepEqual(await seriousAxeViolations(page), []);
-    for (const label of ['Infringing URLs', 'Or upload a list of URLs', 'Describe the copyrighted work', 'Your full legal name', 'E-mail address', 'Postal address', 'Country', 'Electronic signature']) {
+    for (const label of [
+      'Infringing URLs',
+      'Or upload a list of URLs',
+      'Describe the copyrighted work',
+      'Your full legal name',
+      'E-mail address',
+      'Postal address',
+      'Country',
+      'Electronic signature',
+    ]) {
       assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, label);
     }
     await screenshot(page, 'report-form');
@@ -84,7 +93,12 @@ describe('public web pages in Chromium', () => {
     await page.goto(`${s.url}/report`);
     const urls = Array.from({ length: 1000 }, (_, i) => (i % 4 === 3 ? `https://elsewhere${i}.example/x` : `https://megamirror.example/films/${i}.mkv`));
     await page.getByLabel('Infringing URLs').fill(urls.join('\n'));
-    await waitUntil(() => page.locator('#url-count').innerText(), (t) => t === '1000 URLs entered', 5000, 'the live URL count');
+    await waitUntil(
+      () => page.locator('#url-count').innerText(),
+      (t) => t === '1000 URLs entered',
+      5000,
+      'the live URL count',
+    );
     await fillClaimant(page);
     await page.getByRole('button', { name: 'Send notice' }).click();
     await page.waitForURL(/\/status\/[0-9a-f-]{36}\.[A-Za-z0-9_-]+\?filed=1$/);
@@ -119,7 +133,14 @@ describe('public web pages in Chromium', () => {
     // Sending the same form again (back button, double click) does not file a second notice.
     await page.goBack();
     await page.goBack();
-    const count = async () => (await s.store.db.selectFrom('notices').select((eb) => eb.fn.countAll<number>().as('n')).where('channel', '=', 'web').executeTakeFirstOrThrow()).n;
+    const count = async () =>
+      (
+        await s.store.db
+          .selectFrom('notices')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('channel', '=', 'web')
+          .executeTakeFirstOrThrow()
+      ).n;
     const before = Number(await count());
     await page.close();
     assert.ok(before >= 1);

@@ -25,7 +25,12 @@ interface Listener {
 }
 
 /** A server on one address that counts every TCP connection, whatever comes over it. */
-async function listen(host: string, port: number, answer: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => r.end('ok'), tls?: { key: string; cert: string }): Promise<Listener> {
+async function listen(
+  host: string,
+  port: number,
+  answer: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => r.end('ok'),
+  tls?: { key: string; cert: string },
+): Promise<Listener> {
   const l = { connections: 0, requests: [] } as unknown as Listener;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     let body = '';
@@ -114,10 +119,20 @@ describe('webhook delivery: resolved once, checked, connected only to what was c
       }
       const none = await postWebhook({ allowLoopback: false, resolve: async () => [] }, `https://hooks.example:${trap.port}/hook`, BODY, headers());
       assert.deepEqual(none, { statusCode: null, error: 'the host hooks.example does not resolve' });
-      const failing = await postWebhook({ allowLoopback: false, resolve: async () => Promise.reject(new Error('SERVFAIL')) }, `https://hooks.example:${trap.port}/hook`, BODY, headers());
+      const failing = await postWebhook(
+        { allowLoopback: false, resolve: async () => Promise.reject(new Error('SERVFAIL')) },
+        `https://hooks.example:${trap.port}/hook`,
+        BODY,
+        headers(),
+      );
       assert.deepEqual(failing, { statusCode: null, error: 'the host hooks.example does not resolve' });
       // A literal inward address or plain http is refused by the URL rules, without resolving.
-      const literal = await postWebhook({ allowLoopback: false, resolve: rebinding(['8.8.8.8'], ['8.8.8.8']) }, `https://127.0.0.1:${trap.port}/hook`, BODY, headers());
+      const literal = await postWebhook(
+        { allowLoopback: false, resolve: rebinding(['8.8.8.8'], ['8.8.8.8']) },
+        `https://127.0.0.1:${trap.port}/hook`,
+        BODY,
+        headers(),
+      );
       assert.match(literal.error!, /private, loopback or reserved/);
       assert.equal(tcp(trap), 0, 'no connection to loopback at all');
     } finally {
@@ -140,14 +155,22 @@ describe('webhook delivery: resolved once, checked, connected only to what was c
         res.statusCode = 503;
         res.end();
       });
-      assert.deepEqual(await postWebhook({ allowLoopback: true }, `http://127.0.0.1:${failing.port}/hook`, BODY, headers()), { statusCode: 503, error: 'HTTP 503' });
+      assert.deepEqual(await postWebhook({ allowLoopback: true }, `http://127.0.0.1:${failing.port}/hook`, BODY, headers()), {
+        statusCode: 503,
+        error: 'HTTP 503',
+      });
       await failing.close();
       const started = Date.now();
       const t = await postWebhook({ allowLoopback: true, timeoutMs: 300 }, `http://127.0.0.1:${silent.port}/hook`, BODY, headers());
       assert.deepEqual(t, { statusCode: null, error: 'no answer within 0.3 s' });
       assert.ok(Date.now() - started < 5000);
       assert.equal(silent.requests.length, 1, 'the request did arrive');
-      const hanging = await postWebhook({ allowLoopback: false, timeoutMs: 300, resolve: () => new Promise(() => {}) }, 'https://hooks.example/hook', BODY, headers());
+      const hanging = await postWebhook(
+        { allowLoopback: false, timeoutMs: 300, resolve: () => new Promise(() => {}) },
+        'https://hooks.example/hook',
+        BODY,
+        headers(),
+      );
       assert.deepEqual(hanging, { statusCode: null, error: 'no answer within 0.3 s' }, 'a resolver that never answers is bounded too');
     } finally {
       await elsewhere.close();
@@ -164,7 +187,23 @@ describe('webhook delivery: resolved once, checked, connected only to what was c
       dir = mkdtempSync(join(tmpdir(), 'sh-webhook-tls-'));
       const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
       const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-      ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Safeharbor test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+      ssl(
+        'req',
+        '-x509',
+        ...ec,
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.pem',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=Safeharbor test CA',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign',
+      );
       ssl('req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=hooks.example');
       writeFileSync(join(dir, 'leaf.ext'), 'subjectAltName=DNS:hooks.example\nextendedKeyUsage=serverAuth\n');
       ssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '2', '-extfile', 'leaf.ext');
@@ -183,11 +222,21 @@ describe('webhook delivery: resolved once, checked, connected only to what was c
         assert.equal(server.requests[0]!.servername, 'hooks.example', 'SNI names the host');
         assert.equal(server.requests[0]!.headers.host, `hooks.example:${server.port}`);
         // Another name pinned to the same server: its certificate does not cover it.
-        const wrongName = await postWebhook({ allowLoopback: true, resolve: async () => ['127.0.0.1'], ca }, `https://other.example:${server.port}/hook`, BODY, headers());
+        const wrongName = await postWebhook(
+          { allowLoopback: true, resolve: async () => ['127.0.0.1'], ca },
+          `https://other.example:${server.port}/hook`,
+          BODY,
+          headers(),
+        );
         assert.equal(wrongName.statusCode, null);
         assert.match(wrongName.error!, /other\.example|altnames|does not match/i);
         // A certificate from an authority nobody trusts is refused.
-        const untrusted = await postWebhook({ allowLoopback: true, resolve: async () => ['127.0.0.1'] }, `https://hooks.example:${server.port}/hook`, BODY, headers());
+        const untrusted = await postWebhook(
+          { allowLoopback: true, resolve: async () => ['127.0.0.1'] },
+          `https://hooks.example:${server.port}/hook`,
+          BODY,
+          headers(),
+        );
         assert.equal(untrusted.statusCode, null);
         assert.match(untrusted.error!, /certificate|issuer/i);
         assert.equal(server.requests.length, 1, 'nothing was sent over the refused connections');

@@ -42,7 +42,11 @@ async function world(store: Store): Promise<World> {
     .where('o.valid_to', 'is', null)
     .orderBy('z.name')
     .execute();
-  const closed = await db.selectFrom('zone_origins').select((eb) => eb.fn.countAll<number>().as('n')).where('valid_to', 'is not', null).executeTakeFirstOrThrow();
+  const closed = await db
+    .selectFrom('zone_origins')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('valid_to', 'is not', null)
+    .executeTakeFirstOrThrow();
   return { zones, accounts, currentOrigins, closedPeriods: Number(closed.n) };
 }
 
@@ -92,8 +96,12 @@ for (const kind of storeKinds()) {
         { id: 'a1', name: 'Alpha Renamed', email: 'new@alpha.test' },
         'the last line naming an account wins',
       );
-      assert.deepEqual(one.world.currentOrigins.map((o) => o.origin), one.world.zones.map((z) => z.origin), 'one current origin period per zone, the zone\'s origin');
-      assert.equal(one.world.closedPeriods, 1, 'beta\'s first origin period closed');
+      assert.deepEqual(
+        one.world.currentOrigins.map((o) => o.origin),
+        one.world.zones.map((z) => z.origin),
+        "one current origin period per zone, the zone's origin",
+      );
+      assert.equal(one.world.closedPeriods, 1, "beta's first origin period closed");
       assert.deepEqual(one.events, ['zone.origin_changed beta.example', 'zone.updated gamma.example']);
 
       // Merged line by line and two by two: the same final world. (Within one file a zone named

@@ -13,16 +13,42 @@ export interface TestServer {
   adminToken: string;
   /** A new reporter; returns its token and id. */
   reporter(email?: string): Promise<{ token: string; id: string; accountId: string }>;
-  api(path: string, init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    path: string,
+    init?: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   loadZones(csv: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(kind: StoreKind, opts: { smtpUrl?: string; config?: Partial<Config>; dns?: HostResolver; smtpPort?: number; clock?: () => Date; webhookResolve?: (host: string) => Promise<string[]>; logger?: { level?: string; stream?: { write(line: string): void } } } = {}): Promise<TestServer> {
+export async function startTestServer(
+  kind: StoreKind,
+  opts: {
+    smtpUrl?: string;
+    config?: Partial<Config>;
+    dns?: HostResolver;
+    smtpPort?: number;
+    clock?: () => Date;
+    webhookResolve?: (host: string) => Promise<string[]>;
+    logger?: { level?: string; stream?: { write(line: string): void } };
+  } = {},
+): Promise<TestServer> {
   const store = await freshStore(kind);
   const adminToken = `sh_admin_${Math.random().toString(36).slice(2)}`;
   const config = { ...configFromEnv({}), smtpUrl: opts.smtpUrl ?? null, publicUrl: 'https://safeharbor.test', ...opts.config };
-  const server = await startServer({ store, config, port: 0, host: '127.0.0.1', adminToken, dns: opts.dns, pollMs: 100, smtpPort: opts.smtpPort, clock: opts.clock, webhookResolve: opts.webhookResolve, logger: opts.logger });
+  const server = await startServer({
+    store,
+    config,
+    port: 0,
+    host: '127.0.0.1',
+    adminToken,
+    dns: opts.dns,
+    pollMs: 100,
+    smtpPort: opts.smtpPort,
+    clock: opts.clock,
+    webhookResolve: opts.webhookResolve,
+    logger: opts.logger,
+  });
   const api: TestServer['api'] = async (path, init = {}) => {
     const res = await fetch(server.url + path, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
@@ -70,7 +96,14 @@ export function dmcaNotice(urls: string[], over: Record<string, unknown> = {}): 
   return {
     urls,
     work: { description: 'The feature film "Sunrise Over Harbor" (2025), all rights reserved', urls: ['https://studio.test/films/sunrise'] },
-    claimant: { name: 'Jane Doe', company: 'Harbor Pictures LLC', email: 'jane@harborpictures.test', address: '1 Studio Way, Los Angeles, CA 90001', phone: '+1 555 0100', country: 'US' },
+    claimant: {
+      name: 'Jane Doe',
+      company: 'Harbor Pictures LLC',
+      email: 'jane@harborpictures.test',
+      address: '1 Studio Way, Los Angeles, CA 90001',
+      phone: '+1 555 0100',
+      country: 'US',
+    },
     statements: { good_faith_belief: true, accuracy_and_authority: true },
     signature: 'Jane Doe',
     notify: { owner: 'send', host: 'send' },

@@ -84,7 +84,11 @@ test('exact rule: only that name', () => {
 });
 
 test('subdomain rule: strictly under the name', () => {
-  matches('*.example.com', ['a.example.com', 'a.b.example.com', 'A.EXAMPLE.COM.'], ['example.com', 'notexample.com', 'a.notexample.com', 'example.com.evil.net']);
+  matches(
+    '*.example.com',
+    ['a.example.com', 'a.b.example.com', 'A.EXAMPLE.COM.'],
+    ['example.com', 'notexample.com', 'a.notexample.com', 'example.com.evil.net'],
+  );
 });
 
 test('any-TLD rule: the site name under every public suffix, including multi-label and IDN suffixes', () => {
@@ -137,7 +141,16 @@ test('zone names that are not DNS names never match', () => {
 });
 
 test('compiled index: same answers as matching rule by rule, in input order, no duplicates', () => {
-  const texts = ['thepiratesite.*', 'thepiratesite.com', '=thepiratesite.com', '*.thepiratesite.com', '*.co.example', 'other.org', 'bücher.example', '=www.other.org'];
+  const texts = [
+    'thepiratesite.*',
+    'thepiratesite.com',
+    '=thepiratesite.com',
+    '*.thepiratesite.com',
+    '*.co.example',
+    'other.org',
+    'bücher.example',
+    '=www.other.org',
+  ];
   const entries = texts.map((t, i) => ({ id: `order-${i}`, rule: rule(t) }));
   const index = compileBlockRules(entries);
   const zones = [
@@ -156,10 +169,20 @@ test('compiled index: same answers as matching rule by rule, in input order, no 
   ];
   for (const z of zones) {
     const slow = entries.filter((e) => matchesBlockRule(z, e.rule)).map((e) => e.id);
-    assert.deepEqual(index.match(z).map((e) => e.id), slow, z);
+    assert.deepEqual(
+      index.match(z).map((e) => e.id),
+      slow,
+      z,
+    );
   }
-  assert.deepEqual(index.match('www.thepiratesite.com').map((e) => e.id), ['order-0', 'order-1', 'order-3']);
-  assert.deepEqual(index.match('thepiratesite.com').map((e) => e.id), ['order-0', 'order-1', 'order-2']);
+  assert.deepEqual(
+    index.match('www.thepiratesite.com').map((e) => e.id),
+    ['order-0', 'order-1', 'order-3'],
+  );
+  assert.deepEqual(
+    index.match('thepiratesite.com').map((e) => e.id),
+    ['order-0', 'order-1', 'order-2'],
+  );
   assert.deepEqual(compileBlockRules([]).match('thepiratesite.com'), []);
 });
 

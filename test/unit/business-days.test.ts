@@ -30,7 +30,20 @@ test('the default calendar is US federal holidays in America/New_York', () => {
 
 test('ISO dates: only real calendar days in YYYY-MM-DD form', () => {
   for (const ok of ['2026-01-01', '2024-02-29', '2000-02-29', '0001-01-01', '9999-12-31']) assert.ok(isIsoDate(ok), ok);
-  for (const bad of ['2025-02-29', '1900-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-1-1', '20260101', '2026-01-01T00:00:00Z', ' 2026-01-01', '', 20260101, null]) {
+  for (const bad of [
+    '2025-02-29',
+    '1900-02-29',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-04-31',
+    '2026-1-1',
+    '20260101',
+    '2026-01-01T00:00:00Z',
+    ' 2026-01-01',
+    '',
+    20260101,
+    null,
+  ]) {
     assert.ok(!isIsoDate(bad), String(bad));
   }
 });
@@ -60,36 +73,122 @@ test('calendar arithmetic: addDays across month, leap day and year ends; day of 
 
 // OPM's published federal holiday lists for these years.
 const OPM: Record<number, string[]> = {
-  2021: ['2021-01-01', '2021-01-18', '2021-02-15', '2021-05-31', '2021-06-18', '2021-07-05', '2021-09-06', '2021-10-11', '2021-11-11', '2021-11-25', '2021-12-24', '2021-12-31'],
+  2021: [
+    '2021-01-01',
+    '2021-01-18',
+    '2021-02-15',
+    '2021-05-31',
+    '2021-06-18',
+    '2021-07-05',
+    '2021-09-06',
+    '2021-10-11',
+    '2021-11-11',
+    '2021-11-25',
+    '2021-12-24',
+    '2021-12-31',
+  ],
   2022: ['2022-01-17', '2022-02-21', '2022-05-30', '2022-06-20', '2022-07-04', '2022-09-05', '2022-10-10', '2022-11-11', '2022-11-24', '2022-12-26'],
-  2023: ['2023-01-02', '2023-01-16', '2023-02-20', '2023-05-29', '2023-06-19', '2023-07-04', '2023-09-04', '2023-10-09', '2023-11-10', '2023-11-23', '2023-12-25'],
-  2024: ['2024-01-01', '2024-01-15', '2024-02-19', '2024-05-27', '2024-06-19', '2024-07-04', '2024-09-02', '2024-10-14', '2024-11-11', '2024-11-28', '2024-12-25'],
-  2025: ['2025-01-01', '2025-01-20', '2025-02-17', '2025-05-26', '2025-06-19', '2025-07-04', '2025-09-01', '2025-10-13', '2025-11-11', '2025-11-27', '2025-12-25'],
-  2026: ['2026-01-01', '2026-01-19', '2026-02-16', '2026-05-25', '2026-06-19', '2026-07-03', '2026-09-07', '2026-10-12', '2026-11-11', '2026-11-26', '2026-12-25'],
-  2027: ['2027-01-01', '2027-01-18', '2027-02-15', '2027-05-31', '2027-06-18', '2027-07-05', '2027-09-06', '2027-10-11', '2027-11-11', '2027-11-25', '2027-12-24', '2027-12-31'],
+  2023: [
+    '2023-01-02',
+    '2023-01-16',
+    '2023-02-20',
+    '2023-05-29',
+    '2023-06-19',
+    '2023-07-04',
+    '2023-09-04',
+    '2023-10-09',
+    '2023-11-10',
+    '2023-11-23',
+    '2023-12-25',
+  ],
+  2024: [
+    '2024-01-01',
+    '2024-01-15',
+    '2024-02-19',
+    '2024-05-27',
+    '2024-06-19',
+    '2024-07-04',
+    '2024-09-02',
+    '2024-10-14',
+    '2024-11-11',
+    '2024-11-28',
+    '2024-12-25',
+  ],
+  2025: [
+    '2025-01-01',
+    '2025-01-20',
+    '2025-02-17',
+    '2025-05-26',
+    '2025-06-19',
+    '2025-07-04',
+    '2025-09-01',
+    '2025-10-13',
+    '2025-11-11',
+    '2025-11-27',
+    '2025-12-25',
+  ],
+  2026: [
+    '2026-01-01',
+    '2026-01-19',
+    '2026-02-16',
+    '2026-05-25',
+    '2026-06-19',
+    '2026-07-03',
+    '2026-09-07',
+    '2026-10-12',
+    '2026-11-11',
+    '2026-11-26',
+    '2026-12-25',
+  ],
+  2027: [
+    '2027-01-01',
+    '2027-01-18',
+    '2027-02-15',
+    '2027-05-31',
+    '2027-06-18',
+    '2027-07-05',
+    '2027-09-06',
+    '2027-10-11',
+    '2027-11-11',
+    '2027-11-25',
+    '2027-12-24',
+    '2027-12-31',
+  ],
 };
 
 test('US federal holidays are computed to match the published lists, observed days included', () => {
   for (const [year, dates] of Object.entries(OPM)) {
-    assert.deepEqual(usFederalHolidays(Number(year)).map((h) => h.date), dates, `year ${year}`);
+    assert.deepEqual(
+      usFederalHolidays(Number(year)).map((h) => h.date),
+      dates,
+      `year ${year}`,
+    );
   }
 });
 
 test('holidays on weekends move: Saturday to the Friday before, Sunday to the Monday after', () => {
   const h2021 = usFederalHolidays(2021);
   const find = (list: readonly { date: string; actual: string; name: string }[], name: string) => list.filter((h) => h.name === name);
-  assert.deepEqual(find(h2021, 'Juneteenth National Independence Day'), [{ date: '2021-06-18', actual: '2021-06-19', name: 'Juneteenth National Independence Day' }]);
+  assert.deepEqual(find(h2021, 'Juneteenth National Independence Day'), [
+    { date: '2021-06-18', actual: '2021-06-19', name: 'Juneteenth National Independence Day' },
+  ]);
   assert.deepEqual(find(h2021, 'Independence Day'), [{ date: '2021-07-05', actual: '2021-07-04', name: 'Independence Day' }]);
   assert.deepEqual(find(h2021, 'Christmas Day'), [{ date: '2021-12-24', actual: '2021-12-25', name: 'Christmas Day' }]);
   // New Year's Day 2022 was a Saturday: observed on Friday 2021-12-31, listed under 2021 …
-  assert.deepEqual(find(h2021, "New Year's Day").map((h) => [h.date, h.actual]), [
-    ['2021-01-01', '2021-01-01'],
-    ['2021-12-31', '2022-01-01'],
-  ]);
+  assert.deepEqual(
+    find(h2021, "New Year's Day").map((h) => [h.date, h.actual]),
+    [
+      ['2021-01-01', '2021-01-01'],
+      ['2021-12-31', '2022-01-01'],
+    ],
+  );
   // … and 2022 has no New Year's day off of its own.
   assert.deepEqual(find(usFederalHolidays(2022), "New Year's Day"), []);
   // Sunday → Monday across the year boundary's other side: 2023-01-01 was a Sunday.
-  assert.deepEqual(find(usFederalHolidays(2023), "New Year's Day").map((h) => [h.date, h.actual]), [['2023-01-02', '2023-01-01']]);
+  assert.deepEqual(
+    find(usFederalHolidays(2023), "New Year's Day").map((h) => [h.date, h.actual]),
+    [['2023-01-02', '2023-01-01']],
+  );
   // Veterans Day on a Saturday (2023-11-11) → Friday 10th.
   assert.equal(find(usFederalHolidays(2023), 'Veterans Day')[0]!.date, '2023-11-10');
 });

@@ -151,7 +151,10 @@ test('retraction: the whole notice or some of its URLs, signed by the complainan
   assert.ok(empty.ok && empty.retraction.urls === 'all');
   const bad = validateRetraction({ signature: 'John Roe', urls: ['https://elsewhere.example/x'] }, NOTICE);
   assert.ok(!bad.ok);
-  assert.deepEqual(bad.errors.map((e) => e.field), ['urls[0]', 'signature']);
+  assert.deepEqual(
+    bad.errors.map((e) => e.field),
+    ['urls[0]', 'signature'],
+  );
   assert.match(bad.errors[1]!.message, /"Jane Doe"/);
   assert.deepEqual(fields(validateRetraction({}, NOTICE)), ['signature']);
   // Without a claimant name to compare, any non-empty signature is accepted.

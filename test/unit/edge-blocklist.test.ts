@@ -68,7 +68,18 @@ test('the version is a content hash: independent of input order and duplicates, 
   assert.notEqual(buildBlocklist(input({ terminatedZones: [] })).version, a.version);
   assert.notEqual(buildBlocklist(input({ courtOrderedDomains: [] })).version, a.version);
   assert.notEqual(buildBlocklist(input({ urls: [{ url: 'https://shop.example/a.mp4', noticeId: N1 }] })).version, a.version);
-  assert.notEqual(buildBlocklist(input({ urls: [{ url: 'https://shop.example/a.mp4', noticeId: N2 }, { url: 'https://shop.example/b.mp4', noticeId: N2 }] })).version, a.version, 'the notice behind a URL is content');
+  assert.notEqual(
+    buildBlocklist(
+      input({
+        urls: [
+          { url: 'https://shop.example/a.mp4', noticeId: N2 },
+          { url: 'https://shop.example/b.mp4', noticeId: N2 },
+        ],
+      }),
+    ).version,
+    a.version,
+    'the notice behind a URL is content',
+  );
   assert.notEqual(buildBlocklist(input({ publicBaseUrl: 'https://other.example' })).version, a.version);
   const empty = buildBlocklist({ publicBaseUrl: BASE, urls: [], terminatedZones: [] });
   assert.equal(empty.version, buildBlocklist({ publicBaseUrl: BASE + '/', urls: [], terminatedZones: [], courtOrderedDomains: [] }).version);
@@ -107,7 +118,8 @@ test('keys follow nginx $uri: escapes decoded, dot segments resolved, slashes me
   assert.equal(key('https://shop.example/a/./b/.'), 'shop.example/a/b/');
   assert.equal(key('https://shop.example/a/b/..'), 'shop.example/a/');
   assert.equal(key('https://shop.example/a+b;c'), 'shop.example/a+b;c');
-  for (const p of ['/.hidden', '/a/.b', '/a..b', '/a/..b/', '/a/b.', '/...']) assert.equal(key('https://shop.example' + p), 'shop.example' + p, `${p} has no dot segment`);
+  for (const p of ['/.hidden', '/a/.b', '/a..b', '/a/..b/', '/a/b.', '/...'])
+    assert.equal(key('https://shop.example' + p), 'shop.example' + p, `${p} has no dot segment`);
   assert.equal(key('https://shop.example./a'), 'shop.example/a', 'a trailing dot on the host');
   assert.equal(key('https://[2001:db8::1]:8080/a'), '[2001:db8::1]/a');
   assert.equal(key('https://shop.example/%3F'), 'shop.example/?', 'a decoded "?" belongs to the path');
@@ -116,11 +128,20 @@ test('keys follow nginx $uri: escapes decoded, dot segments resolved, slashes me
   // The query: none or empty blocks the path; otherwise path + exact query.
   assert.deepEqual(edgeKeyForUrl('https://shop.example/a?'), { ok: true, key: 'shop.example/a', query: false });
   assert.deepEqual(edgeKeyForUrl('https://shop.example/watch?v=AbC'), { ok: true, key: 'shop.example/watch?v=abc', query: true });
-  assert.deepEqual(edgeKeyForUrl('https://shop.example/a%2Fb?x=%2F'), { ok: true, key: 'shop.example/a/b?x=%2f', query: true }, 'the query stays raw, like $args');
+  assert.deepEqual(
+    edgeKeyForUrl('https://shop.example/a%2Fb?x=%2F'),
+    { ok: true, key: 'shop.example/a/b?x=%2f', query: true },
+    'the query stays raw, like $args',
+  );
 });
 
 test('normalised URLs and nginx agree: what a browser sends for the stored URL gives the same key', () => {
-  for (const raw of ['https://shop.example/a b/ü.mp4', 'https://SHOP.example/./x/../Film%2emp4', 'https://shop.example/%7euser/', 'https://shop.example/a?b=c d']) {
+  for (const raw of [
+    'https://shop.example/a b/ü.mp4',
+    'https://SHOP.example/./x/../Film%2emp4',
+    'https://shop.example/%7euser/',
+    'https://shop.example/a?b=c d',
+  ]) {
     const n = normaliseUrl(raw);
     assert.ok(n.ok);
     const k = edgeKeyForUrl(n.url);
@@ -137,7 +158,14 @@ test('paths nginx refuses (400) are left out with the reason', () => {
   assert.equal(nginxUri('/a%').ok, false);
   assert.equal(nginxUri('/..').ok, false);
   assert.equal(nginxUri('/a/../../b').ok, false);
-  const doc = buildBlocklist(input({ urls: [{ url: 'https://shop.example/a%00b', noticeId: N1 }, { url: 'https://shop.example/ok', noticeId: N1 }] }));
+  const doc = buildBlocklist(
+    input({
+      urls: [
+        { url: 'https://shop.example/a%00b', noticeId: N1 },
+        { url: 'https://shop.example/ok', noticeId: N1 },
+      ],
+    }),
+  );
   const r = renderNginxMap(doc);
   assert.deepEqual(r.skipped, [{ url: 'https://shop.example/a%00b', why: 'nginx answers 400 to an encoded NUL byte (%00)' }]);
   assert.equal(r.counts.paths, 1);
@@ -207,7 +235,12 @@ test('the map: zones and court orders by hostname, paths, exact queries; case tw
     }),
   );
   const r = renderNginxMap(doc);
-  assert.deepEqual(mapBlock(r.text, '$safeharbor_block_host'), ['hostnames;', 'default "";', '".pirate.example" "terminated";', '".court.example" "court-order";']);
+  assert.deepEqual(mapBlock(r.text, '$safeharbor_block_host'), [
+    'hostnames;',
+    'default "";',
+    '".pirate.example" "terminated";',
+    '".court.example" "court-order";',
+  ]);
   assert.deepEqual(mapBlock(r.text, '$safeharbor_block_path'), ['default $safeharbor_block_host;', `"shop.example/film.mp4" "${N1}";`]);
   assert.deepEqual(mapBlock(r.text, '$safeharbor_block'), ['default $safeharbor_block_path;', `"shop.example/watch?v=1" "${N2}";`]);
   assert.equal(r.counts.case_twins, 2);
@@ -218,20 +251,41 @@ test('the map: zones and court orders by hostname, paths, exact queries; case tw
 
 test('a court-ordered domain with an order id links to the order; other order ids fall back to the desk', () => {
   const order = '0d7f4c1e-9b1a-4a57-8c39-2f6e1d0b7a11';
-  const doc = buildBlocklist(input({ terminatedZones: [], courtOrderedDomains: [{ domain: 'examplepirate.example', orderId: order }, { domain: 'other.example', orderId: 'case-1"; evil' }] }));
+  const doc = buildBlocklist(
+    input({
+      terminatedZones: [],
+      courtOrderedDomains: [
+        { domain: 'examplepirate.example', orderId: order },
+        { domain: 'other.example', orderId: 'case-1"; evil' },
+      ],
+    }),
+  );
   assert.deepEqual(mapBlock(renderNginxMap(doc).text, '$safeharbor_block_host'), [
     'hostnames;',
     'default "";',
     `".examplepirate.example" "court-order:${order}";`,
     '".other.example" "court-order";',
   ]);
-  assert.notEqual(doc.version, buildBlocklist(input({ terminatedZones: [], courtOrderedDomains: [{ domain: 'examplepirate.example', orderId: order }] })).version, 'the version moves with the domains');
+  assert.notEqual(
+    doc.version,
+    buildBlocklist(input({ terminatedZones: [], courtOrderedDomains: [{ domain: 'examplepirate.example', orderId: order }] })).version,
+    'the version moves with the domains',
+  );
 });
 
-test('hash sizes grow with the longest key; keys beyond nginx\'s token limit are left out', () => {
+test("hash sizes grow with the longest key; keys beyond nginx's token limit are left out", () => {
   const long = 'https://shop.example/' + 'a'.repeat(3000);
   const tooLong = 'https://shop.example/' + 'b'.repeat(NGINX_MAX_KEY_BYTES);
-  const r = renderNginxMap(buildBlocklist(input({ urls: [{ url: long, noticeId: N1 }, { url: tooLong, noticeId: N1 }] })));
+  const r = renderNginxMap(
+    buildBlocklist(
+      input({
+        urls: [
+          { url: long, noticeId: N1 },
+          { url: tooLong, noticeId: N1 },
+        ],
+      }),
+    ),
+  );
   assert.match(r.text, /^map_hash_bucket_size 4096;$/m);
   assert.equal(r.skipped.length, 1);
   assert.equal(r.skipped[0]!.url, tooLong);

@@ -1,13 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  AsnTable,
-  NetworkOverrides,
-  hostingProviderFor,
-  parseNetworksCsv,
-  splitCsvLine,
-  type NetworkOverride,
-} from '../../src/domain/ip-networks.ts';
+import { AsnTable, NetworkOverrides, hostingProviderFor, parseNetworksCsv, splitCsvLine, type NetworkOverride } from '../../src/domain/ip-networks.ts';
 import { ASN_DATASET_ATTRIBUTION, loadBundledAsnTable } from '../../src/storage/asn-dataset.ts';
 
 /** Dotted IPv4 to the integer the -num.csv files use. */

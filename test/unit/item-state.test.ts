@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { ITEM_STATES, canTransition, isItemState, isSettled, type ItemState } from '../../src/domain/item-state.ts';
 
 test('the item states, in their documented order', () => {
-  assert.deepEqual([...ITEM_STATES], ['received', 'invalid', 'not_on_network', 'forwarded', 'pending_review', 'content_disabled', 'rejected', 'restored', 'retracted']);
+  assert.deepEqual(
+    [...ITEM_STATES],
+    ['received', 'invalid', 'not_on_network', 'forwarded', 'pending_review', 'content_disabled', 'rejected', 'restored', 'retracted'],
+  );
   assert.equal(new Set(ITEM_STATES).size, ITEM_STATES.length);
 });
 
@@ -43,7 +46,7 @@ test('end states have no way out', () => {
 
 test('every state can be reached from received', () => {
   const reached = new Set<ItemState>(['received']);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const from of [...reached]) {
       for (const to of ITEM_STATES) {
@@ -59,7 +62,21 @@ test('every state can be reached from received', () => {
 
 test('isItemState: only the exact names, not prototype keys or look-alikes', () => {
   for (const s of ITEM_STATES) assert.ok(isItemState(s), s);
-  for (const s of ['', 'Received', 'RECEIVED', ' received', 'received ', 'pending-review', 'deleted', 'toString', 'constructor', '__proto__', 'hasOwnProperty', 'received\u0000', 'forwarded,rejected']) {
+  for (const s of [
+    '',
+    'Received',
+    'RECEIVED',
+    ' received',
+    'received ',
+    'pending-review',
+    'deleted',
+    'toString',
+    'constructor',
+    '__proto__',
+    'hasOwnProperty',
+    'received\u0000',
+    'forwarded,rejected',
+  ]) {
     assert.equal(isItemState(s), false, JSON.stringify(s));
   }
 });

@@ -77,18 +77,38 @@ test('subpoenas need a deadline and a target; a deadline cannot precede receipt'
 
 test('court orders carry block rules, canonical and de-duplicated; bad rules are named by index', () => {
   const r = validateLegalRequest(
-    { type: 'court_order', authority: 'High Court', case_number: 'HC-1', requesting_party: 'Studios', block_rules: ['examplepirate.*', 'ExamplePirate.*', '=Pirate.Example', '*.mirror.example', 'co.uk', 'a b'], block_ends_at: '2027-01-01' },
+    {
+      type: 'court_order',
+      authority: 'High Court',
+      case_number: 'HC-1',
+      requesting_party: 'Studios',
+      block_rules: ['examplepirate.*', 'ExamplePirate.*', '=Pirate.Example', '*.mirror.example', 'co.uk', 'a b'],
+      block_ends_at: '2027-01-01',
+    },
     NOW,
   );
   assert.deepEqual(fields(r), ['block_rules[4]', 'block_rules[5]']);
-  const ok = validateLegalRequest({ type: 'court_order', authority: 'High Court', case_number: 'HC-1', requesting_party: 'Studios', block_rules: ['examplepirate.*', 'ExamplePirate.*', '=Pirate.Example', '*.mirror.example'] }, NOW);
+  const ok = validateLegalRequest(
+    {
+      type: 'court_order',
+      authority: 'High Court',
+      case_number: 'HC-1',
+      requesting_party: 'Studios',
+      block_rules: ['examplepirate.*', 'ExamplePirate.*', '=Pirate.Example', '*.mirror.example'],
+    },
+    NOW,
+  );
   assert.ok(ok.ok);
   assert.deepEqual(
     ok.value.blockRules.map((b) => b.text),
     ['examplepirate.*', '=pirate.example', '*.mirror.example'],
   );
   assert.deepEqual(fields(validateLegalRequest(subpoena({ block_rules: ['x.example'] }), NOW)), ['block_rules'], 'only court orders block');
-  assert.deepEqual(fields(validateLegalRequest({ type: 'court_order', authority: 'A', case_number: 'B', requesting_party: 'C' }, NOW)), ['targets'], 'an order with neither targets nor rules');
+  assert.deepEqual(
+    fields(validateLegalRequest({ type: 'court_order', authority: 'A', case_number: 'B', requesting_party: 'C' }, NOW)),
+    ['targets'],
+    'an order with neither targets nor rules',
+  );
   assert.deepEqual(fields(validateLegalRequest(subpoena({ non_disclosure_until: '2026-09-01' }), NOW)), ['non_disclosure_until']);
 });
 
@@ -133,15 +153,25 @@ test('customer notice: before production by default, after the configured delay,
   assert.equal(productionGate(w, null).ok, true, 'a gagged request may be answered without telling the customer');
   // When the order runs out, the customer is told.
   assert.deepEqual(customerNoticeDecision(gag, { delayHours: 0 }, new Date('2026-06-02T00:00:00Z')), { kind: 'notify', at: new Date('2026-06-01T00:00:00Z') });
-  assert.equal(customerNoticeDecision({ ...gag, nonDisclosureUntil: null }, { delayHours: 0 }, new Date('2030-01-01T00:00:00Z')).kind, 'withhold', 'an open-ended order');
+  assert.equal(
+    customerNoticeDecision({ ...gag, nonDisclosureUntil: null }, { delayHours: 0 }, new Date('2030-01-01T00:00:00Z')).kind,
+    'withhold',
+    'an open-ended order',
+  );
 });
 
 test('productions: which fields, references not data, IPs checked, every problem at once', () => {
-  const ok = validateProduction({ fields: ['account_name', 'account_email', 'ip_addresses', 'account_name'], ip_addresses: ['192.0.2.7', '2001:DB8::1'], produced_at: '2026-03-02' }, NOW);
+  const ok = validateProduction(
+    { fields: ['account_name', 'account_email', 'ip_addresses', 'account_name'], ip_addresses: ['192.0.2.7', '2001:DB8::1'], produced_at: '2026-03-02' },
+    NOW,
+  );
   assert.ok(ok.ok, JSON.stringify(ok));
   assert.deepEqual(ok.value.fields, ['account_name', 'account_email', 'ip_addresses']);
   assert.deepEqual(ok.value.ipAddresses, ['192.0.2.7', '2001:db8::1']);
-  const bad = validateProduction({ fields: ['account_name', 'dna'], ip_addresses: ['999.1.1.1'], payment_reference: '4111 1111 1111 1111', produced_at: '2027-01-01' }, NOW);
+  const bad = validateProduction(
+    { fields: ['account_name', 'dna'], ip_addresses: ['999.1.1.1'], payment_reference: '4111 1111 1111 1111', produced_at: '2027-01-01' },
+    NOW,
+  );
   assert.deepEqual(fields(bad), ['fields[1]', 'ip_addresses[0]', 'payment_reference', 'produced_at']);
   assert.deepEqual(fields(validateProduction({ fields: ['payment_details', 'ip_addresses', 'other'] }, NOW)), ['ip_addresses', 'note', 'payment_reference']);
   assert.deepEqual(fields(validateProduction({}, NOW)), ['fields']);
@@ -157,14 +187,26 @@ test('dates: a day or an instant with its offset; impossible days refused', () =
 
 test('customer messages: what arrived, from whom, by when; what was produced — one per request and production', async () => {
   const { legalRequestNoticeMessage, productionNoticeMessage } = await import('../../src/domain/legal-messages.ts');
-  const r = { id: 'req-1', type: 'subpoena' as const, authority: 'N.D. Cal.', caseNumber: '3:26-mc-1', requestingParty: 'Harbor Pictures LLC', deadline: new Date('2026-03-16T23:59:59.999Z') };
+  const r = {
+    id: 'req-1',
+    type: 'subpoena' as const,
+    authority: 'N.D. Cal.',
+    caseNumber: '3:26-mc-1',
+    requestingParty: 'Harbor Pictures LLC',
+    deadline: new Date('2026-03-16T23:59:59.999Z'),
+  };
   const c = { accountId: 'c1', accountName: 'Pirate Owner', email: 'owner@pirate.test', names: ['pirate-site.example'] };
   const m = legalRequestNoticeMessage('Desk', r, c);
   assert.equal(m.to, 'owner@pirate.test');
   assert.equal(m.recipientRole, 'owner');
   assert.equal(m.dedupeKey, 'legal:req-1:notice:c1');
   for (const s of ['N.D. Cal.', '3:26-mc-1', 'Harbor Pictures LLC', '2026-03-16', 'pirate-site.example', 'req-1', 'object']) assert.ok(m.body.includes(s), s);
-  const p = productionNoticeMessage('Desk', r, c, { id: 7, fields: ['account_email', 'ip_addresses'], producedAt: new Date('2026-03-10T12:00:00Z'), ipAddresses: ['192.0.2.10'] });
+  const p = productionNoticeMessage('Desk', r, c, {
+    id: 7,
+    fields: ['account_email', 'ip_addresses'],
+    producedAt: new Date('2026-03-10T12:00:00Z'),
+    ipAddresses: ['192.0.2.10'],
+  });
   assert.equal(p.dedupeKey, 'legal:req-1:production:7:c1');
   for (const s of ['Account e-mail address', 'IP addresses', '192.0.2.10', '2026-03-10', 'Harbor Pictures LLC']) assert.ok(p.body.includes(s), s);
   assert.ok(!p.body.includes('Payment'), 'only what was produced');

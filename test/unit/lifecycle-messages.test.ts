@@ -10,7 +10,10 @@ const notice: NoticeFacts = {
   id: '11111111-2222-4333-8444-555555555555',
   createdAt: new Date('2026-03-02T12:00:00Z'),
   statusUrl: 'https://desk.test/status/abc',
-  submission: { claimant: { name: 'Jane Doe', email: 'jane@rights.test', address: '1 Studio Way', country: 'US' }, work: { description: 'A film' } } as unknown as DmcaSubmission,
+  submission: {
+    claimant: { name: 'Jane Doe', email: 'jane@rights.test', address: '1 Studio Way', country: 'US' },
+    work: { description: 'A film' },
+  } as unknown as DmcaSubmission,
 };
 const cn = validateCounterNotice(
   {
@@ -22,14 +25,34 @@ const cn = validateCounterNotice(
   { urls: ['https://site.example/a'] },
 );
 assert.ok(cn.ok);
-const ctx = { provider: 'Desk', notice, stepId: 'step-1', timeZone: 'America/New_York', portalUrl: 'https://desk.test/portal/notices/x', replyAddress: null, counterNotice: { id: 'cn-1', receivedAt: new Date('2026-03-02T15:00:00Z'), body: cn.counterNotice } };
+const ctx = {
+  provider: 'Desk',
+  notice,
+  stepId: 'step-1',
+  timeZone: 'America/New_York',
+  portalUrl: 'https://desk.test/portal/notices/x',
+  replyAddress: null,
+  counterNotice: { id: 'cn-1', receivedAt: new Date('2026-03-02T15:00:00Z'), body: cn.counterNotice },
+};
 
 test("the complainant's copy carries the whole counter notice and the restore day in the calendar's zone", () => {
-  const m = lifecycleMessage({ kind: 'counter_notice_copy', counterNoticeId: 'cn-1', restoreAt: new Date('2026-03-17T04:00:00Z') }, { role: 'complainant' }, ['https://site.example/a'], ctx)!;
+  const m = lifecycleMessage(
+    { kind: 'counter_notice_copy', counterNoticeId: 'cn-1', restoreAt: new Date('2026-03-17T04:00:00Z') },
+    { role: 'complainant' },
+    ['https://site.example/a'],
+    ctx,
+  )!;
   assert.equal(m.to, 'jane@rights.test');
   assert.equal(m.recipientRole, 'reporter');
   assert.match(m.body, /We will restore access on 2026-03-17/);
-  for (const want of ['Olive Owner', '9 Elm St', '+49 30 1234567', 'https://site.example/a', 'any judicial district of the United States in which Desk may be found']) assert.ok(m.body.includes(want), want);
+  for (const want of [
+    'Olive Owner',
+    '9 Elm St',
+    '+49 30 1234567',
+    'https://site.example/a',
+    'any judicial district of the United States in which Desk may be found',
+  ])
+    assert.ok(m.body.includes(want), want);
 });
 
 test('one dedupe key per step, message and recipient; messages other modules write are null', () => {

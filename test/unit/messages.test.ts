@@ -22,7 +22,14 @@ const HOST = { name: 'Example Hosting', abuseEmail: 'abuse@hosting.example' };
 function submission(patch: Partial<DmcaSubmission> = {}): DmcaSubmission {
   return {
     work: { description: 'The film "Sunrise" (2025)', urls: ['https://studio.example/sunrise', 'https://studio.example/trailer'], owner: 'Harbor Holdings' },
-    claimant: { name: 'Jane Doe', company: 'Harbor Pictures', email: 'jane@studio.example', address: '1 Studio Way, Los Angeles, CA', phone: '+1 555 0100', country: 'US' },
+    claimant: {
+      name: 'Jane Doe',
+      company: 'Harbor Pictures',
+      email: 'jane@studio.example',
+      address: '1 Studio Way, Los Angeles, CA',
+      phone: '+1 555 0100',
+      country: 'US',
+    },
     statements: { good_faith_belief: true, accuracy_and_authority: true },
     signature: '/s/ Jane Doe',
     notify: { owner: 'send', host: 'send' },
@@ -62,13 +69,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
     } else field += c;
   }
   assert.equal(field, '', 'the CSV ends with CRLF');
@@ -77,7 +92,11 @@ function parseCsv(text: string): string[][] {
 }
 
 function assertSafeHeaders(m: OutgoingMessage): void {
-  for (const [k, v] of [['subject', m.subject], ['to', m.to]] as const) assert.equal(/[\r\n\u0000]/.test(v), false, `${k}: ${JSON.stringify(v)}`);
+  for (const [k, v] of [
+    ['subject', m.subject],
+    ['to', m.to],
+  ] as const)
+    assert.equal(/[\r\n\u0000]/.test(v), false, `${k}: ${JSON.stringify(v)}`);
   for (const a of m.attachments) assert.match(a.filename, /^[A-Za-z0-9._-]+$/);
 }
 
@@ -92,14 +111,25 @@ test('owner: one message listing its URLs, the work, the claimant in full and th
   assert.equal(m.subject, `[Safeharbor] Copyright notice ${ID} about 2 URLs on your site`);
   assert.deepEqual(m.attachments, []);
   const b = m.body;
-  assert.ok(b.startsWith('Dear Pirate Films Ltd,\n\nSafeharbor received a copyright infringement notice (DMCA, 17 U.S.C. §512) about 2 URLs on your site. '), b.slice(0, 200));
+  assert.ok(
+    b.startsWith('Dear Pirate Films Ltd,\n\nSafeharbor received a copyright infringement notice (DMCA, 17 U.S.C. §512) about 2 URLs on your site. '),
+    b.slice(0, 200),
+  );
   assert.ok(b.includes(`Notice: ${ID} (received 2025-06-01T12:34:56.000Z)`));
   assert.ok(b.includes('Reported URLs:\nhttps://piratefilms.example/0\nhttps://piratefilms.example/b?x=1\n\n'));
-  assert.ok(b.includes('Copyrighted work:\nThe film "Sunrise" (2025)\nCopyright owner: Harbor Holdings\nOriginal work can be seen at:\nhttps://studio.example/sunrise\nhttps://studio.example/trailer\n'));
   assert.ok(
-    b.includes('Complainant:\nName: Jane Doe\nCompany: Harbor Pictures\nE-mail: jane@studio.example\nAddress: 1 Studio Way, Los Angeles, CA\nPhone: +1 555 0100\nCountry: US\n'),
+    b.includes(
+      'Copyrighted work:\nThe film "Sunrise" (2025)\nCopyright owner: Harbor Holdings\nOriginal work can be seen at:\nhttps://studio.example/sunrise\nhttps://studio.example/trailer\n',
+    ),
   );
-  assert.ok(b.includes(`The complainant affirmed:\n- ${DMCA_STATEMENTS.good_faith_belief}\n- ${DMCA_STATEMENTS.accuracy_and_authority}\nSigned: /s/ Jane Doe\n`));
+  assert.ok(
+    b.includes(
+      'Complainant:\nName: Jane Doe\nCompany: Harbor Pictures\nE-mail: jane@studio.example\nAddress: 1 Studio Way, Los Angeles, CA\nPhone: +1 555 0100\nCountry: US\n',
+    ),
+  );
+  assert.ok(
+    b.includes(`The complainant affirmed:\n- ${DMCA_STATEMENTS.good_faith_belief}\n- ${DMCA_STATEMENTS.accuracy_and_authority}\nSigned: /s/ Jane Doe\n`),
+  );
   assert.ok(b.includes('Comments from the complainant:\nPlease act quickly.\n'));
   assert.match(b, /counter notice under 17 U\.S\.C\. §512\(g\)\(3\)/);
   assert.doesNotMatch(b, /203\.0\.113\.7|Example Hosting/, 'the owner is not told the origin or its host');
@@ -117,7 +147,11 @@ test('owner: singular wording for one URL, plural "sites" when the URLs span zon
 test('owner: optional parts are left out, not printed empty', () => {
   const m = ownerMessage(
     PROVIDER,
-    facts({ work: { description: 'A song' }, claimant: { name: 'Jane Doe', email: 'jane@studio.example', address: 'Addr', country: 'DE' }, comments: undefined }),
+    facts({
+      work: { description: 'A song' },
+      claimant: { name: 'Jane Doe', email: 'jane@studio.example', address: 'Addr', country: 'DE' },
+      comments: undefined,
+    }),
     ACCOUNT,
     [item(0)],
   );
@@ -162,7 +196,13 @@ test('owner: past the limit the body lists the first ones and a CSV of url,zone 
 // The hosting provider
 
 test('host: one message listing each URL with its origin addresses, and the claimant when sent openly', () => {
-  const m = hostMessage(PROVIDER, facts(), HOST, [item(0, { originIps: ['203.0.113.7', '2001:db8::7'] }), item(1, { originIps: null }), item(2, { originIps: [] })], false);
+  const m = hostMessage(
+    PROVIDER,
+    facts(),
+    HOST,
+    [item(0, { originIps: ['203.0.113.7', '2001:db8::7'] }), item(1, { originIps: null }), item(2, { originIps: [] })],
+    false,
+  );
   assert.equal(m.recipientRole, 'host');
   assert.equal(m.to, 'abuse@hosting.example');
   assert.equal(m.dedupeKey, `notice:${ID}:host:abuse@hosting.example`);
@@ -185,7 +225,14 @@ test('host: one message listing each URL with its origin addresses, and the clai
 
 test('host, send-anon: no name, company, e-mail, address, phone, country or signature of the claimant anywhere', () => {
   const distinctive = submission({
-    claimant: { name: 'Zelda Quixote-Vance', company: 'Quasar Lumen Pictures', email: 'zelda.qv@quasarlumen.example', address: '77 Obscure Lane, Smalltown', phone: '+44 20 7946 0958', country: 'GB' },
+    claimant: {
+      name: 'Zelda Quixote-Vance',
+      company: 'Quasar Lumen Pictures',
+      email: 'zelda.qv@quasarlumen.example',
+      address: '77 Obscure Lane, Smalltown',
+      phone: '+44 20 7946 0958',
+      country: 'GB',
+    },
     signature: '/s/ Zelda Quixote-Vance',
   });
   const f: NoticeFacts = { id: ID, createdAt: AT, submission: distinctive, statusUrl: 'https://desk.example/s/secret-token' };
@@ -203,7 +250,8 @@ test('host, send-anon: no name, company, e-mail, address, phone, country or sign
   assert.ok(m.body.includes('The film "Sunrise" (2025)'));
   // The same notice sent openly does carry them (so the test above can fail).
   const open = hostMessage(PROVIDER, f, HOST, list, false);
-  for (const shown of ['Zelda Quixote-Vance', 'Quasar Lumen Pictures', 'zelda.qv@quasarlumen.example', '77 Obscure Lane', 'Signed: /s/ Zelda Quixote-Vance']) assert.ok(open.body.includes(shown), shown);
+  for (const shown of ['Zelda Quixote-Vance', 'Quasar Lumen Pictures', 'zelda.qv@quasarlumen.example', '77 Obscure Lane', 'Signed: /s/ Zelda Quixote-Vance'])
+    assert.ok(open.body.includes(shown), shown);
 });
 
 test('host: the dedupe key ignores the case of the abuse address', () => {
@@ -230,9 +278,39 @@ test('host: past the limit, a CSV of url,origin_ips with every URL', () => {
 
 const MIXED: MessageItem[] = [
   item(0),
-  item(1, { state: 'pending_review', zone: 'shop.example', url: 'https://shop.example/x', submittedUrl: 'shop.example/x', hostName: null, hostAsn: null, hostAbuseEmail: null, originIps: null, reason: 'Safeharbor stores this content itself; …' }),
-  item(2, { state: 'not_on_network', zone: null, url: 'https://elsewhere.example/', submittedUrl: 'https://elsewhere.example/', hostName: null, hostAsn: null, hostAbuseEmail: null, originIps: null, reason: 'elsewhere.example is not a site on …' }),
-  item(3, { state: 'invalid', zone: null, url: null, submittedUrl: 'javascript:alert(1)', hostName: null, hostAsn: null, hostAbuseEmail: null, originIps: null, reason: 'unsupported scheme "javascript:": only http and https URLs can be acted on' }),
+  item(1, {
+    state: 'pending_review',
+    zone: 'shop.example',
+    url: 'https://shop.example/x',
+    submittedUrl: 'shop.example/x',
+    hostName: null,
+    hostAsn: null,
+    hostAbuseEmail: null,
+    originIps: null,
+    reason: 'Safeharbor stores this content itself; …',
+  }),
+  item(2, {
+    state: 'not_on_network',
+    zone: null,
+    url: 'https://elsewhere.example/',
+    submittedUrl: 'https://elsewhere.example/',
+    hostName: null,
+    hostAsn: null,
+    hostAbuseEmail: null,
+    originIps: null,
+    reason: 'elsewhere.example is not a site on …',
+  }),
+  item(3, {
+    state: 'invalid',
+    zone: null,
+    url: null,
+    submittedUrl: 'javascript:alert(1)',
+    hostName: null,
+    hostAsn: null,
+    hostAbuseEmail: null,
+    originIps: null,
+    reason: 'unsupported scheme "javascript:": only http and https URLs can be acted on',
+  }),
   item(4, { hostName: 'No Contact Networks', hostAsn: null, hostAbuseEmail: null, originIps: ['198.51.100.1'] }),
   item(5, { state: 'forwarded', hostName: 'Example Hosting', hostAsn: 64500 }),
 ];
@@ -243,11 +321,18 @@ test('describeOutcome: the outcome, the hosting provider with AS and contact whe
   assert.equal(describeOutcome(MIXED[2]!), 'not on our network');
   assert.equal(describeOutcome(MIXED[3]!), 'not a valid URL; unsupported scheme "javascript:": only http and https URLs can be acted on');
   assert.equal(describeOutcome(MIXED[4]!), 'forwarded to the site owner; hosting provider: No Contact Networks');
-  assert.equal(describeOutcome(item(0, { state: 'rejected', reason: 'fair use' })), 'rejected; hosting provider: Example Hosting (AS64500), abuse contact abuse@hosting.example; fair use');
+  assert.equal(
+    describeOutcome(item(0, { state: 'rejected', reason: 'fair use' })),
+    'rejected; hosting provider: Example Hosting (AS64500), abuse contact abuse@hosting.example; fair use',
+  );
   assert.equal(describeOutcome(item(0, { state: 'content_disabled', hostName: null })), 'content disabled');
   assert.equal(describeOutcome(item(0, { state: 'received', hostName: null })), 'being processed');
   assert.equal(describeOutcome(item(0, { state: 'some_future_state', hostName: null })), 'some_future_state');
-  assert.equal(describeOutcome(item(0, { state: 'forwarded', reason: 'internal note', hostName: null })), 'forwarded to the site owner', 'reasons only for invalid and rejected');
+  assert.equal(
+    describeOutcome(item(0, { state: 'forwarded', reason: 'internal note', hostName: null })),
+    'forwarded to the site owner',
+    'reasons only for invalid and rejected',
+  );
 });
 
 test('reporter: acknowledgement with a summary and every URL as submitted with its outcome and hosting provider', () => {
@@ -260,7 +345,7 @@ test('reporter: acknowledgement with a summary and every URL as submitted with i
   assert.ok(m.body.startsWith(`Dear Jane Doe,\n\nSafeharbor received your copyright notice ${ID} on 2025-06-01T12:34:56.000Z and processed all 6 URLs.\n`));
   assert.ok(
     m.body.includes(
-      'Summary:\n  forwarded to the site owner: 3\n  content hosted by us: under review: 1\n  not on our network: 1\n  not a valid URL: 1\n\nFollow every URL\'s status at any time: https://desk.example/s/abc\n\n',
+      "Summary:\n  forwarded to the site owner: 3\n  content hosted by us: under review: 1\n  not on our network: 1\n  not a valid URL: 1\n\nFollow every URL's status at any time: https://desk.example/s/abc\n\n",
     ),
   );
   const expected = [
@@ -303,14 +388,47 @@ test('reporter: past the limit, a CSV with every URL, its outcome, zone, host, A
   const rows = parseCsv(a.content);
   assert.deepEqual(rows[0], ['position', 'submitted_url', 'url', 'state', 'zone', 'hosting_provider', 'asn', 'abuse_contact', 'reason']);
   assert.equal(rows.length, 1 + list.length);
-  assert.deepEqual(rows[1], ['0', 'https://piratefilms.example/0', 'https://piratefilms.example/0', 'forwarded', 'piratefilms.example', 'Example Hosting', '64500', 'abuse@hosting.example', '']);
-  assert.deepEqual(rows[4], ['3', 'javascript:alert(1)', '', 'invalid', '', '', '', '', 'unsupported scheme "javascript:": only http and https URLs can be acted on']);
-  assert.deepEqual(rows[3], ['2', 'https://elsewhere.example/', 'https://elsewhere.example/', 'not_on_network', '', '', '', '', 'elsewhere.example is not a site on …']);
+  assert.deepEqual(rows[1], [
+    '0',
+    'https://piratefilms.example/0',
+    'https://piratefilms.example/0',
+    'forwarded',
+    'piratefilms.example',
+    'Example Hosting',
+    '64500',
+    'abuse@hosting.example',
+    '',
+  ]);
+  assert.deepEqual(rows[4], [
+    '3',
+    'javascript:alert(1)',
+    '',
+    'invalid',
+    '',
+    '',
+    '',
+    '',
+    'unsupported scheme "javascript:": only http and https URLs can be acted on',
+  ]);
+  assert.deepEqual(rows[3], [
+    '2',
+    'https://elsewhere.example/',
+    'https://elsewhere.example/',
+    'not_on_network',
+    '',
+    '',
+    '',
+    '',
+    'elsewhere.example is not a site on …',
+  ]);
 });
 
 test('reporter CSV: commas, quotes and line breaks in a submitted entry stay inside their cell', () => {
   const nasty = 'https://a.example/x,"y"\r\nsecond,line';
-  const list = [item(0, { state: 'invalid', url: null, submittedUrl: nasty, reason: 'URL contains a line break or tab: paste it on a single line' }), ...items(BODY_URL_LIMIT).map((i, k) => ({ ...i, position: k + 1 }))];
+  const list = [
+    item(0, { state: 'invalid', url: null, submittedUrl: nasty, reason: 'URL contains a line break or tab: paste it on a single line' }),
+    ...items(BODY_URL_LIMIT).map((i, k) => ({ ...i, position: k + 1 })),
+  ];
   const rows = parseCsv(reporterAcknowledgement(PROVIDER, facts(), list).attachments[0]!.content);
   assert.equal(rows.length, 1 + list.length);
   assert.equal(rows[1]![1], nasty);
@@ -318,9 +436,11 @@ test('reporter CSV: commas, quotes and line breaks in a submitted entry stay ins
 });
 
 test('reporter CSV: a cell that a spreadsheet would run as a formula is defused with a leading quote', () => {
-  const formulas = ['=HYPERLINK("https://evil.example","click")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A2)', '\t=1', '\r=1'];
+  const formulas = ['=HYPERLINK("https://evil.example","click")', "+1+cmd|' /C calc'!A0", '-2+3', '@SUM(A1:A2)', '\t=1', '\r=1'];
   const list = [
-    ...formulas.map((f, k) => item(k, { state: 'invalid', url: null, zone: null, hostName: null, hostAsn: null, hostAbuseEmail: null, submittedUrl: f, reason: 'not a URL' })),
+    ...formulas.map((f, k) =>
+      item(k, { state: 'invalid', url: null, zone: null, hostName: null, hostAsn: null, hostAbuseEmail: null, submittedUrl: f, reason: 'not a URL' }),
+    ),
     ...items(BODY_URL_LIMIT).map((i, k) => ({ ...i, position: formulas.length + k })),
   ];
   const rows = parseCsv(reporterAcknowledgement(PROVIDER, facts(), list).attachments[0]!.content);

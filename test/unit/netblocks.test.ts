@@ -44,7 +44,10 @@ test('parses IPv4 and IPv6 assignments, canonicalises CIDRs, reports bad lines b
 test('a header without the required columns is one error on the header line', () => {
   const r = parseNetblocksCsv('\ncidr,account\n1.2.3.0/24,a\n');
   assert.equal(r.rows.length, 0);
-  assert.deepEqual(r.errors.map((e) => e.line), [2]);
+  assert.deepEqual(
+    r.errors.map((e) => e.line),
+    [2],
+  );
   assert.match(r.errors[0]!.message, /"account_id", "assigned_from", "assigned_to"/);
 });
 
@@ -52,8 +55,14 @@ test('one block cannot have two holders over overlapping periods in one file; ba
   const { rows, errors } = parseNetblocksCsv(
     [HEADER, '198.51.100.0/24,acct-a,2026-01-01,2026-03-01', '198.51.100.0/24,acct-b,2026-03-01,', '198.51.100.0/24,acct-c,2026-05-01,'].join('\n'),
   );
-  assert.deepEqual(rows.map((r) => r.accountId), ['acct-a', 'acct-b']);
-  assert.deepEqual(errors.map((e) => e.line), [4]);
+  assert.deepEqual(
+    rows.map((r) => r.accountId),
+    ['acct-a', 'acct-b'],
+  );
+  assert.deepEqual(
+    errors.map((e) => e.line),
+    [4],
+  );
   assert.match(errors[0]!.message, /overlapping period on line 3/);
 });
 
@@ -71,10 +80,14 @@ test('IPv4 and its IPv4-mapped IPv6 spelling have one key; garbage has none', ()
   assert.equal(ipKey('2001:db8::1')!.length, 16);
 });
 
-const a = (cidr: string, accountId: string, from: string, to: string | null = null) => assignmentOf({ cidr, accountId, assignedFrom: new Date(from), assignedTo: to ? new Date(to) : null });
+const a = (cidr: string, accountId: string, from: string, to: string | null = null) =>
+  assignmentOf({ cidr, accountId, assignedFrom: new Date(from), assignedTo: to ? new Date(to) : null });
 
 test('holderAt: the holder at the time asked, not today’s, with the end exclusive', () => {
-  const list = [a('198.51.100.0/24', 'old-customer', '2026-01-01T00:00:00Z', '2026-11-21T00:00:00Z'), a('198.51.100.0/24', 'new-customer', '2026-11-21T00:00:00Z')];
+  const list = [
+    a('198.51.100.0/24', 'old-customer', '2026-01-01T00:00:00Z', '2026-11-21T00:00:00Z'),
+    a('198.51.100.0/24', 'new-customer', '2026-11-21T00:00:00Z'),
+  ];
   assert.equal(holderAt(list, '198.51.100.20', new Date('2026-11-20T08:06:44Z'))?.accountId, 'old-customer');
   assert.equal(holderAt(list, '198.51.100.20', new Date('2026-11-21T00:00:00Z'))?.accountId, 'new-customer');
   assert.equal(holderAt(list, '198.51.100.20', new Date('2025-12-31T23:59:59Z')), null, 'before any assignment');
@@ -95,7 +108,11 @@ test('holderAt: the longest prefix in force wins among overlapping blocks, and o
 });
 
 test('holderAt: IPv6 blocks, nested, and an IPv4-mapped address finds the IPv4 block', () => {
-  const list = [a('2001:db8::/32', 'big', '2026-01-01T00:00:00Z'), a('2001:db8:1::/48', 'small', '2026-01-01T00:00:00Z'), a('192.0.2.0/24', 'v4', '2026-01-01T00:00:00Z')];
+  const list = [
+    a('2001:db8::/32', 'big', '2026-01-01T00:00:00Z'),
+    a('2001:db8:1::/48', 'small', '2026-01-01T00:00:00Z'),
+    a('192.0.2.0/24', 'v4', '2026-01-01T00:00:00Z'),
+  ];
   const t = new Date('2026-03-01T00:00:00Z');
   assert.equal(holderAt(list, '2001:db8:1:ffff::1', t)?.accountId, 'small');
   assert.equal(holderAt(list, '2001:db8:2::1', t)?.accountId, 'big');
@@ -112,7 +129,10 @@ test('planNetblockImport: re-importing the same file changes nothing; closing a 
   const next = parseNetblocksCsv([HEADER, '198.51.100.0/24,acct-a,2026-01-01,2026-11-21', '198.51.100.0/24,acct-b,2026-11-21,'].join('\n')).rows;
   const plan = planNetblockImport(stored, next);
   assert.deepEqual(plan.errors, []);
-  assert.deepEqual(plan.changes.map((c) => c.kind), ['changed', 'added']);
+  assert.deepEqual(
+    plan.changes.map((c) => c.kind),
+    ['changed', 'added'],
+  );
 
   const clash = parseNetblocksCsv([HEADER, '198.51.100.0/24,acct-b,2026-11-21,'].join('\n')).rows;
   const refused = planNetblockImport(stored, clash);
@@ -120,14 +140,20 @@ test('planNetblockImport: re-importing the same file changes nothing; closing a 
   assert.match(refused.errors[0]!.message, /already assigned to acct-a .*close that period first/);
 });
 
-
 test('sightingFromReading: an ACNS notice without URLs is a sighting; one with URLs is left to the URL path; an unusable address says why', () => {
   const xml = readFileSync(new URL('../fixtures/acns-notice.xml', import.meta.url), 'utf8');
   const r = readNotice({ name: 'n.xml', content: xml });
   const s = sightingFromReading(r);
   assert.ok(s && s.ok);
   assert.deepEqual(
-    { format: s.sighting.format, ip: s.sighting.ip, port: s.sighting.port, at: s.sighting.observedAt.toISOString(), protocol: s.sighting.protocol, file: s.sighting.works[0]?.file_name },
+    {
+      format: s.sighting.format,
+      ip: s.sighting.ip,
+      port: s.sighting.port,
+      at: s.sighting.observedAt.toISOString(),
+      protocol: s.sighting.protocol,
+      file: s.sighting.works[0]?.file_name,
+    },
     { format: 'acns', ip: '198.51.100.20', port: 51413, at: '2026-11-20T08:06:44.000Z', protocol: 'BITTORRENT', file: 'Sunrise.Over.Harbor.2025.1080p.mkv' },
   );
   assert.equal(sightingFromReading(readNotice({ name: 'n.xml', content: xml.replace('</Item>', '<URL>https://mirrorsite.example/x</URL></Item>') })), null);
@@ -153,11 +179,15 @@ test('routeSighting and its mail: forwarded to the holder with the facts; not on
   const fwd = routeSighting(sighting, holder, 'Example Network');
   assert.equal(fwd.state, 'forwarded');
   const msgs = networkReportMessages('Example Network', 7, sighting, fwd, 'p2p@harbor.test');
-  assert.deepEqual(msgs.map((m) => [m.recipientRole, m.to, m.dedupeKey]), [
-    ['owner', 'ops@oldco.test', 'network-report:7:owner'],
-    ['reporter', 'p2p@harbor.test', 'network-report:7:reporter'],
-  ]);
-  for (const fact of ['198.51.100.20', '51413', '2026-11-20T08:06:44.000Z', 'BITTORRENT', 'Sunrise.mkv', 'abc', 'C-1', '198.51.100.0/24']) assert.ok(msgs[0]!.body.includes(fact), fact);
+  assert.deepEqual(
+    msgs.map((m) => [m.recipientRole, m.to, m.dedupeKey]),
+    [
+      ['owner', 'ops@oldco.test', 'network-report:7:owner'],
+      ['reporter', 'p2p@harbor.test', 'network-report:7:reporter'],
+    ],
+  );
+  for (const fact of ['198.51.100.20', '51413', '2026-11-20T08:06:44.000Z', 'BITTORRENT', 'Sunrise.mkv', 'abc', 'C-1', '198.51.100.0/24'])
+    assert.ok(msgs[0]!.body.includes(fact), fact);
   assert.ok(!msgs[1]!.body.includes('Old Co'), 'the complainant is not told who the customer is');
 
   const none = routeSighting(sighting, null, 'Example Network');

@@ -182,7 +182,10 @@ test('a body that is not an object is one error on (body)', () => {
 
 test('urls must be a non-empty list of strings; its length is not limited here (the filing service does that)', () => {
   assert.deepEqual(onlyError(notice({ urls: [] })), { field: 'urls', message: 'urls must list at least one URL of infringing material' });
-  assert.deepEqual(onlyError(notice({ urls: 'https://a.example/x' })), { field: 'urls', message: 'urls is required: a list of the URLs of the infringing material' });
+  assert.deepEqual(onlyError(notice({ urls: 'https://a.example/x' })), {
+    field: 'urls',
+    message: 'urls is required: a list of the URLs of the infringing material',
+  });
   assert.deepEqual(onlyError(notice({ urls: ['https://a.example/x', null] })), { field: 'urls[1]', message: 'each URL must be a string' });
   // Invalid and blank URLs are the URL list's business, not the schema's.
   assert.deepEqual(accepts(notice({ urls: ['', 'javascript:alert(1)'] })).urls, ['', 'javascript:alert(1)']);
@@ -205,7 +208,10 @@ test('length limits are enforced on the trimmed text, at the boundary', () => {
     accepts(body(`  ${'x'.repeat(max)}  `)); // surrounding blanks do not count
     const errors = errorsOf(body('x'.repeat(max + 1)));
     const short = field.replace(/^claimant\./, '');
-    assert.ok(errors.some((e) => e.field === field && e.message === `${short} must be at most ${max} characters`), `${field}: ${JSON.stringify(errors)}`);
+    assert.ok(
+      errors.some((e) => e.field === field && e.message === `${short} must be at most ${max} characters`),
+      `${field}: ${JSON.stringify(errors)}`,
+    );
   }
   accepts(notice({ comments: 'x'.repeat(2000) }));
   accepts(notice({ claimant: { phone: '1'.repeat(40) } }));
@@ -283,7 +289,33 @@ test('country: ISO 3166-1 alpha-2, case-insensitive and stored upper-case; UK is
 
 test('isCountryCode: the assigned ISO 3166-1 codes, each once, and nothing CLDR adds', () => {
   for (const code of ['US', 'DE', 'GB', 'FR', 'JP', 'BR', 'CW', 'SS', 'RS', 'ME', 'TL', 'MM', 'AQ', 'XK']) assert.ok(isCountryCode(code), code);
-  for (const code of ['us', 'Us', 'USA', '', ' US', 'ZZ', 'AA', 'UK', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'SU', 'DD', 'YU', 'CS', 'AN', 'FX', 'ZR', 'TP', 'BU', 'AC', 'IC']) {
+  for (const code of [
+    'us',
+    'Us',
+    'USA',
+    '',
+    ' US',
+    'ZZ',
+    'AA',
+    'UK',
+    'EU',
+    'EZ',
+    'UN',
+    'QO',
+    'XA',
+    'XB',
+    'SU',
+    'DD',
+    'YU',
+    'CS',
+    'AN',
+    'FX',
+    'ZR',
+    'TP',
+    'BU',
+    'AC',
+    'IC',
+  ]) {
     assert.equal(isCountryCode(code), false, code);
   }
   const all: string[] = [];
@@ -303,7 +335,11 @@ test('isCountryCode: the assigned ISO 3166-1 codes, each once, and nothing CLDR 
 test('statements must be exactly true: truthy values are not an affirmation', () => {
   for (const v of ['true', 1, 'yes', {}, [true], null]) {
     const errors = errorsOf(notice({ statements: { good_faith_belief: v, accuracy_and_authority: true } }));
-    assert.deepEqual(errors.map((e) => e.field), ['statements.good_faith_belief'], JSON.stringify(v));
+    assert.deepEqual(
+      errors.map((e) => e.field),
+      ['statements.good_faith_belief'],
+      JSON.stringify(v),
+    );
   }
   assert.deepEqual(
     errorsOf({ ...valid(), statements: { good_faith_belief: true } }).map((e) => e.field),
@@ -362,7 +398,10 @@ test('text that cannot be stored (NUL, unpaired surrogates) is refused per field
       ['work.description', 'work.urls[1]', 'work.owner', 'claimant.name', 'claimant.company', 'claimant.address', 'signature', 'comments'],
       JSON.stringify(ch),
     );
-    assert.equal(errors.find((e) => e.field === 'claimant.name')!.message, 'name contains a character that cannot be stored (U+0000 or an unpaired UTF-16 surrogate)');
+    assert.equal(
+      errors.find((e) => e.field === 'claimant.name')!.message,
+      'name contains a character that cannot be stored (U+0000 or an unpaired UTF-16 surrogate)',
+    );
   }
   const n = accepts(notice({ claimant: { name: 'Jane 😀 Doe', address: 'Straße 1\n10115 Berlin' }, signature: 'jane 😀 doe', comments: 'tab\there, 𝄞' }));
   assert.equal(n.claimant.address, 'Straße 1\n10115 Berlin', 'multi-line addresses are kept');
@@ -377,7 +416,9 @@ test('unknown top-level fields are dropped, not stored', () => {
 });
 
 test('a __proto__ key in the body does not reach the parsed notice or Object.prototype', () => {
-  const body = JSON.parse(`{"urls":["https://a.example/x"],"work":{"description":"d"},"claimant":{"name":"Jane Doe","email":"jane@studio.example","address":"a","country":"US","__proto__":{"polluted":true}},"statements":{"good_faith_belief":true,"accuracy_and_authority":true},"signature":"Jane Doe","__proto__":{"polluted":true}}`);
+  const body = JSON.parse(
+    `{"urls":["https://a.example/x"],"work":{"description":"d"},"claimant":{"name":"Jane Doe","email":"jane@studio.example","address":"a","country":"US","__proto__":{"polluted":true}},"statements":{"good_faith_belief":true,"accuracy_and_authority":true},"signature":"Jane Doe","__proto__":{"polluted":true}}`,
+  );
   const n = accepts(body);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal((n as unknown as Record<string, unknown>).polluted, undefined);
@@ -403,6 +444,12 @@ test('kinds, channels and notify choices', () => {
 });
 
 test('the sworn statements are the §512(c)(3)(A)(v) and (vi) texts', () => {
-  assert.match(DMCA_STATEMENTS.good_faith_belief, /^I have a good faith belief that use of the material .* is not authorized by the copyright owner, its agent, or the law\.$/);
-  assert.match(DMCA_STATEMENTS.accuracy_and_authority, /accurate, and under penalty of perjury, I am authorized to act on behalf of the owner of an exclusive right/);
+  assert.match(
+    DMCA_STATEMENTS.good_faith_belief,
+    /^I have a good faith belief that use of the material .* is not authorized by the copyright owner, its agent, or the law\.$/,
+  );
+  assert.match(
+    DMCA_STATEMENTS.accuracy_and_authority,
+    /accurate, and under penalty of perjury, I am authorized to act on behalf of the owner of an exclusive right/,
+  );
 });

@@ -54,11 +54,14 @@ test('an active trusted reporter with the scope gets the origin of its own proxi
 });
 
 test('staff always may; customers and plain reporters may not', () => {
-  assert.deepEqual(decideOriginDisclosure({ principalId: 's', role: 'staff', trust: null, scopes: [] }, item({ noticeOwnerId: 'x' }), policy({ enabled: false }), NOW), {
-    allow: true,
-    basis: 'staff',
-    termsVersion: null,
-  });
+  assert.deepEqual(
+    decideOriginDisclosure({ principalId: 's', role: 'staff', trust: null, scopes: [] }, item({ noticeOwnerId: 'x' }), policy({ enabled: false }), NOW),
+    {
+      allow: true,
+      basis: 'staff',
+      termsVersion: null,
+    },
+  );
   assert.equal(reason({ principalId: 'c', role: 'customer', trust: active(), scopes: [ORIGIN_DISCLOSURE_SCOPE] }), 'not_trusted');
   assert.equal(reason(reporter(null)), 'not_trusted');
 });
@@ -129,7 +132,10 @@ test('mayReceiveOrigins: the status and scope checks alone (for webhooks and que
 test('customer notice: immediately by default, after a delay, or never', () => {
   assert.deepEqual(DEFAULT_ORIGIN_DISCLOSURE_POLICY.customerNotice, { when: 'immediately' });
   assert.deepEqual(customerNoticeFor(NOW, policy()), { notify: true, at: NOW });
-  assert.deepEqual(customerNoticeFor(NOW, policy({ customerNotice: { when: 'delayed', delayHours: 72 } })), { notify: true, at: new Date(NOW.getTime() + 72 * HOUR) });
+  assert.deepEqual(customerNoticeFor(NOW, policy({ customerNotice: { when: 'delayed', delayHours: 72 } })), {
+    notify: true,
+    at: new Date(NOW.getTime() + 72 * HOUR),
+  });
   assert.deepEqual(customerNoticeFor(NOW, policy({ customerNotice: { when: 'never' } })), { notify: false });
 });
 
@@ -166,7 +172,13 @@ test('due customer notices: grouped per zone, only when due, never twice', () =>
 test('policy configuration: defaults and field errors', () => {
   const ok = parseOriginDisclosurePolicy(undefined);
   assert.ok(ok.ok);
-  assert.deepEqual(ok.policy, { enabled: true, allowCurrent: true, requiredTermsVersion: null, maxNoticeAgeDays: null, customerNotice: { when: 'immediately' } });
+  assert.deepEqual(ok.policy, {
+    enabled: true,
+    allowCurrent: true,
+    requiredTermsVersion: null,
+    maxNoticeAgeDays: null,
+    customerNotice: { when: 'immediately' },
+  });
   const delayed = parseOriginDisclosurePolicy({ customerNotice: { when: 'delayed', delayHours: 24 } });
   assert.ok(delayed.ok && delayed.policy.customerNotice.when === 'delayed');
   const bad = parseOriginDisclosurePolicy({ enabled: 'no', maxNoticeAgeDays: 0, customerNotice: { when: 'delayed' } });

@@ -15,10 +15,15 @@ const ID = '5b0c2c8e-1d2a-4c47-9a51-2f3e4d5c6b7a';
 
 test('sign-in links in the message are withheld, whole, with any next= part; the rest of the text stays', () => {
   const [a, b] = [token(), token()];
-  const m = loginLinkMessage('Safeharbor', 'owner@acme.test', [
-    { label: 'staff', url: `${BASE}/login/link/${a}` },
-    { label: 'customer of Acme', url: `${BASE}/login/link/${b}?next=%2Fportal%2Fnotices` },
-  ], 30);
+  const m = loginLinkMessage(
+    'Safeharbor',
+    'owner@acme.test',
+    [
+      { label: 'staff', url: `${BASE}/login/link/${a}` },
+      { label: 'customer of Acme', url: `${BASE}/login/link/${b}?next=%2Fportal%2Fnotices` },
+    ],
+    30,
+  );
   assert.ok(m.body.includes(a) && m.body.includes(b), 'the recipient gets the links');
   assert.ok(hasPrivateLinks(m.body));
   const shown = withholdPrivateLinks(m.body);
@@ -64,7 +69,11 @@ test('sign-in messages: the dedupe key holds no piece of the links, and two requ
   const two = loginLinkMessage('Safeharbor', 'x@y.test', [{ label: 'staff', url: `${BASE}/login/link/${b}${next}` }], 30);
   assert.notEqual(one.dedupeKey, two.dedupeKey);
   for (let i = 0; i + 8 <= a.length; i++) assert.ok(!one.dedupeKey.includes(a.slice(i, i + 8)), 'no run of the token in the stored key');
-  assert.equal(loginLinkMessage('Safeharbor', 'x@y.test', [{ label: 'staff', url: `${BASE}/login/link/${a}${next}` }], 30).dedupeKey, one.dedupeKey, 'the same links: the same message');
+  assert.equal(
+    loginLinkMessage('Safeharbor', 'x@y.test', [{ label: 'staff', url: `${BASE}/login/link/${a}${next}` }], 30).dedupeKey,
+    one.dedupeKey,
+    'the same links: the same message',
+  );
 });
 
 test('the request log shows sign-in and status paths without their secret part', () => {

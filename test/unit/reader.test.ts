@@ -328,13 +328,17 @@ test('retractions in other words: standing down, licensing, the problem fixed, a
 });
 
 test('standing firm is not a retraction: "we will not withdraw our notice", "we refuse to drop the complaint"', () => {
-  const r = read(`Dear provider,\n\nWe will not withdraw our DMCA notice for https://code.host.example/q/w and we refuse to drop the complaint. The repository still infringes our copyright; please keep it disabled.\n\nExample Games Ltd.`);
+  const r = read(
+    `Dear provider,\n\nWe will not withdraw our DMCA notice for https://code.host.example/q/w and we refuse to drop the complaint. The repository still infringes our copyright; please keep it disabled.\n\nExample Games Ltd.`,
+  );
   assert.equal(r.kind, 'takedown');
   assert.deepEqual(r.infringing_urls, ['https://code.host.example/q/w']);
 });
 
 test('a complainant asking for content to be disabled again reads as a takedown, not "other"', () => {
-  const r = read(`Dear provider,\n\nThe user has not removed the files. We request that you disable https://code.host.example/q/w again, as the fork still contains our proprietary code.\n\nExample Games Ltd.`);
+  const r = read(
+    `Dear provider,\n\nThe user has not removed the files. We request that you disable https://code.host.example/q/w again, as the fork still contains our proprietary code.\n\nExample Games Ltd.`,
+  );
   assert.equal(r.kind, 'takedown');
   assert.deepEqual(r.infringing_urls, ['https://code.host.example/q/w']);
 });
@@ -492,7 +496,8 @@ Signed: Ciara Byrne, Enforcement Lead
   assert.equal(agency.claimant.email, 'notices@markshield.example');
   assert.deepEqual(agency.missing, []);
 
-  const dsa = read(`# Notice under Article 16 of the Digital Services Act
+  const dsa = read(
+    `# Notice under Article 16 of the Digital Services Act
 
 **Notifier:** Studio Kettle SAS, 8 rue des Lilas, 75011 Paris, France — legal@studiokettle.example
 
@@ -508,7 +513,9 @@ Signed: Ciara Byrne, Enforcement Lead
 **Statement:** I confirm my bona fide belief that the information and allegations contained in this notice are accurate and complete.
 
 Signed, Élodie Marchand
-`, 'notice.md');
+`,
+    'notice.md',
+  );
   assert.equal(dsa.kind, 'takedown');
   assert.deepEqual(dsa.infringing_urls, ['https://vidhub.example/v/petit-nuage-full', 'https://vidhub.example/v/petit-nuage-hd']);
   assert.deepEqual(dsa.original_urls, ['https://studiokettle.example/films/petit-nuage']);
@@ -543,7 +550,10 @@ test('CLI: safeharbor read --json prints one JSON object per file', async () => 
     writeFileSync(join(dir, 'bomb.xml'), BILLION_LAUGHS);
     const files = ['letter.txt', 'counter.md', 'acns.xml', 'bomb.xml'].map((f) => join(dir, f));
     const { stdout } = await run(process.execPath, [join(import.meta.dirname, '../../bin/safeharbor.js'), 'read', '--json', ...files], { timeout: 60_000 });
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(lines.length, 4);
     assert.deepEqual(Object.keys(lines[0]!).slice(0, 7), ['file', 'kind', 'infringing_urls', 'original_urls', 'claimant', 'elements', 'missing']);
     assert.deepEqual(

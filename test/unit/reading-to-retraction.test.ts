@@ -9,7 +9,11 @@ const NOTICE_URLS = ['https://site.example/a', 'https://site.example/b'];
 
 test('a retraction letter naming some of the notice URLs withdraws those, signed by the name it is signed with', () => {
   const r = read(`Please consider our notice withdrawn for https://SITE.example/a only; it was sent in error.\n\nRegards,\nJane Doe`);
-  assert.deepEqual(retractionFromReading(r, NOTICE_URLS, 7), { urls: ['https://site.example/a'], reason: 'retracted by e-mail (inbound message 7)', signature: 'Jane Doe' });
+  assert.deepEqual(retractionFromReading(r, NOTICE_URLS, 7), {
+    urls: ['https://site.example/a'],
+    reason: 'retracted by e-mail (inbound message 7)',
+    signature: 'Jane Doe',
+  });
 });
 
 test('a letter naming no URL withdraws the whole notice; one naming only other URLs passes them on for validation to refuse', () => {

@@ -22,22 +22,37 @@ function zone(patch: Partial<ZoneFacts> = {}): ZoneFacts {
   };
 }
 
-const HOSTING: OriginFacts = { ips: ['203.0.113.7'], resolution: 'ip', hosting: { asn: 64500, name: 'Example Hosting', abuseEmail: 'abuse@hosting.example', source: 'override' } };
+const HOSTING: OriginFacts = {
+  ips: ['203.0.113.7'],
+  resolution: 'ip',
+  hosting: { asn: 64500, name: 'Example Hosting', abuseEmail: 'abuse@hosting.example', source: 'override' },
+};
 
 test('a host that is no zone of ours: not_on_network, with a reason naming host and provider', () => {
   assert.deepEqual(routeItem({ onNetwork: false, host: 'elsewhere.example' }, PROVIDER), {
     state: 'not_on_network',
     reason: "elsewhere.example is not a site on Safeharbor's network, so Safeharbor cannot act on it; send your notice to the site's own host or registrar.",
   });
-  assert.match(routeItem({ onNetwork: false, host: 'xn--bcher-kva.example' }, 'Acme CDN').reason!, /^xn--bcher-kva\.example is not a site on Acme CDN's network, so Acme CDN cannot act on it/);
+  assert.match(
+    routeItem({ onNetwork: false, host: 'xn--bcher-kva.example' }, 'Acme CDN').reason!,
+    /^xn--bcher-kva\.example is not a site on Acme CDN's network, so Acme CDN cannot act on it/,
+  );
   assert.match(routeItem({ onNetwork: false, host: '[2001:db8::1]' }, PROVIDER).reason!, /^\[2001:db8::1\] is not a site on/);
 });
 
 test('a proxied zone: forwarded, with no reason, whatever is known about the origin', () => {
-  for (const origin of [HOSTING, null, { ips: [], resolution: 'dns_failed', hosting: null, error: 'ENOTFOUND' } satisfies OriginFacts, { ips: ['10.0.0.1'], resolution: 'ip', hosting: null } satisfies OriginFacts]) {
+  for (const origin of [
+    HOSTING,
+    null,
+    { ips: [], resolution: 'dns_failed', hosting: null, error: 'ENOTFOUND' } satisfies OriginFacts,
+    { ips: ['10.0.0.1'], resolution: 'ip', hosting: null } satisfies OriginFacts,
+  ]) {
     assert.deepEqual(routeItem({ onNetwork: true, zone: zone(), origin }, PROVIDER), { state: 'forwarded', reason: null });
   }
-  assert.deepEqual(routeItem({ onNetwork: true, zone: zone({ originKind: 'hostname', origin: 'origin.example' }), origin: null }, PROVIDER), { state: 'forwarded', reason: null });
+  assert.deepEqual(routeItem({ onNetwork: true, zone: zone({ originKind: 'hostname', origin: 'origin.example' }), origin: null }, PROVIDER), {
+    state: 'forwarded',
+    reason: null,
+  });
 });
 
 test('a hosted zone: pending_review for staff, with a reason, even when an origin is known', () => {
@@ -61,7 +76,14 @@ test('every routed state is a legal first step from received', () => {
 function submission(notify: { owner: NotifyChoice; host: NotifyChoice }): DmcaSubmission {
   return {
     work: { description: 'The film "Sunrise" (2025)' },
-    claimant: { name: 'Jane Doe', company: 'Harbor Pictures', email: 'jane@studio.example', address: '1 Studio Way, Los Angeles, CA', country: 'US', phone: '+1 555 0100' },
+    claimant: {
+      name: 'Jane Doe',
+      company: 'Harbor Pictures',
+      email: 'jane@studio.example',
+      address: '1 Studio Way, Los Angeles, CA',
+      country: 'US',
+      phone: '+1 555 0100',
+    },
     statements: { good_faith_belief: true, accuracy_and_authority: true },
     signature: 'Jane Doe',
     notify,
@@ -102,11 +124,24 @@ test('forwarded items: one message per site owner, one per host abuse contact, a
   const items = [
     item(),
     item(),
-    item({ accountId: 'acct-2', zone: 'mirror.example', url: 'https://mirror.example/a', hostName: 'Other Host', hostAsn: 64501, hostAbuseEmail: 'Abuse@Other.Example' }),
+    item({
+      accountId: 'acct-2',
+      zone: 'mirror.example',
+      url: 'https://mirror.example/a',
+      hostName: 'Other Host',
+      hostAsn: 64501,
+      hostAbuseEmail: 'Abuse@Other.Example',
+    }),
     item({ accountId: 'acct-2', zone: 'mirror.example', url: 'https://mirror.example/b', hostAbuseEmail: 'ABUSE@hosting.example' }),
   ];
   const r = composeMessages(PROVIDER, facts(), items, ACCOUNTS);
-  assert.deepEqual(recipients(r), ['owner:owner@piratefilms.example', 'owner:ops@mirror.example', 'host:abuse@hosting.example', 'host:abuse@other.example', 'reporter:jane@studio.example']);
+  assert.deepEqual(recipients(r), [
+    'owner:owner@piratefilms.example',
+    'owner:ops@mirror.example',
+    'host:abuse@hosting.example',
+    'host:abuse@other.example',
+    'reporter:jane@studio.example',
+  ]);
   const host = r.messages.find((m) => m.to === 'abuse@hosting.example')!;
   assert.match(host.subject, /: 3 URLs served from your network$/, 'abuse contacts are grouped case-insensitively');
   assert.match(r.messages.find((m) => m.to === 'ops@mirror.example')!.subject, /about 2 URLs on your site$/);
@@ -133,7 +168,8 @@ test('notify.host: send names the claimant, send-anon withholds them, none sends
   assert.equal(hostOf(none), undefined);
   assert.deepEqual(recipients(none), ['owner:owner@piratefilms.example', 'reporter:jane@studio.example']);
   // The owner always gets the claimant's identity, whatever the host choice.
-  for (const r of [send, anon, none]) assert.match(r.messages.find((m) => m.recipientRole === 'owner')!.body, /Name: Jane Doe\nCompany: Harbor Pictures\nE-mail: jane@studio\.example/);
+  for (const r of [send, anon, none])
+    assert.match(r.messages.find((m) => m.recipientRole === 'owner')!.body, /Name: Jane Doe\nCompany: Harbor Pictures\nE-mail: jane@studio\.example/);
 });
 
 test('notify.owner none (never valid for DMCA, but honoured if stored) leaves the owner out', () => {
@@ -163,5 +199,9 @@ test('dedupe keys are unique per recipient, so a retry cannot send twice and two
   const r = composeMessages(PROVIDER, facts(), items, ACCOUNTS);
   const keys = r.messages.map((m) => m.dedupeKey);
   assert.equal(new Set(keys).size, keys.length);
-  assert.deepEqual(composeMessages(PROVIDER, facts(), items, ACCOUNTS).messages.map((m) => m.dedupeKey), keys, 'deterministic');
+  assert.deepEqual(
+    composeMessages(PROVIDER, facts(), items, ACCOUNTS).messages.map((m) => m.dedupeKey),
+    keys,
+    'deterministic',
+  );
 });

@@ -1,10 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { US_FEDERAL_CALENDAR } from '../../src/domain/business-days.ts';
-import { startLifecycle, transition, DEFAULT_LIFECYCLE_POLICY, type LifecycleContext, type LifecycleEvent, type LifecyclePolicy, type LifecycleState } from '../../src/domain/takedown-lifecycle.ts';
-import { LIFECYCLE_STEPS, STAFF_LIFECYCLE_COMMANDS, STAFF_REASON_MAX, parseStaffLifecycleRequest, staffCommands } from '../../src/domain/staff-lifecycle-commands.ts';
+import {
+  startLifecycle,
+  transition,
+  DEFAULT_LIFECYCLE_POLICY,
+  type LifecycleContext,
+  type LifecycleEvent,
+  type LifecyclePolicy,
+  type LifecycleState,
+} from '../../src/domain/takedown-lifecycle.ts';
+import {
+  LIFECYCLE_STEPS,
+  STAFF_LIFECYCLE_COMMANDS,
+  STAFF_REASON_MAX,
+  parseStaffLifecycleRequest,
+  staffCommands,
+} from '../../src/domain/staff-lifecycle-commands.ts';
 
-const ctx = (now: string, policy: Partial<LifecyclePolicy> = {}): LifecycleContext => ({ now: new Date(now), calendar: US_FEDERAL_CALENDAR, policy: { ...DEFAULT_LIFECYCLE_POLICY, ...policy } });
+const ctx = (now: string, policy: Partial<LifecyclePolicy> = {}): LifecycleContext => ({
+  now: new Date(now),
+  calendar: US_FEDERAL_CALENDAR,
+  policy: { ...DEFAULT_LIFECYCLE_POLICY, ...policy },
+});
 const run = (s: LifecycleState, events: readonly LifecycleEvent[], c: LifecycleContext): LifecycleState => {
   for (const ev of events) {
     const r = transition(s, ev, c);
@@ -14,19 +32,32 @@ const run = (s: LifecycleState, events: readonly LifecycleEvent[], c: LifecycleC
   return s;
 };
 // As in takedown-lifecycle.test.ts: counter notice on Wed 2026-02-25; the window opens 2026-03-12T04:00Z.
-const notified = () => run(startLifecycle(new Date('2026-02-23T15:00:00Z')), [{ type: 'disable', by: 'staff' }, { type: 'notify_customer' }], ctx('2026-02-23T16:00:00Z'));
+const notified = () =>
+  run(startLifecycle(new Date('2026-02-23T15:00:00Z')), [{ type: 'disable', by: 'staff' }, { type: 'notify_customer' }], ctx('2026-02-23T16:00:00Z'));
 const forwarded = (policy: Partial<LifecyclePolicy> = {}) =>
   run(notified(), [{ type: 'receive_counter_notice', counterNoticeId: 'cn-1' }, { type: 'forward_counter_notice' }], ctx('2026-02-25T15:00:00Z', policy));
 const EARLIEST = '2026-03-12T04:00:00.000Z';
 
 test('staff commands: the machine’s available commands that are staff’s to give by hand', () => {
-  assert.deepEqual(staffCommands(startLifecycle(new Date('2026-02-23T15:00:00Z')), ctx('2026-02-23T16:00:00Z')), ['retract'], 'disable and reject are the review decision');
+  assert.deepEqual(
+    staffCommands(startLifecycle(new Date('2026-02-23T15:00:00Z')), ctx('2026-02-23T16:00:00Z')),
+    ['retract'],
+    'disable and reject are the review decision',
+  );
   const disabled = run(startLifecycle(new Date('2026-02-23T15:00:00Z')), [{ type: 'disable', by: 'staff' }], ctx('2026-02-23T16:00:00Z'));
   assert.deepEqual(staffCommands(disabled, ctx('2026-02-23T16:00:00Z')), ['notify_customer', 'retract']);
   assert.deepEqual(staffCommands(notified(), ctx('2026-02-24T00:00:00Z')), ['retract', 'close']);
-  assert.deepEqual(staffCommands(forwarded(), ctx('2026-03-01T00:00:00Z')), ['retract'], 'no restore before the window opens; no counter notice or court action by hand');
+  assert.deepEqual(
+    staffCommands(forwarded(), ctx('2026-03-01T00:00:00Z')),
+    ['retract'],
+    'no restore before the window opens; no counter notice or court action by hand',
+  );
   assert.deepEqual(staffCommands(forwarded(), ctx(EARLIEST)), ['restore', 'retract']);
-  assert.deepEqual(staffCommands(forwarded({ automaticRestore: false }), ctx('2026-06-01T00:00:00Z', { automaticRestore: false })), ['restore', 'retract'], 'with automatic restore off, staff restore');
+  assert.deepEqual(
+    staffCommands(forwarded({ automaticRestore: false }), ctx('2026-06-01T00:00:00Z', { automaticRestore: false })),
+    ['restore', 'retract'],
+    'with automatic restore off, staff restore',
+  );
   const restored = run(forwarded(), LIFECYCLE_STEPS.restore, ctx(EARLIEST));
   assert.equal(restored.kind, 'closed');
   assert.deepEqual(staffCommands(restored, ctx(EARLIEST)), [], 'restored and closed: nothing left to do');

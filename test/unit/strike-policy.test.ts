@@ -30,8 +30,14 @@ test('defaults: review at 2, terminate at 3 within 365 days; disputed strikes do
 
 test('which statuses count: active always, disputed only when the policy says so, never countered/retracted/invalidated', () => {
   const p = policy();
-  assert.deepEqual(STRIKE_STATUSES.filter((s) => countsAsStrike(s, p)), ['active']);
-  assert.deepEqual(STRIKE_STATUSES.filter((s) => countsAsStrike(s, policy({ countDisputed: true }))), ['active', 'disputed']);
+  assert.deepEqual(
+    STRIKE_STATUSES.filter((s) => countsAsStrike(s, p)),
+    ['active'],
+  );
+  assert.deepEqual(
+    STRIKE_STATUSES.filter((s) => countsAsStrike(s, policy({ countDisputed: true }))),
+    ['active', 'disputed'],
+  );
   assert.ok(countsAsStrike('active', p, 'forwarded'));
   assert.ok(!countsAsStrike('active', policy({ countForwarded: false }), 'forwarded'));
   assert.ok(countsAsStrike('active', policy({ countForwarded: false }), 'takedown'));
@@ -48,7 +54,15 @@ test('a notice with several items on one account: the most severe item status wi
 
 test('levels: ok, review at reviewAt, terminate at terminateAt', () => {
   const p = policy();
-  assert.deepEqual(evaluateAccount([], p, NOW), { count: 0, level: 'ok', counted: [], expiresAt: null, levelExpiresAt: null, untilReview: 2, untilTerminate: 3 });
+  assert.deepEqual(evaluateAccount([], p, NOW), {
+    count: 0,
+    level: 'ok',
+    counted: [],
+    expiresAt: null,
+    levelExpiresAt: null,
+    untilReview: 2,
+    untilTerminate: 3,
+  });
   const one = evaluateAccount([strike('n1', 10)], p, NOW);
   assert.equal(one.level, 'ok');
   assert.equal(one.count, 1);
@@ -62,14 +76,20 @@ test('levels: ok, review at reviewAt, terminate at terminateAt', () => {
   const three = evaluateAccount([strike('n1', 300), strike('n2', 200), strike('n3', 1)], p, NOW);
   assert.equal(three.level, 'terminate');
   assert.equal(three.untilTerminate, 0);
-  assert.deepEqual(three.counted.map((c) => c.noticeId), ['n1', 'n2', 'n3']);
+  assert.deepEqual(
+    three.counted.map((c) => c.noticeId),
+    ['n1', 'n2', 'n3'],
+  );
 });
 
 test('retracted, countered, invalidated and (by default) disputed notices are not strikes', () => {
   const strikes = [strike('a', 1), strike('b', 2, 'retracted'), strike('c', 3, 'countered'), strike('d', 4, 'invalidated'), strike('e', 5, 'disputed')];
   const r = evaluateAccount(strikes, policy(), NOW);
   assert.equal(r.count, 1);
-  assert.deepEqual(r.counted.map((c) => c.noticeId), ['a']);
+  assert.deepEqual(
+    r.counted.map((c) => c.noticeId),
+    ['a'],
+  );
   assert.equal(evaluateAccount(strikes, policy({ countDisputed: true }), NOW).count, 2);
 });
 

@@ -157,7 +157,10 @@ test('staff restore: refused before the window opens (with the date), allowed fr
   assert.match(msg, /received on 2026-02-25/);
   const r = go(f, { type: 'restore' }, ctx(EARLIEST));
   assert.ok(r.state.kind === 'restored' && r.state.restoredBy === 'staff');
-  assert.deepEqual(r.effects.map((e) => e.type), ['edge_unblock', 'strike', 'cancel_tick', 'message', 'message']);
+  assert.deepEqual(
+    r.effects.map((e) => e.type),
+    ['edge_unblock', 'strike', 'cancel_tick', 'message', 'message'],
+  );
   // The tick that was scheduled fires anyway: harmless.
   noop(r.state, { type: 'tick' }, ctx('2026-03-12T04:00:01Z'));
 });
@@ -257,7 +260,10 @@ test('retraction after restoration: a no-op (content already up, strike already 
 
 test('a counter notice after restoration: the same one is a duplicate, another is refused as already restored', () => {
   const restored = go(forwarded(), { type: 'restore' }, ctx('2026-03-13T15:00:00Z')).state;
-  assert.match(noop(restored, { type: 'receive_counter_notice', counterNoticeId: 'cn-1' }, ctx('2026-03-14T10:00:00Z')), /cn-1 was already received on 2026-02-25/);
+  assert.match(
+    noop(restored, { type: 'receive_counter_notice', counterNoticeId: 'cn-1' }, ctx('2026-03-14T10:00:00Z')),
+    /cn-1 was already received on 2026-02-25/,
+  );
   assert.match(
     refused(restored, { type: 'receive_counter_notice', counterNoticeId: 'cn-2' }, ctx('2026-03-14T10:00:00Z'), 'already_restored'),
     /restored on 2026-03-13 after counter notice cn-1/,
@@ -345,7 +351,10 @@ test('the window counts from receipt; a late forward pushes the schedule to give
   const veryLate = go(c, { type: 'forward_counter_notice' }, ctx('2026-03-05T14:00:00Z')).state;
   assert.equal(restoreWindowOf(veryLate)!.scheduled.toISOString(), LATEST);
   // Direct computation agrees.
-  assert.deepEqual(computeRestoreWindow(at(CN_RECEIVED), at(FORWARDED), { calendar: US_FEDERAL_CALENDAR, policy: DEFAULT_LIFECYCLE_POLICY }), restoreWindowOf(forwarded()));
+  assert.deepEqual(
+    computeRestoreWindow(at(CN_RECEIVED), at(FORWARDED), { calendar: US_FEDERAL_CALENDAR, policy: DEFAULT_LIFECYCLE_POLICY }),
+    restoreWindowOf(forwarded()),
+  );
 });
 
 test('deadlines across the year end skip Christmas and New Year (observed days), in EST', () => {
@@ -368,7 +377,11 @@ test('deadlines across the year end skip Christmas and New Year (observed days),
 
 test('receipt late on Friday evening in New York counts from Friday, whatever UTC says', () => {
   // 23:30 EST Friday 2026-02-27 = 04:30Z Saturday. Business day 1 is Monday March 2; the 10th is Fri March 13.
-  const c = go(notified(), { type: 'receive_counter_notice', counterNoticeId: 'cn-1', receivedAt: at('2026-02-28T04:30:00Z') }, ctx('2026-02-28T04:31:00Z')).state;
+  const c = go(
+    notified(),
+    { type: 'receive_counter_notice', counterNoticeId: 'cn-1', receivedAt: at('2026-02-28T04:30:00Z') },
+    ctx('2026-02-28T04:31:00Z'),
+  ).state;
   const f = go(c, { type: 'forward_counter_notice' }, ctx('2026-02-28T04:35:00Z')).state;
   assert.equal(restoreWindowOf(f)!.earliest.toISOString(), '2026-03-14T04:00:00.000Z');
 });
@@ -377,8 +390,24 @@ test('receipt time: from the event when given, never in the future nor before th
   const n = notified();
   const ok = go(n, { type: 'receive_counter_notice', counterNoticeId: 'cn-1', receivedAt: at('2026-02-24T10:00:00Z') }, ctx('2026-02-25T10:00:00Z'));
   assert.ok(ok.state.kind === 'counter_notice_received' && ok.state.counterNotice.receivedAt.toISOString() === '2026-02-24T10:00:00.000Z');
-  assert.match(refused(n, { type: 'receive_counter_notice', counterNoticeId: 'cn-1', receivedAt: at('2026-02-26T10:00:00Z') }, ctx('2026-02-25T10:00:00Z'), 'invalid_event'), /future/);
-  assert.match(refused(n, { type: 'receive_counter_notice', counterNoticeId: 'cn-1', receivedAt: at('2026-02-20T10:00:00Z') }, ctx('2026-02-25T10:00:00Z'), 'invalid_event'), /before the content was disabled/);
+  assert.match(
+    refused(
+      n,
+      { type: 'receive_counter_notice', counterNoticeId: 'cn-1', receivedAt: at('2026-02-26T10:00:00Z') },
+      ctx('2026-02-25T10:00:00Z'),
+      'invalid_event',
+    ),
+    /future/,
+  );
+  assert.match(
+    refused(
+      n,
+      { type: 'receive_counter_notice', counterNoticeId: 'cn-1', receivedAt: at('2026-02-20T10:00:00Z') },
+      ctx('2026-02-25T10:00:00Z'),
+      'invalid_event',
+    ),
+    /before the content was disabled/,
+  );
   refused(n, { type: 'receive_counter_notice', counterNoticeId: 'cn-1', receivedAt: new Date(NaN) }, ctx('2026-02-25T10:00:00Z'), 'invalid_event');
   refused(n, { type: 'receive_counter_notice', counterNoticeId: '  ' }, ctx('2026-02-25T10:00:00Z'), 'invalid_event');
   refused(countered(), { type: 'court_action_filed', reference: '' }, ctx('2026-02-26T10:00:00Z'), 'invalid_event');
@@ -395,7 +424,10 @@ test('the context is checked: an invalid clock or a policy outside 10–14 busin
 test('closing: only where nothing is pending; a closed case with content down reopens on retraction or counter notice', () => {
   const c0 = ctx('2026-04-01T12:00:00Z');
   refused(startLifecycle(at(REPORTED)), { type: 'close' }, c0, 'not_allowed');
-  assert.match(refused(go(startLifecycle(at(REPORTED)), { type: 'disable', by: 'staff' }, ctx(DISABLED)).state, { type: 'close' }, c0, 'not_allowed'), /notify the customer first/);
+  assert.match(
+    refused(go(startLifecycle(at(REPORTED)), { type: 'disable', by: 'staff' }, ctx(DISABLED)).state, { type: 'close' }, c0, 'not_allowed'),
+    /notify the customer first/,
+  );
   refused(countered(), { type: 'close' }, c0, 'not_allowed');
   assert.match(refused(forwarded(), { type: 'close' }, ctx('2026-03-01T12:00:00Z'), 'not_allowed'), /due back on 2026-03-12/);
 
@@ -406,11 +438,17 @@ test('closing: only where nothing is pending; a closed case with content down re
   // Months later the customer counters: the case reopens.
   const re = go(closed, { type: 'receive_counter_notice', counterNoticeId: 'cn-9' }, ctx('2026-09-01T12:00:00Z'));
   assert.equal(re.state.kind, 'counter_notice_received');
-  assert.deepEqual(re.effects.map((e) => e.type), ['strike', 'message']);
+  assert.deepEqual(
+    re.effects.map((e) => e.type),
+    ['strike', 'message'],
+  );
   // Or the complainant retracts: content back, strike gone.
   const rt = go(closed, { type: 'retract' }, ctx('2026-09-01T12:00:00Z'));
   assert.ok(rt.state.kind === 'retracted' && rt.state.before.kind === 'customer_notified');
-  assert.deepEqual(rt.effects.map((e) => e.type), ['edge_unblock', 'strike', 'message', 'message']);
+  assert.deepEqual(
+    rt.effects.map((e) => e.type),
+    ['edge_unblock', 'strike', 'message', 'message'],
+  );
   // Other changes are refused while closed, and the error names the closed state.
   const cn = go(countered(), { type: 'court_action_filed', reference: 'x' }, ctx('2026-02-26T00:00:00Z')).state;
   const closedCourt = go(cn, { type: 'close' }, c0).state;
@@ -507,14 +545,25 @@ test('exploration: coarse transitions are legal, edge and strike effects match t
         const from = coarseState(s);
         const to = coarseState(r.state);
         if (from !== to) {
-          assert.ok(isItemState(from) && isItemState(to) && canTransition(from, to), `coarse ${from} → ${to} (${s.kind} + ${ev.type}) is not listed in item-state.ts`);
+          assert.ok(
+            isItemState(from) && isItemState(to) && canTransition(from, to),
+            `coarse ${from} → ${to} (${s.kind} + ${ev.type}) is not listed in item-state.ts`,
+          );
           seenNew.add(`${from}>${to}`);
         }
         // Edge effects exactly when the content goes down or comes back.
         const down0 = isContentDisabled(s);
         const down1 = isContentDisabled(r.state);
-        assert.equal(r.effects.some((e) => e.type === 'edge_block'), !down0 && down1, `${s.kind} + ${ev.type}: edge_block`);
-        assert.equal(r.effects.some((e) => e.type === 'edge_unblock'), down0 && !down1, `${s.kind} + ${ev.type}: edge_unblock`);
+        assert.equal(
+          r.effects.some((e) => e.type === 'edge_block'),
+          !down0 && down1,
+          `${s.kind} + ${ev.type}: edge_block`,
+        );
+        assert.equal(
+          r.effects.some((e) => e.type === 'edge_unblock'),
+          down0 && !down1,
+          `${s.kind} + ${ev.type}: edge_unblock`,
+        );
         // A strike effect exactly when the strike status changes, naming both ends.
         const st = r.effects.filter((e) => e.type === 'strike');
         const s0 = strikeStatusOf(s);

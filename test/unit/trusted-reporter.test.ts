@@ -24,7 +24,15 @@ test('webhook targets: https to public hosts only; http and private addresses on
   assert.match(webhookUrlProblem('ftp://hooks.example.com/x', false)!, /https/);
   assert.match(webhookUrlProblem('not a url', false)!, /absolute/);
   assert.match(webhookUrlProblem('https://user:pw@hooks.example.com/', false)!, /password/);
-  for (const inward of ['https://127.0.0.1/x', 'https://10.1.2.3/x', 'https://192.168.0.1/x', 'https://169.254.169.254/latest', 'https://[::1]/x', 'https://100.64.0.1/', 'https://[::ffff:10.0.0.1]/']) {
+  for (const inward of [
+    'https://127.0.0.1/x',
+    'https://10.1.2.3/x',
+    'https://192.168.0.1/x',
+    'https://169.254.169.254/latest',
+    'https://[::1]/x',
+    'https://100.64.0.1/',
+    'https://[::ffff:10.0.0.1]/',
+  ]) {
     assert.match(webhookUrlProblem(inward, false)!, /private|loopback|reserved/, inward);
   }
   assert.match(webhookUrlProblem('https://localhost/x', false)!, /public host/);
@@ -94,7 +102,10 @@ test('an application needs every field, accepted terms of the current version; a
   assert.ok(!r.success);
   const fields = new Set(r.error.issues.map((i) => i.path.join('.')));
   assert.deepEqual([...fields].sort(), ['accept_terms', 'contact', 'organisation', 'purpose', 'terms_version']);
-  assert.ok(TrustedApplicationSchema.safeParse({ organisation: 'A', purpose: 'B', contact: 'C', accept_terms: true, terms_version: TRUSTED_REPORTER_TERMS.version }).success);
+  assert.ok(
+    TrustedApplicationSchema.safeParse({ organisation: 'A', purpose: 'B', contact: 'C', accept_terms: true, terms_version: TRUSTED_REPORTER_TERMS.version })
+      .success,
+  );
 });
 
 test('approval: known scopes, an end in the future; reasons required', () => {
@@ -110,10 +121,23 @@ test('approval: known scopes, an end in the future; reasons required', () => {
 });
 
 test('the stored application as the policy sees it; decisions by state', () => {
-  const row: TrustedRow = { status: 'active', applied_at: NOW, approved_at: NOW, expires_at: null, terms_version: 'v1', terms_accepted_at: NOW, ended_at: null, decision_reason: null };
+  const row: TrustedRow = {
+    status: 'active',
+    applied_at: NOW,
+    approved_at: NOW,
+    expires_at: null,
+    terms_version: 'v1',
+    terms_accepted_at: NOW,
+    ended_at: null,
+    decision_reason: null,
+  };
   assert.deepEqual(trustedStatusOf(row), { status: 'active', approvedAt: NOW, termsVersion: 'v1', termsAcceptedAt: NOW, expiresAt: null });
   assert.equal(trustedStatusOf({ ...row, status: 'rejected', ended_at: NOW, decision_reason: 'no' }), null);
-  assert.deepEqual(trustedStatusOf({ ...row, status: 'revoked', ended_at: NOW, decision_reason: 'leak' }), { status: 'revoked', revokedAt: NOW, reason: 'leak' });
+  assert.deepEqual(trustedStatusOf({ ...row, status: 'revoked', ended_at: NOW, decision_reason: 'leak' }), {
+    status: 'revoked',
+    revokedAt: NOW,
+    reason: 'leak',
+  });
   assert.equal(trustedStatusOf(null), null);
   assert.ok(decisionAllowed('applied', 'approve') && decisionAllowed('applied', 'reject') && decisionAllowed('active', 'revoke'));
   assert.ok(!decisionAllowed('revoked', 'approve') && !decisionAllowed('rejected', 'approve') && !decisionAllowed('active', 'reject'));

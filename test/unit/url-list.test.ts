@@ -10,7 +10,11 @@ test('an empty list folds to nothing', () => {
 
 test('valid URLs are normalised and kept in the order given, with what was submitted', () => {
   assert.deepEqual(foldUrlList(['https://b.example/2', '  HTTPS://A.Example/1  ', 'c.example/3']), {
-    items: [ok('https://b.example/2', 'https://b.example/2', 'b.example'), ok('HTTPS://A.Example/1', 'https://a.example/1', 'a.example'), ok('c.example/3', 'http://c.example/3', 'c.example')],
+    items: [
+      ok('https://b.example/2', 'https://b.example/2', 'b.example'),
+      ok('HTTPS://A.Example/1', 'https://a.example/1', 'a.example'),
+      ok('c.example/3', 'http://c.example/3', 'c.example'),
+    ],
     duplicatesFolded: 0,
     blanksSkipped: 0,
   });
@@ -37,7 +41,11 @@ test('duplicates after normalisation are folded into the first occurrence and co
     'https://a.example/X', // path case matters: a different URL
     'http://a.example/x', // so does the scheme
   ]);
-  assert.deepEqual(r.items, [ok('https://a.example/x', 'https://a.example/x', 'a.example'), ok('https://a.example/X', 'https://a.example/X', 'a.example'), ok('http://a.example/x', 'http://a.example/x', 'a.example')]);
+  assert.deepEqual(r.items, [
+    ok('https://a.example/x', 'https://a.example/x', 'a.example'),
+    ok('https://a.example/X', 'https://a.example/X', 'a.example'),
+    ok('http://a.example/x', 'http://a.example/x', 'a.example'),
+  ]);
   assert.equal(r.duplicatesFolded, 7);
   assert.equal(r.blanksSkipped, 0);
 });
@@ -62,9 +70,21 @@ test('invalid entries are kept as items with their reason, in place', () => {
     r.items.map((i) => i.submitted),
     ['https://a.example/1', 'javascript:alert(1)', 'https://b.example/2', 'ftp://files.example/f', 'localhost/x'],
   );
-  assert.deepEqual(r.items[1], { submitted: 'javascript:alert(1)', ok: false, reason: 'unsupported scheme "javascript:": only http and https URLs can be acted on' });
-  assert.deepEqual(r.items[3], { submitted: 'ftp://files.example/f', ok: false, reason: 'unsupported scheme "ftp:": only http and https URLs can be acted on' });
-  assert.deepEqual(r.items[4], { submitted: 'localhost/x', ok: false, reason: 'host "localhost" is a single label, not a public domain name such as example.com' });
+  assert.deepEqual(r.items[1], {
+    submitted: 'javascript:alert(1)',
+    ok: false,
+    reason: 'unsupported scheme "javascript:": only http and https URLs can be acted on',
+  });
+  assert.deepEqual(r.items[3], {
+    submitted: 'ftp://files.example/f',
+    ok: false,
+    reason: 'unsupported scheme "ftp:": only http and https URLs can be acted on',
+  });
+  assert.deepEqual(r.items[4], {
+    submitted: 'localhost/x',
+    ok: false,
+    reason: 'host "localhost" is a single label, not a public domain name such as example.com',
+  });
 });
 
 test('identical invalid entries are folded (after trimming), differing ones are not', () => {
@@ -85,7 +105,11 @@ test('an invalid entry never folds into a valid URL, whatever it spells', () => 
   const r = foldUrlList(['https://a.example/x', 'invalid:https://a.example/x', 'https://a.example/x\n']);
   assert.equal(r.items.length, 2);
   assert.equal(r.items[0]!.ok, true);
-  assert.deepEqual(r.items[1], { submitted: 'invalid:https://a.example/x', ok: false, reason: 'unsupported scheme "invalid:": only http and https URLs can be acted on' });
+  assert.deepEqual(r.items[1], {
+    submitted: 'invalid:https://a.example/x',
+    ok: false,
+    reason: 'unsupported scheme "invalid:": only http and https URLs can be acted on',
+  });
   assert.equal(r.duplicatesFolded, 1, 'a trailing newline is trimmed, so the third is the first again');
 });
 
@@ -140,7 +164,7 @@ test('splitUrlText: one entry per line, any line ending, BOM dropped, nothing el
   assert.deepEqual(splitUrlText(''), ['']);
   assert.deepEqual(splitUrlText('\n'), ['', '']);
   assert.deepEqual(splitUrlText('\uFEFFhttps://a.example/\n\uFEFFx'), ['https://a.example/', 'x']);
-  assert.deepEqual(splitUrlText('  a  \n\tb'), ['  a  ', '\tb'], 'trimming is the fold\'s job');
+  assert.deepEqual(splitUrlText('  a  \n\tb'), ['  a  ', '\tb'], "trimming is the fold's job");
   assert.deepEqual(splitUrlText('a,b\nc'), ['a,b', 'c'], 'commas are not separators');
   assert.deepEqual(splitUrlText('a\r\n\r\nb'), ['a', '', 'b']);
   assert.deepEqual(splitUrlText('a\u2028b'), ['a\u2028b'], 'only CR and LF end a line');

@@ -58,14 +58,24 @@ Jane Doe, Harbor Pictures LLC
 1 Studio Way, Los Angeles, CA 90001, USA
 Email: jane@harborpictures.test
 `;
-  const r = readMail({ subject: 'Copyright report', from: { name: 'Jane Doe', address: 'jane@harborpictures.test' }, text: letter, html: null, attachments: [{ filename: 'xarf.json', contentType: 'application/json', content: fixture('xarf-copyright.json').toString('utf8') }] });
+  const r = readMail({
+    subject: 'Copyright report',
+    from: { name: 'Jane Doe', address: 'jane@harborpictures.test' },
+    text: letter,
+    html: null,
+    attachments: [{ filename: 'xarf.json', contentType: 'application/json', content: fixture('xarf-copyright.json').toString('utf8') }],
+  });
   assert.equal(r.kind, 'takedown');
   assert.deepEqual(r.infringing_urls, ['https://mirrorsite.example/watch/sunrise-over-harbor']);
   assert.deepEqual(r.missing, []);
 });
 
 test('non-copyright XARF v4 (phishing) is other; its URL is not a URL to take down', () => {
-  const doc = JSON.stringify({ Version: '4', ReporterInfo: { ReporterOrg: 'PhishWatch', ReporterContactEmail: 'desk@phishwatch.test' }, Report: { ReportClass: 'Content', ReportType: 'Phishing', Date: '2026-11-20T10:00:00Z', Url: 'https://mirrorsite.example/login' } });
+  const doc = JSON.stringify({
+    Version: '4',
+    ReporterInfo: { ReporterOrg: 'PhishWatch', ReporterContactEmail: 'desk@phishwatch.test' },
+    Report: { ReportClass: 'Content', ReportType: 'Phishing', Date: '2026-11-20T10:00:00Z', Url: 'https://mirrorsite.example/login' },
+  });
   const r = readNotice({ name: 'body.txt', content: doc });
   assert.equal(r.kind, 'other');
   assert.deepEqual(r.infringing_urls, []);
@@ -77,7 +87,10 @@ test('XARF parsers refuse what they will not read, with the reason, and never th
   assert.match((parseXarfJson('{"Report": ') as { reason: string }).reason, /malformed JSON/);
   assert.match((parseXarfJson('{"Report": {}}') as { reason: string }).reason, /no Report with a ReportClass/);
   assert.match((parseXarfJson(`{"Report":{"ReportType":"Copyright","X":"${'a'.repeat(MAX_XARF_BYTES)}"}}`) as { reason: string }).reason, /larger than/);
-  assert.match((parseXarfPlain('Reported-From: a@b.test\nCategory: abuse\nSource:\n  nested: value\n') as { reason: string }).reason, /not a "Key: value" line/);
+  assert.match(
+    (parseXarfPlain('Reported-From: a@b.test\nCategory: abuse\nSource:\n  nested: value\n') as { reason: string }).reason,
+    /not a "Key: value" line/,
+  );
   assert.match((parseXarfPlain('Category: abuse\nReport-Type: spam\n') as { reason: string }).reason, /without Reported-From/);
   const p = parseXarfPlain('Reported-From: a@b.test\nCategory: abuse\nReport-Type: spam\nSource: 198.51.100.1\nPort: 99999\nDate: not a date\n');
   assert.ok(p.ok);
@@ -86,7 +99,10 @@ test('XARF parsers refuse what they will not read, with the reason, and never th
 });
 
 test('a letter that only mentions X-ARF keys in prose is still read as a letter', () => {
-  const r = readNotice({ name: 'letter.txt', content: 'Reported-From: our desk\nCategory: abuse\nSource: see below\n\nHello, this is a free-form letter with more text than keys.\n' });
+  const r = readNotice({
+    name: 'letter.txt',
+    content: 'Reported-From: our desk\nCategory: abuse\nSource: see below\n\nHello, this is a free-form letter with more text than keys.\n',
+  });
   assert.equal(r.xarf, null);
   assert.deepEqual(r.warnings, []);
 });

@@ -38,10 +38,33 @@ test('missingColumns: names what the header lacks, case and blanks aside, extra 
 });
 
 test('a good row is accepted, trimmed and normalised', () => {
-  assert.deepEqual(row(), { accountId: 'acct-1', accountName: 'Pirate Films Ltd', accountEmail: 'owner@piratefilms.example', zone: 'piratefilms.example', mode: 'proxied', origin: '203.0.113.7', originKind: 'ip' });
+  assert.deepEqual(row(), {
+    accountId: 'acct-1',
+    accountName: 'Pirate Films Ltd',
+    accountEmail: 'owner@piratefilms.example',
+    zone: 'piratefilms.example',
+    mode: 'proxied',
+    origin: '203.0.113.7',
+    originKind: 'ip',
+  });
   assert.deepEqual(
-    row({ account_id: ' acct-2 ', account_name: ' Hosted Shop ', account_email: ' ops@hostedshop.example ', zone: ' HostedShop.Example. ', mode: ' HOSTED ', origin: ' Origin.HostedShop.Example ' }),
-    { accountId: 'acct-2', accountName: 'Hosted Shop', accountEmail: 'ops@hostedshop.example', zone: 'hostedshop.example', mode: 'hosted', origin: 'origin.hostedshop.example', originKind: 'hostname' },
+    row({
+      account_id: ' acct-2 ',
+      account_name: ' Hosted Shop ',
+      account_email: ' ops@hostedshop.example ',
+      zone: ' HostedShop.Example. ',
+      mode: ' HOSTED ',
+      origin: ' Origin.HostedShop.Example ',
+    }),
+    {
+      accountId: 'acct-2',
+      accountName: 'Hosted Shop',
+      accountEmail: 'ops@hostedshop.example',
+      zone: 'hostedshop.example',
+      mode: 'hosted',
+      origin: 'origin.hostedshop.example',
+      originKind: 'hostname',
+    },
   );
 });
 
@@ -73,7 +96,14 @@ test('account_id: at most 200 characters', () => {
 
 test('account_email: a bare address only, so nothing can be injected into mail headers', () => {
   assert.equal(row({ account_email: 'Ops+DMCA@Shop.Example' }).accountEmail, 'Ops+DMCA@Shop.Example');
-  for (const email of ['owner@piratefilms.example\r\nBcc: all@else.example', 'Owner <owner@piratefilms.example>', 'a@b.example, c@d.example', 'owner', 'owner@localhost', '']) {
+  for (const email of [
+    'owner@piratefilms.example\r\nBcc: all@else.example',
+    'Owner <owner@piratefilms.example>',
+    'a@b.example, c@d.example',
+    'owner',
+    'owner@localhost',
+    '',
+  ]) {
     assert.equal(problem({ account_email: email }), `account_email ${JSON.stringify(email.trim())} is not a valid e-mail address`, email);
   }
 });
@@ -82,7 +112,26 @@ test('zones: DNS names, IDN to punycode, trailing dot dropped', () => {
   assert.equal(row({ zone: 'Bücher.Example' }).zone, 'xn--bcher-kva.example');
   assert.equal(row({ zone: 'cdn.piratefilms.example.' }).zone, 'cdn.piratefilms.example');
   assert.equal(row({ zone: 'under_score.example' }).zone, 'under_score.example');
-  for (const zone of ['', 'com', 'localhost', '*.example.com', 'a..example', '-a.example', 'a-.example', 'http://a.example', 'a.example/path', 'a.example:8080', '1.2.3.4', '[2001:db8::1]', 'a.123', `${'x'.repeat(64)}.example`, 'a b.example', 'a.example\nb.example', 'a%2eexample', 'a@b.example']) {
+  for (const zone of [
+    '',
+    'com',
+    'localhost',
+    '*.example.com',
+    'a..example',
+    '-a.example',
+    'a-.example',
+    'http://a.example',
+    'a.example/path',
+    'a.example:8080',
+    '1.2.3.4',
+    '[2001:db8::1]',
+    'a.123',
+    `${'x'.repeat(64)}.example`,
+    'a b.example',
+    'a.example\nb.example',
+    'a%2eexample',
+    'a@b.example',
+  ]) {
     assert.equal(problem({ zone }), `zone ${JSON.stringify(zone)} is not a valid domain name`, zone);
   }
 });
@@ -130,7 +179,25 @@ test('parseOrigin: hostnames are normalised DNS names with at least one dot', ()
   assert.deepEqual(parseOrigin('bücher.example'), { origin: 'xn--bcher-kva.example', kind: 'hostname' });
   assert.deepEqual(parseOrigin('xn--bcher-kva.example'), { origin: 'xn--bcher-kva.example', kind: 'hostname' });
   assert.deepEqual(parseOrigin('my-app.herokuapp.com'), { origin: 'my-app.herokuapp.com', kind: 'hostname' });
-  for (const s of ['', '   ', 'localhost', 'origin', 'origin.example:8080', '1.2.3.4:80', 'http://origin.example', 'origin.example/x', 'user@origin.example', 'a b.example', '-a.example', 'a..example', '*.example.com', 'a.123', 'origin.example\r\nX: y', `${'a'.repeat(64)}.example`, `${'a.'.repeat(130)}example`]) {
+  for (const s of [
+    '',
+    '   ',
+    'localhost',
+    'origin',
+    'origin.example:8080',
+    '1.2.3.4:80',
+    'http://origin.example',
+    'origin.example/x',
+    'user@origin.example',
+    'a b.example',
+    '-a.example',
+    'a..example',
+    '*.example.com',
+    'a.123',
+    'origin.example\r\nX: y',
+    `${'a'.repeat(64)}.example`,
+    `${'a.'.repeat(130)}example`,
+  ]) {
     assert.equal(parseOrigin(s), null, JSON.stringify(s));
   }
 });

@@ -18,7 +18,12 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const { id } = req.params as { id: string };
     const a = await ctx.store.db.selectFrom('accounts').select(['id', 'terminated_at', 'termination_reason']).where('id', '=', id).executeTakeFirst();
     if (!a) return reply.code(404).send({ errors: [{ field: 'id', message: `no account ${id}` }] });
-    return { account_id: a.id, terminated_at: a.terminated_at, termination_reason: a.termination_reason, standing: await accountStanding(ctx.store.db, id, ctx.config.strikePolicy, now()) };
+    return {
+      account_id: a.id,
+      terminated_at: a.terminated_at,
+      termination_reason: a.termination_reason,
+      standing: await accountStanding(ctx.store.db, id, ctx.config.strikePolicy, now()),
+    };
   });
 
   const send = (id: string, r: AccountActionResult, reply: import('fastify').FastifyReply) => {

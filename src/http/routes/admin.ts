@@ -21,13 +21,23 @@ export const NewPrincipalSchema = z.object({
 
 const OutboxQuery = z.object({
   status: z.enum(['pending', 'sent', 'failed'], { error: 'status must be pending, sent or failed' }).optional(),
-  limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(10_000, 'limit must be at most 10000').optional(),
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(10_000, 'limit must be at most 10000')
+    .optional(),
 });
 
 const NetworkReportsQuery = z.object({
   state: z.enum(['forwarded', 'not_on_network', 'kept_for_staff'], { error: 'state must be forwarded, not_on_network or kept_for_staff' }).optional(),
   account_id: z.string().trim().min(1, 'account_id must not be empty').max(200, 'account_id must be at most 200 characters').optional(),
-  limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(1000, 'limit must be at most 1000').default(100),
+  limit: z.coerce
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(1000, 'limit must be at most 1000')
+    .default(100),
 });
 
 export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -43,7 +53,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
       name: parsed.data.name ?? null,
       actor: `principal:${req.principal!.id}`,
     });
-    return reply.code(201).send({ id: principal.id, account_id: cloudflareAccountId(principal.id), role: principal.role, email: principal.email, name: principal.name, token });
+    return reply
+      .code(201)
+      .send({ id: principal.id, account_id: cloudflareAccountId(principal.id), role: principal.role, email: principal.email, name: principal.name, token });
   });
 
   app.get('/v1/me', { preHandler: requireRole('staff', 'reporter', 'customer') }, async (req) => {

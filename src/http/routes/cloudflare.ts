@@ -10,7 +10,16 @@ import type { DmcaNoticeInput, FieldError } from '../../domain/notice.ts';
 import type { Principal } from '../../services/principals.ts';
 import { sql } from 'kysely';
 
-const REPORT_TYPES = ['abuse_dmca', 'abuse_trademark', 'abuse_general', 'abuse_phishing', 'abuse_children', 'abuse_threat', 'abuse_registrar_whois', 'abuse_ncsei'];
+const REPORT_TYPES = [
+  'abuse_dmca',
+  'abuse_trademark',
+  'abuse_general',
+  'abuse_phishing',
+  'abuse_children',
+  'abuse_threat',
+  'abuse_registrar_whois',
+  'abuse_ncsei',
+];
 
 /** Cloudflare shows account ids as 32 hex digits; ours are UUIDs. Both spellings are accepted. */
 export function cloudflareAccountId(principalId: string): string {
@@ -62,7 +71,10 @@ export function fromCloudflareDmca(body: Record<string, unknown>): { notice: Dmc
   if (str(body.agree) !== '1' && body.agree !== true) {
     errors.push({ field: 'agree', message: 'agree must be 1: you must affirm the good-faith and accuracy statements under penalty of perjury' });
   }
-  const address = [str(body.address1), str(body.address2), str(body.city), str(body.state)].map((s) => s?.trim()).filter(Boolean).join(', ');
+  const address = [str(body.address1), str(body.address2), str(body.city), str(body.state)]
+    .map((s) => s?.trim())
+    .filter(Boolean)
+    .join(', ');
   const company = str(body.company)?.trim() || undefined;
   const agent = str(body.agent_name)?.trim() || undefined;
   const notice: DmcaNoticeInput = {
@@ -76,12 +88,21 @@ export function fromCloudflareDmca(body: Record<string, unknown>): { notice: Dmc
       phone: str(body.tele)?.trim() || undefined,
       country: str(body.country) ?? '',
     },
-    statements: { good_faith_belief: str(body.agree) === '1' || body.agree === true, accuracy_and_authority: str(body.agree) === '1' || body.agree === true } as never,
+    statements: {
+      good_faith_belief: str(body.agree) === '1' || body.agree === true,
+      accuracy_and_authority: str(body.agree) === '1' || body.agree === true,
+    } as never,
     signature: str(body.signature) ?? '',
     notify: { owner: (str(body.owner_notification) ?? 'send') as 'send', host: (str(body.host_notification) ?? 'send') as 'send' },
-    comments: [str(body.title) ? `Title: ${str(body.title)}` : null, str(body.comments) ?? null, str(body.reported_country) ? `Reported country: ${str(body.reported_country)}` : null, str(body.reported_user_agent) ? `Reported user agent: ${str(body.reported_user_agent)}` : null]
-      .filter(Boolean)
-      .join('\n') || undefined,
+    comments:
+      [
+        str(body.title) ? `Title: ${str(body.title)}` : null,
+        str(body.comments) ?? null,
+        str(body.reported_country) ? `Reported country: ${str(body.reported_country)}` : null,
+        str(body.reported_user_agent) ? `Reported user agent: ${str(body.reported_user_agent)}` : null,
+      ]
+        .filter(Boolean)
+        .join('\n') || undefined,
   };
   return { notice, errors };
 }
@@ -96,7 +117,9 @@ interface ReportRow {
 
 async function reportView(ctx: AppContext, n: ReportRow, detail: boolean) {
   const counts = await noticeCounts(ctx.store.db, n.id);
-  const hostNotified = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE notice_id = ${n.id}::uuid AND recipient_role = 'host'`.execute(ctx.store.db)).rows[0]!.n > 0;
+  const hostNotified =
+    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE notice_id = ${n.id}::uuid AND recipient_role = 'host'`.execute(ctx.store.db)).rows[0]!
+      .n > 0;
   const report: Record<string, unknown> = {
     id: n.id,
     cdate: new Date(n.created_at).toISOString(),
@@ -117,13 +140,18 @@ async function reportView(ctx: AppContext, n: ReportRow, detail: boolean) {
     report.original_work = s.work.description;
     report.justification = s.comments ?? '';
     report.submitter = { name: s.claimant.name, email: s.claimant.email, company: s.claimant.company ?? '', telephone: s.claimant.phone ?? '' };
-    report.urls = (await ctx.store.db.selectFrom('notice_items').select('submitted_url').where('notice_id', '=', n.id).orderBy('position').limit(10_000).execute()).map((r) => r.submitted_url);
+    report.urls = (
+      await ctx.store.db.selectFrom('notice_items').select('submitted_url').where('notice_id', '=', n.id).orderBy('position').limit(10_000).execute()
+    ).map((r) => r.submitted_url);
   }
   return report;
 }
 
 /** The reporter's side (the SDK's abuseReports.submitted): submitted | accepted | denied. */
-export function submittedStatus(status: string, counts: Partial<Record<string, number>>): { status: 'submitted' | 'accepted' | 'denied'; denial_reason: string | null } {
+export function submittedStatus(
+  status: string,
+  counts: Partial<Record<string, number>>,
+): { status: 'submitted' | 'accepted' | 'denied'; denial_reason: string | null } {
   // Restored (after a counter notice) and retracted (by the reporter) URLs were not denied by us.
   const acted = (counts.forwarded ?? 0) + (counts.content_disabled ?? 0) + (counts.restored ?? 0) + (counts.retracted ?? 0);
   if (status !== 'processed' || counts.pending_review || counts.received) return { status: acted ? 'accepted' : 'submitted', denial_reason: null };
@@ -149,7 +177,9 @@ async function submittedView(ctx: AppContext, n: ReportRow, detail: boolean) {
     report.dsa_attestation = false;
     report.original_work = s.work.description;
     report.comments = s.comments ?? '';
-    report.urls = (await ctx.store.db.selectFrom('notice_items').select('submitted_url').where('notice_id', '=', n.id).orderBy('position').limit(10_000).execute()).map((r) => r.submitted_url);
+    report.urls = (
+      await ctx.store.db.selectFrom('notice_items').select('submitted_url').where('notice_id', '=', n.id).orderBy('position').limit(10_000).execute()
+    ).map((r) => r.submitted_url);
   }
   return report;
 }
@@ -172,7 +202,13 @@ function authorise(req: FastifyRequest, reply: FastifyReply): Principal | null {
 const reportQuery = (ctx: AppContext) =>
   ctx.store.db
     .selectFrom('notices as n')
-    .select(['n.id', 'n.created_at', 'n.status', 'n.submission', (eb) => eb.selectFrom('notice_items as i').select('i.host').whereRef('i.notice_id', '=', 'n.id').where('i.position', '=', 0).as('domain')]);
+    .select([
+      'n.id',
+      'n.created_at',
+      'n.status',
+      'n.submission',
+      (eb) => eb.selectFrom('notice_items as i').select('i.host').whereRef('i.notice_id', '=', 'n.id').where('i.position', '=', 0).as('domain'),
+    ]);
 
 export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.post('/client/v4/accounts/:account_id/abuse-reports/:report_type', { bodyLimit: ctx.bodyLimit }, async (req, reply) => {
@@ -185,7 +221,17 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     // v4 envelope's success/errors, which the SDK surfaces as APIError.errors.
     const fail = (messages: string | string[], code = 400) => {
       const list = [messages].flat();
-      return reply.code(code).send({ error_code: code, msg: list.join('; '), request: { act }, result: 'error', success: false, errors: list.map((message) => ({ code, message })), messages: [] });
+      return reply
+        .code(code)
+        .send({
+          error_code: code,
+          msg: list.join('; '),
+          request: { act },
+          result: 'error',
+          success: false,
+          errors: list.map((message) => ({ code, message })),
+          messages: [],
+        });
     };
     if (!REPORT_TYPES.includes(report_type)) return fail(`unknown report type "${report_type}"; use one of ${REPORT_TYPES.join(', ')}`);
     if (report_type !== 'abuse_dmca') return fail(`this server accepts only abuse_dmca reports so far, not ${report_type}`);
@@ -194,7 +240,13 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     const key = req.headers['idempotency-key'];
     const result = errors.length
       ? null
-      : await fileDmcaNotice(ctx.store.db, { reporterId: principal.id, channel: 'cloudflare_api', idempotencyKey: typeof key === 'string' ? key : null, body: notice, maxUrls: ctx.config.maxUrlsPerNotice });
+      : await fileDmcaNotice(ctx.store.db, {
+          reporterId: principal.id,
+          channel: 'cloudflare_api',
+          idempotencyKey: typeof key === 'string' ? key : null,
+          body: notice,
+          maxUrls: ctx.config.maxUrlsPerNotice,
+        });
     const all = [...errors, ...(result && !result.ok ? result.errors : [])];
     if (all.length) {
       return fail([...new Set(all.map((e) => `${cfField(e.field)}: ${e.message}`))]);
@@ -216,10 +268,14 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     const sort = /^(-?)(id|cdate|domain|type|status)(?:,(asc|desc))?$/.exec(q.sort ?? 'cdate,desc');
     if (!sort) return envelopeError(reply, 400, 1001, 'sort must be a property (id, cdate, domain, type, status) followed by the order, e.g. cdate,desc');
     if (q.status && !['accepted', 'in_review'].includes(q.status)) return envelopeError(reply, 400, 1001, 'status must be accepted or in_review');
-    if (q.type && q.type !== 'DMCA') return reply.send(envelope({ reports: [] }, { result_info: { page, per_page: perPage, count: 0, total_count: 0, total_pages: 0 } }));
+    if (q.type && q.type !== 'DMCA')
+      return reply.send(envelope({ reports: [] }, { result_info: { page, per_page: perPage, count: 0, total_count: 0, total_pages: 0 } }));
     const filters = [sql`n.kind = 'dmca'`];
     if (principal.role !== 'staff') filters.push(sql`n.reporter_id = ${principal.id}::uuid`);
-    for (const [param, op] of [['created_after', sql`>`], ['created_before', sql`<`]] as const) {
+    for (const [param, op] of [
+      ['created_after', sql`>`],
+      ['created_before', sql`<`],
+    ] as const) {
       if (q[param]) {
         const d = new Date(q[param]!);
         if (Number.isNaN(d.getTime())) return envelopeError(reply, 400, 1001, `${param} must be an RFC 3339 time`);
@@ -258,10 +314,21 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     const page = Math.max(1, Number(q.page ?? 1) || 1);
     const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
     // The reports this account filed, even for staff: "submitted" is always the caller's own.
-    const rows = (await reportQuery(ctx).where('n.reporter_id', '=', principal.id).where('n.kind', '=', 'dmca').orderBy('n.created_at', 'desc').orderBy('n.id', 'desc').limit(perPage).offset((page - 1) * perPage).execute()) as unknown as ReportRow[];
-    const total = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'dmca'`.execute(ctx.store.db)).rows[0]!.n;
+    const rows = (await reportQuery(ctx)
+      .where('n.reporter_id', '=', principal.id)
+      .where('n.kind', '=', 'dmca')
+      .orderBy('n.created_at', 'desc')
+      .orderBy('n.id', 'desc')
+      .limit(perPage)
+      .offset((page - 1) * perPage)
+      .execute()) as unknown as ReportRow[];
+    const total = (
+      await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'dmca'`.execute(ctx.store.db)
+    ).rows[0]!.n;
     const reports = await Promise.all(rows.map((r) => submittedView(ctx, r, false)));
-    return reply.send(envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }));
+    return reply.send(
+      envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }),
+    );
   });
 
   app.get('/client/v4/accounts/:account_id/abuse-reports/submitted/:report_id', async (req, reply) => {
@@ -269,7 +336,8 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     if (!principal) return reply;
     const { report_id } = req.params as { report_id: string };
     if (!/^[0-9a-f-]{36}$/i.test(report_id)) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
-    const row = (await reportQuery(ctx).where('n.id', '=', report_id).where('n.reporter_id', '=', principal.id).executeTakeFirst()) as unknown as ReportRow | undefined;
+    const row = (await reportQuery(ctx).where('n.id', '=', report_id).where('n.reporter_id', '=', principal.id).executeTakeFirst()) as unknown as
+      ReportRow | undefined;
     if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
     return reply.send(envelope(await submittedView(ctx, row, true)));
   });

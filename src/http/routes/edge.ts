@@ -23,7 +23,11 @@ export function ifNoneMatchHits(header: string | string[] | undefined, etag: str
 }
 
 export async function edgeRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const cache = new EdgeBlocklistCache(ctx.store.db, () => ctx.publicUrl(), () => ctx.lifecycle.now());
+  const cache = new EdgeBlocklistCache(
+    ctx.store.db,
+    () => ctx.publicUrl(),
+    () => ctx.lifecycle.now(),
+  );
 
   app.get('/v1/edge/blocklist', { preHandler: requireRole('staff') }, async (req: FastifyRequest, reply) => {
     const asked = (req.query as { format?: unknown }).format ?? 'json';
@@ -66,11 +70,17 @@ export const edgeOpenApiPaths = {
                   version: { type: 'string', description: 'SHA-256 (hex) of the content' },
                   public_base_url: { type: 'string' },
                   notice_url_template: { type: 'string', description: 'Public page of a notice; {notice_id} is replaced' },
-                  counts: { type: 'object', properties: { urls: { type: 'integer' }, zones: { type: 'integer' }, domains: { type: 'integer' }, skipped: { type: 'integer' } } },
+                  counts: {
+                    type: 'object',
+                    properties: { urls: { type: 'integer' }, zones: { type: 'integer' }, domains: { type: 'integer' }, skipped: { type: 'integer' } },
+                  },
                   urls: { type: 'array', items: { type: 'object', properties: { url: { type: 'string' }, notice_id: { type: 'string', format: 'uuid' } } } },
                   zones: { type: 'array', items: { type: 'object', properties: { zone: { type: 'string' } } } },
                   domains: { type: 'array', items: { type: 'object', properties: { domain: { type: 'string' }, order_id: { type: ['string', 'null'] } } } },
-                  skipped: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, value: { type: 'string' }, why: { type: 'string' } } } },
+                  skipped: {
+                    type: 'array',
+                    items: { type: 'object', properties: { kind: { type: 'string' }, value: { type: 'string' }, why: { type: 'string' } } },
+                  },
                 },
               },
             },

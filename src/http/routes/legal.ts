@@ -44,7 +44,10 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
     if (r.messagesQueued) ctx.messagesQueued();
     const view = await getLegalRequest(legalDeps(ctx), r.id, at);
-    return reply.code(r.replayed ? 200 : 201).header('Location', `/v1/legal-requests/${r.id}`).send(view);
+    return reply
+      .code(r.replayed ? 200 : 201)
+      .header('Location', `/v1/legal-requests/${r.id}`)
+      .send(view);
   });
 
   app.get('/v1/legal-requests', staff, async (req, reply) => {
@@ -54,7 +57,9 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
       .map((s) => s.trim())
       .filter(Boolean);
     const bad = states.filter((s) => !(LEGAL_REQUEST_STATES as readonly string[]).includes(s) && s !== 'open');
-    const errors = bad.length ? [{ field: 'state', message: `unknown state ${bad.join(', ')}; use open or one or more of ${LEGAL_REQUEST_STATES.join(', ')}` }] : [];
+    const errors = bad.length
+      ? [{ field: 'state', message: `unknown state ${bad.join(', ')}; use open or one or more of ${LEGAL_REQUEST_STATES.join(', ')}` }]
+      : [];
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     const offset = q.offset === undefined ? 0 : Number(q.offset);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) errors.push({ field: 'limit', message: 'must be a whole number from 1 to 500' });
@@ -83,8 +88,16 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.post('/v1/legal-requests/:id/state', staff, async (req, reply) => {
     const b = (req.body ?? {}) as { state?: unknown; note?: unknown };
-    if (b.note !== undefined && (typeof b.note !== 'string' || b.note.length > 4000)) return reply.code(422).send({ errors: [{ field: 'note', message: 'must be text of at most 4000 characters' }] });
-    const r = await changeLegalRequestState(legalDeps(ctx), req.principal!.id, (req.params as { id: string }).id, b.state, (b.note as string | undefined)?.trim() || null, now());
+    if (b.note !== undefined && (typeof b.note !== 'string' || b.note.length > 4000))
+      return reply.code(422).send({ errors: [{ field: 'note', message: 'must be text of at most 4000 characters' }] });
+    const r = await changeLegalRequestState(
+      legalDeps(ctx),
+      req.principal!.id,
+      (req.params as { id: string }).id,
+      b.state,
+      (b.note as string | undefined)?.trim() || null,
+      now(),
+    );
     if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
     if (r.messagesQueued) ctx.messagesQueued();
     return { state: r.state, changed: r.changed };
@@ -116,8 +129,14 @@ const legalRequestSchema = {
     overdue: { type: 'boolean' },
     non_disclosure_order: { type: 'boolean' },
     targets: { type: 'integer', description: 'How many targets the request names' },
-    target_list: { type: 'array', items: { type: 'object', description: 'A domain or account id as named, and the zone/account we held under it when the request arrived (null: none)' } },
-    customer_notice: { type: 'object', properties: { decision: { enum: ['notify', 'withhold'] }, at: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] } } },
+    target_list: {
+      type: 'array',
+      items: { type: 'object', description: 'A domain or account id as named, and the zone/account we held under it when the request arrived (null: none)' },
+    },
+    customer_notice: {
+      type: 'object',
+      properties: { decision: { enum: ['notify', 'withhold'] }, at: { type: ['string', 'null'] }, reason: { type: ['string', 'null'] } },
+    },
     productions: { type: 'array', items: { type: 'object' } },
     notices_sent: { type: 'array', items: { type: 'object' } },
     block_rules: { type: 'array', items: { type: 'object', description: 'Court orders: each rule, whether it is in force, and the zones it caught' } },
@@ -150,7 +169,10 @@ export const legalOpenApiPaths = {
                 requesting_party: { type: 'string' },
                 received_at: { ...dateOrDateTime, description: 'Default: now' },
                 deadline: { ...dateOrDateTime, description: 'Required for subpoenas and law-enforcement requests; a date means the end of that day (UTC)' },
-                targets: { type: 'object', properties: { domains: { type: 'array', items: { type: 'string' } }, accounts: { type: 'array', items: { type: 'string' } } } },
+                targets: {
+                  type: 'object',
+                  properties: { domains: { type: 'array', items: { type: 'string' } }, accounts: { type: 'array', items: { type: 'string' } } },
+                },
                 notes: { type: 'string' },
                 document_ref: { type: 'string', description: 'Where the document itself is kept' },
                 non_disclosure_order: { type: 'boolean' },
@@ -164,7 +186,10 @@ export const legalOpenApiPaths = {
       },
       responses: {
         '201': { description: 'Recorded', content: { 'application/json': { schema: legalRequestSchema } } },
-        '200': { description: 'A retry with the same Idempotency-Key: the request recorded before', content: { 'application/json': { schema: legalRequestSchema } } },
+        '200': {
+          description: 'A retry with the same Idempotency-Key: the request recorded before',
+          content: { 'application/json': { schema: legalRequestSchema } },
+        },
         '403': errs('Not staff'),
         '422': errs('Invalid: every problem, by field'),
       },
@@ -172,12 +197,24 @@ export const legalOpenApiPaths = {
     get: {
       summary: 'Legal requests, nearest deadline first (staff only)',
       parameters: [
-        { name: 'state', in: 'query', schema: { type: 'string' }, description: `"open" (received, in_progress, objected) or a comma-separated list of ${LEGAL_REQUEST_STATES.join(', ')}` },
+        {
+          name: 'state',
+          in: 'query',
+          schema: { type: 'string' },
+          description: `"open" (received, in_progress, objected) or a comma-separated list of ${LEGAL_REQUEST_STATES.join(', ')}`,
+        },
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
         { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
       ],
       responses: {
-        '200': { description: 'The requests', content: { 'application/json': { schema: { type: 'object', properties: { legal_requests: { type: 'array', items: legalRequestSchema }, total: { type: 'integer' } } } } } },
+        '200': {
+          description: 'The requests',
+          content: {
+            'application/json': {
+              schema: { type: 'object', properties: { legal_requests: { type: 'array', items: legalRequestSchema }, total: { type: 'integer' } } },
+            },
+          },
+        },
         '403': errs('Not staff'),
         '422': errs('Bad filter'),
       },
@@ -187,13 +224,18 @@ export const legalOpenApiPaths = {
     get: {
       summary: 'One legal request: targets, customer notices, productions, block rules and the zones they caught, timeline (staff only)',
       parameters: [idParam],
-      responses: { '200': { description: 'The request', content: { 'application/json': { schema: legalRequestSchema } } }, '403': errs('Not staff'), '404': errs('No such request') },
+      responses: {
+        '200': { description: 'The request', content: { 'application/json': { schema: legalRequestSchema } } },
+        '403': errs('Not staff'),
+        '404': errs('No such request'),
+      },
     },
   },
   '/v1/legal-requests/{id}/productions': {
     post: {
       summary: 'Record what was produced (staff only); the customers concerned are told unless a non-disclosure order forbids it',
-      description: 'Allowed while the request is in_progress (or produced, for a supplement); the request becomes produced. Refused (409) while the customer has not yet been told. A retry with the same content records nothing new.',
+      description:
+        'Allowed while the request is in_progress (or produced, for a supplement); the request becomes produced. Refused (409) while the customer has not yet been told. A retry with the same content records nothing new.',
       parameters: [idParam],
       requestBody: {
         required: true,
@@ -205,7 +247,10 @@ export const legalOpenApiPaths = {
               properties: {
                 fields: { type: 'array', items: { enum: [...PRODUCTION_FIELDS] } },
                 produced_at: { ...dateOrDateTime, description: 'Default: now' },
-                payment_reference: { type: 'string', description: 'Where the produced payment details are on record (required with payment_details; never a card number)' },
+                payment_reference: {
+                  type: 'string',
+                  description: 'Where the produced payment details are on record (required with payment_details; never a card number)',
+                },
                 ip_addresses: { type: 'array', items: { type: 'string' }, description: 'Required with ip_addresses' },
                 accounts: { type: 'array', items: { type: 'string' }, description: 'Which of the resolved target accounts (default: all)' },
                 note: { type: 'string' },
@@ -227,18 +272,39 @@ export const legalOpenApiPaths = {
   '/v1/legal-requests/{id}/state': {
     post: {
       summary: 'Move a legal request to another state (staff only)',
-      description: 'received → in_progress | objected | withdrawn; in_progress → objected | withdrawn; objected → in_progress | withdrawn | closed; produced | withdrawn → closed. Asking for the current state changes nothing.',
+      description:
+        'received → in_progress | objected | withdrawn; in_progress → objected | withdrawn; objected → in_progress | withdrawn | closed; produced | withdrawn → closed. Asking for the current state changes nothing.',
       parameters: [idParam],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['state'], properties: { state: { enum: [...LEGAL_REQUEST_STATES] }, note: { type: 'string' } } } } } },
-      responses: { '200': { description: 'The state now' }, '403': errs('Not staff'), '404': errs('No such request'), '409': errs('Not a legal move from the current state') },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { type: 'object', required: ['state'], properties: { state: { enum: [...LEGAL_REQUEST_STATES] }, note: { type: 'string' } } },
+          },
+        },
+      },
+      responses: {
+        '200': { description: 'The state now' },
+        '403': errs('Not staff'),
+        '404': errs('No such request'),
+        '409': errs('Not a legal move from the current state'),
+      },
     },
   },
   '/v1/legal-requests/{id}/block-rules/{ruleId}/lift': {
     post: {
       summary: 'Lift a court order’s block rule (staff only): the edge stops blocking what it caught',
       parameters: [idParam, { name: 'ruleId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } } },
-      responses: { '200': { description: 'Lifted (changed: false when it already was)' }, '403': errs('Not staff'), '404': errs('No such rule'), '422': errs('No reason given') },
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } } } },
+      },
+      responses: {
+        '200': { description: 'Lifted (changed: false when it already was)' },
+        '403': errs('Not staff'),
+        '404': errs('No such rule'),
+        '422': errs('No reason given'),
+      },
     },
   },
 };

@@ -28,30 +28,26 @@ function dateParam(v: unknown, field: string, errors: FieldError[]): Date | unde
 }
 
 export async function noticeRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post(
-    '/v1/notices',
-    { preHandler: requireRole('reporter', 'staff'), bodyLimit: ctx.bodyLimit },
-    async (req, reply) => {
-      const key = req.headers['idempotency-key'];
-      if (key !== undefined && (typeof key !== 'string' || key.length < 1 || key.length > 255)) {
-        return reply.code(422).send({ errors: [{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 characters' }] });
-      }
-      const result = await fileDmcaNotice(ctx.store.db, {
-        reporterId: req.principal!.id,
-        channel: 'api',
-        idempotencyKey: (key as string | undefined) ?? null,
-        body: req.body,
-        maxUrls: ctx.config.maxUrlsPerNotice,
-      });
-      if (!result.ok) return reply.code(result.status).send({ errors: result.errors });
-      await ctx.processIfSmall(result.notice.id, result.notice.itemCount);
-      const view = await getNoticeView(ctx.store.db, req.principal!, result.notice.id, { limit: 1000 });
-      ctx.wakeWorker();
-      reply.header('Location', `/v1/notices/${result.notice.id}`);
-      if (result.notice.replayed) reply.header('Idempotent-Replayed', 'true');
-      return reply.code(result.notice.replayed ? 200 : 201).send(view);
-    },
-  );
+  app.post('/v1/notices', { preHandler: requireRole('reporter', 'staff'), bodyLimit: ctx.bodyLimit }, async (req, reply) => {
+    const key = req.headers['idempotency-key'];
+    if (key !== undefined && (typeof key !== 'string' || key.length < 1 || key.length > 255)) {
+      return reply.code(422).send({ errors: [{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 characters' }] });
+    }
+    const result = await fileDmcaNotice(ctx.store.db, {
+      reporterId: req.principal!.id,
+      channel: 'api',
+      idempotencyKey: (key as string | undefined) ?? null,
+      body: req.body,
+      maxUrls: ctx.config.maxUrlsPerNotice,
+    });
+    if (!result.ok) return reply.code(result.status).send({ errors: result.errors });
+    await ctx.processIfSmall(result.notice.id, result.notice.itemCount);
+    const view = await getNoticeView(ctx.store.db, req.principal!, result.notice.id, { limit: 1000 });
+    ctx.wakeWorker();
+    reply.header('Location', `/v1/notices/${result.notice.id}`);
+    if (result.notice.replayed) reply.header('Idempotent-Replayed', 'true');
+    return reply.code(result.notice.replayed ? 200 : 201).send(view);
+  });
 
   app.get('/v1/notices', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;

@@ -22,7 +22,8 @@ export async function reviewRoutes(app: FastifyInstance, ctx: AppContext): Promi
       errors.push({ field: 'positions', message: 'give either "positions" (a list of item positions) or "state" (every item in that state), not both' });
     } else if (hasPositions) {
       const p = body.positions;
-      if (!Array.isArray(p) || p.length === 0 || !p.every((x) => Number.isInteger(x) && x >= 0)) errors.push({ field: 'positions', message: 'must be a non-empty list of item positions (whole numbers ≥ 0)' });
+      if (!Array.isArray(p) || p.length === 0 || !p.every((x) => Number.isInteger(x) && x >= 0))
+        errors.push({ field: 'positions', message: 'must be a non-empty list of item positions (whole numbers ≥ 0)' });
       else if (p.length > MAX_POSITIONS) errors.push({ field: 'positions', message: `at most ${MAX_POSITIONS} positions at once; use "state" for more` });
       else selection = { positions: p as number[] };
     } else {

@@ -5,7 +5,15 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { zodErrors, type FieldError } from '../../domain/notice.ts';
-import { GRANTABLE_SCOPES, parseApproval, parseReason, TermsAcceptanceSchema, TrustedApplicationSchema, TRUSTED_REPORTER_TERMS, type TrustDecision } from '../../domain/trusted-reporter.ts';
+import {
+  GRANTABLE_SCOPES,
+  parseApproval,
+  parseReason,
+  TermsAcceptanceSchema,
+  TrustedApplicationSchema,
+  TRUSTED_REPORTER_TERMS,
+  type TrustDecision,
+} from '../../domain/trusted-reporter.ts';
 import { acceptTerms, applyAsTrusted, createScopedToken, decideTrusted, latestApplication, listTrustedReporters } from '../../services/trusted-reporters.ts';
 import { discloseItemOrigin, listDisclosures } from '../../services/origin-disclosure.ts';
 import { deleteWebhook, listDeliveries, listWebhooks, registerWebhook } from '../../services/webhooks.ts';
@@ -14,7 +22,9 @@ import type { TrustedRowStatus } from '../../storage/schema.ts';
 const TRUSTED_STATUSES: readonly TrustedRowStatus[] = ['applied', 'active', 'rejected', 'suspended', 'revoked'];
 
 const TokenRequestSchema = z.object({
-  scopes: z.array(z.enum(GRANTABLE_SCOPES, { error: `each scope must be one of ${GRANTABLE_SCOPES.join(', ')}` }), { error: 'scopes must be a list' }).min(1, 'ask for at least one scope'),
+  scopes: z
+    .array(z.enum(GRANTABLE_SCOPES, { error: `each scope must be one of ${GRANTABLE_SCOPES.join(', ')}` }), { error: 'scopes must be a list' })
+    .min(1, 'ask for at least one scope'),
   label: z.string().trim().min(1, 'label must not be empty').max(100, 'label must be at most 100 characters').optional(),
 });
 
@@ -87,7 +97,8 @@ export async function trustedRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const purposeRaw = (req.query as Record<string, string | undefined>).purpose;
     const errors: FieldError[] = [];
     if (!/^\d{1,9}$/.test(position)) errors.push({ field: 'position', message: 'position must be the item position (a whole number ≥ 0)' });
-    if (purposeRaw !== undefined && (purposeRaw.trim() === '' || purposeRaw.length > 500)) errors.push({ field: 'purpose', message: 'purpose must be 1 to 500 characters' });
+    if (purposeRaw !== undefined && (purposeRaw.trim() === '' || purposeRaw.length > 500))
+      errors.push({ field: 'purpose', message: 'purpose must be 1 to 500 characters' });
     if (errors.length) return reply.code(422).send({ errors });
     const r = await discloseItemOrigin(ctx.origins, req.principal!, id, Number(position), purposeRaw?.trim() ?? null);
     if (!r.ok) return r.status === 404 ? reply.code(404).send({ errors: [{ field: r.field, message: r.message }] }) : refused(reply, r.reason, r.message);
@@ -99,9 +110,11 @@ export async function trustedRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.get('/v1/disclosures', { preHandler: requireRole('staff') }, async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const errors: FieldError[] = [];
-    if (q.principal_id !== undefined && !/^[0-9a-f-]{36}$/i.test(q.principal_id)) errors.push({ field: 'principal_id', message: 'principal_id must be a principal id (uuid)' });
+    if (q.principal_id !== undefined && !/^[0-9a-f-]{36}$/i.test(q.principal_id))
+      errors.push({ field: 'principal_id', message: 'principal_id must be a principal id (uuid)' });
     const limit = q.limit === undefined ? undefined : Number(q.limit);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 5000)) errors.push({ field: 'limit', message: 'limit must be a whole number from 1 to 5000' });
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 5000))
+      errors.push({ field: 'limit', message: 'limit must be a whole number from 1 to 5000' });
     if (errors.length) return reply.code(422).send({ errors });
     return { disclosures: await listDisclosures(ctx.store.db, { principalId: q.principal_id, zone: q.zone, limit }) };
   });
@@ -135,7 +148,8 @@ const errs = { description: 'Problems, by field', content: { 'application/json':
 const obj = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
 const idp = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const refusal = {
-  description: 'Refused by the disclosure policy: `reason` names the missing condition (not_trusted, application_pending, revoked, expired, missing_scope, not_proxied, …); nothing about the item is said',
+  description:
+    'Refused by the disclosure policy: `reason` names the missing condition (not_trusted, application_pending, revoked, expired, missing_scope, not_proxied, …); nothing about the item is said',
   content: { 'application/json': { schema: { type: 'object', properties: { errors: { type: 'array' }, reason: { type: 'string' } } } } },
 };
 
@@ -144,62 +158,163 @@ export const trustedOpenApiPaths = {
     get: { security: [], summary: 'The current trusted reporter terms (text and version)', responses: { '200': obj('{version, text}') } },
     post: {
       summary: 'Accept a new version of the terms (reporters with an application)',
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['accept_terms', 'terms_version'], properties: { accept_terms: { const: true }, terms_version: { type: 'string' } } } } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['accept_terms', 'terms_version'],
+              properties: { accept_terms: { const: true }, terms_version: { type: 'string' } },
+            },
+          },
+        },
+      },
       responses: { '200': obj('Recorded with time and version'), '404': errs, '422': errs },
     },
   },
-  '/v1/trusted-reporter': { get: { summary: 'Your trusted reporter application and its status (reporters)', responses: { '200': obj('{application, terms}') } } },
+  '/v1/trusted-reporter': {
+    get: { summary: 'Your trusted reporter application and its status (reporters)', responses: { '200': obj('{application, terms}') } },
+  },
   '/v1/trusted-reporter/application': {
     post: {
       summary: 'Apply to become a trusted reporter (reporters): organisation, purpose, contact, accept_terms: true and the terms_version accepted',
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['organisation', 'purpose', 'contact', 'accept_terms', 'terms_version'], properties: { organisation: { type: 'string', maxLength: 200 }, purpose: { type: 'string', maxLength: 2000 }, contact: { type: 'string', maxLength: 500 }, accept_terms: { const: true }, terms_version: { type: 'string' } } } } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['organisation', 'purpose', 'contact', 'accept_terms', 'terms_version'],
+              properties: {
+                organisation: { type: 'string', maxLength: 200 },
+                purpose: { type: 'string', maxLength: 2000 },
+                contact: { type: 'string', maxLength: 500 },
+                accept_terms: { const: true },
+                terms_version: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
       responses: { '201': obj('Applied; staff will vet it'), '409': errs, '422': errs },
     },
   },
   '/v1/trusted-reporter/tokens': {
     post: {
       summary: 'Create an API token with scopes you were granted, e.g. origin:read (active trusted reporters); shown once',
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['scopes'], properties: { scopes: { type: 'array', items: { type: 'string', enum: [...GRANTABLE_SCOPES] } }, label: { type: 'string' } } } } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['scopes'],
+              properties: { scopes: { type: 'array', items: { type: 'string', enum: [...GRANTABLE_SCOPES] } }, label: { type: 'string' } },
+            },
+          },
+        },
+      },
       responses: { '201': obj('{token, id, scopes}'), '403': errs, '422': errs },
     },
   },
   '/v1/trusted-reporters': {
-    get: { summary: 'Applications and trusted reporters (staff only)', parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: [...TRUSTED_STATUSES] } }], responses: { '200': obj('{trusted_reporters}') } },
+    get: {
+      summary: 'Applications and trusted reporters (staff only)',
+      parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: [...TRUSTED_STATUSES] } }],
+      responses: { '200': obj('{trusted_reporters}') },
+    },
   },
   '/v1/trusted-reporters/{id}/approve': {
     post: {
       summary: 'Approve an application (staff only): grants scopes (default origin:read), optional expires_at',
       parameters: [idp],
-      requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { scopes: { type: 'array', items: { type: 'string', enum: [...GRANTABLE_SCOPES] } }, expires_at: { type: ['string', 'null'], format: 'date-time' }, reason: { type: 'string' } } } } } },
+      requestBody: {
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: {
+                scopes: { type: 'array', items: { type: 'string', enum: [...GRANTABLE_SCOPES] } },
+                expires_at: { type: ['string', 'null'], format: 'date-time' },
+                reason: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
       responses: { '200': obj('{application, changed}'), '404': errs, '409': errs, '422': errs },
     },
   },
-  '/v1/trusted-reporters/{id}/reject': { post: { summary: 'Reject an application, with a reason (staff only)', parameters: [idp], responses: { '200': obj('{application, changed}'), '404': errs, '409': errs, '422': errs } } },
+  '/v1/trusted-reporters/{id}/reject': {
+    post: {
+      summary: 'Reject an application, with a reason (staff only)',
+      parameters: [idp],
+      responses: { '200': obj('{application, changed}'), '404': errs, '409': errs, '422': errs },
+    },
+  },
   '/v1/trusted-reporters/{id}/revoke': {
-    post: { summary: 'Revoke trusted status, with a reason (staff only): every further disclosure and webhook delivery is refused at once; scoped tokens are revoked', parameters: [idp], responses: { '200': obj('{application, changed}'), '404': errs, '409': errs, '422': errs } },
+    post: {
+      summary: 'Revoke trusted status, with a reason (staff only): every further disclosure and webhook delivery is refused at once; scoped tokens are revoked',
+      parameters: [idp],
+      responses: { '200': obj('{application, changed}'), '404': errs, '409': errs, '422': errs },
+    },
   },
   '/v1/notices/{id}/items/{position}/origin': {
     get: {
-      summary: "An item's origin at the time of the report and now (trusted reporters with origin:read, own notices, proxied zones; staff). Every answer is logged and the site's customer told per policy",
-      parameters: [idp, { name: 'position', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }, { name: 'purpose', in: 'query', schema: { type: 'string', maxLength: 500 }, description: 'Why you need it (logged); default: the purpose of your application' }],
+      summary:
+        "An item's origin at the time of the report and now (trusted reporters with origin:read, own notices, proxied zones; staff). Every answer is logged and the site's customer told per policy",
+      parameters: [
+        idp,
+        { name: 'position', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } },
+        {
+          name: 'purpose',
+          in: 'query',
+          schema: { type: 'string', maxLength: 500 },
+          description: 'Why you need it (logged); default: the purpose of your application',
+        },
+      ],
       responses: { '200': obj('{at_report, current, current_refused, disclosure_ids}'), '403': refusal, '404': errs },
     },
   },
   '/v1/disclosures': {
     get: {
       summary: 'The origin disclosure log, newest first (staff only)',
-      parameters: [{ name: 'principal_id', in: 'query', schema: { type: 'string', format: 'uuid' } }, { name: 'zone', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 5000 } }],
+      parameters: [
+        { name: 'principal_id', in: 'query', schema: { type: 'string', format: 'uuid' } },
+        { name: 'zone', in: 'query', schema: { type: 'string' } },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 5000 } },
+      ],
       responses: { '200': obj('{disclosures}'), '422': errs },
     },
   },
   '/v1/webhooks': {
     post: {
-      summary: 'Register a webhook for origin.changed (trusted reporters with origin:read). The secret is shown once. Each delivery is a POST with Safeharbor-Timestamp (Unix seconds) and Safeharbor-Signature: v1=hex(HMAC-SHA256(secret, timestamp + "." + body))',
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri', description: 'https only; no private or loopback addresses' }, events: { type: 'array', items: { const: 'origin.changed' } } } } } } },
+      summary:
+        'Register a webhook for origin.changed (trusted reporters with origin:read). The secret is shown once. Each delivery is a POST with Safeharbor-Timestamp (Unix seconds) and Safeharbor-Signature: v1=hex(HMAC-SHA256(secret, timestamp + "." + body))',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['url'],
+              properties: {
+                url: { type: 'string', format: 'uri', description: 'https only; no private or loopback addresses' },
+                events: { type: 'array', items: { const: 'origin.changed' } },
+              },
+            },
+          },
+        },
+      },
       responses: { '201': obj('{id, url, events, created_at, secret}'), '403': refusal, '422': errs },
     },
     get: { summary: 'Your webhooks', responses: { '200': obj('{webhooks}') } },
   },
-  '/v1/webhooks/{id}': { delete: { summary: 'Delete a webhook; pending deliveries are cancelled', parameters: [idp], responses: { '204': { description: 'Deleted' }, '404': errs } } },
-  '/v1/webhooks/{id}/deliveries': { get: { summary: "A webhook's deliveries with every attempt", parameters: [idp], responses: { '200': obj('{deliveries}'), '404': errs } } },
+  '/v1/webhooks/{id}': {
+    delete: { summary: 'Delete a webhook; pending deliveries are cancelled', parameters: [idp], responses: { '204': { description: 'Deleted' }, '404': errs } },
+  },
+  '/v1/webhooks/{id}/deliveries': {
+    get: { summary: "A webhook's deliveries with every attempt", parameters: [idp], responses: { '200': obj('{deliveries}'), '404': errs } },
+  },
 };

@@ -40,7 +40,15 @@ export function LoginPage(p: LoginPageProps) {
                 {m}
               </p>
             ))}
-            <input type="email" id="email" name="email" autocomplete="email" value={p.email ?? ''} aria-describedby={err('email').length ? 'email-error' : undefined} required />
+            <input
+              type="email"
+              id="email"
+              name="email"
+              autocomplete="email"
+              value={p.email ?? ''}
+              aria-describedby={err('email').length ? 'email-error' : undefined}
+              required
+            />
           </div>
           <button type="submit">E-mail me a sign-in link</button>
         </form>

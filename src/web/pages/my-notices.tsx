@@ -3,7 +3,13 @@ import { Layout } from '../layout.tsx';
 import type { Principal } from '../../services/principals.ts';
 import type { NoticeSummary } from '../../services/notice-views.ts';
 
-export function MyNoticesPage(p: { provider: string; user: Principal; csrfToken: string; notices: (NoticeSummary & { statusHref: string })[]; nextHref: string | null }) {
+export function MyNoticesPage(p: {
+  provider: string;
+  user: Principal;
+  csrfToken: string;
+  notices: (NoticeSummary & { statusHref: string })[];
+  nextHref: string | null;
+}) {
   return (
     <Layout title="Your notices" provider={p.provider} user={p.user} csrfToken={p.csrfToken} current="/my">
       <h1>Your notices</h1>

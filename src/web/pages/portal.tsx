@@ -56,9 +56,7 @@ export function PortalPage(p: { provider: string; user: Principal; accountName: 
                     {r.work.length > 120 ? `${r.work.slice(0, 117)}…` : r.work}
                   </td>
                   <td data-label="Your URLs">{n(r.items)}</td>
-                  <td data-label="Done">
-                    {stateSummary(r.states, OWNER_STATE_LABELS)}
-                  </td>
+                  <td data-label="Done">{stateSummary(r.states, OWNER_STATE_LABELS)}</td>
                 </tr>
               ))}
             </tbody>
@@ -101,8 +99,15 @@ const CN_LABELS: Record<string, string> = {
 /** Error fields (material.urls[2]) → the form element ids they belong to (cn-material-urls). */
 const fieldId = (f: string) => `cn-${f.replace(/\[\d+\]$/, '').replace(/\./g, '-')}`;
 
-function CounterNoticeForm(p: { noticeId: string; csrfToken: string; urls: string[]; errors: { field: string; message: string }[]; values: CounterNoticeFormValues }) {
-  const err = (f: string) => p.errors.filter((e) => e.field === f || e.field.startsWith(`${f}[`) || (f === 'material.urls' && e.field === 'material')).map((e) => e.message);
+function CounterNoticeForm(p: {
+  noticeId: string;
+  csrfToken: string;
+  urls: string[];
+  errors: { field: string; message: string }[];
+  values: CounterNoticeFormValues;
+}) {
+  const err = (f: string) =>
+    p.errors.filter((e) => e.field === f || e.field.startsWith(`${f}[`) || (f === 'material.urls' && e.field === 'material')).map((e) => e.message);
   const val = (k: string) => (typeof p.values[k] === 'string' ? (p.values[k] as string) : '');
   const chosen = new Set(Array.isArray(p.values.urls) ? p.values.urls : p.values.urls ? [p.values.urls] : p.urls);
   const text = (name: string, field: string, label: string, opts: { type?: string; hint?: string; required?: boolean; autocomplete?: string } = {}) => (
@@ -112,7 +117,14 @@ function CounterNoticeForm(p: { noticeId: string; csrfToken: string; urls: strin
       {err(field).map((m) => (
         <p class="field-error">{m}</p>
       ))}
-      <input id={`${fieldId(field)}-input`} name={name} type={opts.type ?? 'text'} value={val(name)} required={opts.required} autocomplete={opts.autocomplete} />
+      <input
+        id={`${fieldId(field)}-input`}
+        name={name}
+        type={opts.type ?? 'text'}
+        value={val(name)}
+        required={opts.required}
+        autocomplete={opts.autocomplete}
+      />
     </div>
   );
   const statement = (key: keyof typeof COUNTER_NOTICE_STATEMENTS) => (
@@ -121,14 +133,17 @@ function CounterNoticeForm(p: { noticeId: string; csrfToken: string; urls: strin
         <p class="field-error">{m}</p>
       ))}
       <label class="checkbox">
-        <input type="checkbox" id={`${fieldId(`statements.${key}`)}-input`} name={key} value="yes" checked={val(key) === 'yes'} /> {COUNTER_NOTICE_STATEMENTS[key]}
+        <input type="checkbox" id={`${fieldId(`statements.${key}`)}-input`} name={key} value="yes" checked={val(key) === 'yes'} />{' '}
+        {COUNTER_NOTICE_STATEMENTS[key]}
       </label>
     </div>
   );
   return (
     <form method="post" action={`/portal/notices/${p.noticeId}/counter-notice`} novalidate>
       <input type="hidden" name="_csrf" value={p.csrfToken} />
-      <ErrorSummary errors={p.errors.map((e) => ({ field: fieldId(e.field), label: CN_LABELS[e.field.replace(/\[\d+\]$/, '')] ?? e.field, messages: [e.message] }))} />
+      <ErrorSummary
+        errors={p.errors.map((e) => ({ field: fieldId(e.field), label: CN_LABELS[e.field.replace(/\[\d+\]$/, '')] ?? e.field, messages: [e.message] }))}
+      />
       <fieldset class={`field${err('material.urls').length ? ' has-error' : ''}`} id={fieldId('material.urls')}>
         <legend>The disabled URLs your counter notice is about</legend>
         {err('material.urls').map((m) => (
@@ -142,13 +157,19 @@ function CounterNoticeForm(p: { noticeId: string; csrfToken: string; urls: strin
       </fieldset>
       <div class={`field${err('material.description').length ? ' has-error' : ''}`} id={fieldId('material.description')}>
         <label for="cn-material-description-input">What the material is (optional)</label>
-        <textarea id="cn-material-description-input" name="description">{val('description')}</textarea>
+        <textarea id="cn-material-description-input" name="description">
+          {val('description')}
+        </textarea>
       </div>
       <fieldset>
         <legend>Your details (17 U.S.C. §512(g)(3)(D); the complainant receives a copy)</legend>
         {text('name', 'subscriber.name', 'Full legal name', { required: true, autocomplete: 'name' })}
         {text('company', 'subscriber.company', 'Company (optional)', { autocomplete: 'organization' })}
-        {text('address', 'subscriber.address', 'Postal address', { required: true, hint: 'It decides which court has jurisdiction.', autocomplete: 'street-address' })}
+        {text('address', 'subscriber.address', 'Postal address', {
+          required: true,
+          hint: 'It decides which court has jurisdiction.',
+          autocomplete: 'street-address',
+        })}
         {text('country', 'subscriber.country', 'Country (two-letter code, e.g. US)', { required: true, autocomplete: 'country' })}
         {text('phone', 'subscriber.phone', 'Telephone', { type: 'tel', required: true, autocomplete: 'tel' })}
         {text('email', 'subscriber.email', 'E-mail (optional)', { type: 'email', autocomplete: 'email' })}
@@ -178,7 +199,9 @@ function CounterNoticeForm(p: { noticeId: string; csrfToken: string; urls: strin
         {err('explanation').map((m) => (
           <p class="field-error">{m}</p>
         ))}
-        <textarea id="cn-explanation-input" name="explanation">{val('explanation')}</textarea>
+        <textarea id="cn-explanation-input" name="explanation">
+          {val('explanation')}
+        </textarea>
       </div>
       {text('signature', 'signature', 'Signature: type your full legal name', { required: true })}
       <button type="submit">Send the counter notice</button>
@@ -238,7 +261,11 @@ export function PortalNoticePage(p: {
       <h2 id="urls-heading">Your URLs in this notice</h2>
       <div class="table-wrap">
         <table class="stack" aria-describedby="urls-heading">
-          <caption>{v.items_total > PORTAL_ITEMS_SHOWN ? `The first ${PORTAL_ITEMS_SHOWN} of ${n(v.items_total)} URLs` : `${n(v.items_total)} URL${v.items_total === 1 ? '' : 's'}`}</caption>
+          <caption>
+            {v.items_total > PORTAL_ITEMS_SHOWN
+              ? `The first ${PORTAL_ITEMS_SHOWN} of ${n(v.items_total)} URLs`
+              : `${n(v.items_total)} URL${v.items_total === 1 ? '' : 's'}`}
+          </caption>
           <thead>
             <tr>
               <th scope="col">URL</th>
@@ -268,8 +295,9 @@ export function PortalNoticePage(p: {
       {disabled ? (
         <>
           <p>
-            Content of yours was disabled because of this notice. If you believe that was a mistake or a misidentification, you may send a counter notice under 17 U.S.C. §512(g)(3), here or by replying to
-            the e-mail we sent you. We send a copy to the complainant and restore access 10 business days later, unless the complainant tells us that it has filed a court action.
+            Content of yours was disabled because of this notice. If you believe that was a mistake or a misidentification, you may send a counter notice under
+            17 U.S.C. §512(g)(3), here or by replying to the e-mail we sent you. We send a copy to the complainant and restore access 10 business days later,
+            unless the complainant tells us that it has filed a court action.
           </p>
           <CounterNoticeForm noticeId={v.id} csrfToken={p.csrfToken} urls={disabledUrls} errors={p.form?.errors ?? []} values={p.form?.values ?? {}} />
         </>

@@ -18,7 +18,8 @@ export function PublicCourtOrderPage(p: { provider: string; order: PublicCourtOr
     <Layout title={`Court order ${o.caseNumber}`} provider={p.provider}>
       <h1>Sites blocked by court order {o.caseNumber}</h1>
       <p class="lead">
-        {p.provider} blocks access to the sites below because a court ordered it. A request for them is answered with “451 Unavailable For Legal Reasons”, which points here.
+        {p.provider} blocks access to the sites below because a court ordered it. A request for them is answered with “451 Unavailable For Legal Reasons”, which
+        points here.
       </p>
       <dl class="facts">
         <dt>Court</dt>

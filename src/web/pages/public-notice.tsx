@@ -21,7 +21,8 @@ export function PublicNoticePage(p: { provider: string; notice: PublicNotice }) 
     <Layout title={`Notice ${n.id}`} provider={p.provider}>
       <h1>Content blocked after notice {n.id}</h1>
       <p class="lead">
-        {p.provider} disabled access to content it hosts after receiving this notice. A request for that content is answered with “451 Unavailable For Legal Reasons”, which points here.
+        {p.provider} disabled access to content it hosts after receiving this notice. A request for that content is answered with “451 Unavailable For Legal
+        Reasons”, which points here.
       </p>
       <dl class="facts">
         <dt>Notice</dt>
@@ -40,7 +41,8 @@ export function PublicNoticePage(p: { provider: string; notice: PublicNotice }) 
         <dd>{n.blockedUrls.toLocaleString('en-US')}</dd>
       </dl>
       <p>
-        If your content was blocked by mistake or misidentification, you can send a counter notice under 17 U.S.C. §512(g) quoting the notice number. To report infringement yourself, use the <a href="/report">report form</a>.
+        If your content was blocked by mistake or misidentification, you can send a counter notice under 17 U.S.C. §512(g) quoting the notice number. To report
+        infringement yourself, use the <a href="/report">report form</a>.
       </p>
     </Layout>
   );

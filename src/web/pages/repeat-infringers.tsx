@@ -126,9 +126,12 @@ export function AccountStrikesPage(p: AccountStrikesProps) {
         <button type="submit">{terminated ? 'Reinstate: serve every zone again' : 'Terminate: block every zone of this account'}</button>
       </form>
       <h2>The policy</h2>
-      {p.policyText.split('\n\n').slice(1).map((t) => (
-        <p>{t}</p>
-      ))}
+      {p.policyText
+        .split('\n\n')
+        .slice(1)
+        .map((t) => (
+          <p>{t}</p>
+        ))}
     </Layout>
   );
 }

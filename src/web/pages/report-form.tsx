@@ -123,7 +123,15 @@ function Statement(p: { id: 'good_faith_belief' | 'accuracy_and_authority'; prop
     <div class={err ? 'has-error' : undefined}>
       <FieldErrors id={p.id} messages={err} />
       <div class="check">
-        <input type="checkbox" id={p.id} name={p.id} value="yes" checked={p.props.values[p.id] === 'yes'} aria-invalid={err ? 'true' : undefined} aria-describedby={err ? `${p.id}-error` : undefined} />
+        <input
+          type="checkbox"
+          id={p.id}
+          name={p.id}
+          value="yes"
+          checked={p.props.values[p.id] === 'yes'}
+          aria-invalid={err ? 'true' : undefined}
+          aria-describedby={err ? `${p.id}-error` : undefined}
+        />
         <label for={p.id}>{DMCA_STATEMENTS[p.id]}</label>
       </div>
     </div>
@@ -137,14 +145,23 @@ export function ReportFormPage(props: ReportFormProps) {
     label: f === 'form' ? 'Form' : FIELD_LABELS[f],
     messages: errors[f] ?? [],
   }));
-  const urlCount = new Set((values.urls ?? '').split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean)).size;
+  const urlCount = new Set(
+    (values.urls ?? '')
+      .split(/\r\n|\r|\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  ).size;
   const host = values.notify_host ?? 'send';
   return (
-    <Layout title={summary.length ? 'Error: report copyright infringement' : 'Report copyright infringement'} provider={props.provider} scripts={['/assets/report.js']}>
+    <Layout
+      title={summary.length ? 'Error: report copyright infringement' : 'Report copyright infringement'}
+      provider={props.provider}
+      scripts={['/assets/report.js']}
+    >
       <h1>Report copyright infringement</h1>
       <p class="lead">
-        Use this form to send a notice under the US Digital Millennium Copyright Act (17 U.S.C. §512) about material reachable through {props.provider}. List
-        as many URLs as you need — up to {props.maxUrls.toLocaleString('en-US')} in one notice. You will get a private link where you can follow what happens to
+        Use this form to send a notice under the US Digital Millennium Copyright Act (17 U.S.C. §512) about material reachable through {props.provider}. List as
+        many URLs as you need — up to {props.maxUrls.toLocaleString('en-US')} in one notice. You will get a private link where you can follow what happens to
         every URL.
       </p>
       <ErrorSummary errors={summary} />
@@ -154,7 +171,12 @@ export function ReportFormPage(props: ReportFormProps) {
 
         <fieldset>
           <legend>1. The infringing material</legend>
-          <TextArea id="urls" className="urls" props={props} hint="One URL per line, each the full address (https://…) of a page or file. Blank lines and duplicates are ignored." />
+          <TextArea
+            id="urls"
+            className="urls"
+            props={props}
+            hint="One URL per line, each the full address (https://…) of a page or file. Blank lines and duplicates are ignored."
+          />
           <p class="count" id="url-count" aria-live="polite">
             {urlCount === 1 ? '1 URL entered' : `${urlCount} URLs entered`}
           </p>
@@ -164,13 +186,23 @@ export function ReportFormPage(props: ReportFormProps) {
               A .txt file with one URL per line, or a .csv file (every cell that is a URL is used). Added to the URLs above.
             </span>
             <FieldErrors id="urls_file" messages={errors.urls_file} />
-            <input type="file" id="urls_file" name="urls_file" accept=".txt,.csv,text/plain,text/csv" aria-describedby={describedBy('urls_file', true, !!errors.urls_file)} />
+            <input
+              type="file"
+              id="urls_file"
+              name="urls_file"
+              accept=".txt,.csv,text/plain,text/csv"
+              aria-describedby={describedBy('urls_file', true, !!errors.urls_file)}
+            />
           </div>
         </fieldset>
 
         <fieldset>
           <legend>2. The copyrighted work</legend>
-          <TextArea id="work_description" props={props} hint="What is the work that is being infringed? For example: the film “Sunrise Over Harbor” (2025), or the photograph at the link below." />
+          <TextArea
+            id="work_description"
+            props={props}
+            hint="What is the work that is being infringed? For example: the film “Sunrise Over Harbor” (2025), or the photograph at the link below."
+          />
           <TextField id="work_owner" props={props} />
           <TextArea id="work_urls" props={props} hint="Links to the original, one per line. These are never acted on." />
         </fieldset>
@@ -185,7 +217,13 @@ export function ReportFormPage(props: ReportFormProps) {
           <div class={`field${errors.claimant_country ? ' has-error' : ''}`}>
             <label for="claimant_country">{FIELD_LABELS.claimant_country}</label>
             <FieldErrors id="claimant_country" messages={errors.claimant_country} />
-            <select id="claimant_country" name="claimant_country" autocomplete="country" aria-invalid={errors.claimant_country ? 'true' : undefined} aria-describedby={errors.claimant_country ? 'claimant_country-error' : undefined}>
+            <select
+              id="claimant_country"
+              name="claimant_country"
+              autocomplete="country"
+              aria-invalid={errors.claimant_country ? 'true' : undefined}
+              aria-describedby={errors.claimant_country ? 'claimant_country-error' : undefined}
+            >
               <option value="">Choose a country</option>
               {countryList().map((c) => (
                 <option value={c.code} selected={(values.claimant_country ?? '').toUpperCase() === c.code}>
@@ -224,7 +262,9 @@ export function ReportFormPage(props: ReportFormProps) {
 
         <fieldset>
           <legend>5. Statements and signature</legend>
-          <p>Tick both statements to affirm them. They are required by law; a notice that is knowingly false can make you liable for damages (17 U.S.C. §512(f)).</p>
+          <p>
+            Tick both statements to affirm them. They are required by law; a notice that is knowingly false can make you liable for damages (17 U.S.C. §512(f)).
+          </p>
           <Statement id="good_faith_belief" props={props} />
           <Statement id="accuracy_and_authority" props={props} />
           <TextField id="signature" props={props} hint="Type your full legal name, exactly as above." />

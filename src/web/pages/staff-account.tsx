@@ -81,7 +81,9 @@ export function StaffAccountPage(p: {
       ) : (
         <div class="table-wrap">
           <table class="stack" aria-describedby="zones-heading">
-            <caption>{a.zone_count > ACCOUNT_ZONES_SHOWN ? `The first ${ACCOUNT_ZONES_SHOWN} of ${n(a.zone_count)} zones, by name` : `${n(a.zone_count)} zones`}</caption>
+            <caption>
+              {a.zone_count > ACCOUNT_ZONES_SHOWN ? `The first ${ACCOUNT_ZONES_SHOWN} of ${n(a.zone_count)} zones, by name` : `${n(a.zone_count)} zones`}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Zone</th>
@@ -156,9 +158,7 @@ export function StaffAccountPage(p: {
                     <a href={`/staff/notices/${x.id}`}>{x.id.slice(0, 8)}</a> <span class="muted">{x.kind}</span>
                   </td>
                   <td data-label="URLs">{n(x.items)}</td>
-                  <td data-label="Outcome">
-                    {stateSummary(x.states, STATE_LABELS)}
-                  </td>
+                  <td data-label="Outcome">{stateSummary(x.states, STATE_LABELS)}</td>
                 </tr>
               ))}
             </tbody>

@@ -21,8 +21,20 @@ export function legalListHref(state: LegalListFilter, page = 1): string {
   return `/staff/legal${s ? `?${s}` : ''}`;
 }
 
-export function StaffLegalListPage(p: { provider: string; user: Principal; csrfToken: string; state: LegalListFilter; rows: LegalRequestSummary[]; total: number; page: number }) {
-  const filters: [LegalListFilter, string][] = [['open', 'Open'], ...LEGAL_REQUEST_STATES.map((s): [LegalListFilter, string] => [s, LEGAL_REQUEST_STATE_LABELS[s]]), ['all', 'All']];
+export function StaffLegalListPage(p: {
+  provider: string;
+  user: Principal;
+  csrfToken: string;
+  state: LegalListFilter;
+  rows: LegalRequestSummary[];
+  total: number;
+  page: number;
+}) {
+  const filters: [LegalListFilter, string][] = [
+    ['open', 'Open'],
+    ...LEGAL_REQUEST_STATES.map((s): [LegalListFilter, string] => [s, LEGAL_REQUEST_STATE_LABELS[s]]),
+    ['all', 'All'],
+  ];
   const first = (p.page - 1) * LEGAL_LIST_PAGE_SIZE;
   const label = p.state === 'open' ? 'open' : p.state === 'all' ? '' : `“${LEGAL_REQUEST_STATE_LABELS[p.state]}”`;
   return (

@@ -31,7 +31,8 @@ export interface NewLegalRequestProps {
 export function NewLegalRequestPage(p: NewLegalRequestProps) {
   const err = (f: LegalFormField | 'targets') => p.errors[f] ?? [];
   const val = (f: LegalFormField) => p.values[f] ?? '';
-  const described = (f: LegalFormField, hint: boolean) => [hint ? `lr-${f}-hint` : null, err(f).length ? `lr-${f}-error` : null].filter(Boolean).join(' ') || undefined;
+  const described = (f: LegalFormField, hint: boolean) =>
+    [hint ? `lr-${f}-hint` : null, err(f).length ? `lr-${f}-error` : null].filter(Boolean).join(' ') || undefined;
   const Errors = (q: { f: LegalFormField | 'targets' }) =>
     err(q.f).length ? (
       <div id={`lr-${q.f}-error`}>
@@ -52,7 +53,16 @@ export function NewLegalRequestPage(p: NewLegalRequestProps) {
         </span>
       ) : null}
       <Errors f={f} />
-      <input type="text" id={`lr-${f}`} name={f} value={val(f)} aria-describedby={described(f, !!hint)} aria-invalid={err(f).length ? 'true' : undefined} aria-required={opts.required ? 'true' : undefined} autocomplete="off" />
+      <input
+        type="text"
+        id={`lr-${f}`}
+        name={f}
+        value={val(f)}
+        aria-describedby={described(f, !!hint)}
+        aria-invalid={err(f).length ? 'true' : undefined}
+        aria-required={opts.required ? 'true' : undefined}
+        autocomplete="off"
+      />
     </div>
   );
   const area = (f: LegalFormField, label: string, hint?: string, cls?: string) => (
@@ -69,7 +79,11 @@ export function NewLegalRequestPage(p: NewLegalRequestProps) {
       </textarea>
     </div>
   );
-  const summary = (Object.entries(p.errors) as [LegalFormField | 'targets' | 'form', string[]][]).map(([f, messages]) => ({ field: inputId(f), label: LEGAL_FORM_LABELS[f], messages }));
+  const summary = (Object.entries(p.errors) as [LegalFormField | 'targets' | 'form', string[]][]).map(([f, messages]) => ({
+    field: inputId(f),
+    label: LEGAL_FORM_LABELS[f],
+    messages,
+  }));
   return (
     <Layout title="New legal request" provider={p.provider} user={p.user} csrfToken={p.csrfToken} current="/staff/legal">
       <p>
@@ -77,8 +91,8 @@ export function NewLegalRequestPage(p: NewLegalRequestProps) {
       </p>
       <h1>New legal request</h1>
       <p class="lead">
-        Record a subpoena, court order or other legal request as it was served. Its targets are resolved to the zones and accounts we hold now; the customers concerned are told before anything is
-        produced, unless the request carries a non-disclosure order.
+        Record a subpoena, court order or other legal request as it was served. Its targets are resolved to the zones and accounts we hold now; the customers
+        concerned are told before anything is produced, unless the request carries a non-disclosure order.
       </p>
       <ErrorSummary errors={summary} />
       <form method="post" action="/staff/legal" id="new-legal-request" novalidate>
@@ -113,7 +127,11 @@ export function NewLegalRequestPage(p: NewLegalRequestProps) {
           {text('document_ref', 'Where the document is kept (optional)', 'A file path, document-management reference or ticket number.')}
         </fieldset>
 
-        <fieldset id="lr-targets" class={err('targets').length ? 'has-error' : undefined} aria-describedby={err('targets').length ? 'lr-targets-error' : 'lr-targets-hint'}>
+        <fieldset
+          id="lr-targets"
+          class={err('targets').length ? 'has-error' : undefined}
+          aria-describedby={err('targets').length ? 'lr-targets-error' : 'lr-targets-hint'}
+        >
           <legend>Targets</legend>
           <span class="hint" id="lr-targets-hint">
             What the request names: domains, account ids, or both (at most {MAX_TARGETS}). A domain is matched to the zone it is or falls under.
@@ -141,7 +159,14 @@ export function NewLegalRequestPage(p: NewLegalRequestProps) {
           <div class={`field${err('non_disclosure_order').length ? ' has-error' : ''}`}>
             <Errors f="non_disclosure_order" />
             <div class="check">
-              <input type="checkbox" id="lr-non_disclosure_order" name="non_disclosure_order" value="yes" checked={val('non_disclosure_order') === 'yes'} aria-describedby="lr-non_disclosure_order-hint" />
+              <input
+                type="checkbox"
+                id="lr-non_disclosure_order"
+                name="non_disclosure_order"
+                value="yes"
+                checked={val('non_disclosure_order') === 'yes'}
+                aria-describedby="lr-non_disclosure_order-hint"
+              />
               <div>
                 <label for="lr-non_disclosure_order">The request carries a non-disclosure order</label>
                 <span class="hint" id="lr-non_disclosure_order-hint">

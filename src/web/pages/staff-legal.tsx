@@ -76,12 +76,11 @@ export function LegalQueueSection(p: { queue: LegalQueue; csrfToken: string }) {
               <li>
                 <strong>
                   Court-ordered domain {m.zone} returned under account{' '}
-                  <a href={`/staff/accounts/${encodeURIComponent(m.account_id)}`}>
-                    {m.account_name ? `${m.account_name} (${m.account_id})` : m.account_id}
-                  </a>
+                  <a href={`/staff/accounts/${encodeURIComponent(m.account_id)}`}>{m.account_name ? `${m.account_name} (${m.account_id})` : m.account_id}</a>
                 </strong>
                 <div class="hint">
-                  Caught by the rule “{m.rule}” of <a href={`/staff/legal/${m.legal_request_id}`}>{m.case_number}</a> on {when(m.found_at)}; blocked at the edge.
+                  Caught by the rule “{m.rule}” of <a href={`/staff/legal/${m.legal_request_id}`}>{m.case_number}</a> on {when(m.found_at)}; blocked at the
+                  edge.
                 </div>
                 <form method="post" action={`/staff/legal/matches/${m.id}/acknowledge`}>
                   <input type="hidden" name="_csrf" value={p.csrfToken} />
@@ -219,8 +218,17 @@ export function StaffLegalPage(p: StaffLegalProps) {
           <ul aria-labelledby="rules-heading">
             {v.block_rules.map((r) => (
               <li>
-                <strong>{r.text}</strong> — {r.active ? (r.ends_at ? `in force until ${when(r.ends_at)}` : 'in force') : `lifted ${when(r.lifted_at)}${r.lift_reason ? ` (${r.lift_reason})` : ''}`}
-                <div class="hint">{r.zones.length ? `Zones caught: ${r.zones.map((z) => `${z.zone} (account ${z.account_id}${z.found_by === 'zone_import' ? ', came back by import' : ''})`).join('; ')}` : 'No zone of ours matches yet.'}</div>
+                <strong>{r.text}</strong> —{' '}
+                {r.active
+                  ? r.ends_at
+                    ? `in force until ${when(r.ends_at)}`
+                    : 'in force'
+                  : `lifted ${when(r.lifted_at)}${r.lift_reason ? ` (${r.lift_reason})` : ''}`}
+                <div class="hint">
+                  {r.zones.length
+                    ? `Zones caught: ${r.zones.map((z) => `${z.zone} (account ${z.account_id}${z.found_by === 'zone_import' ? ', came back by import' : ''})`).join('; ')}`
+                    : 'No zone of ours matches yet.'}
+                </div>
                 {r.active ? (
                   <form method="post" action={`/staff/legal/${v.id}/rules/${r.id}/lift`} class="inline-form">
                     <input type="hidden" name="_csrf" value={p.csrfToken} />

@@ -62,8 +62,8 @@ export function StaffNetworkReportsPage(p: {
     <Layout title="Network reports" provider={p.provider} user={p.user} csrfToken={p.csrfToken} current="/staff/network-reports">
       <h1>Network reports{f.account ? <span class="muted"> · account {p.accountName ? `${p.accountName} (${f.account})` : f.account}</span> : null}</h1>
       <p class="lead">
-        Reports that name an IP address, port and time instead of a URL (ACNS notices, X-ARF and XARF reports), read from the desk’s mail. A copyright report goes to the account that held the
-        address at that time; other kinds are kept here for the abuse team.
+        Reports that name an IP address, port and time instead of a URL (ACNS notices, X-ARF and XARF reports), read from the desk’s mail. A copyright report
+        goes to the account that held the address at that time; other kinds are kept here for the abuse team.
       </p>
       <form method="get" action="/staff/network-reports" class="filter" aria-label="Filter network reports">
         <div class="field">
@@ -137,7 +137,13 @@ export function StaffNetworkReportsPage(p: {
                     {r.work ? <div class="hint">{r.work}</div> : null}
                   </td>
                   <td data-label="Routed to">
-                    {r.account_id ? <a href={`/staff/accounts/${encodeURIComponent(r.account_id)}`}>{r.account_name ? `${r.account_name} (${r.account_id})` : r.account_id}</a> : <span class="muted">no account</span>}
+                    {r.account_id ? (
+                      <a href={`/staff/accounts/${encodeURIComponent(r.account_id)}`}>
+                        {r.account_name ? `${r.account_name} (${r.account_id})` : r.account_id}
+                      </a>
+                    ) : (
+                      <span class="muted">no account</span>
+                    )}
                   </td>
                   <td data-label="State">
                     <StateBadge state={r.state} />
@@ -213,7 +219,8 @@ export function StaffNetworkReportPage(p: { provider: string; user: Principal; c
             <>
               {r.netblock.cidr}
               <div class="hint">
-                assigned to {r.netblock.account_id} from {when(r.netblock.assigned_from)} {r.netblock.assigned_to ? `until ${when(r.netblock.assigned_to)}` : 'with no end'}
+                assigned to {r.netblock.account_id} from {when(r.netblock.assigned_from)}{' '}
+                {r.netblock.assigned_to ? `until ${when(r.netblock.assigned_to)}` : 'with no end'}
               </div>
             </>
           ) : (
@@ -261,7 +268,9 @@ export function StaffNetworkReportPage(p: { provider: string; user: Principal; c
       <section aria-labelledby="mail-heading">
         <h2 id="mail-heading">Mail it caused</h2>
         {r.mails.length === 0 ? (
-          <p class="empty">{r.state === 'kept_for_staff' ? 'None: reports kept for the abuse team are not answered.' : 'No mail was queued for this report.'}</p>
+          <p class="empty">
+            {r.state === 'kept_for_staff' ? 'None: reports kept for the abuse team are not answered.' : 'No mail was queued for this report.'}
+          </p>
         ) : (
           <div class="table-wrap">
             <table class="stack" aria-describedby="mail-heading">
@@ -299,7 +308,10 @@ export function StaffNetworkReportPage(p: { provider: string; user: Principal; c
         {r.file ? (
           <>
             <p>
-              <strong class="break">{r.file.name}</strong> <span class="muted">({r.file.content_type}, read as {format(r.format)})</span>
+              <strong class="break">{r.file.name}</strong>{' '}
+              <span class="muted">
+                ({r.file.content_type}, read as {format(r.format)})
+              </span>
             </p>
             <pre class="raw" tabindex={0} aria-label={`The report file, ${r.file.name}`}>
               {r.file.content}

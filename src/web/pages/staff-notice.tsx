@@ -80,7 +80,14 @@ function LifecycleActions(p: { position: number; commands: StaffLifecycleCommand
       </div>
       <div class="lc-buttons">
         {p.commands.map((c) => (
-          <button type="submit" form={form} name="command" value={c} class={c === 'close' ? 'secondary' : undefined} aria-label={`${STAFF_COMMAND_LABELS[c].button}: URL ${n}`}>
+          <button
+            type="submit"
+            form={form}
+            name="command"
+            value={c}
+            class={c === 'close' ? 'secondary' : undefined}
+            aria-label={`${STAFF_COMMAND_LABELS[c].button}: URL ${n}`}
+          >
             {STAFF_COMMAND_LABELS[c].button}
           </button>
         ))}
@@ -185,7 +192,13 @@ export function StaffNoticePage(p: StaffNoticeProps) {
                 {v.items.map((i) => (
                   <tr id={`item-${i.position}`}>
                     <td class="pick" data-label="Select">
-                      <input type="checkbox" name="positions" value={String(i.position)} id={`pick-${i.position}`} aria-label={`Select URL ${i.position + 1}: ${i.submitted_url}`} />
+                      <input
+                        type="checkbox"
+                        name="positions"
+                        value={String(i.position)}
+                        id={`pick-${i.position}`}
+                        aria-label={`Select URL ${i.position + 1}: ${i.submitted_url}`}
+                      />
                     </td>
                     <td data-label="#">{i.position + 1}</td>
                     <td class="url" data-label="URL">
@@ -194,7 +207,9 @@ export function StaffNoticePage(p: StaffNoticeProps) {
                     <td data-label="State">
                       <span class={`badge ${i.state}`}>{STATE_LABELS[i.state as ItemState] ?? i.state}</span>
                       {i.reason ? <div class="hint">{i.reason}</div> : null}
-                      {p.lifecycles?.has(i.position) ? <LifecycleStep state={p.lifecycles.get(i.position)!} now={p.now ?? new Date()} timeZone={p.timeZone ?? 'UTC'} /> : null}
+                      {p.lifecycles?.has(i.position) ? (
+                        <LifecycleStep state={p.lifecycles.get(i.position)!} now={p.now ?? new Date()} timeZone={p.timeZone ?? 'UTC'} />
+                      ) : null}
                       {p.lifecycleCommands?.get(i.position)?.length ? (
                         <LifecycleActions
                           position={i.position}
@@ -216,7 +231,9 @@ export function StaffNoticePage(p: StaffNoticeProps) {
                     </td>
                     <td data-label="Origin">
                       {i.internal?.origin ?? '—'}
-                      {i.internal?.origin_ips?.length && i.internal.origin_ips.join(',') !== i.internal.origin ? <div class="hint">{i.internal.origin_ips.join(', ')}</div> : null}
+                      {i.internal?.origin_ips?.length && i.internal.origin_ips.join(',') !== i.internal.origin ? (
+                        <div class="hint">{i.internal.origin_ips.join(', ')}</div>
+                      ) : null}
                     </td>
                     <td data-label="Hosting provider">
                       {i.hosting_provider ? `${i.hosting_provider.name}${i.hosting_provider.asn ? ` (AS${i.hosting_provider.asn})` : ''}` : '—'}

@@ -105,7 +105,10 @@ export function StaffQueuePage(p: StaffQueueProps) {
                     <time datetime={r.created_at}>{r.created_at.replace('T', ' ').slice(0, 16)} UTC</time>
                   </td>
                   <td data-label="Notice">
-                    <a href={`/staff/notices/${r.id}?state=${p.filter.state}`}>{r.id.slice(0, 8)}</a> <span class="muted">{r.kind} · {r.channel}</span>
+                    <a href={`/staff/notices/${r.id}?state=${p.filter.state}`}>{r.id.slice(0, 8)}</a>{' '}
+                    <span class="muted">
+                      {r.kind} · {r.channel}
+                    </span>
                   </td>
                   <td data-label="Claimant">
                     {r.claimant}

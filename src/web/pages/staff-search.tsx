@@ -27,7 +27,8 @@ export function StaffSearchPage(p: { provider: string; user: Principal; csrfToke
           <ul>
             {r.notices.map((x) => (
               <li>
-                <a href={`/staff/notices/${x.id}`}>{x.id}</a> — {x.kind}, {x.claimant || 'no claimant'}, {x.items.toLocaleString('en-US')} URLs, {when(x.created_at)}
+                <a href={`/staff/notices/${x.id}`}>{x.id}</a> — {x.kind}, {x.claimant || 'no claimant'}, {x.items.toLocaleString('en-US')} URLs,{' '}
+                {when(x.created_at)}
               </li>
             ))}
           </ul>

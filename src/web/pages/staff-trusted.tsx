@@ -34,7 +34,14 @@ function DecisionForm(p: { id: string; action: 'approve' | 'reject' | 'revoke'; 
       ) : null}
       <div class="field">
         <label for={`${fid}-reason`}>{p.action === 'approve' ? 'Note (optional)' : 'Reason (required)'}</label>
-        <input type="text" id={`${fid}-reason`} name="reason" required={p.action !== 'approve'} maxlength={2000} aria-invalid={p.errors.length ? 'true' : undefined} />
+        <input
+          type="text"
+          id={`${fid}-reason`}
+          name="reason"
+          required={p.action !== 'approve'}
+          maxlength={2000}
+          aria-invalid={p.errors.length ? 'true' : undefined}
+        />
       </div>
       <button type="submit">
         {label} <span class="visually-hidden">this application</span>
@@ -126,7 +133,13 @@ export function StaffTrustedPage(p: StaffTrustedProps) {
                   </td>
                   <td data-label="Scopes">{a.scopes.join(', ') || '—'}</td>
                   <td data-label="Trusted until">{a.status === 'active' ? (a.expires_at ? when(a.expires_at) : 'no end') : '—'}</td>
-                  <td data-label="Action">{a.status === 'active' || a.status === 'suspended' ? <DecisionForm id={a.id} action="revoke" csrfToken={p.csrfToken} errors={errs(a.id)} /> : '—'}</td>
+                  <td data-label="Action">
+                    {a.status === 'active' || a.status === 'suspended' ? (
+                      <DecisionForm id={a.id} action="revoke" csrfToken={p.csrfToken} errors={errs(a.id)} />
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -179,13 +192,17 @@ export function StaffDisclosuresPage(p: { provider: string; user: Principal; csr
                   <td data-label="Origin">
                     {d.origin}
                     {d.origin_ips.length && d.origin_ips.join(',') !== d.origin ? <div class="hint">{d.origin_ips.join(', ')}</div> : null}
-                    <div class="hint">{d.which === 'current' ? 'current origin' : 'origin at the report'} · by {d.channel}</div>
+                    <div class="hint">
+                      {d.which === 'current' ? 'current origin' : 'origin at the report'} · by {d.channel}
+                    </div>
                   </td>
                   <td data-label="Why">
                     {d.basis === 'staff' ? 'staff' : 'trusted reporter'}
                     {d.purpose ? <div class="hint">{d.purpose}</div> : null}
                   </td>
-                  <td data-label="Customer told">{d.basis === 'staff' ? 'not told (staff)' : d.customer_notified_at ? when(d.customer_notified_at) : 'not yet'}</td>
+                  <td data-label="Customer told">
+                    {d.basis === 'staff' ? 'not told (staff)' : d.customer_notified_at ? when(d.customer_notified_at) : 'not yet'}
+                  </td>
                 </tr>
               ))}
             </tbody>

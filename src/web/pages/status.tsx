@@ -57,8 +57,10 @@ export function describeEvent(e: EventView): string {
     const to = (e.after as { status?: string } | null)?.status;
     return to === 'processing' ? 'Processing started' : to === 'processed' ? 'Every URL processed' : `${base}: ${to ?? '—'}`;
   }
-  if (e.type.startsWith('message.') && data.recipient_role) return `${base} to the ${data.recipient_role === 'owner' ? 'site owner' : data.recipient_role === 'host' ? 'hosting provider' : data.recipient_role === 'reporter' ? 'reporter' : 'user'}`;
-  if (e.type === 'notice.received') return `${base}: ${data.items} URL${data.items === 1 ? '' : 's'}${data.duplicates_folded ? `, ${data.duplicates_folded} duplicates folded` : ''}`;
+  if (e.type.startsWith('message.') && data.recipient_role)
+    return `${base} to the ${data.recipient_role === 'owner' ? 'site owner' : data.recipient_role === 'host' ? 'hosting provider' : data.recipient_role === 'reporter' ? 'reporter' : 'user'}`;
+  if (e.type === 'notice.received')
+    return `${base}: ${data.items} URL${data.items === 1 ? '' : 's'}${data.duplicates_folded ? `, ${data.duplicates_folded} duplicates folded` : ''}`;
   if (e.type === 'notice.reviewed') {
     const what = data.to === 'content_disabled' ? 'content disabled' : 'rejected';
     return `${base}: ${data.items} URL${data.items === 1 ? '' : 's'} ${what}${data.reason ? ` (${data.reason})` : ''}`;
@@ -94,9 +96,7 @@ export function StatusPage(p: StatusPageProps) {
           <p>
             Notice number: <strong>{n.id}</strong>
           </p>
-          <p>
-            This page is your private status link. Keep it: anyone with the link can see this page. We have also e-mailed it to {n.claimant.email}.
-          </p>
+          <p>This page is your private status link. Keep it: anyone with the link can see this page. We have also e-mailed it to {n.claimant.email}.</p>
           <p>
             <code>{p.statusUrl}</code>
           </p>
@@ -108,8 +108,8 @@ export function StatusPage(p: StatusPageProps) {
         <dd>{new Date(n.created_at).toUTCString()}</dd>
         <dt>Status</dt>
         <dd>
-          {n.status === 'processed' ? 'Processed' : n.status === 'processing' ? 'Processing' : 'Received, waiting to be processed'} — {n.progress.items_resolved.toLocaleString('en-US')} of{' '}
-          {n.progress.items_total.toLocaleString('en-US')} URLs resolved
+          {n.status === 'processed' ? 'Processed' : n.status === 'processing' ? 'Processing' : 'Received, waiting to be processed'} —{' '}
+          {n.progress.items_resolved.toLocaleString('en-US')} of {n.progress.items_total.toLocaleString('en-US')} URLs resolved
         </dd>
         <dt>Work</dt>
         <dd class="break">{n.work.description}</dd>
