@@ -142,7 +142,6 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
         now: at,
       });
       if (!r.ok) return renderNew(req, reply, 422, values, legalFormErrors(r.errors, lines));
-      if (r.messagesQueued) ctx.messagesQueued();
       return reply.redirect(`/staff/legal/${r.id}?done=recorded`, 303);
     });
 
@@ -156,7 +155,6 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       const values = { state: field(req.body, 'state'), note: field(req.body, 'note') };
       const r = await changeLegalRequestState(legalDeps(ctx), req.user!.id, id, values.state, values.note.trim().slice(0, 4000) || null, now());
       if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
-      if (r.messagesQueued) ctx.messagesQueued();
       return reply.redirect(`/staff/legal/${id}?done=state`, 303);
     });
 
@@ -186,7 +184,6 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       if (!v.ok) return render(req, reply, 422, id, { flash: null, errors: v.errors, values });
       const r = await recordProduction(legalDeps(ctx), req.user!.id, id, v.value, now());
       if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
-      if (r.messagesQueued) ctx.messagesQueued();
       return reply.redirect(`/staff/legal/${id}?done=produced`, 303);
     });
 

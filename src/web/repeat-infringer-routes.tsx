@@ -113,7 +113,6 @@ export async function repeatInfringerRoutes(app: FastifyInstance, ctx: AppContex
         const r = await run(deps, `principal:${req.user!.id}`, id, field(req.body, 'reason'));
         if (r.status === 404) return renderStrikes(req, reply, 404, [], null);
         if (r.status === 422) return renderStrikes(req, reply, 422, r.errors, null);
-        if (r.changed) ctx.messagesQueued();
         return reply.redirect(`/staff/accounts/${encodeURIComponent(id)}/strikes?done=${action}d`, 303);
       });
     }

@@ -29,7 +29,6 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
   const send = (id: string, r: AccountActionResult, reply: import('fastify').FastifyReply) => {
     if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no account ${id}` }] });
     if (r.status === 422) return reply.code(422).send({ errors: r.errors });
-    if (r.changed) ctx.messagesQueued();
     return { account_id: id, changed: r.changed, zones: r.zones };
   };
 

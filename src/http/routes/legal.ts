@@ -42,7 +42,6 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const idempotencyKey = typeof key === 'string' && key.trim() ? key.trim().slice(0, 200) : null;
     const r = await createLegalRequest(legalDeps(ctx), req.principal!.id, v.value, { idempotencyKey, requestHash: legalRequestHash(req.body), now: at });
     if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    if (r.messagesQueued) ctx.messagesQueued();
     const view = await getLegalRequest(legalDeps(ctx), r.id, at);
     return reply
       .code(r.replayed ? 200 : 201)
@@ -82,7 +81,6 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const id = (req.params as { id: string }).id;
     const r = await recordProduction(legalDeps(ctx), req.principal!.id, id, v.value, at);
     if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    if (r.messagesQueued) ctx.messagesQueued();
     return reply.code(r.changed ? 201 : 200).send({ production_id: r.productionId, state: r.state, customers_notified: r.messagesQueued });
   });
 
@@ -99,7 +97,6 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
       now(),
     );
     if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    if (r.messagesQueued) ctx.messagesQueued();
     return { state: r.state, changed: r.changed };
   });
 

@@ -34,7 +34,6 @@ export async function reviewRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (!parsed.ok || !selection || errors.length) return reply.code(422).send({ errors });
     const plan = await reviewItems(deps(), `principal:${req.principal!.id}`, (req.params as { id: string }).id, selection, parsed.decision);
     if (!plan) return reply.code(404).send({ errors: [{ field: 'id', message: 'no such notice' }] });
-    if (plan.changes.length) ctx.messagesQueued();
     return { changed: plan.changes, skipped: plan.skipped };
   });
 
@@ -44,7 +43,6 @@ export async function reviewRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const r = await requestInformation(deps(), `principal:${req.principal!.id}`, (req.params as { id: string }).id, q);
     if (!r) return reply.code(404).send({ errors: [{ field: 'id', message: 'no such notice' }] });
     if (!r.ok) return reply.code(422).send({ errors: [{ field: r.field, message: r.message }] });
-    ctx.messagesQueued();
     return reply.code(201).send({ sent: true });
   });
 }
