@@ -8,7 +8,7 @@ import { storeKinds } from '../support/stores.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createPrincipal } from '../../src/services/principals.ts';
-import { legalQueue, liftEndedRules, sendDueLegalNotices } from '../../src/services/legal-requests.ts';
+import { legalQueue, liftEndedRules, sendDueLegalNotices } from '../../src/legal/services/legal-requests.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 c1,Pirate Owner,owner@pirate.test,pirate-site.example,proxied,192.0.2.10

@@ -1,13 +1,13 @@
 // Legal requests in the store: recording one with its targets resolved to what we hold, the
-// customer notice per policy (src/domain/legal-request.ts), productions, state changes; court
+// customer notice per policy (src/legal/domain/legal-request.ts), productions, state changes; court
 // orders' block rules, the zones they catch (when the order arrives and whenever an import adds a
 // zone or moves it to another account), lifting them, and what the edge feed and the staff queue
 // read. Every change is an event; every write one transaction.
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from '../storage/schema.ts';
-import { appendEvents, type Actor, type NewEvent } from '../storage/events.ts';
-import { enqueueMessages } from '../storage/outbox.ts';
+import type { Database } from '../../storage/schema.ts';
+import { appendEvents, type Actor, type NewEvent } from '../../storage/events.ts';
+import { enqueueMessages } from '../../storage/outbox.ts';
 import {
   changeLegalState,
   customerNoticeDecision,
@@ -23,7 +23,7 @@ import {
 } from '../domain/legal-request.ts';
 import { directEdgeDomain, matchesBlockRule, type BlockRule } from '../domain/block-rules.ts';
 import { legalRequestNoticeMessage, productionNoticeMessage, type CustomerFacts, type LegalRequestFacts } from '../domain/legal-messages.ts';
-import type { FieldError } from '../domain/notice.ts';
+import type { FieldError } from '../../domain/notice.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

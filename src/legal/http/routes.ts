@@ -2,8 +2,8 @@
 // its targets (and a court order's domain block rules), list them deadlines first, read one, move
 // it through its states, record what was produced, lift a block rule.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppContext } from '../context.ts';
-import { requireRole } from '../auth.ts';
+import type { AppContext } from '../../http/context.ts';
+import { requireRole } from '../../http/auth.ts';
 import {
   LEGAL_REQUEST_STATES,
   LEGAL_REQUEST_TYPES,
@@ -11,7 +11,7 @@ import {
   validateLegalRequest,
   validateProduction,
   type LegalRequestState,
-} from '../../domain/legal-request.ts';
+} from '../domain/legal-request.ts';
 import {
   changeLegalRequestState,
   createLegalRequest,
@@ -21,7 +21,7 @@ import {
   listLegalRequests,
   recordProduction,
   type LegalDeps,
-} from '../../services/legal-requests.ts';
+} from '../services/legal-requests.ts';
 
 /** The deps of the legal-process service for this server (shared with the console's pages). */
 export function legalDeps(ctx: AppContext): LegalDeps {
