@@ -12,16 +12,10 @@ import {
   validateProduction,
   type LegalRequestState,
 } from '../domain/legal-request.ts';
-import {
-  changeLegalRequestState,
-  createLegalRequest,
-  getLegalRequest,
-  legalRequestHash,
-  liftBlockRule,
-  listLegalRequests,
-  recordProduction,
-  type LegalDeps,
-} from '../services/legal-requests.ts';
+import { changeLegalRequestState, createLegalRequest, legalRequestHash, recordProduction } from '../services/commands.ts';
+import { liftBlockRule } from '../services/court-orders.ts';
+import { getLegalRequest, listLegalRequests } from '../services/views.ts';
+import type { LegalDeps } from '../services/rows.ts';
 
 /** The deps of the legal-process service for this server (shared with the console's pages). */
 export function legalDeps(ctx: AppContext): LegalDeps {

@@ -14,17 +14,9 @@ import { StaffLegalPage, type StaffLegalProps } from './pages/staff-legal.tsx';
 import { PublicCourtOrderPage } from './pages/public-court-order.tsx';
 import { NewLegalRequestPage, type LegalFormErrors } from './pages/staff-legal-new.tsx';
 import { LEGAL_LIST_PAGE_SIZE, StaffLegalListPage, type LegalListFilter } from './pages/staff-legal-list.tsx';
-import {
-  acknowledgeMatch,
-  changeLegalRequestState,
-  createLegalRequest,
-  getLegalRequest,
-  legalRequestHash,
-  liftBlockRule,
-  listLegalRequests,
-  publicCourtOrder,
-  recordProduction,
-} from '../services/legal-requests.ts';
+import { changeLegalRequestState, createLegalRequest, legalRequestHash, recordProduction } from '../services/commands.ts';
+import { acknowledgeMatch, liftBlockRule } from '../services/court-orders.ts';
+import { getLegalRequest, listLegalRequests, publicCourtOrder } from '../services/views.ts';
 import { LEGAL_REQUEST_STATES, OPEN_LEGAL_STATES, validateLegalRequest, validateProduction, type LegalRequestState } from '../domain/legal-request.ts';
 import { legalDeps } from '../http/routes.ts';
 import { LEGAL_FORM_FIELDS, legalFormErrors, legalRequestFromForm, type LegalFormValues } from './form-input.ts';

@@ -6,7 +6,7 @@ import { ITEM_STATES, type ItemState } from '../../domain/item-state.ts';
 import { NOTICE_KINDS } from '../../domain/notice.ts';
 import { STATE_LABELS } from './status.tsx';
 import { LegalQueueSection } from '../../legal/web/pages/staff-legal.tsx';
-import type { LegalQueue } from '../../legal/services/legal-requests.ts';
+import type { LegalQueue } from '../../legal/services/views.ts';
 
 export interface QueueFilterValues {
   state: ItemState;

@@ -5,7 +5,7 @@
 import { Layout } from '../../../web/layout.tsx';
 import { RawEventTimeline } from '../../../web/pages/raw-event-timeline.tsx';
 import type { Principal } from '../../../services/principals.ts';
-import type { LegalQueue, LegalRequestView } from '../../services/legal-requests.ts';
+import type { LegalQueue, LegalRequestView } from '../../services/views.ts';
 import { LEGAL_REQUEST_STATE_LABELS, LEGAL_REQUEST_TYPE_LABELS, PRODUCTION_FIELDS, PRODUCTION_FIELD_LABELS } from '../../domain/legal-request.ts';
 import type { FieldError } from '../../../domain/notice.ts';
 
