@@ -15,7 +15,7 @@ import type { WebhookDeps } from './services/webhooks.ts';
 import type { LifecycleDeps } from './services/takedown-lifecycle.ts';
 import type { ReviewDeps } from './services/item-review.ts';
 import type { AccountActionDeps } from './services/repeat-infringers.ts';
-import type { LegalDeps } from './services/legal-requests.ts';
+import type { LegalDeps } from './legal/services/rows.ts';
 
 export interface ContextOptions {
   store: Store;

@@ -10,7 +10,7 @@ import { noticeWorker } from './services/notice-processor.ts';
 import { processNextInbound } from './intake/mail-intake.ts';
 import { originWatchLoop } from './services/webhooks.ts';
 import { runDueLifecycles } from './services/takedown-lifecycle.ts';
-import { liftEndedRules, sendDueLegalNotices } from './services/legal-requests.ts';
+import { liftEndedRules, sendDueLegalNotices } from './legal/services/jobs.ts';
 
 /** What the daemon needs of a loop (PollingLoop, Mailer). */
 export interface Loop {

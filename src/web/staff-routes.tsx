@@ -12,7 +12,7 @@ import { StaffAccountPage } from './pages/staff-account.tsx';
 import { StaffSearchPage } from './pages/staff-search.tsx';
 import { staffTrustedRoutes } from './staff-trusted-routes.tsx';
 import { accountPage, deskCounts, reviewQueue, search } from '../services/staff-views.ts';
-import { legalQueue } from '../services/legal-requests.ts';
+import { legalQueue } from '../legal/services/views.ts';
 import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
 import { accountStanding } from '../services/repeat-infringers.ts';
@@ -195,13 +195,7 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
         else selection = { positions };
       }
       if (!parsed.ok || !selection) return renderNotice(req, reply, 422, id, { flash: null, errors, values });
-      const plan = await reviewItems(
-        { db: ctx.store.db, provider, links: ctx.links, lifecycle: ctx.lifecycle },
-        `principal:${req.user!.id}`,
-        id,
-        selection,
-        parsed.decision,
-      );
+      const plan = await reviewItems(ctx.review, `principal:${req.user!.id}`, id, selection, parsed.decision);
       if (!plan) return notFound(req, reply, 'notice');
       const to = parsed.decision.type === 'reject' ? 'rejected' : 'content_disabled';
       const qs = new URLSearchParams({ changed: String(plan.changes.length), skipped: String(plan.skipped.length), to });
@@ -253,7 +247,7 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
     staff.post('/staff/notices/:id/ask', { preHandler: csrf }, async (req, reply) => {
       const id = (req.params as { id: string }).id;
       const question = field(req.body, 'question');
-      const r = await requestInformation({ db: ctx.store.db, provider, links: ctx.links, lifecycle: ctx.lifecycle }, `principal:${req.user!.id}`, id, question);
+      const r = await requestInformation(ctx.review, `principal:${req.user!.id}`, id, question);
       if (!r) return notFound(req, reply, 'notice');
       if (!r.ok) return renderNotice(req, reply, 422, id, { flash: null, errors: [{ field: r.field, message: r.message }], values: { question } });
       return reply.redirect(`/staff/notices/${id}?asked=1`, 303);

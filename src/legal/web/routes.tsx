@@ -4,30 +4,21 @@
 // block rule, and mark a court-ordered domain that came back as seen.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../http/context.ts';
-import { html } from './respond.ts';
-import { csrfGuard } from './csrf.tsx';
-import { field, fields } from './form-body.ts';
-import { pageGuard } from './session.ts';
-import { MessagePage } from './pages/message-page.tsx';
+import type { AppContext } from '../../http/context.ts';
+import { html } from '../../web/respond.ts';
+import { csrfGuard } from '../../web/csrf.tsx';
+import { field, fields } from '../../web/form-body.ts';
+import { pageGuard } from '../../web/session.ts';
+import { MessagePage } from '../../web/pages/message-page.tsx';
 import { StaffLegalPage, type StaffLegalProps } from './pages/staff-legal.tsx';
 import { PublicCourtOrderPage } from './pages/public-court-order.tsx';
 import { NewLegalRequestPage, type LegalFormErrors } from './pages/staff-legal-new.tsx';
 import { LEGAL_LIST_PAGE_SIZE, StaffLegalListPage, type LegalListFilter } from './pages/staff-legal-list.tsx';
-import {
-  acknowledgeMatch,
-  changeLegalRequestState,
-  createLegalRequest,
-  getLegalRequest,
-  legalRequestHash,
-  liftBlockRule,
-  listLegalRequests,
-  publicCourtOrder,
-  recordProduction,
-} from '../services/legal-requests.ts';
+import { changeLegalRequestState, createLegalRequest, legalRequestHash, recordProduction } from '../services/commands.ts';
+import { acknowledgeMatch, liftBlockRule } from '../services/court-orders.ts';
+import { getLegalRequest, listLegalRequests, publicCourtOrder } from '../services/views.ts';
 import { LEGAL_REQUEST_STATES, OPEN_LEGAL_STATES, validateLegalRequest, validateProduction, type LegalRequestState } from '../domain/legal-request.ts';
-import { legalDeps } from '../http/routes/legal.ts';
-import { LEGAL_FORM_FIELDS, legalFormErrors, legalRequestFromForm, type LegalFormValues } from './legal-request-form-input.ts';
+import { LEGAL_FORM_FIELDS, legalFormErrors, legalRequestFromForm, type LegalFormValues } from './form-input.ts';
 
 export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const provider = ctx.config.providerName;
@@ -86,7 +77,7 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       id: string,
       extra: Pick<StaffLegalProps, 'flash' | 'errors' | 'values'>,
     ) => {
-      const view = await getLegalRequest(legalDeps(ctx), id, now());
+      const view = await getLegalRequest(ctx.legal, id, now());
       if (!view) return notFound(req, reply);
       return html(reply, status, <StaffLegalPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} view={view} {...extra} />);
     };
@@ -136,7 +127,7 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       const at = now();
       const v = validateLegalRequest(body, at);
       if (!v.ok) return renderNew(req, reply, 422, values, legalFormErrors(v.errors, lines));
-      const r = await createLegalRequest(legalDeps(ctx), req.user!.id, v.value, {
+      const r = await createLegalRequest(ctx.legal, req.user!.id, v.value, {
         idempotencyKey: `web:${values.submission_id}`,
         requestHash: legalRequestHash(body),
         now: at,
@@ -153,7 +144,7 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
     staff.post('/staff/legal/:id/state', { preHandler: csrf }, async (req, reply) => {
       const id = (req.params as { id: string }).id;
       const values = { state: field(req.body, 'state'), note: field(req.body, 'note') };
-      const r = await changeLegalRequestState(legalDeps(ctx), req.user!.id, id, values.state, values.note.trim().slice(0, 4000) || null, now());
+      const r = await changeLegalRequestState(ctx.legal, req.user!.id, id, values.state, values.note.trim().slice(0, 4000) || null, now());
       if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
       return reply.redirect(`/staff/legal/${id}?done=state`, 303);
     });
@@ -182,7 +173,7 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
         now(),
       );
       if (!v.ok) return render(req, reply, 422, id, { flash: null, errors: v.errors, values });
-      const r = await recordProduction(legalDeps(ctx), req.user!.id, id, v.value, now());
+      const r = await recordProduction(ctx.legal, req.user!.id, id, v.value, now());
       if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
       return reply.redirect(`/staff/legal/${id}?done=produced`, 303);
     });
