@@ -68,16 +68,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tokens = replyTokens(secret);
   const webReporterId = await webFormPrincipal(store.db);
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
-  const deps: ProcessorDeps = {
-    db: store.db,
-    config,
-    zones: new ZoneDirectory(store.db),
-    networks: new NetworkDirectory(store.db),
-    dns: opts.dns ?? systemResolver({ enabled: config.dnsLookups }),
-    links,
-    onMessagesQueued: () => mailer?.kick(),
-  };
-  await refreshDirectories(deps); // load the zone index and the ASN table before taking work
   // Replies come back to an address that names their case, when this server reads mail.
   const replyTo =
     opts.smtpPort === undefined
@@ -93,6 +83,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     policy: config.lifecyclePolicy,
     now: opts.clock ?? (() => new Date()),
   };
+  const deps: ProcessorDeps = {
+    db: store.db,
+    config,
+    zones: new ZoneDirectory(store.db),
+    networks: new NetworkDirectory(store.db),
+    dns: opts.dns ?? systemResolver({ enabled: config.dnsLookups }),
+    links,
+    lifecycle,
+    onMessagesQueued: () => mailer?.kick(),
+  };
+  await refreshDirectories(deps); // load the zone index and the ASN table before taking work
   const lifecycleWorker = new PollingLoop(
     async () => {
       const worked = await runDueLifecycles(lifecycle);

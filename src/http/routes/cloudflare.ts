@@ -221,17 +221,15 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     // v4 envelope's success/errors, which the SDK surfaces as APIError.errors.
     const fail = (messages: string | string[], code = 400) => {
       const list = [messages].flat();
-      return reply
-        .code(code)
-        .send({
-          error_code: code,
-          msg: list.join('; '),
-          request: { act },
-          result: 'error',
-          success: false,
-          errors: list.map((message) => ({ code, message })),
-          messages: [],
-        });
+      return reply.code(code).send({
+        error_code: code,
+        msg: list.join('; '),
+        request: { act },
+        result: 'error',
+        success: false,
+        errors: list.map((message) => ({ code, message })),
+        messages: [],
+      });
     };
     if (!REPORT_TYPES.includes(report_type)) return fail(`unknown report type "${report_type}"; use one of ${REPORT_TYPES.join(', ')}`);
     if (report_type !== 'abuse_dmca') return fail(`this server accepts only abuse_dmca reports so far, not ${report_type}`);
