@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's recommended rules, and the layering rule that keeps the domain pure:
-// src/domain/ holds rules over plain data, so it may not import I/O (storage, services, http, web,
-// intake, cli).
+// src/domain/ and a feature folder's domain/ (src/legal/domain/) hold rules over plain data, so they
+// may not import I/O (storage, services, http, web, intake, cli).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -22,7 +22,7 @@ export default tseslint.config(
   { files: ['test/**', 'bench/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['src/web/assets/**/*.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly' } } },
   {
-    files: ['src/domain/**/*.{ts,tsx}'],
+    files: ['src/**/domain/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -46,7 +46,7 @@ export default tseslint.config(
                 'node:dns',
                 'nodemailer',
               ],
-              message: 'src/domain holds pure rules over plain data: no storage, services, HTTP, web or other I/O.',
+              message: 'src/**/domain holds pure rules over plain data: no storage, services, HTTP, web or other I/O.',
             },
           ],
         },

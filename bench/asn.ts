@@ -6,7 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import ipaddr from 'ipaddr.js';
-import { AsnTable, NetworkOverrides, hostingProviderFor } from '../src/domain/ip-networks.ts';
+import { AsnTable } from '../src/lookup/asn-table.ts';
+import { NetworkOverrides } from '../src/domain/network-overrides.ts';
+import { hostingProviderFor } from '../src/domain/hosting-provider.ts';
 import { bundledAsnDatasetDir } from '../src/storage/asn-dataset.ts';
 
 const LOOKUPS = 1_000_000;

@@ -1,5 +1,5 @@
 /**
- * Benchmark of the zone index (src/domain/zone-index.ts) against the obvious
+ * Benchmark of the zone index (src/lookup/zone-index.ts) against the obvious
  * alternative, a `Map<string, number>` walked with indexOf/slice.
  *
  *   node --expose-gc --import tsx bench/zone-index.ts [--zones=5000000] [--lookups=1000000]
@@ -12,7 +12,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { getPublicSuffix } from 'tldts';
-import { ZoneIndex } from '../src/domain/zone-index.ts';
+import { ZoneIndex } from '../src/lookup/zone-index.ts';
 
 type Row = Record<string, number | string>;
 

@@ -1,6 +1,6 @@
 // Settings from the environment, read once at start and passed down as plain data.
 import { DEFAULT_MAX_URLS_PER_NOTICE } from './domain/notice.ts';
-import { DEFAULT_CUSTOMER_NOTICE_POLICY, type CustomerNoticePolicy } from './domain/legal-request.ts';
+import { DEFAULT_CUSTOMER_NOTICE_POLICY, type CustomerNoticePolicy } from './legal/domain/legal-request.ts';
 import { createCalendar, type BusinessCalendar } from './domain/business-days.ts';
 import { parseLifecyclePolicy, type LifecyclePolicy } from './domain/takedown-lifecycle.ts';
 import { parseStrikePolicy, type StrikePolicy } from './domain/strike-policy.ts';

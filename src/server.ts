@@ -18,7 +18,7 @@ import { loadStatusLinkSecret, statusLinks } from './services/status-links.ts';
 import { refreshDirectories } from './services/resolver.ts';
 import { originWatchLoop, type WebhookDeps } from './services/webhooks.ts';
 import { runDueLifecycles, type LifecycleDeps } from './services/takedown-lifecycle.ts';
-import { liftEndedRules, sendDueLegalNotices } from './services/legal-requests.ts';
+import { liftEndedRules, sendDueLegalNotices } from './legal/services/jobs.ts';
 
 export interface ServerOptions {
   store: Store;

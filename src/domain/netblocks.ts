@@ -6,7 +6,8 @@
 // families share one ordering and a block is a plain [start, end] byte range that a btree index
 // serves on PostgreSQL and PGlite alike (no inet operator classes needed).
 import ipaddr from 'ipaddr.js';
-import { parseCidr, splitCsvLine, tryParseIp, type ParsedCidr } from './ip-networks.ts';
+import { parseCidr, tryParseIp, type ParsedCidr } from './ip-address.ts';
+import { splitCsvLine } from './network-overrides-csv.ts';
 
 export interface NetblockRow {
   /** The CIDR in canonical spelling (IPv4 as a.b.c.d/n). */

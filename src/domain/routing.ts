@@ -1,6 +1,6 @@
 // Where one resolved URL goes: pure, so every outcome is a unit test away.
 import type { ItemState } from './item-state.ts';
-import type { HostingProvider } from './ip-networks.ts';
+import type { HostingProvider } from './hosting-provider.ts';
 import type { Resolution } from './takedown-lifecycle.ts';
 
 export type ZoneMode = 'proxied' | 'hosted';

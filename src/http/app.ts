@@ -11,7 +11,7 @@ import { cloudflareRoutes } from './routes/cloudflare.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { edgeRoutes } from './routes/edge.ts';
 import { trustedRoutes } from './routes/trusted.ts';
-import { legalRoutes } from './routes/legal.ts';
+import { legalRoutes } from '../legal/http/routes.ts';
 import { takedownRoutes } from './routes/takedown.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { openApiDocument } from './openapi.ts';

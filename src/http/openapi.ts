@@ -9,7 +9,7 @@ import { ITEM_STATES } from '../domain/item-state.ts';
 import { NewPrincipalSchema } from './routes/admin.ts';
 import { edgeOpenApiPaths } from './routes/edge.ts';
 import { trustedOpenApiPaths } from './routes/trusted.ts';
-import { legalOpenApiPaths } from './routes/legal.ts';
+import { legalOpenApiPaths } from '../legal/http/routes.ts';
 import type { Config } from '../config.ts';
 
 const jsonSchema = (s: z.ZodType) => {

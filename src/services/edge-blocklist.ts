@@ -9,7 +9,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { buildBlocklist, renderNginxMap, type BlocklistDocument, type NginxRendering } from '../domain/edge-blocklist.ts';
-import { courtOrderedDomains, liftEndedRules } from './legal-requests.ts';
+import { courtOrderedDomains } from '../legal/services/edge-feed.ts';
+import { liftEndedRules } from '../legal/services/jobs.ts';
 
 /** The change counter: cheap (one row), and it moves whenever the blocklist may have changed. */
 export async function blocklistSeq(db: Kysely<Database>): Promise<string> {

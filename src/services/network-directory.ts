@@ -3,7 +3,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { loadBundledAsnTable } from '../storage/asn-dataset.ts';
-import { AsnTable, NetworkOverrides, hostingProviderFor, type HostingProvider } from '../domain/ip-networks.ts';
+import { AsnTable } from '../lookup/asn-table.ts';
+import { NetworkOverrides } from '../domain/network-overrides.ts';
+import { hostingProviderFor, type HostingProvider } from '../domain/hosting-provider.ts';
 
 export class NetworkDirectory {
   private table: AsnTable | null = null;

@@ -1,7 +1,7 @@
 // `import networks`: operator overrides (cidr,asn,name,abuse_email) upserted by CIDR.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { parseNetworksCsv } from '../domain/ip-networks.ts';
+import { parseNetworksCsv } from '../domain/network-overrides-csv.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 
 export async function importNetworks(

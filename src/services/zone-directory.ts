@@ -3,7 +3,7 @@
 // stateless server process holds its own copy; PostgreSQL stays the source of truth.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { ZoneIndex } from '../domain/zone-index.ts';
+import { ZoneIndex } from '../lookup/zone-index.ts';
 
 const PAGE = 100_000;
 

@@ -13,7 +13,7 @@ import { LOCKS } from '../storage/locks.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { blockedZoneRow, signupBlocklist } from '../domain/signup-blocklist.ts';
 import { missingColumns, validateZoneRow, type ZoneRow } from '../domain/zone-row.ts';
-import { checkImportedZones } from './legal-requests.ts';
+import { checkImportedZones } from '../legal/services/court-orders.ts';
 
 export interface ZoneImportResult {
   importId: string;

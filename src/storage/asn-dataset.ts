@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { AsnTable } from '../domain/ip-networks.ts';
+import { AsnTable } from '../lookup/asn-table.ts';
 
 /**
  * Attribution the dataset's licences require wherever its results are shown

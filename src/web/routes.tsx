@@ -23,7 +23,7 @@ import { loginRoutes } from './login-routes.tsx';
 import { staffRoutes } from './staff-routes.tsx';
 import { portalRoutes } from './portal-routes.tsx';
 import { publicNoticeRoutes } from './public-notice-routes.tsx';
-import { legalWebRoutes } from './legal-routes.tsx';
+import { legalWebRoutes } from '../legal/web/routes.tsx';
 import { networkReportRoutes } from './network-report-routes.tsx';
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = {

@@ -12,7 +12,7 @@ import { StaffAccountPage } from './pages/staff-account.tsx';
 import { StaffSearchPage } from './pages/staff-search.tsx';
 import { staffTrustedRoutes } from './staff-trusted-routes.tsx';
 import { accountPage, deskCounts, reviewQueue, search } from '../services/staff-views.ts';
-import { legalQueue } from '../services/legal-requests.ts';
+import { legalQueue } from '../legal/services/views.ts';
 import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
 import { accountStanding } from '../services/repeat-infringers.ts';

@@ -8,7 +8,8 @@ import { storeKinds } from '../support/stores.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createPrincipal } from '../../src/services/principals.ts';
-import { legalQueue, liftEndedRules, sendDueLegalNotices } from '../../src/services/legal-requests.ts';
+import { legalQueue } from '../../src/legal/services/views.ts';
+import { liftEndedRules, sendDueLegalNotices } from '../../src/legal/services/jobs.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 c1,Pirate Owner,owner@pirate.test,pirate-site.example,proxied,192.0.2.10

@@ -8,7 +8,7 @@ import {
   matchesBlockRule,
   parseBlockRule,
   type BlockRule,
-} from '../../src/domain/block-rules.ts';
+} from '../../src/legal/domain/block-rules.ts';
 
 function rule(text: string): BlockRule {
   const r = parseBlockRule(text);

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AsnTable, NetworkOverrides, hostingProviderFor, parseNetworksCsv, splitCsvLine, type NetworkOverride } from '../../src/domain/ip-networks.ts';
+import { AsnTable } from '../../src/lookup/asn-table.ts';
+import { NetworkOverrides, type NetworkOverride } from '../../src/domain/network-overrides.ts';
+import { hostingProviderFor } from '../../src/domain/hosting-provider.ts';
+import { parseNetworksCsv, splitCsvLine } from '../../src/domain/network-overrides-csv.ts';
 import { ASN_DATASET_ATTRIBUTION, loadBundledAsnTable } from '../../src/storage/asn-dataset.ts';
 
 /** Dotted IPv4 to the integer the -num.csv files use. */

@@ -11,7 +11,7 @@ import {
   validateLegalRequest,
   validateProduction,
   type LegalRequestState,
-} from '../../src/domain/legal-request.ts';
+} from '../../src/legal/domain/legal-request.ts';
 
 const NOW = new Date('2026-03-02T15:00:00Z');
 const fields = (r: { ok: boolean; errors?: { field: string }[] }) => (r.ok ? [] : r.errors!.map((e) => e.field).sort());
@@ -186,7 +186,7 @@ test('dates: a day or an instant with its offset; impossible days refused', () =
 });
 
 test('customer messages: what arrived, from whom, by when; what was produced — one per request and production', async () => {
-  const { legalRequestNoticeMessage, productionNoticeMessage } = await import('../../src/domain/legal-messages.ts');
+  const { legalRequestNoticeMessage, productionNoticeMessage } = await import('../../src/legal/domain/legal-messages.ts');
   const r = {
     id: 'req-1',
     type: 'subpoena' as const,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ZoneIndex } from '../../src/domain/zone-index.ts';
+import { ZoneIndex } from '../../src/lookup/zone-index.ts';
 
 function index(zones: Record<string, number>): ZoneIndex {
   const z = new ZoneIndex();

@@ -5,8 +5,8 @@ import type { DeskCounts, QueueRow } from '../../services/staff-views.ts';
 import { ITEM_STATES, type ItemState } from '../../domain/item-state.ts';
 import { NOTICE_KINDS } from '../../domain/notice.ts';
 import { STATE_LABELS } from './status.tsx';
-import { LegalQueueSection } from './staff-legal.tsx';
-import type { LegalQueue } from '../../services/legal-requests.ts';
+import { LegalQueueSection } from '../../legal/web/pages/staff-legal.tsx';
+import type { LegalQueue } from '../../legal/services/views.ts';
 
 export interface QueueFilterValues {
   state: ItemState;

@@ -1,7 +1,7 @@
 // The public page of a court order whose domain block rules are (or were) enforced at the edge:
 // what a Link: <…>; rel="blocked-by" header (RFC 7725) on a 451 answer for such a domain points at.
 // The court, the case and the rules; nothing about the parties' people or the accounts caught.
-import { Layout } from '../layout.tsx';
+import { Layout } from '../../../web/layout.tsx';
 import { describeBlockRule, type BlockRule } from '../../domain/block-rules.ts';
 
 export interface PublicCourtOrder {

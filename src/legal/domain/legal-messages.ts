@@ -1,6 +1,6 @@
 // The e-mails legal process causes to a customer: a request about their account arrived (so that
 // they can object before anything is produced), and what was produced. Composed from plain data.
-import type { OutgoingMessage } from './messages.ts';
+import type { OutgoingMessage } from '../../domain/messages.ts';
 import { LEGAL_REQUEST_TYPE_LABELS, PRODUCTION_FIELD_LABELS, type LegalRequestType, type ProductionField } from './legal-request.ts';
 
 export interface LegalRequestFacts {

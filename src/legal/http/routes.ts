@@ -2,8 +2,8 @@
 // its targets (and a court order's domain block rules), list them deadlines first, read one, move
 // it through its states, record what was produced, lift a block rule.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { AppContext } from '../context.ts';
-import { requireRole } from '../auth.ts';
+import type { AppContext } from '../../http/context.ts';
+import { requireRole } from '../../http/auth.ts';
 import {
   LEGAL_REQUEST_STATES,
   LEGAL_REQUEST_TYPES,
@@ -11,17 +11,11 @@ import {
   validateLegalRequest,
   validateProduction,
   type LegalRequestState,
-} from '../../domain/legal-request.ts';
-import {
-  changeLegalRequestState,
-  createLegalRequest,
-  getLegalRequest,
-  legalRequestHash,
-  liftBlockRule,
-  listLegalRequests,
-  recordProduction,
-  type LegalDeps,
-} from '../../services/legal-requests.ts';
+} from '../domain/legal-request.ts';
+import { changeLegalRequestState, createLegalRequest, legalRequestHash, recordProduction } from '../services/commands.ts';
+import { liftBlockRule } from '../services/court-orders.ts';
+import { getLegalRequest, listLegalRequests } from '../services/views.ts';
+import type { LegalDeps } from '../services/rows.ts';
 
 /** The deps of the legal-process service for this server (shared with the console's pages). */
 export function legalDeps(ctx: AppContext): LegalDeps {

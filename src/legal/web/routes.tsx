@@ -4,30 +4,22 @@
 // block rule, and mark a court-ordered domain that came back as seen.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../http/context.ts';
-import { html } from './respond.ts';
-import { csrfGuard } from './csrf.tsx';
-import { field, fields } from './form-body.ts';
-import { pageGuard } from './session.ts';
-import { MessagePage } from './pages/message-page.tsx';
+import type { AppContext } from '../../http/context.ts';
+import { html } from '../../web/respond.ts';
+import { csrfGuard } from '../../web/csrf.tsx';
+import { field, fields } from '../../web/form-body.ts';
+import { pageGuard } from '../../web/session.ts';
+import { MessagePage } from '../../web/pages/message-page.tsx';
 import { StaffLegalPage, type StaffLegalProps } from './pages/staff-legal.tsx';
 import { PublicCourtOrderPage } from './pages/public-court-order.tsx';
 import { NewLegalRequestPage, type LegalFormErrors } from './pages/staff-legal-new.tsx';
 import { LEGAL_LIST_PAGE_SIZE, StaffLegalListPage, type LegalListFilter } from './pages/staff-legal-list.tsx';
-import {
-  acknowledgeMatch,
-  changeLegalRequestState,
-  createLegalRequest,
-  getLegalRequest,
-  legalRequestHash,
-  liftBlockRule,
-  listLegalRequests,
-  publicCourtOrder,
-  recordProduction,
-} from '../services/legal-requests.ts';
+import { changeLegalRequestState, createLegalRequest, legalRequestHash, recordProduction } from '../services/commands.ts';
+import { acknowledgeMatch, liftBlockRule } from '../services/court-orders.ts';
+import { getLegalRequest, listLegalRequests, publicCourtOrder } from '../services/views.ts';
 import { LEGAL_REQUEST_STATES, OPEN_LEGAL_STATES, validateLegalRequest, validateProduction, type LegalRequestState } from '../domain/legal-request.ts';
-import { legalDeps } from '../http/routes/legal.ts';
-import { LEGAL_FORM_FIELDS, legalFormErrors, legalRequestFromForm, type LegalFormValues } from './legal-request-form-input.ts';
+import { legalDeps } from '../http/routes.ts';
+import { LEGAL_FORM_FIELDS, legalFormErrors, legalRequestFromForm, type LegalFormValues } from './form-input.ts';
 
 export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const provider = ctx.config.providerName;

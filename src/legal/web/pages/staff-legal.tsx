@@ -2,12 +2,12 @@
 // ones marked; court-ordered domains that came back under an account), and the page of one request
 // with its targets, customer notices, productions, block rules, timeline, and the forms to move it
 // on, record a production, and lift a block rule.
-import { Layout } from '../layout.tsx';
-import { RawEventTimeline } from './raw-event-timeline.tsx';
-import type { Principal } from '../../services/principals.ts';
-import type { LegalQueue, LegalRequestView } from '../../services/legal-requests.ts';
+import { Layout } from '../../../web/layout.tsx';
+import { RawEventTimeline } from '../../../web/pages/raw-event-timeline.tsx';
+import type { Principal } from '../../../services/principals.ts';
+import type { LegalQueue, LegalRequestView } from '../../services/views.ts';
 import { LEGAL_REQUEST_STATE_LABELS, LEGAL_REQUEST_TYPE_LABELS, PRODUCTION_FIELDS, PRODUCTION_FIELD_LABELS } from '../../domain/legal-request.ts';
-import type { FieldError } from '../../domain/notice.ts';
+import type { FieldError } from '../../../domain/notice.ts';
 
 const when = (iso: string | null) => (iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : '—');
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'none');

@@ -1,9 +1,9 @@
 // Every legal request for staff, open or not: filter by state, nearest deadline first, paginated,
 // with the way to record a new one.
-import { Layout } from '../layout.tsx';
+import { Layout } from '../../../web/layout.tsx';
 import { Deadline } from './staff-legal.tsx';
-import type { Principal } from '../../services/principals.ts';
-import type { LegalRequestSummary } from '../../services/legal-requests.ts';
+import type { Principal } from '../../../services/principals.ts';
+import type { LegalRequestSummary } from '../../services/views.ts';
 import { LEGAL_REQUEST_STATES, LEGAL_REQUEST_STATE_LABELS, LEGAL_REQUEST_TYPE_LABELS, type LegalRequestState } from '../../domain/legal-request.ts';
 
 export type LegalListFilter = 'open' | 'all' | LegalRequestState;

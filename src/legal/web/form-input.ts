@@ -1,8 +1,8 @@
 // The console's "new legal request" form is flat HTML fields with lists typed one per line; the
-// API takes JSON (src/domain/legal-request.ts validates both). These pure functions translate:
+// API takes JSON (src/legal/domain/legal-request.ts validates both). These pure functions translate:
 // form values → the API's request body, and the body's field errors → the form fields to show
 // them beside, with the line a bad domain, account or block rule was typed on.
-import type { FieldError } from '../domain/notice.ts';
+import type { FieldError } from '../../domain/notice.ts';
 
 export const LEGAL_FORM_FIELDS = [
   'type',

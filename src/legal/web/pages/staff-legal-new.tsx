@@ -1,10 +1,10 @@
 // The console's form to record legal process (a §512(h) subpoena, a court order with its domain
 // block rules, a law-enforcement or other request): the fields of POST /v1/legal-requests, lists
 // typed one per line, every problem shown beside its field with what was typed kept.
-import { Layout, ErrorSummary } from '../layout.tsx';
-import type { Principal } from '../../services/principals.ts';
+import { Layout, ErrorSummary } from '../../../web/layout.tsx';
+import type { Principal } from '../../../services/principals.ts';
 import { LEGAL_REQUEST_TYPES, LEGAL_REQUEST_TYPE_LABELS, MAX_BLOCK_RULES, MAX_TARGETS } from '../../domain/legal-request.ts';
-import { LEGAL_FORM_LABELS, type LegalFormField, type LegalFormValues } from '../legal-request-form-input.ts';
+import { LEGAL_FORM_LABELS, type LegalFormField, type LegalFormValues } from '../form-input.ts';
 
 export type LegalFormErrors = Partial<Record<LegalFormField | 'targets' | 'form', string[]>>;
 

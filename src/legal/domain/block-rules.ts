@@ -27,7 +27,7 @@
  */
 import { domainToUnicode } from 'node:url';
 import { parse } from 'tldts';
-import { normaliseHost } from './url.ts';
+import { normaliseHost } from '../../domain/url.ts';
 
 export type BlockRule =
   | { kind: 'domain'; name: string }

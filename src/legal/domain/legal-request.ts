@@ -18,8 +18,8 @@
  * Productions are recorded while in progress, and again (supplements) once produced.
  */
 import { parseBlockRule, blockRuleText, type BlockRule } from './block-rules.ts';
-import { normaliseHost } from './url.ts';
-import type { FieldError } from './notice.ts';
+import { normaliseHost } from '../../domain/url.ts';
+import type { FieldError } from '../../domain/notice.ts';
 
 export const LEGAL_REQUEST_TYPES = ['subpoena', 'court_order', 'law_enforcement', 'other'] as const;
 export type LegalRequestType = (typeof LEGAL_REQUEST_TYPES)[number];
