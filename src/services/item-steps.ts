@@ -79,6 +79,7 @@ export interface LifeItem {
   strike_status: string | null;
   strike_at: Date | null;
   next_wake_at: Date | null;
+  updated_at: Date;
 }
 
 /** Locks and reads a notice's items: all, or those of an account, or by id, or by position. */
@@ -105,6 +106,7 @@ export async function lockItems(
       'l.strike_status',
       'l.strike_at',
       'l.next_wake_at',
+      'i.updated_at',
     ])
     .where('i.notice_id', '=', noticeId)
     .orderBy('i.position')
@@ -122,23 +124,39 @@ export async function lockItems(
     state: r.state as ItemState,
     strike_at: r.strike_at ? new Date(r.strike_at) : null,
     next_wake_at: r.next_wake_at ? new Date(r.next_wake_at) : null,
+    updated_at: new Date(r.updated_at),
   }));
 }
 
 /**
- * The item's machine state. Filing writes only the item row, in `received` or `invalid` (its
- * first state, `filedItemState`), so an item without a stored state is in exactly that state;
- * from the first step on the state is stored (migration 016 stored it for older items).
+ * States that carry nothing the item row does not: received and invalid (as filed), not on the
+ * network and forwarded (as resolved; the row keeps the reason and when). The writer stores no
+ * machine state for them — resolving 100,000 URLs writes the item rows and nothing beside them —
+ * and reads them back from the row; every other state is stored (migration 016 stored them for
+ * items older than this rule).
  */
-export function currentState(i: Pick<LifeItem, 'id' | 'state' | 'reason' | 'lifecycle'>, notice: NoticeFacts): LifecycleState {
+const IMPLIED_BY_ROW: ReadonlySet<LifecycleState['kind']> = new Set(['received', 'invalid', 'not_on_network', 'forwarded']);
+
+/** The item's machine state: stored, or read from the item row (IMPLIED_BY_ROW). */
+export function currentState(i: Pick<LifeItem, 'id' | 'state' | 'reason' | 'lifecycle' | 'updated_at'>, notice: NoticeFacts): LifecycleState {
   if (i.lifecycle !== null && i.lifecycle !== undefined) {
     const p = parseLifecycleState(i.lifecycle);
     if (!p.ok) throw new Error(`stored lifecycle of item ${i.id} is unreadable: ${p.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
     return p.state;
   }
-  if (i.state === 'received') return receiveItem(notice.createdAt);
-  if (i.state === 'invalid') return receiveItem(notice.createdAt, i.reason ?? 'not a URL we can act on');
-  throw new Error(`item ${i.id} is ${i.state} but has no stored state`);
+  const reportedAt = notice.createdAt;
+  switch (i.state) {
+    case 'received':
+      return receiveItem(reportedAt);
+    case 'invalid':
+      return receiveItem(reportedAt, i.reason ?? 'not a URL we can act on');
+    case 'not_on_network':
+      return { kind: 'not_on_network', reportedAt, resolvedAt: i.updated_at, reason: i.reason ?? 'not on this network' };
+    case 'forwarded':
+      return { kind: 'forwarded', reportedAt, resolvedAt: i.updated_at };
+    default:
+      throw new Error(`item ${i.id} is ${i.state} but has no stored state`);
+  }
 }
 
 /** The first state of a filed URL, as its row stores it (filing is the item's birth, not a step). */
@@ -322,7 +340,7 @@ export async function applySteps(
     }
     const cols: Columns = { strikeStatus: item.strike_status, strikeAt: item.strike_at, wake: item.next_wake_at };
     carryOut(d.effects, cols, ctx.now, item, sends, o.skip);
-    stored.push({ item, state: d.state, cols });
+    if (!IMPLIED_BY_ROW.has(d.state.kind)) stored.push({ item, state: d.state, cols });
     const to = coarseState(d.state);
     const reason = coarseReason(d.state);
     if (to !== item.state || reason !== item.reason) projected.push({ id: item.id, state: to, reason });
@@ -412,7 +430,7 @@ export interface ResolvedItem {
  * The processor's batch path: the items (still `received`) are resolved and, under a policy of
  * automatic takedown, hosted content is disabled and its customer told (receiptEvents). Pure
  * decisions for the whole batch, then one UPDATE of the items (resolution columns and state)
- * that also stores the machine states, events in one INSERT, and the takedown mails. Items no
+ * that also stores the machine states not implied by the row (hosted content), events in one INSERT, and the takedown mails. Items no
  * longer `received` (a batch retried after a crash) are left alone. The notice's counts are
  * refreshed once the notice is processed (they are shown only then: notice-views.ts).
  * Returns how many items were resolved.
@@ -445,9 +463,10 @@ export async function applyResolutions(trx: Kysely<Database>, deps: ItemStepDeps
                   ${c('zone_id')}::int[], ${c('zone')}::text[], ${c('account_id')}::text[], ${c('mode')}::text[], ${c('origin')}::text[],
                   ${c('origin_kind')}::text[], ${c('origin_ips')}::text[], ${c('origin_resolution')}::text[], ${c('host_asn')}::bigint[],
                   ${c('host_name')}::text[], ${c('host_abuse_email')}::text[], ${col((r) => r.state.kind)}::text[], ${col((r) => JSON.stringify(r.state))}::text[],
-                  ${col((r) => r.cols.strikeStatus)}::text[], ${col((r) => iso(r.cols.strikeAt))}::timestamptz[], ${col((r) => iso(r.cols.wake))}::timestamptz[])
+                  ${col((r) => r.cols.strikeStatus)}::text[], ${col((r) => iso(r.cols.strikeAt))}::timestamptz[], ${col((r) => iso(r.cols.wake))}::timestamptz[],
+                  ${col((r) => !IMPLIED_BY_ROW.has(r.state.kind))}::boolean[])
           AS u(id, state, reason, zone_id, zone, account_id, mode, origin, origin_kind, origin_ips, origin_resolution, host_asn, host_name, host_abuse_email,
-               kind, lifecycle, strike_status, strike_at, next_wake_at)
+               kind, lifecycle, strike_status, strike_at, next_wake_at, stored)
       ), items AS (
         UPDATE notice_items i SET state = u.state, reason = u.reason, zone_id = u.zone_id, zone = u.zone, account_id = u.account_id,
           mode = u.mode, origin = u.origin, origin_kind = u.origin_kind, origin_ips = u.origin_ips::text[], origin_resolution = u.origin_resolution,
@@ -458,9 +477,9 @@ export async function applyResolutions(trx: Kysely<Database>, deps: ItemStepDeps
         INSERT INTO item_lifecycles (item_id, notice_id, account_id, kind, state, strike_status, strike_at, next_wake_at, updated_at)
         SELECT u.id, ${notice.id}::uuid, u.account_id, u.kind, u.lifecycle::jsonb, u.strike_status, u.strike_at, u.next_wake_at, now()
         FROM u JOIN items ON items.id = u.id
-        RETURNING item_id
+        WHERE u.stored
       )
-      SELECT item_id AS id FROM states`.execute(trx)
+      SELECT id FROM items`.execute(trx)
   ).rows;
   const done = new Set(updated.map((u) => Number(u.id)));
   const events: NewEvent[] = [];
