@@ -120,3 +120,19 @@ function bigToBytes(v: bigint): number[] {
 export function cidrKey(c: ParsedCidr): string {
   return `${c.kind}/${c.network.toString(16)}/${c.prefix}`;
 }
+
+/**
+ * The special range (ipaddr.js's name: 'private', 'reserved', 'loopback'…) a whole CIDR lies in,
+ * judged by its first and last address; null when it is public unicast or spans ranges (e.g. a
+ * catch-all 0.0.0.0/0).
+ */
+export function specialRangeOf(c: ParsedCidr): string | null {
+  const first = ipaddr.fromByteArray(c.kind === 'ipv4' ? uintToBytes(c.network as number) : bigToBytes(c.network as bigint));
+  const last = ipaddr.fromByteArray(
+    c.kind === 'ipv4'
+      ? uintToBytes((c.network as number) + (2 ** (32 - c.prefix) - 1))
+      : bigToBytes((c.network as bigint) | ((1n << BigInt(128 - c.prefix)) - 1n)),
+  );
+  const range = first.range();
+  return range !== 'unicast' && last.range() === range ? range : null;
+}

@@ -23,8 +23,6 @@ export interface ProcessorDeps extends ResolverDeps {
   links: StatusLinks;
   /** The one writer of item state (clock, calendar, policy: automatic takedown happens at receipt). */
   lifecycle: ItemStepDeps;
-  /** Told when messages were queued, so the mailer can send at once. */
-  onMessagesQueued?: () => void;
 }
 
 const BATCH = 5_000;
@@ -266,7 +264,6 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
         : []),
     ]);
   });
-  if (messages.length) deps.onMessagesQueued?.();
 }
 
 /**

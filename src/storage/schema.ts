@@ -408,6 +408,33 @@ export interface CourtOrderMatchesTable {
   acknowledged_by: string | null;
 }
 
+/** One row: the edge feed's change counter, bumped by triggers (migration 005). */
+export interface EdgeBlocklistStateTable {
+  id: boolean;
+  seq: number;
+  last_xact: number | null;
+  changed_at: Timestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  created_at: Generated<Date>;
+}
+
+/** The zone import's staging rows, loaded by COPY and merged set-based (migrations 012, 015). */
+export interface ZoneImportRowsTable {
+  import_id: string;
+  line: number;
+  account_id: string;
+  account_name: string;
+  account_email: string;
+  zone: string;
+  mode: ZoneMode;
+  origin: string;
+  origin_kind: OriginKind;
+}
+
 export interface Database {
   trusted_reporters: TrustedReportersTable;
   origin_disclosures: OriginDisclosuresTable;
@@ -439,4 +466,7 @@ export interface Database {
   legal_productions: LegalProductionsTable;
   court_order_rules: CourtOrderRulesTable;
   court_order_matches: CourtOrderMatchesTable;
+  edge_blocklist_state: EdgeBlocklistStateTable;
+  settings: SettingsTable;
+  zone_import_rows: ZoneImportRowsTable;
 }

@@ -132,7 +132,7 @@ for (const kind of storeKinds()) {
         m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && /Counter notice to your copyright notice/.test(x.parsed.subject ?? '')),
       );
       now = new Date(new Date(l.next_wake_at!).getTime() + 60_000);
-      s.server.lifecycleWorker.kick();
+      s.server.daemon.lifecycle.kick();
       await waitUntil(
         () => items(),
         (i) => i[0]!.state === 'restored',

@@ -230,9 +230,8 @@ describe('hostingProviderFor', () => {
     assert.equal(hostingProviderFor('2a02::1', table, overrides), null);
   });
 
-  it('returns null for private, loopback, link-local, CGNAT and reserved addresses, even under an override', () => {
+  it('returns null for private, loopback, link-local, CGNAT and reserved addresses no override of their range lists', () => {
     const noPublicHost = [
-      '10.1.2.3', // covered by the 10.0.0.0/8 override
       '172.16.0.1',
       '192.168.1.1',
       '127.0.0.1',
@@ -251,10 +250,39 @@ describe('hostingProviderFor', () => {
       'fd00::1',
       'ff02::1',
       '2001:db8::1',
-      '::ffff:10.0.0.1',
       '::ffff:127.0.0.1',
     ];
     for (const ip of noPublicHost) assert.equal(hostingProviderFor(ip, table, overrides), null, ip);
+  });
+
+  it('applies an override the operator wrote for a private or documentation range to the addresses in it', () => {
+    const ours = { asn: 64512, name: 'Our own private network', abuseEmail: 'noc@example.net', source: 'override' };
+    assert.deepEqual(hostingProviderFor('10.1.2.3', table, overrides), ours);
+    assert.deepEqual(hostingProviderFor('::ffff:10.0.0.1', table, overrides), ours);
+    const documentation = new NetworkOverrides([
+      { cidr: '203.0.113.0/24', asn: 64500, name: 'Example Hosting', abuseEmail: 'abuse@hosting.example' },
+      { cidr: '2001:db8::/32', asn: 64501, name: 'Example v6', abuseEmail: null },
+    ]);
+    assert.deepEqual(hostingProviderFor('203.0.113.7', table, documentation), {
+      asn: 64500,
+      name: 'Example Hosting',
+      abuseEmail: 'abuse@hosting.example',
+      source: 'override',
+    });
+    assert.equal(hostingProviderFor('2001:db8::1', table, documentation)?.name, 'Example v6');
+    // Outside the listed range a documentation address still has no host.
+    assert.equal(hostingProviderFor('198.51.100.7', table, documentation), null);
+  });
+
+  it('does not give non-public addresses a host through a catch-all override', () => {
+    const catchAll = new NetworkOverrides([
+      { cidr: '0.0.0.0/0', asn: 64500, name: 'Everything v4', abuseEmail: 'abuse@all.example' },
+      { cidr: '::/0', asn: 64500, name: 'Everything v6', abuseEmail: 'abuse@all.example' },
+      { cidr: '192.0.0.0/8', asn: 64501, name: 'Mixed /8', abuseEmail: null },
+    ]);
+    for (const ip of ['127.0.0.1', '10.1.2.3', '192.168.1.1', '192.0.2.1', '203.0.113.9', '::1', 'fd00::1', '2001:db8::1'])
+      assert.equal(hostingProviderFor(ip, table, catchAll), null, ip);
+    assert.equal(hostingProviderFor('9.9.9.9', table, catchAll)?.name, 'Everything v4');
   });
 
   it('treats IPv4-mapped IPv6 as the IPv4 address', () => {
