@@ -1,6 +1,7 @@
 // Filing a notice: validate everything at once, fold the URL list, and store the notice with
 // one item per URL in a single transaction. An Idempotency-Key makes a retry return the first
 // notice instead of filing a second one.
+import { filedItemState } from './item-steps.ts';
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
@@ -175,6 +176,8 @@ async function findByIdempotencyKey(db: Kysely<Database>, reporterId: string, ke
 }
 
 async function insertItems(db: Kysely<Database>, noticeId: string, items: ListedUrl[], offset: number): Promise<void> {
+  // An item's first state is the state machine's (received, or invalid); from there on only the writer changes it.
+  const first = items.map((i) => filedItemState(i.ok ? null : i.reason));
   await sql`
     INSERT INTO notice_items (notice_id, position, submitted_url, url, host, state, reason)
     SELECT ${noticeId}::uuid, * FROM unnest(
@@ -182,7 +185,7 @@ async function insertItems(db: Kysely<Database>, noticeId: string, items: Listed
       ${items.map((i) => i.submitted)}::text[],
       ${items.map((i) => (i.ok ? i.url : null))}::text[],
       ${items.map((i) => (i.ok ? i.host : null))}::text[],
-      ${items.map((i) => (i.ok ? 'received' : 'invalid'))}::text[],
-      ${items.map((i) => (i.ok ? null : i.reason))}::text[]
+      ${first.map((f) => f.state)}::text[],
+      ${first.map((f) => f.reason)}::text[]
     )`.execute(db);
 }
