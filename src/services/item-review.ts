@@ -13,6 +13,7 @@ import type { LifecycleEvent } from '../domain/takedown-lifecycle.ts';
 import type { ItemState } from '../domain/item-state.ts';
 import type { StatusLinks } from './status-links.ts';
 import { applySteps, loadNoticeFacts, lockItems, type ItemStepDeps } from './item-steps.ts';
+import { invalidField, notFound, ok, type Result } from './result.ts';
 
 export interface ReviewDeps {
   db: Kysely<Database>;
@@ -39,10 +40,10 @@ export async function reviewItems(
   noticeId: string,
   selection: ItemSelection,
   decision: ReviewDecision,
-): Promise<ReviewPlan | null> {
-  return deps.db.transaction().execute(async (trx) => {
+): Promise<Result<ReviewPlan>> {
+  return deps.db.transaction().execute(async (trx): Promise<Result<ReviewPlan>> => {
     const notice = await loadNoticeFacts(trx, noticeId, deps.links);
-    if (!notice) return null;
+    if (!notice) return notFound('id', 'no such notice');
     const items = await lockItems(
       trx,
       noticeId,
@@ -70,33 +71,28 @@ export async function reviewItems(
         ...result.refused.map((r) => ({ position: r.position, state: r.state, why: r.why })),
       ].sort((a, b) => a.position - b.position),
     };
-    if (!plan.changes.length) return plan;
+    if (!plan.changes.length) return ok(plan);
     const decided: DecidedUrl[] = result.changed.map((c) => ({ url: c.url, state: c.to as DecidedUrl['state'], reason }));
     await enqueueMessages(trx, noticeId, [decisionMessage(deps.provider, notice, decisionId, decided)]);
-    return plan;
+    return ok(plan);
   });
 }
 
 export const QUESTION_MAX = 4000;
 
 /** Staff ask the reporter for more information; the question is on the timeline and mailed. */
-export async function requestInformation(
-  deps: ReviewDeps,
-  actor: Actor,
-  noticeId: string,
-  question: string,
-): Promise<{ ok: true } | { ok: false; field: string; message: string } | null> {
+export async function requestInformation(deps: ReviewDeps, actor: Actor, noticeId: string, question: string): Promise<Result<{ sent: true }>> {
   const q = question.trim();
-  if (!q) return { ok: false, field: 'question', message: 'write the question for the reporter' };
-  if (q.length > QUESTION_MAX) return { ok: false, field: 'question', message: `must be at most ${QUESTION_MAX} characters (it has ${q.length})` };
-  return deps.db.transaction().execute(async (trx) => {
+  if (!q) return invalidField('question', 'write the question for the reporter');
+  if (q.length > QUESTION_MAX) return invalidField('question', `must be at most ${QUESTION_MAX} characters (it has ${q.length})`);
+  return deps.db.transaction().execute(async (trx): Promise<Result<{ sent: true }>> => {
     const notice = await loadNoticeFacts(trx, noticeId, deps.links);
-    if (!notice) return null;
+    if (!notice) return notFound('id', 'no such notice');
     const requestId = randomUUID();
     await appendEvents(trx, [
       { actor, type: 'notice.info_requested', subjectType: 'notice', subjectId: noticeId, noticeId, data: { request_id: requestId, question: q } },
     ]);
     await enqueueMessages(trx, noticeId, [infoRequestMessage(deps.provider, notice, requestId, q)]);
-    return { ok: true as const };
+    return ok({ sent: true as const }, true);
   });
 }
