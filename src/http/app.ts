@@ -2,6 +2,7 @@
 // native API under /v1, the Cloudflare-compatible API under /client/v4, and the OpenAPI document.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import { z } from 'zod';
 import { authenticate, bearerToken } from './auth.ts';
 import { hashToken } from '../services/principals.ts';
 import type { AppContext } from './context.ts';
@@ -14,7 +15,9 @@ import { trustedRoutes } from './routes/trusted.ts';
 import { legalRoutes } from '../legal/http/routes.ts';
 import { takedownRoutes } from './routes/takedown.ts';
 import { accountRoutes } from './routes/accounts.ts';
-import { openApiDocument } from './openapi.ts';
+import { registerOpenApi, undeclared } from './openapi.ts';
+import { RequestValidationError, validatorCompiler } from './schemas.ts';
+import { validationFailure } from './reply.ts';
 import { webRoutes } from '../web/routes.tsx';
 
 /**
@@ -51,6 +54,15 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
     bodyLimit: 1024 * 1024,
   });
   app.decorateRequest('principal', null);
+  // Routes declare zod schemas: Fastify validates requests with them; answers are plain JSON
+  // (the response schemas document what the services return, they do not filter it).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  await registerOpenApi(app, ctx.config);
+  app.addHook('onRoute', (route) => {
+    const why = undeclared(route);
+    if (why) throw new Error(`${[route.method].flat().join(',')} ${route.url}: the route's schema is incomplete (${why})`);
+  });
   app.addHook('onRequest', authenticate(ctx.store.db));
 
   await app.register(rateLimit, {
@@ -69,6 +81,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err instanceof RequestValidationError) return validationFailure(req, reply, err);
     const status = err.statusCode ?? 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
     const message =
@@ -88,8 +101,12 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
     return reply.code(status).send({ errors: [{ field: '(body)', message }] });
   });
 
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/openapi.json', async () => openApiDocument(ctx.config));
+  app.get(
+    '/healthz',
+    { schema: { security: [], summary: 'Liveness: 200 when the server accepts work', response: { 200: z.object({ ok: z.literal(true) }).describe('ready') } } },
+    async () => ({ ok: true }),
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await noticeRoutes(app, ctx);
   await reviewRoutes(app, ctx);

@@ -1,7 +1,8 @@
 // The one mapping of service results (services/result.ts) to HTTP: status codes and the
 // documented error bodies of the JSON API ({"errors":[{field,message}]}) and of the
 // Cloudflare-compatible envelope ({success,errors:[{code,message}],messages,result}).
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestValidationError } from './schemas.ts';
 import { failureErrors, type Failure, type FailureKind, type Result } from '../services/result.ts';
 
 export const FAILURE_STATUS: Record<FailureKind, 404 | 422 | 409 | 403> = {
@@ -47,4 +48,19 @@ export function cloudflareFailureBody(f: Failure) {
 export function sendCloudflareResult<T>(reply: FastifyReply, r: Result<T>, result: (value: T) => unknown = (v) => v) {
   if (!r.ok) return reply.code(FAILURE_STATUS[r.error]).send(cloudflareFailureBody(r));
   return reply.code(200).send({ success: true, errors: [], messages: [], result: result(r.value) });
+}
+
+/**
+ * A request that failed its route's schema, answered in the shape of the API it called: a path
+ * param that is not an id of the right form names nothing (404), anything else is 422 with every
+ * problem by field; under /client/v4, Cloudflare's envelope (1004: not found, 1001: bad input).
+ */
+export function validationFailure(req: FastifyRequest, reply: FastifyReply, err: RequestValidationError) {
+  const notFound = err.part === 'params';
+  const status = notFound ? 404 : 422;
+  if (req.url.startsWith('/client/v4/')) {
+    const code = notFound ? 1004 : 1001;
+    return reply.code(notFound ? 404 : 400).send({ success: false, errors: err.errors.map((e) => ({ code, message: e.message })), messages: [], result: null });
+  }
+  return reply.code(status).send({ errors: err.errors });
 }

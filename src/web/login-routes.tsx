@@ -10,19 +10,22 @@ import { LOGIN_LINK_MINUTES, createLoginLinks, endSession, principalForTypedToke
 import { loginLinkMessage } from '../domain/review-messages.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { csrfGuard } from './csrf.tsx';
+import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Sign-in attempts per client address and minute: enough for a person, too few to guess. */
 const LOGIN_RATE = { max: 10, timeWindow: 60_000 };
+const LinkPage = { params: pageParams('token'), querystring: pageQuery('next') };
 
-export async function loginRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function loginRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
   const csrf = csrfGuard(app, provider);
   const page = (reply: FastifyReply, status: number, p: Omit<LoginPageProps, 'provider' | 'csrfToken'>) =>
     html(reply, status, <LoginPage provider={provider} csrfToken={reply.generateCsrf()} {...p} />);
 
-  app.get('/login', async (req, reply) => {
-    const next = safeNext((req.query as Record<string, unknown>).next, '');
+  app.get('/login', { schema: { querystring: pageQuery('next') } }, async (req, reply) => {
+    const next = safeNext(req.query.next, '');
     if (req.user) return reply.redirect(next || homeFor(req.user), 303);
     return page(reply, 200, { next });
   });
@@ -62,8 +65,8 @@ export async function loginRoutes(app: FastifyInstance, ctx: AppContext): Promis
     return page(reply, 200, { next, linkSentTo: email });
   });
 
-  app.get('/login/link/:token', { config: { rateLimit: LOGIN_RATE } }, async (req, reply) => {
-    const p = await redeemLoginLink(ctx.store.db, (req.params as { token: string }).token);
+  app.get('/login/link/:token', { config: { rateLimit: LOGIN_RATE }, schema: LinkPage }, async (req, reply) => {
+    const p = await redeemLoginLink(ctx.store.db, req.params.token);
     if (!p) {
       return html(
         reply,
@@ -76,7 +79,7 @@ export async function loginRoutes(app: FastifyInstance, ctx: AppContext): Promis
         />,
       );
     }
-    return signIn(req, reply, p.id, 'email_link', safeNext((req.query as Record<string, unknown>).next, homeFor(p)));
+    return signIn(req, reply, p.id, 'email_link', safeNext(req.query.next, homeFor(p)));
   });
 
   app.post('/logout', { preHandler: csrf }, async (req, reply) => {

@@ -2,6 +2,7 @@
 // category and account, one report, and the message it came in as a download.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
+import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
 import { pageGuard } from './session.ts';
 import { MessagePage } from './pages/message-page.tsx';
@@ -18,7 +19,8 @@ import {
 const PAGE_SIZE = 50;
 const ID = /^[1-9]\d{0,14}$/;
 
-export async function networkReportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function networkReportRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
     html(
@@ -34,7 +36,8 @@ export async function networkReportRoutes(app: FastifyInstance, ctx: AppContext)
       />,
     );
 
-  await app.register(async (staff) => {
+  await app.register(async (scope) => {
+    const staff = scope.withTypeProvider<ZodRequests>();
     staff.addHook(
       'preHandler',
       pageGuard(['staff'], (req: FastifyRequest, reply: FastifyReply) =>
@@ -52,8 +55,8 @@ export async function networkReportRoutes(app: FastifyInstance, ctx: AppContext)
       ),
     );
 
-    staff.get('/staff/network-reports', async (req, reply) => {
-      const q = req.query as Record<string, string | undefined>;
+    staff.get('/staff/network-reports', { schema: { querystring: pageQuery('state', 'category', 'account', 'before') } }, async (req, reply) => {
+      const q = req.query;
       const filter: NetworkReportListFilter = {
         state: (NETWORK_REPORT_STATES as readonly string[]).includes(q.state ?? '') ? (q.state as NetworkReportState) : '',
         category: (q.category ?? '').trim().toLowerCase().slice(0, 100),
@@ -88,16 +91,16 @@ export async function networkReportRoutes(app: FastifyInstance, ctx: AppContext)
       );
     });
 
-    staff.get('/staff/network-reports/:id', async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    staff.get('/staff/network-reports/:id', { schema: { params: pageParams('id') } }, async (req, reply) => {
+      const id = req.params.id;
       const report = ID.test(id) ? await networkReportDetail(ctx.store.db, Number(id)) : null;
       if (!report) return notFound(req, reply);
       return html(reply, 200, <StaffNetworkReportPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} report={report} />);
     });
 
     // The message exactly as it was received, to open in a mail program or keep as evidence.
-    staff.get('/staff/network-reports/:id/message.eml', async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    staff.get('/staff/network-reports/:id/message.eml', { schema: { params: pageParams('id') } }, async (req, reply) => {
+      const id = req.params.id;
       const r = ID.test(id) ? await networkReportRaw(ctx.store.db, Number(id)) : null;
       if (!r) return notFound(req, reply);
       return reply

@@ -1,6 +1,7 @@
 // The customer portal and a signed-in reporter's list of notices.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
+import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
 import { pageGuard } from './session.ts';
 import { MessagePage } from './pages/message-page.tsx';
@@ -37,17 +38,19 @@ export function counterNoticeFromForm(body: unknown): Record<string, unknown> {
   };
 }
 
-export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
   const forbidden = (text: string) => (req: FastifyRequest, reply: FastifyReply) =>
     html(reply, 403, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="Not for your account" text={text} />);
 
-  await app.register(async (portal) => {
+  await app.register(async (scope) => {
+    const portal = scope.withTypeProvider<ZodRequests>();
     portal.addHook('preHandler', pageGuard(['customer'], forbidden('This page is for customers: sign in with the e-mail address of your account.')));
 
-    portal.get('/portal', async (req, reply) => {
+    portal.get('/portal', { schema: { querystring: pageQuery('before') } }, async (req, reply) => {
       const user = req.user!;
-      const before = decodeCursor((req.query as Record<string, string | undefined>).before ?? '');
+      const before = decodeCursor(req.query.before ?? '');
       const [page, account] = await Promise.all([
         customerNotices(ctx.store.db, user.accountId!, { before: before ?? undefined }),
         ctx.store.db.selectFrom('accounts').select('name').where('id', '=', user.accountId!).executeTakeFirst(),
@@ -67,8 +70,8 @@ export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promi
       );
     });
 
-    portal.get('/portal/notices/:id', async (req, reply) => {
-      const notice = await customerNotice(ctx.store.db, req.user!.accountId!, (req.params as { id: string }).id);
+    portal.get('/portal/notices/:id', { schema: { params: pageParams('id'), querystring: pageQuery('countered') } }, async (req, reply) => {
+      const notice = await customerNotice(ctx.store.db, req.user!.accountId!, req.params.id);
       // Another account's notice does not exist for this customer.
       if (!notice) {
         return html(
@@ -85,14 +88,12 @@ export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promi
         );
       }
       const flash =
-        (req.query as Record<string, string | undefined>).countered === '1'
-          ? 'Your counter notice was received and a copy sent to the complainant; we have e-mailed you the restore date.'
-          : null;
+        req.query.countered === '1' ? 'Your counter notice was received and a copy sent to the complainant; we have e-mailed you the restore date.' : null;
       return html(reply, 200, <PortalNoticePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} notice={notice} flash={flash} />);
     });
 
-    portal.post('/portal/notices/:id/counter-notice', { preHandler: csrfGuard(portal, provider) }, async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    portal.post('/portal/notices/:id/counter-notice', { preHandler: csrfGuard(portal, provider), schema: { params: pageParams('id') } }, async (req, reply) => {
+      const id = req.params.id;
       const user = req.user!;
       const r = await fileCounterNotice(ctx.lifecycle, { principal: user, channel: 'portal', accountId: user.accountId! }, id, counterNoticeFromForm(req.body));
       if ('result' in r) {
@@ -122,10 +123,11 @@ export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promi
     });
   });
 
-  await app.register(async (my) => {
+  await app.register(async (scope) => {
+    const my = scope.withTypeProvider<ZodRequests>();
     my.addHook('preHandler', pageGuard(['reporter'], forbidden('This page is for reporters.')));
-    my.get('/my', async (req, reply) => {
-      const cursor = (req.query as Record<string, string | undefined>).cursor;
+    my.get('/my', { schema: { querystring: pageQuery('cursor') } }, async (req, reply) => {
+      const cursor = req.query.cursor;
       const page = await listNotices(ctx.store.db, req.user!, { cursor, limit: 50 });
       const notices = page.notices.map((x) => ({ ...x, statusHref: `/status/${ctx.links.key(x.id)}` }));
       const nextHref = page.next_cursor ? `/my?cursor=${encodeURIComponent(page.next_cursor)}` : null;

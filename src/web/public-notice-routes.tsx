@@ -4,17 +4,18 @@
 // working after a restore). Everything else is 404, as is any id that is not a UUID.
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { z } from 'zod';
+import { pageUuid, type ZodRequests } from '../http/schemas.ts';
 import type { AppContext } from '../http/context.ts';
 import type { DmcaSubmission } from '../domain/notice.ts';
 import { html } from './respond.ts';
 import { MessagePage } from './pages/message-page.tsx';
 import { PublicNoticePage } from './pages/public-notice.tsx';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export async function publicNoticeRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get('/notices/:id/public', async (req, reply) => {
-    const id = (req.params as { id: string }).id.toLowerCase();
+export async function publicNoticeRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
+  app.get('/notices/:id/public', { schema: { params: z.object({ id: pageUuid }) } }, async (req, reply) => {
+    const { id } = req.params;
     const notFound = () =>
       html(
         reply,
@@ -26,7 +27,7 @@ export async function publicNoticeRoutes(app: FastifyInstance, ctx: AppContext):
           link={['/report', 'Report infringement']}
         />,
       );
-    if (!UUID.test(id)) return notFound();
+    if (!id) return notFound();
     const r = await sql<{ kind: string; created_at: Date; submission: DmcaSubmission; blocked: number; ever_disabled: boolean }>`
       SELECT n.kind, n.created_at, n.submission,
              (SELECT count(*)::int FROM notice_items i WHERE i.notice_id = n.id AND edge_blocks_item_state(i.state)) AS blocked,

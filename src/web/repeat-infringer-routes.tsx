@@ -2,6 +2,7 @@
 // queue, an account's strikes, termination and reinstatement (the same services as the API).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
+import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html, pageForFailure } from './respond.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field } from './form-body.ts';
@@ -11,7 +12,8 @@ import { AccountStrikesPage, PolicyPage, RepeatInfringerQueuePage } from './page
 import { describePolicy } from '../domain/strike-policy.ts';
 import { accountStanding, reinstateAccount, repeatInfringerQueue, terminateAccount } from '../services/repeat-infringers.ts';
 
-export async function repeatInfringerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function repeatInfringerRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
   const policyText = () => describePolicy(ctx.config.strikePolicy, { providerName: provider });
 
@@ -19,7 +21,8 @@ export async function repeatInfringerRoutes(app: FastifyInstance, ctx: AppContex
     html(reply, 200, <PolicyPage provider={provider} text={policyText()} user={req.user} csrfToken={req.user ? reply.generateCsrf() : undefined} />),
   );
 
-  await app.register(async (staff) => {
+  await app.register(async (scope) => {
+    const staff = scope.withTypeProvider<ZodRequests>();
     const csrf = csrfGuard(staff, provider);
     staff.addHook(
       'preHandler',
@@ -90,8 +93,8 @@ export async function repeatInfringerRoutes(app: FastifyInstance, ctx: AppContex
       );
     };
 
-    staff.get('/staff/accounts/:id/strikes', async (req, reply) => {
-      const done = (req.query as Record<string, string | undefined>).done;
+    staff.get('/staff/accounts/:id/strikes', { schema: { params: pageParams('id'), querystring: pageQuery('done') } }, async (req, reply) => {
+      const done = req.query.done;
       return renderStrikes(
         req,
         reply,
@@ -106,8 +109,8 @@ export async function repeatInfringerRoutes(app: FastifyInstance, ctx: AppContex
     });
 
     for (const action of ['terminate', 'reinstate'] as const) {
-      staff.post(`/staff/accounts/:id/${action}`, { preHandler: csrf }, async (req, reply) => {
-        const id = (req.params as { id: string }).id;
+      staff.post(`/staff/accounts/:id/${action}`, { preHandler: csrf, schema: { params: pageParams('id') } }, async (req, reply) => {
+        const id = req.params.id;
         const run = action === 'terminate' ? terminateAccount : reinstateAccount;
         const r = await run(ctx.accounts, `principal:${req.user!.id}`, id, field(req.body, 'reason'));
         if (!r.ok)

@@ -23,6 +23,7 @@ import { portalRoutes } from './portal-routes.tsx';
 import { publicNoticeRoutes } from './public-notice-routes.tsx';
 import { legalWebRoutes } from '../legal/web/routes.tsx';
 import { networkReportRoutes } from './network-report-routes.tsx';
+import { isUuid, pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = {
   'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./assets/app.css', import.meta.url)) },
@@ -31,7 +32,8 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
 
 const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
-export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
   await app.register(cookie);
   await app.register(csrf, {
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: 'auto' },
@@ -48,8 +50,8 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   await legalWebRoutes(app, ctx);
   await networkReportRoutes(app, ctx);
 
-  app.get('/assets/:name', async (req, reply) => {
-    const a = ASSETS[(req.params as { name: string }).name];
+  app.get('/assets/:name', { schema: { params: pageParams('name') } }, async (req, reply) => {
+    const a = ASSETS[req.params.name];
     if (!a) return reply.code(404).type('text/plain').send('not found');
     return reply.type(a.type).header('Cache-Control', 'public, max-age=3600').send(a.body);
   });
@@ -94,7 +96,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     const csrfFailed = await new Promise<boolean>((resolve) => app.csrfProtection(req, reply, (err?: Error) => resolve(!!err)));
     if (csrfFailed) return renderForm(reply, 403, values, { form: ['this form expired or was not sent from this site; check your entries and send it again'] });
 
-    const submission_id = /^[0-9a-f-]{36}$/.test(values.submission_id ?? '') ? values.submission_id! : randomUUID();
+    const submission_id = isUuid(values.submission_id ?? '') ? values.submission_id! : randomUUID();
     values.submission_id = submission_id;
     if (errors.urls_file) return renderForm(reply, 422, values, errors);
     const result = await fileDmcaNotice(ctx.store.db, {
@@ -119,12 +121,12 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     return reply.redirect(`/status/${ctx.links.key(id)}?filed=1`, 303);
   });
 
-  app.get('/status/:key', async (req, reply) => {
-    const { key } = req.params as { key: string };
+  app.get('/status/:key', { schema: { params: pageParams('key'), querystring: pageQuery('state', 'per_page', 'after', 'filed') } }, async (req, reply) => {
+    const { key } = req.params;
     const id = ctx.links.verify(key);
     const n = id ? await ctx.store.db.selectFrom('notices').select(['reporter_id']).where('id', '=', id).executeTakeFirst() : undefined;
     if (!id || !n) return html(reply, 404, <NotFoundPage provider={ctx.config.providerName} />);
-    const q = req.query as Record<string, string | undefined>;
+    const q = req.query;
     const state = parseItemState(q.state);
     const per = PAGE_SIZES.find((s) => String(s) === q.per_page) ?? 1000;
     const after = q.after !== undefined && /^\d+$/.test(q.after) ? Number(q.after) : null;

@@ -1,6 +1,7 @@
 // The staff console: queue, notice, account, search, and the decisions staff make on notices.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
+import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field, fields } from './form-body.ts';
@@ -27,7 +28,15 @@ import type { Principal } from '../services/principals.ts';
 
 const STAFF_PAGE_SIZE = 500;
 
-export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+const NoticePage = {
+  params: pageParams('id'),
+  querystring: pageQuery('changed', 'skipped', 'to', 'asked', 'lc', 'lc_position', 'lc_changed', 'state', 'after'),
+};
+// A notice's forms post to its address with the page's filter, and re-render it on errors.
+const NoticeForm = { params: pageParams('id'), querystring: pageQuery('state', 'after') };
+
+export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
   const csrf = csrfGuard(app, provider);
   const forbidden = (req: FastifyRequest, reply: FastifyReply) =>
@@ -56,12 +65,13 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       />,
     );
 
-  await app.register(async (staff) => {
+  await app.register(async (scope) => {
+    const staff = scope.withTypeProvider<ZodRequests>();
     staff.addHook('preHandler', pageGuard(['staff'], forbidden));
-    staffTrustedRoutes(staff, ctx, csrf);
+    staffTrustedRoutes(scope, ctx, csrf);
 
-    staff.get('/staff', async (req, reply) => {
-      const q = req.query as Record<string, string | undefined>;
+    staff.get('/staff', { schema: { querystring: pageQuery('state', 'kind', 'reporter', 'account', 'after') } }, async (req, reply) => {
+      const q = req.query;
       const st = parseItemState(q.state);
       const filter: QueueFilterValues = {
         state: st === undefined || st === 'bad' ? 'pending_review' : st,
@@ -105,7 +115,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       id: string,
       extra: Pick<StaffNoticeProps, 'flash' | 'errors' | 'values'>,
     ) => {
-      const q = req.query as Record<string, string | undefined>;
+      // Shared by the page and its forms' re-renders: each declares state and after.
+      const q = req.query as { state?: string; after?: string };
       const st = parseItemState(q.state);
       const state = st === 'bad' || st === undefined ? null : st;
       const after = q.after !== undefined && /^\d+$/.test(q.after) ? Number(q.after) : null;
@@ -152,8 +163,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       );
     };
 
-    staff.get('/staff/notices/:id', async (req, reply) => {
-      const q = req.query as Record<string, string | undefined>;
+    staff.get('/staff/notices/:id', { schema: NoticePage }, async (req, reply) => {
+      const q = req.query;
       const changed = Number(q.changed ?? NaN);
       const skipped = Number(q.skipped ?? NaN);
       let flash: string | null = null;
@@ -174,16 +185,16 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
             ? `URL ${Number(q.lc_position) + 1}: ${label.done}${label.tells ? `; ${label.tells}` : ''}.`
             : `URL ${Number(q.lc_position) + 1}: nothing changed, it was already done; no one was told again.`;
       }
-      return renderNotice(req, reply, 200, (req.params as { id: string }).id, { flash, errors: [], values: {} });
+      return renderNotice(req, reply, 200, req.params.id, { flash, errors: [], values: {} });
     });
 
-    staff.post('/staff/notices/:id/review', { preHandler: csrf }, async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    staff.post('/staff/notices/:id/review', { preHandler: csrf, schema: NoticeForm }, async (req, reply) => {
+      const id = req.params.id;
       const body = req.body;
       const values = { action: field(body, 'action'), reason: field(body, 'reason'), note: field(body, 'note') };
       const parsed = parseDecision(values);
       const errors = parsed.ok ? [] : [...parsed.errors];
-      const st = parseItemState((req.query as Record<string, string | undefined>).state);
+      const st = parseItemState(req.query.state);
       let selection: ItemSelection | null = null;
       if (field(body, 'scope') === 'state' && st && st !== 'bad') selection = { state: st };
       else {
@@ -206,8 +217,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
     });
 
     // One URL's takedown command from its buttons: the API's service, then back to the same page.
-    staff.post('/staff/notices/:id/lifecycle', { preHandler: csrf }, async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    staff.post('/staff/notices/:id/lifecycle', { preHandler: csrf, schema: NoticeForm }, async (req, reply) => {
+      const id = req.params.id;
       const body = req.body;
       const posText = field(body, 'position');
       if (!/^\d{1,9}$/.test(posText)) return notFound(req, reply, 'URL');
@@ -235,7 +246,7 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
           })),
           values,
         });
-      const q = req.query as Record<string, string | undefined>;
+      const q = req.query;
       const qs = new URLSearchParams();
       const st = parseItemState(q.state);
       if (st && st !== 'bad') qs.set('state', st);
@@ -246,8 +257,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       return reply.redirect(`/staff/notices/${id}?${qs}#item-${position}`, 303);
     });
 
-    staff.post('/staff/notices/:id/ask', { preHandler: csrf }, async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    staff.post('/staff/notices/:id/ask', { preHandler: csrf, schema: NoticeForm }, async (req, reply) => {
+      const id = req.params.id;
       const question = field(req.body, 'question');
       const r = await requestInformation(ctx.review, `principal:${req.user!.id}`, id, question);
       if (!r.ok && r.error === 'not_found') return notFound(req, reply, 'notice');
@@ -255,8 +266,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       return reply.redirect(`/staff/notices/${id}?asked=1`, 303);
     });
 
-    staff.get('/staff/accounts/:id', async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    staff.get('/staff/accounts/:id', { schema: { params: pageParams('id') } }, async (req, reply) => {
+      const id = req.params.id;
       const page = await accountPage(ctx.store.db, id);
       if (!page) return notFound(req, reply, 'account');
       const [standing, networkReports] = await Promise.all([
@@ -278,8 +289,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       );
     });
 
-    staff.get('/staff/search', async (req, reply) => {
-      const q = (req.query as Record<string, string | undefined>).q;
+    staff.get('/staff/search', { schema: { querystring: pageQuery('q') } }, async (req, reply) => {
+      const q = req.query.q;
       const results = q === undefined ? null : await search(ctx.store.db, q);
       return html(reply, 200, <StaffSearchPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} results={results} />);
     });

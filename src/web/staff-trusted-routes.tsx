@@ -3,6 +3,7 @@
 // pages' guard by staffRoutes.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
+import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html, pageForFailure } from './respond.ts';
 import { failureErrors } from '../services/result.ts';
 import { field } from './form-body.ts';
@@ -14,7 +15,8 @@ import type { FieldError } from '../domain/notice.ts';
 
 const DONE: Record<TrustDecision, string> = { approve: 'approved', reject: 'rejected', suspend: 'suspended', revoke: 'revoked' };
 
-export function staffTrustedRoutes(staff: FastifyInstance, ctx: AppContext, csrf: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+export function staffTrustedRoutes(scope: FastifyInstance, ctx: AppContext, csrf: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>): void {
+  const staff = scope.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
   const now = () => ctx.origins.now();
 
@@ -33,15 +35,15 @@ export function staffTrustedRoutes(staff: FastifyInstance, ctx: AppContext, csrf
       />,
     );
 
-  staff.get('/staff/trusted-reporters', async (req, reply) => {
-    const done = (req.query as Record<string, string | undefined>).done;
+  staff.get('/staff/trusted-reporters', { schema: { querystring: pageQuery('done') } }, async (req, reply) => {
+    const done = req.query.done;
     const flash = done && Object.values(DONE).includes(done) ? `The application was ${done}.` : null;
     return render(req, reply, 200, flash, [], null);
   });
 
   for (const decision of ['approve', 'reject', 'revoke'] as const) {
-    staff.post(`/staff/trusted-reporters/:id/${decision}`, { preHandler: csrf }, async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    staff.post(`/staff/trusted-reporters/:id/${decision}`, { preHandler: csrf, schema: { params: pageParams('id') } }, async (req, reply) => {
+      const id = req.params.id;
       const reason = field(req.body, 'reason').trim();
       let args: Parameters<typeof decideTrusted>[4];
       if (decision === 'approve') {

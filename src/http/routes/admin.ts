@@ -10,14 +10,19 @@ import { importZones, ZoneImportHeaderError } from '../../services/zone-import.t
 import { importNetworks } from '../../services/network-import.ts';
 import { importNetblocks, listNetworkReports } from '../../services/netblocks.ts';
 import { listOutbox } from '../../services/outbox-view.ts';
-import { zodErrors } from '../../domain/notice.ts';
 import { cloudflareAccountId } from './cloudflare.ts';
+import { csvStream, described, errors, type ZodRequests } from '../schemas.ts';
 
-export const NewPrincipalSchema = z.object({
-  role: z.enum(['reporter', 'staff'], { error: 'role must be "reporter" or "staff"' }).default('reporter'),
-  email: z.string({ error: 'email is required' }).trim().pipe(z.email('email must be a valid e-mail address')),
-  name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters').optional(),
-});
+export const NewPrincipalSchema = z
+  .object({
+    role: z.enum(['reporter', 'staff'], { error: 'role must be "reporter" or "staff"' }).default('reporter'),
+    email: z.string({ error: 'email is required' }).trim().pipe(z.email('email must be a valid e-mail address')),
+    name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters').optional(),
+  })
+  .meta({ id: 'NewPrincipal' });
+
+const csv = { consumes: ['text/csv'] };
+const Principal = z.object({ id: z.string(), account_id: z.string(), role: z.string(), email: z.string(), name: z.string().nullable() });
 
 const OutboxQuery = z.object({
   status: z.enum(['pending', 'sent', 'failed'], { error: 'status must be pending, sent or failed' }).optional(),
@@ -40,80 +45,172 @@ const NetworkReportsQuery = z.object({
     .default(100),
 });
 
-export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function adminRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
   // CSV bodies reach the import handlers as streams: a million-zone file is never held whole.
   app.addContentTypeParser(['text/csv', 'text/plain'], (_req, payload, done) => done(null, payload));
 
-  app.post('/v1/principals', { preHandler: requireRole('staff') }, async (req, reply) => {
-    const parsed = NewPrincipalSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return reply.code(422).send({ errors: zodErrors(parsed.error) });
-    const { principal, token } = await createPrincipal(ctx.store.db, {
-      role: parsed.data.role,
-      email: parsed.data.email,
-      name: parsed.data.name ?? null,
-      actor: `principal:${req.principal!.id}`,
-    });
-    return reply
-      .code(201)
-      .send({ id: principal.id, account_id: cloudflareAccountId(principal.id), role: principal.role, email: principal.email, name: principal.name, token });
-  });
+  app.post(
+    '/v1/principals',
+    {
+      preValidation: requireRole('staff'),
+      schema: {
+        summary: 'Create a reporter (or staff member) and its API token (staff only)',
+        body: z.preprocess((v) => v ?? {}, NewPrincipalSchema),
+        response: {
+          201: Principal.extend({ token: z.string() }).describe('Created; the token is shown only now'),
+          403: errors('Not staff'),
+          422: errors('Invalid'),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { principal, token } = await createPrincipal(ctx.store.db, {
+        role: req.body.role,
+        email: req.body.email,
+        name: req.body.name ?? null,
+        actor: `principal:${req.principal!.id}`,
+      });
+      return reply
+        .code(201)
+        .send({ id: principal.id, account_id: cloudflareAccountId(principal.id), role: principal.role, email: principal.email, name: principal.name, token });
+    },
+  );
 
-  app.get('/v1/me', { preHandler: requireRole('staff', 'reporter', 'customer') }, async (req) => {
-    const p = req.principal!;
-    return { id: p.id, account_id: cloudflareAccountId(p.id), role: p.role, email: p.email, name: p.name };
-  });
+  app.get(
+    '/v1/me',
+    {
+      preValidation: requireRole('staff', 'reporter', 'customer'),
+      schema: { summary: 'Who this token belongs to', response: { 200: Principal.describe('The principal'), 401: errors('No or bad token') } },
+    },
+    async (req) => {
+      const p = req.principal!;
+      return { id: p.id, account_id: cloudflareAccountId(p.id), role: p.role, email: p.email, name: p.name };
+    },
+  );
 
-  app.post('/v1/zones/import', { preHandler: requireRole('staff') }, async (req, reply) => {
-    if (!req.headers['content-type']?.startsWith('text/csv')) {
-      return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the zones file as text/csv' }] });
-    }
-    try {
-      const r = await importZones(ctx.store, req.body as Readable, { actor: `principal:${req.principal!.id}` });
-      return r;
-    } catch (err) {
-      if (err instanceof ZoneImportHeaderError) return reply.code(422).send({ errors: [{ field: '(header)', message: err.message }] });
-      throw err;
-    }
-  });
+  app.post(
+    '/v1/zones/import',
+    {
+      preValidation: requireRole('staff'),
+      schema: {
+        summary: 'Load or refresh zones (staff only): text/csv with account_id,account_name,account_email,zone,mode,origin',
+        ...csv,
+        body: csvStream('account_id,account_name,account_email,zone,mode,origin'),
+        response: {
+          200: described('Counts, and the rejected lines with their line numbers'),
+          403: errors('Not staff'),
+          415: errors('Not text/csv'),
+          422: errors('Missing columns'),
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!req.headers['content-type']?.startsWith('text/csv')) {
+        return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the zones file as text/csv' }] });
+      }
+      try {
+        const r = await importZones(ctx.store, req.body as Readable, { actor: `principal:${req.principal!.id}` });
+        return r;
+      } catch (err) {
+        if (err instanceof ZoneImportHeaderError) return reply.code(422).send({ errors: [{ field: '(header)', message: err.message }] });
+        throw err;
+      }
+    },
+  );
 
-  app.post('/v1/networks/import', { preHandler: requireRole('staff') }, async (req, reply) => {
-    if (!req.headers['content-type']?.startsWith('text/csv')) {
-      return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the networks file as text/csv' }] });
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req.body as Readable) {
-      size += (c as Buffer).length;
-      if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a networks file may be at most 64 MB' }] });
-      chunks.push(c as Buffer);
-    }
-    return importNetworks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
-  });
+  app.post(
+    '/v1/networks/import',
+    {
+      preValidation: requireRole('staff'),
+      schema: {
+        summary: 'Load hosting-provider overrides (staff only): text/csv with cidr,asn,name,abuse_email',
+        ...csv,
+        body: csvStream('cidr,asn,name,abuse_email'),
+        response: { 200: described('Counts and rejected lines'), 403: errors('Not staff'), 413: errors('Larger than 64 MB'), 415: errors('Not text/csv') },
+      },
+    },
+    async (req, reply) => {
+      if (!req.headers['content-type']?.startsWith('text/csv')) {
+        return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the networks file as text/csv' }] });
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of req.body as Readable) {
+        size += (c as Buffer).length;
+        if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a networks file may be at most 64 MB' }] });
+        chunks.push(c as Buffer);
+      }
+      return importNetworks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
+    },
+  );
 
-  app.post('/v1/netblocks/import', { preHandler: requireRole('staff') }, async (req, reply) => {
-    if (!req.headers['content-type']?.startsWith('text/csv')) {
-      return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the netblocks file as text/csv' }] });
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req.body as Readable) {
-      size += (c as Buffer).length;
-      if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a netblocks file may be at most 64 MB' }] });
-      chunks.push(c as Buffer);
-    }
-    return importNetblocks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
-  });
+  app.post(
+    '/v1/netblocks/import',
+    {
+      preValidation: requireRole('staff'),
+      schema: {
+        summary:
+          'Load address-block assignments with history (staff only): text/csv with cidr,account_id,assigned_from,assigned_to (empty assigned_to = still assigned)',
+        ...csv,
+        body: csvStream('cidr,account_id,assigned_from,assigned_to'),
+        response: {
+          200: described('Counts (added, changed, unchanged) and the rejected lines with their line numbers'),
+          403: errors('Not staff'),
+          413: errors('Larger than 64 MB'),
+          415: errors('Not text/csv'),
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!req.headers['content-type']?.startsWith('text/csv')) {
+        return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the netblocks file as text/csv' }] });
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of req.body as Readable) {
+        size += (c as Buffer).length;
+        if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a netblocks file may be at most 64 MB' }] });
+        chunks.push(c as Buffer);
+      }
+      return importNetblocks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
+    },
+  );
 
   // Reports that named an IP address and time (ACNS, X-ARF/XARF): routed, not on the network, or kept for staff.
-  app.get('/v1/network-reports', { preHandler: requireRole('staff') }, async (req, reply) => {
-    const q = NetworkReportsQuery.safeParse(req.query);
-    if (!q.success) return reply.code(422).send({ errors: zodErrors(q.error) });
-    return { network_reports: await listNetworkReports(ctx.store.db, { state: q.data.state, accountId: q.data.account_id, limit: q.data.limit }) };
-  });
+  app.get(
+    '/v1/network-reports',
+    {
+      preValidation: requireRole('staff'),
+      schema: {
+        summary: 'Reports read from mail that name an IP address, port and time instead of URLs (ACNS, X-ARF/XARF), newest first (staff only)',
+        querystring: NetworkReportsQuery,
+        response: {
+          200: z
+            .object({ network_reports: z.array(z.looseObject({})) })
+            .describe('{network_reports: [{id, format, category, ip, port, observed_at, protocol, works, state, reason, account_id, …}]}'),
+          403: errors('Not staff'),
+          422: errors('Bad filters'),
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return { network_reports: await listNetworkReports(ctx.store.db, { state: q.state, accountId: q.account_id, limit: q.limit }) };
+    },
+  );
 
-  app.get('/v1/outbox', { preHandler: requireRole('staff') }, async (req, reply) => {
-    const q = OutboxQuery.safeParse(req.query ?? {});
-    if (!q.success) return reply.code(422).send({ errors: zodErrors(q.error) });
-    return { messages: await listOutbox(ctx.store.db, q.data) };
-  });
+  app.get(
+    '/v1/outbox',
+    {
+      preValidation: requireRole('staff'),
+      schema: {
+        summary:
+          'Outgoing messages, newest first (staff only): recipient, subject, state and errors, never a body (sign-in and status links are for their recipient only)',
+        querystring: OutboxQuery,
+        response: { 200: z.object({ messages: z.array(z.looseObject({})) }).describe('Messages'), 403: errors('Not staff'), 422: errors('Bad filters') },
+      },
+    },
+    async (req) => ({ messages: await listOutbox(ctx.store.db, req.query) }),
+  );
 }

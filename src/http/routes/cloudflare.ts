@@ -5,11 +5,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { checkRole } from '../auth.ts';
 import { fileDmcaNotice } from '../../services/notice-filing.ts';
-import { failureErrors } from '../../services/result.ts';
 import { noticeCounts } from '../../services/notice-views.ts';
 import type { DmcaNoticeInput, FieldError } from '../../domain/notice.ts';
 import type { Principal } from '../../services/principals.ts';
 import { sql } from 'kysely';
+import { z } from 'zod';
+import { failureErrors } from '../../services/result.ts';
+import { CloudflareErrors, Uuid, validatedInService, type ZodRequests } from '../schemas.ts';
 
 const REPORT_TYPES = [
   'abuse_dmca',
@@ -211,82 +213,134 @@ const reportQuery = (ctx: AppContext) =>
       (eb) => eb.selectFrom('notice_items as i').select('i.host').whereRef('i.notice_id', '=', 'n.id').where('i.position', '=', 0).as('domain'),
     ]);
 
-export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post('/client/v4/accounts/:account_id/abuse-reports/:report_type', { bodyLimit: ctx.bodyLimit }, async (req, reply) => {
-    const principal = authorise(req, reply);
-    if (!principal) return reply;
-    const { report_type } = req.params as { report_type: string };
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const act = str(body.act) ?? report_type;
-    // Cloudflare's documented submit error ({error_code, msg, request, result: 'error'}) plus the
-    // v4 envelope's success/errors, which the SDK surfaces as APIError.errors.
-    const fail = (messages: string | string[], code = 400) => {
-      const list = [messages].flat();
-      return reply.code(code).send({
-        error_code: code,
-        msg: list.join('; '),
-        request: { act },
-        result: 'error',
-        success: false,
-        errors: list.map((message) => ({ code, message })),
-        messages: [],
-      });
-    };
-    if (!REPORT_TYPES.includes(report_type)) return fail(`unknown report type "${report_type}"; use one of ${REPORT_TYPES.join(', ')}`);
-    if (report_type !== 'abuse_dmca') return fail(`this server accepts only abuse_dmca reports so far, not ${report_type}`);
-    if (act !== report_type) return fail(`act ("${act}") must equal the report type in the path ("${report_type}")`);
-    const { notice, errors } = fromCloudflareDmca(body);
-    const key = req.headers['idempotency-key'];
-    const result = errors.length
-      ? null
-      : await fileDmcaNotice(ctx.store.db, {
-          reporterId: principal.id,
-          channel: 'cloudflare_api',
-          idempotencyKey: typeof key === 'string' ? key : null,
-          body: notice,
-          maxUrls: ctx.config.maxUrlsPerNotice,
-        });
-    const all = [...errors, ...(result && !result.ok ? failureErrors(result) : [])];
-    if (all.length) {
-      return fail([...new Set(all.map((e) => `${cfField(e.field)}: ${e.message}`))]);
-    }
-    const filed = (result as Extract<typeof result, { ok: true }>).value;
-    await ctx.processIfSmall(filed.id, filed.itemCount);
-    return reply.code(200).send({ abuse_rand: filed.id, request: { act }, result: 'success' });
-  });
+const AccountId = z.string().describe('Your account id (shown by `safeharbor token create` and GET /v1/me)');
+const AccountParams = z.object({ account_id: AccountId });
+const ReportParams = z.object({ account_id: AccountId, report_id: Uuid('report_id', (id) => `abuse report ${id} not found`) });
+// Cloudflare's listing is lenient about paging (a bad page is the first page); the filters that
+// it refuses are refused in its envelope by the handler, as Cloudflare words them.
+const ListQuery = z.object(
+  Object.fromEntries(['page', 'per_page', 'sort', 'domain', 'created_before', 'created_after', 'status', 'type'].map((name) => [name, z.string().optional()])),
+);
+const PageQuery = z.object({ page: z.string().optional(), per_page: z.string().optional() });
+const envelopeOf = (description: string) =>
+  z
+    .object({ success: z.literal(true), errors: z.array(z.unknown()), messages: z.array(z.unknown()), result: z.unknown() })
+    .loose()
+    .describe(description);
+const failures = { 401: CloudflareErrors.describe('No or bad token'), 403: CloudflareErrors.describe('Not your account') };
 
-  app.get('/client/v4/accounts/:account_id/abuse-reports', async (req, reply) => {
-    const principal = authorise(req, reply);
-    if (!principal) return reply;
-    const q = req.query as Record<string, string | undefined>;
-    const page = Math.max(1, Number(q.page ?? 1) || 1);
-    const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
-    const sortable: Record<string, string> = { id: 'n.id', cdate: 'n.created_at', status: 'r.report_status', type: 'n.kind', domain: 'domain' };
-    // Cloudflare's form is "property,order" (cdate,desc); "-cdate" and "cdate" are accepted too.
-    const sort = /^(-?)(id|cdate|domain|type|status)(?:,(asc|desc))?$/.exec(q.sort ?? 'cdate,desc');
-    if (!sort) return envelopeError(reply, 400, 1001, 'sort must be a property (id, cdate, domain, type, status) followed by the order, e.g. cdate,desc');
-    if (q.status && !['accepted', 'in_review'].includes(q.status)) return envelopeError(reply, 400, 1001, 'status must be accepted or in_review');
-    if (q.type && q.type !== 'DMCA')
-      return reply.send(envelope({ reports: [] }, { result_info: { page, per_page: perPage, count: 0, total_count: 0, total_pages: 0 } }));
-    const filters = [sql`n.kind = 'dmca'`];
-    if (principal.role !== 'staff') filters.push(sql`n.reporter_id = ${principal.id}::uuid`);
-    for (const [param, op] of [
-      ['created_after', sql`>`],
-      ['created_before', sql`<`],
-    ] as const) {
-      if (q[param]) {
-        const d = new Date(q[param]!);
-        if (Number.isNaN(d.getTime())) return envelopeError(reply, 400, 1001, `${param} must be an RFC 3339 time`);
-        filters.push(sql`n.created_at ${op} ${d}`);
+/** Cloudflare's own order: authentication and the account in the path first, in its envelope. */
+const cloudflareAuth = async (req: FastifyRequest, reply: FastifyReply) => {
+  if (!authorise(req, reply)) return reply;
+};
+
+export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
+  app.post(
+    '/client/v4/accounts/:account_id/abuse-reports/:report_type',
+    {
+      bodyLimit: ctx.bodyLimit,
+      preValidation: cloudflareAuth,
+      schema: {
+        summary: "Cloudflare-compatible: submit an abuse report (abuse_dmca), body as Cloudflare's form",
+        params: z.object({ account_id: AccountId, report_type: z.string().meta({ enum: ['abuse_dmca'] }) }),
+        // Read field by field as Cloudflare's form (fromCloudflareDmca), every problem in msg.
+        body: validatedInService(z.looseObject({ act: z.string().optional() }).describe("Cloudflare's DMCA report form")),
+        response: {
+          200: z.object({ abuse_rand: z.string(), request: z.looseObject({}), result: z.literal('success') }).describe('Filed'),
+          400: z
+            .object({ error_code: z.number().int(), msg: z.string(), request: z.looseObject({}), result: z.literal('error') })
+            .loose()
+            .describe('Rejected, with every problem in msg'),
+          ...failures,
+        },
+      },
+    },
+    async (req, reply) => {
+      const principal = req.principal!;
+      const { report_type } = req.params;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const act = str(body.act) ?? report_type;
+      // Cloudflare's documented submit error ({error_code, msg, request, result: 'error'}) plus the
+      // v4 envelope's success/errors, which the SDK surfaces as APIError.errors.
+      const fail = (messages: string | string[], code = 400) => {
+        const list = [messages].flat();
+        return reply.code(code).send({
+          error_code: code,
+          msg: list.join('; '),
+          request: { act },
+          result: 'error',
+          success: false,
+          errors: list.map((message) => ({ code, message })),
+          messages: [],
+        });
+      };
+      if (!REPORT_TYPES.includes(report_type)) return fail(`unknown report type "${report_type}"; use one of ${REPORT_TYPES.join(', ')}`);
+      if (report_type !== 'abuse_dmca') return fail(`this server accepts only abuse_dmca reports so far, not ${report_type}`);
+      if (act !== report_type) return fail(`act ("${act}") must equal the report type in the path ("${report_type}")`);
+      const { notice, errors } = fromCloudflareDmca(body);
+      const key = req.headers['idempotency-key'];
+      const result = errors.length
+        ? null
+        : await fileDmcaNotice(ctx.store.db, {
+            reporterId: principal.id,
+            channel: 'cloudflare_api',
+            idempotencyKey: typeof key === 'string' ? key : null,
+            body: notice,
+            maxUrls: ctx.config.maxUrlsPerNotice,
+          });
+      const all = [...errors, ...(result && !result.ok ? failureErrors(result) : [])];
+      if (all.length) {
+        return fail([...new Set(all.map((e) => `${cfField(e.field)}: ${e.message}`))]);
       }
-    }
-    if (q.domain) filters.push(sql`r.domain = ${q.domain.toLowerCase()}`);
-    if (q.status) filters.push(q.status === 'accepted' ? sql`r.report_status = 'accepted'` : sql`r.report_status = 'in_review'`);
-    const [, minus, sortKey, direction] = sort;
-    const descending = direction ? direction === 'desc' : minus === '-';
-    const order = sql.raw(`${sortable[sortKey!]!.replace('domain', 'r.domain')} ${descending ? 'DESC' : 'ASC'}, n.id DESC`);
-    const rows = (
-      await sql<ReportRow & { total: number }>`
+      const filed = (result as Extract<typeof result, { ok: true }>).value;
+      await ctx.processIfSmall(filed.id, filed.itemCount);
+      return reply.code(200).send({ abuse_rand: filed.id, request: { act }, result: 'success' });
+    },
+  );
+
+  app.get(
+    '/client/v4/accounts/:account_id/abuse-reports',
+    {
+      preValidation: cloudflareAuth,
+      schema: {
+        summary: 'Cloudflare-compatible: list your reports ({success, errors, messages, result: {reports}, result_info})',
+        params: AccountParams,
+        querystring: ListQuery,
+        response: { 200: envelopeOf('A page of reports'), 400: CloudflareErrors.describe('A filter Cloudflare refuses'), ...failures },
+      },
+    },
+    async (req, reply) => {
+      const principal = req.principal!;
+      const q = req.query;
+      const page = Math.max(1, Number(q.page ?? 1) || 1);
+      const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
+      const sortable: Record<string, string> = { id: 'n.id', cdate: 'n.created_at', status: 'r.report_status', type: 'n.kind', domain: 'domain' };
+      // Cloudflare's form is "property,order" (cdate,desc); "-cdate" and "cdate" are accepted too.
+      const sort = /^(-?)(id|cdate|domain|type|status)(?:,(asc|desc))?$/.exec(q.sort ?? 'cdate,desc');
+      if (!sort) return envelopeError(reply, 400, 1001, 'sort must be a property (id, cdate, domain, type, status) followed by the order, e.g. cdate,desc');
+      if (q.status && !['accepted', 'in_review'].includes(q.status)) return envelopeError(reply, 400, 1001, 'status must be accepted or in_review');
+      if (q.type && q.type !== 'DMCA')
+        return reply.send(envelope({ reports: [] }, { result_info: { page, per_page: perPage, count: 0, total_count: 0, total_pages: 0 } }));
+      const filters = [sql`n.kind = 'dmca'`];
+      if (principal.role !== 'staff') filters.push(sql`n.reporter_id = ${principal.id}::uuid`);
+      for (const [param, op] of [
+        ['created_after', sql`>`],
+        ['created_before', sql`<`],
+      ] as const) {
+        if (q[param]) {
+          const d = new Date(q[param]!);
+          if (Number.isNaN(d.getTime())) return envelopeError(reply, 400, 1001, `${param} must be an RFC 3339 time`);
+          filters.push(sql`n.created_at ${op} ${d}`);
+        }
+      }
+      if (q.domain) filters.push(sql`r.domain = ${q.domain.toLowerCase()}`);
+      if (q.status) filters.push(q.status === 'accepted' ? sql`r.report_status = 'accepted'` : sql`r.report_status = 'in_review'`);
+      const [, minus, sortKey, direction] = sort;
+      const descending = direction ? direction === 'desc' : minus === '-';
+      const order = sql.raw(`${sortable[sortKey!]!.replace('domain', 'r.domain')} ${descending ? 'DESC' : 'ASC'}, n.id DESC`);
+      const rows = (
+        await sql<ReportRow & { total: number }>`
         SELECT n.id, n.created_at, n.status, n.submission, r.domain, count(*) OVER ()::int AS total
         FROM notices n
         CROSS JOIN LATERAL (
@@ -297,58 +351,88 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
         WHERE ${sql.join(filters, sql` AND `)}
         ORDER BY ${order}
         LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`.execute(ctx.store.db)
-    ).rows;
-    const total = rows[0]?.total ?? 0;
-    const reports = await Promise.all(rows.map((r) => reportView(ctx, r, false)));
-    return reply.send(
-      envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }),
-    );
-  });
+      ).rows;
+      const total = rows[0]?.total ?? 0;
+      const reports = await Promise.all(rows.map((r) => reportView(ctx, r, false)));
+      return reply.send(
+        envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }),
+      );
+    },
+  );
 
-  app.get('/client/v4/accounts/:account_id/abuse-reports/submitted', async (req, reply) => {
-    const principal = authorise(req, reply);
-    if (!principal) return reply;
-    const q = req.query as Record<string, string | undefined>;
-    const page = Math.max(1, Number(q.page ?? 1) || 1);
-    const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
-    // The reports this account filed, even for staff: "submitted" is always the caller's own.
-    const rows = (await reportQuery(ctx)
-      .where('n.reporter_id', '=', principal.id)
-      .where('n.kind', '=', 'dmca')
-      .orderBy('n.created_at', 'desc')
-      .orderBy('n.id', 'desc')
-      .limit(perPage)
-      .offset((page - 1) * perPage)
-      .execute()) as unknown as ReportRow[];
-    const total = (
-      await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'dmca'`.execute(ctx.store.db)
-    ).rows[0]!.n;
-    const reports = await Promise.all(rows.map((r) => submittedView(ctx, r, false)));
-    return reply.send(
-      envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }),
-    );
-  });
+  app.get(
+    '/client/v4/accounts/:account_id/abuse-reports/submitted',
+    {
+      preValidation: cloudflareAuth,
+      schema: {
+        summary: 'Cloudflare-compatible: the reports this account filed, newest first',
+        params: AccountParams,
+        querystring: PageQuery,
+        response: { 200: envelopeOf('A page of reports'), ...failures },
+      },
+    },
+    async (req, reply) => {
+      const principal = req.principal!;
+      const q = req.query;
+      const page = Math.max(1, Number(q.page ?? 1) || 1);
+      const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
+      // The reports this account filed, even for staff: "submitted" is always the caller's own.
+      const rows = (await reportQuery(ctx)
+        .where('n.reporter_id', '=', principal.id)
+        .where('n.kind', '=', 'dmca')
+        .orderBy('n.created_at', 'desc')
+        .orderBy('n.id', 'desc')
+        .limit(perPage)
+        .offset((page - 1) * perPage)
+        .execute()) as unknown as ReportRow[];
+      const total = (
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'dmca'`.execute(ctx.store.db)
+      ).rows[0]!.n;
+      const reports = await Promise.all(rows.map((r) => submittedView(ctx, r, false)));
+      return reply.send(
+        envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }),
+      );
+    },
+  );
 
-  app.get('/client/v4/accounts/:account_id/abuse-reports/submitted/:report_id', async (req, reply) => {
-    const principal = authorise(req, reply);
-    if (!principal) return reply;
-    const { report_id } = req.params as { report_id: string };
-    if (!/^[0-9a-f-]{36}$/i.test(report_id)) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
-    const row = (await reportQuery(ctx).where('n.id', '=', report_id).where('n.reporter_id', '=', principal.id).executeTakeFirst()) as unknown as
-      ReportRow | undefined;
-    if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
-    return reply.send(envelope(await submittedView(ctx, row, true)));
-  });
+  app.get(
+    '/client/v4/accounts/:account_id/abuse-reports/submitted/:report_id',
+    {
+      preValidation: cloudflareAuth,
+      schema: {
+        summary: 'Cloudflare-compatible: one report this account filed',
+        params: ReportParams,
+        response: { 200: envelopeOf('The report'), 404: CloudflareErrors.describe('Not found'), ...failures },
+      },
+    },
+    async (req, reply) => {
+      const principal = req.principal!;
+      const { report_id } = req.params;
+      const row = (await reportQuery(ctx).where('n.id', '=', report_id).where('n.reporter_id', '=', principal.id).executeTakeFirst()) as unknown as
+        ReportRow | undefined;
+      if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
+      return reply.send(envelope(await submittedView(ctx, row, true)));
+    },
+  );
 
-  app.get('/client/v4/accounts/:account_id/abuse-reports/:report_id', async (req, reply) => {
-    const principal = authorise(req, reply);
-    if (!principal) return reply;
-    const { report_id } = req.params as { report_id: string };
-    if (!/^[0-9a-f-]{36}$/i.test(report_id)) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
-    let query = reportQuery(ctx).select('n.reporter_id').where('n.id', '=', report_id);
-    if (principal.role !== 'staff') query = query.where('n.reporter_id', '=', principal.id);
-    const row = (await query.executeTakeFirst()) as unknown as ReportRow | undefined;
-    if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
-    return reply.send(envelope(await reportView(ctx, row, true)));
-  });
+  app.get(
+    '/client/v4/accounts/:account_id/abuse-reports/:report_id',
+    {
+      preValidation: cloudflareAuth,
+      schema: {
+        summary: 'Cloudflare-compatible: one report',
+        params: ReportParams,
+        response: { 200: envelopeOf('The report'), 404: CloudflareErrors.describe('Not found'), ...failures },
+      },
+    },
+    async (req, reply) => {
+      const principal = req.principal!;
+      const { report_id } = req.params;
+      let query = reportQuery(ctx).select('n.reporter_id').where('n.id', '=', report_id);
+      if (principal.role !== 'staff') query = query.where('n.reporter_id', '=', principal.id);
+      const row = (await query.executeTakeFirst()) as unknown as ReportRow | undefined;
+      if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
+      return reply.send(envelope(await reportView(ctx, row, true)));
+    },
+  );
 }

@@ -1,94 +1,161 @@
 // The native notice API: POST /v1/notices, GET /v1/notices, GET /v1/notices/{id}, GET /v1/notices/{id}/events.
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { sendFailure, sendResult } from '../reply.ts';
-import { fileDmcaNotice } from '../../services/notice-filing.ts';
-import { getNoticeView, listNoticeEvents, listNotices, parseItemState, decodeCursor } from '../../services/notice-views.ts';
-import type { FieldError } from '../../domain/notice.ts';
+import { fileDmcaNotice, validateDmcaBody } from '../../services/notice-filing.ts';
+import { getNoticeView, listNoticeEvents, listNotices, decodeCursor } from '../../services/notice-views.ts';
+import { DmcaNoticeInputSchema, DMCA_STATEMENTS } from '../../domain/notice.ts';
 import { ITEM_STATES } from '../../domain/item-state.ts';
+import { checkedBody, checkedBy, type ZodRequests, dateQuery, errors, IdParams, oneOf, wholeNumber } from '../schemas.ts';
+import { Event, Notice } from '../openapi.ts';
 
-function intParam(v: unknown, field: string, errors: FieldError[]): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) {
-    errors.push({ field, message: `${field} must be a whole number ≥ 0` });
-    return undefined;
-  }
-  return n;
-}
+const NOTICE_STATUSES = ['received', 'processing', 'processed'] as const;
 
-function dateParam(v: unknown, field: string, errors: FieldError[]): Date | undefined {
-  if (v === undefined || v === '') return undefined;
-  const d = new Date(String(v));
-  if (Number.isNaN(d.getTime())) {
-    errors.push({ field, message: `${field} must be a date or time such as 2026-11-01 or 2026-11-01T12:00:00Z` });
-    return undefined;
-  }
-  return d;
-}
+const ListQuery = z.object({
+  status: oneOf(NOTICE_STATUSES, 'status must be received, processing or processed').optional(),
+  since: dateQuery('since'),
+  until: dateQuery('until'),
+  limit: wholeNumber('limit').meta({ maximum: 500, default: 50 }),
+  cursor: z
+    .string()
+    .refine((c) => c === '' || decodeCursor(c) !== null, 'cursor is not one this API gave out')
+    .optional()
+    .describe('next_cursor of the previous page'),
+});
 
-export async function noticeRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post('/v1/notices', { preHandler: requireRole('reporter', 'staff'), bodyLimit: ctx.bodyLimit }, async (req, reply) => {
-    const key = req.headers['idempotency-key'];
-    if (key !== undefined && (typeof key !== 'string' || key.length < 1 || key.length > 255)) {
-      return reply.code(422).send({ errors: [{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 characters' }] });
-    }
-    const result = await fileDmcaNotice(ctx.store.db, {
-      reporterId: req.principal!.id,
-      channel: 'api',
-      idempotencyKey: (key as string | undefined) ?? null,
-      body: req.body,
-      maxUrls: ctx.config.maxUrlsPerNotice,
-    });
-    if (!result.ok) return sendFailure(reply, result);
-    const filed = result.value;
-    await ctx.processIfSmall(filed.id, filed.itemCount);
-    const view = await getNoticeView(ctx.store.db, req.principal!, filed.id, { limit: 1000 });
-    reply.header('Location', `/v1/notices/${filed.id}`);
-    if (filed.replayed) reply.header('Idempotent-Replayed', 'true');
-    return sendResult(reply, { ...result, value: view });
-  });
+const NoticeQuery = z.object({
+  items_after: wholeNumber('items_after').describe('items_page.next_after of the previous page'),
+  items_limit: wholeNumber('items_limit').meta({ maximum: 10000, default: 1000 }),
+  items_state: oneOf(ITEM_STATES, `items_state must be one of ${ITEM_STATES.join(', ')}`).optional(),
+});
 
-  app.get('/v1/notices', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
-    const q = req.query as Record<string, string | undefined>;
-    const errors: FieldError[] = [];
-    const status = q.status;
-    if (status !== undefined && !['received', 'processing', 'processed'].includes(status)) {
-      errors.push({ field: 'status', message: 'status must be received, processing or processed' });
-    }
-    const since = dateParam(q.since, 'since', errors);
-    const until = dateParam(q.until, 'until', errors);
-    const limit = intParam(q.limit, 'limit', errors);
-    if (q.cursor && !decodeCursor(q.cursor)) errors.push({ field: 'cursor', message: 'cursor is not one this API gave out' });
-    if (errors.length) return reply.code(422).send({ errors });
-    return listNotices(ctx.store.db, req.principal!, { status: status as 'received' | undefined, since, until, limit, cursor: q.cursor });
-  });
+const EventsQuery = z.object({
+  after: wholeNumber('after'),
+  limit: wholeNumber('limit').meta({ maximum: 5000, default: 200 }),
+  scope: oneOf(['all', 'notice'], 'scope must be all or notice').optional().describe('notice: leave out per-item events'),
+});
 
-  app.get('/v1/notices/:id', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const q = req.query as Record<string, string | undefined>;
-    const errors: FieldError[] = [];
-    const after = intParam(q.items_after, 'items_after', errors);
-    const limit = intParam(q.items_limit, 'items_limit', errors);
-    const state = parseItemState(q.items_state);
-    if (state === 'bad') errors.push({ field: 'items_state', message: `items_state must be one of ${ITEM_STATES.join(', ')}` });
-    if (errors.length) return reply.code(422).send({ errors });
-    const view = await getNoticeView(ctx.store.db, req.principal!, id, { after, limit, state: state as Exclude<typeof state, 'bad'> });
-    if (!view) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
-    return view;
-  });
+const notFound = errors('No such notice, or not yours');
 
-  app.get('/v1/notices/:id/events', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const q = req.query as Record<string, string | undefined>;
-    const errors: FieldError[] = [];
-    const after = intParam(q.after, 'after', errors);
-    const limit = intParam(q.limit, 'limit', errors);
-    if (q.scope !== undefined && q.scope !== 'all' && q.scope !== 'notice') errors.push({ field: 'scope', message: 'scope must be all or notice' });
-    if (errors.length) return reply.code(422).send({ errors });
-    const page = await listNoticeEvents(ctx.store.db, req.principal!, id, { after, limit, scope: q.scope as 'all' | undefined });
-    if (!page) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
-    return page;
-  });
+const DmcaNotice = DmcaNoticeInputSchema.meta({
+  id: 'DmcaNotice',
+  description: `A copyright (DMCA §512(c)(3)) notice. statements.good_faith_belief affirms: "${DMCA_STATEMENTS.good_faith_belief}" statements.accuracy_and_authority affirms: "${DMCA_STATEMENTS.accuracy_and_authority}"`,
+});
+
+export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
+  app.post(
+    '/v1/notices',
+    {
+      preValidation: requireRole('reporter', 'staff'),
+      bodyLimit: ctx.bodyLimit,
+      validatorCompiler: checkedBy((body) => validateDmcaBody(body, ctx.config.maxUrlsPerNotice)),
+      schema: {
+        summary: 'File a copyright (DMCA) notice',
+        description: `At most ${ctx.config.maxUrlsPerNotice} URLs per notice.`,
+        headers: z.looseObject({
+          'idempotency-key': z
+            .string()
+            .min(1, 'Idempotency-Key must be 1 to 255 characters')
+            .max(255, 'Idempotency-Key must be 1 to 255 characters')
+            .optional()
+            .describe('A retry with the same key and body returns the first notice (200) instead of filing another'),
+        }),
+        body: checkedBody(DmcaNotice),
+        response: {
+          201: Notice.describe(
+            'Filed. Notices with up to a thousand URLs are processed before the answer; larger ones are processed in the background (status "processing", see progress).',
+          ),
+          200: Notice.describe('Replay of an earlier request with the same Idempotency-Key'),
+          401: errors('No or bad token'),
+          409: errors('Idempotency-Key reused with a different body'),
+          413: errors('Body too large'),
+          422: errors('Invalid notice: every problem, by field'),
+          429: errors('Rate limit'),
+        },
+      },
+    },
+    async (req, reply) => {
+      const key = req.headers['idempotency-key'];
+      const result = await fileDmcaNotice(ctx.store.db, {
+        reporterId: req.principal!.id,
+        channel: 'api',
+        idempotencyKey: (key as string | undefined) ?? null,
+        body: req.body,
+        maxUrls: ctx.config.maxUrlsPerNotice,
+      });
+      if (!result.ok) return sendFailure(reply, result);
+      const filed = result.value;
+      await ctx.processIfSmall(filed.id, filed.itemCount);
+      const view = await getNoticeView(ctx.store.db, req.principal!, filed.id, { limit: 1000 });
+      reply.header('Location', `/v1/notices/${filed.id}`);
+      if (filed.replayed) reply.header('Idempotent-Replayed', 'true');
+      return sendResult(reply, { ...result, value: view });
+    },
+  );
+
+  app.get(
+    '/v1/notices',
+    {
+      preValidation: requireRole('reporter', 'staff'),
+      schema: {
+        summary: 'Your notices, newest first',
+        querystring: ListQuery,
+        response: {
+          200: z.object({ notices: z.array(z.looseObject({})), next_cursor: z.string().nullable() }).describe('A page of notices'),
+          422: errors('Bad filter'),
+        },
+      },
+    },
+    async (req) => {
+      const { status, since, until, limit, cursor } = req.query;
+      return listNotices(ctx.store.db, req.principal!, { status, since, until, limit, cursor: cursor || undefined });
+    },
+  );
+
+  app.get(
+    '/v1/notices/:id',
+    {
+      preValidation: requireRole('reporter', 'staff'),
+      schema: {
+        summary: 'A notice and a page of its items',
+        params: IdParams,
+        querystring: NoticeQuery,
+        response: { 200: Notice.describe('The notice'), 404: notFound, 422: errors('Bad page or filter') },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      const { items_after: after, items_limit: limit, items_state: state } = req.query;
+      const view = await getNoticeView(ctx.store.db, req.principal!, id, { after, limit, state });
+      if (!view) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
+      return view;
+    },
+  );
+
+  app.get(
+    '/v1/notices/:id/events',
+    {
+      preValidation: requireRole('reporter', 'staff'),
+      schema: {
+        summary: "The notice's timeline (append-only event log)",
+        params: IdParams,
+        querystring: EventsQuery,
+        response: {
+          200: z.object({ events: z.array(Event), next_after: z.number().int().nullable() }).describe('A page of events'),
+          404: notFound,
+          422: errors('Bad page or scope'),
+        },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      const { after, limit, scope } = req.query;
+      const page = await listNoticeEvents(ctx.store.db, req.principal!, id, { after, limit, scope });
+      if (!page) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
+      return page;
+    },
+  );
 }

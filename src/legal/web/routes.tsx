@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../http/context.ts';
+import { isUuid, pageParams, pageQuery, type ZodRequests } from '../../http/schemas.ts';
 import { html } from '../../web/respond.ts';
 import { csrfGuard } from '../../web/csrf.tsx';
 import { field, fields } from '../../web/form-body.ts';
@@ -20,13 +21,14 @@ import { getLegalRequest, listLegalRequests, publicCourtOrder } from '../service
 import { LEGAL_REQUEST_STATES, OPEN_LEGAL_STATES, validateLegalRequest, validateProduction, type LegalRequestState } from '../domain/legal-request.ts';
 import { LEGAL_FORM_FIELDS, legalFormErrors, legalRequestFromForm, type LegalFormValues } from './form-input.ts';
 
-export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function legalWebRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
   const now = () => ctx.lifecycle.now();
   const csrf = csrfGuard(app, provider);
 
-  app.get('/court-orders/:id/public', async (req, reply) => {
-    const order = await publicCourtOrder(ctx.store.db, (req.params as { id: string }).id.toLowerCase());
+  app.get('/court-orders/:id/public', { schema: { params: pageParams('id') } }, async (req, reply) => {
+    const order = await publicCourtOrder(ctx.store.db, req.params.id.toLowerCase());
     if (!order)
       return html(
         reply,
@@ -67,7 +69,8 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       />,
     );
 
-  await app.register(async (staff) => {
+  await app.register(async (scope) => {
+    const staff = scope.withTypeProvider<ZodRequests>();
     staff.addHook('preHandler', pageGuard(['staff'], forbidden));
 
     const render = async (
@@ -88,8 +91,8 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       produced: 'The production was recorded; the customers concerned are told unless a non-disclosure order forbids it.',
       lifted: 'The rule was lifted: the edge stops blocking what it caught at its next poll.',
     };
-    staff.get('/staff/legal', async (req, reply) => {
-      const q = req.query as Record<string, string | undefined>;
+    staff.get('/staff/legal', { schema: { querystring: pageQuery('state', 'page') } }, async (req, reply) => {
+      const q = req.query;
       const state: LegalListFilter =
         q.state === 'all' || (LEGAL_REQUEST_STATES as readonly string[]).includes(q.state ?? '') ? (q.state as LegalListFilter) : 'open';
       const page = q.page !== undefined && /^\d{1,6}$/.test(q.page) && Number(q.page) >= 1 ? Number(q.page) : 1;
@@ -112,17 +115,17 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
           csrfToken={reply.generateCsrf()}
           values={values}
           errors={errors}
-          submissionId={/^[0-9a-f-]{36}$/.test(values.submission_id ?? '') ? values.submission_id! : randomUUID()}
+          submissionId={isUuid(values.submission_id ?? '') ? values.submission_id! : randomUUID()}
         />,
       );
 
     staff.get('/staff/legal/new', async (req, reply) => renderNew(req, reply, 200, {}, {}));
 
-    staff.post('/staff/legal', { preHandler: csrf }, async (req, reply) => {
+    staff.post('/staff/legal', { preHandler: csrf, schema: { querystring: pageQuery('state', 'page') } }, async (req, reply) => {
       const values: LegalFormValues = {};
       for (const f of [...LEGAL_FORM_FIELDS, 'submission_id'] as const) values[f] = field(req.body, f);
       // A double click or a resent form records one request, not two (the API's Idempotency-Key).
-      values.submission_id = /^[0-9a-f-]{36}$/.test(values.submission_id ?? '') ? values.submission_id : randomUUID();
+      values.submission_id = isUuid(values.submission_id ?? '') ? values.submission_id : randomUUID();
       const { body, lines } = legalRequestFromForm(values);
       const at = now();
       const v = validateLegalRequest(body, at);
@@ -136,21 +139,21 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       return reply.redirect(`/staff/legal/${r.id}?done=recorded`, 303);
     });
 
-    staff.get('/staff/legal/:id', async (req, reply) => {
-      const done = (req.query as Record<string, string | undefined>).done ?? '';
-      return render(req, reply, 200, (req.params as { id: string }).id, { flash: FLASH[done] ?? null, errors: [], values: {} });
+    staff.get('/staff/legal/:id', { schema: { params: pageParams('id'), querystring: pageQuery('done') } }, async (req, reply) => {
+      const done = req.query.done ?? '';
+      return render(req, reply, 200, req.params.id, { flash: FLASH[done] ?? null, errors: [], values: {} });
     });
 
-    staff.post('/staff/legal/:id/state', { preHandler: csrf }, async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    staff.post('/staff/legal/:id/state', { preHandler: csrf, schema: { params: pageParams('id') } }, async (req, reply) => {
+      const id = req.params.id;
       const values = { state: field(req.body, 'state'), note: field(req.body, 'note') };
       const r = await changeLegalRequestState(ctx.legal, req.user!.id, id, values.state, values.note.trim().slice(0, 4000) || null, now());
       if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
       return reply.redirect(`/staff/legal/${id}?done=state`, 303);
     });
 
-    staff.post('/staff/legal/:id/productions', { preHandler: csrf }, async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+    staff.post('/staff/legal/:id/productions', { preHandler: csrf, schema: { params: pageParams('id') } }, async (req, reply) => {
+      const id = req.params.id;
       const values = {
         fields: fields(req.body, 'fields'),
         produced_at: field(req.body, 'produced_at'),
@@ -178,15 +181,15 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       return reply.redirect(`/staff/legal/${id}?done=produced`, 303);
     });
 
-    staff.post('/staff/legal/:id/rules/:ruleId/lift', { preHandler: csrf }, async (req, reply) => {
-      const { id, ruleId } = req.params as { id: string; ruleId: string };
+    staff.post('/staff/legal/:id/rules/:ruleId/lift', { preHandler: csrf, schema: { params: pageParams('id', 'ruleId') } }, async (req, reply) => {
+      const { id, ruleId } = req.params;
       const r = await liftBlockRule(ctx.store.db, req.user!.id, id, ruleId, field(req.body, 'reason'), now());
       if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values: {} });
       return reply.redirect(`/staff/legal/${id}?done=lifted`, 303);
     });
 
-    staff.post('/staff/legal/matches/:matchId/acknowledge', { preHandler: csrf }, async (req, reply) => {
-      const m = (req.params as { matchId: string }).matchId;
+    staff.post('/staff/legal/matches/:matchId/acknowledge', { preHandler: csrf, schema: { params: pageParams('matchId') } }, async (req, reply) => {
+      const m = req.params.matchId;
       if (!/^\d{1,15}$/.test(m) || !(await acknowledgeMatch(ctx.store.db, req.user!.id, Number(m), now()))) return notFound(req, reply);
       return reply.redirect('/staff', 303);
     });
