@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents, type Actor, type NewEvent } from '../storage/events.ts';
+import type { LifecycleStepType } from '../domain/event-types.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { refreshItemCounts } from '../storage/item-counts.ts';
 import type { BusinessCalendar } from '../domain/business-days.ts';
@@ -142,7 +143,7 @@ function currentState(i: LifeItem, notice: NoticeFacts): LifecycleState | null {
 
 interface StepOptions {
   /** Names the step's notice-level event (notice.<type>) and groups its messages. */
-  type: string;
+  type: LifecycleStepType;
   stepId: string;
   /** Messages another module already sends for this step. */
   skip?: readonly LifecycleMessage['kind'][];
@@ -469,7 +470,7 @@ async function fileComplainantStep(
   filing: unknown,
   pick: (items: LifeItem[]) => LifeItem[],
   events: readonly LifecycleEvent[],
-  type: string,
+  type: LifecycleStepType,
   field: string,
   via: ComplainantChannel = { channel: 'api' },
 ): Promise<FilingResult> {

@@ -1,5 +1,6 @@
 // Kysely's view of the tables in migrations/. Keep in step with the SQL.
 import type { ColumnType, Generated } from 'kysely';
+import type { EventType, SubjectType } from '../domain/event-types.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -151,8 +152,8 @@ export interface EventsTable {
   id: Generated<number>;
   at: Generated<Date>;
   actor: string;
-  type: string;
-  subject_type: string;
+  type: EventType;
+  subject_type: SubjectType;
   subject_id: string;
   notice_id: string | null;
   before: Json<unknown> | null;
