@@ -10,7 +10,7 @@ import { appendEvents } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { fileDmcaNotice } from '../services/notice-filing.ts';
 import { receiptMessage } from '../domain/messages.ts';
-import type { DmcaSubmission, FieldError } from '../domain/notice.ts';
+import type { FieldError } from '../domain/notice.ts';
 import type { StatusLinks } from '../services/status-links.ts';
 import type { Config } from '../config.ts';
 import { tokenFromAddress, type ReplyTokens } from './reply-tokens.ts';
@@ -205,7 +205,7 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
         receiptMessage(deps.config.providerName, {
           id,
           createdAt: n.created_at,
-          submission: n.submission as unknown as DmcaSubmission,
+          submission: n.submission,
           statusUrl: deps.links.url(id),
           itemCount: filed.notice.itemCount,
         }),

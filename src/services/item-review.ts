@@ -10,7 +10,6 @@ import { refreshItemCounts } from '../storage/item-counts.ts';
 import { planReview, type ReviewDecision, type ReviewPlan } from '../domain/review.ts';
 import { decisionMessage, infoRequestMessage, type DecidedUrl } from '../domain/review-messages.ts';
 import type { NoticeFacts } from '../domain/messages.ts';
-import type { DmcaSubmission } from '../domain/notice.ts';
 import type { ItemState } from '../domain/item-state.ts';
 import type { StatusLinks } from './status-links.ts';
 import { startTakedowns, type LifecycleDeps } from './takedown-lifecycle.ts';
@@ -30,7 +29,7 @@ export const MAX_POSITIONS = 10_000;
 
 async function noticeFacts(db: Kysely<Database>, noticeId: string, links: StatusLinks): Promise<NoticeFacts | null> {
   const n = await db.selectFrom('notices').select(['id', 'created_at', 'submission']).where('id', '=', noticeId).executeTakeFirst();
-  return n ? { id: n.id, createdAt: n.created_at, submission: n.submission as unknown as DmcaSubmission, statusUrl: links.url(n.id) } : null;
+  return n ? { id: n.id, createdAt: n.created_at, submission: n.submission, statusUrl: links.url(n.id) } : null;
 }
 
 export async function reviewItems(
@@ -56,7 +55,7 @@ export async function reviewItems(
         : q.where('i.state', '=', selection.state).limit(MAX_POSITIONS);
     const rows = await q.execute();
     const plan = planReview(
-      rows.map((r) => ({ position: r.position, state: r.state as ItemState })),
+      rows.map((r) => ({ position: r.position, state: r.state })),
       decision,
     );
     if (!plan.changes.length) return plan;

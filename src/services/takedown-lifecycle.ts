@@ -32,7 +32,7 @@ import { lifecycleMessage } from '../domain/lifecycle-messages.ts';
 import { LIFECYCLE_STEPS, type StaffLifecycleRequest } from '../domain/staff-lifecycle-commands.ts';
 import { takedownMessage } from '../domain/review-messages.ts';
 import type { NoticeFacts, OutgoingMessage } from '../domain/messages.ts';
-import type { DmcaSubmission, FieldError } from '../domain/notice.ts';
+import type { FieldError } from '../domain/notice.ts';
 import type { ItemState } from '../domain/item-state.ts';
 import type { StatusLinks } from './status-links.ts';
 import type { Principal } from './principals.ts';
@@ -91,9 +91,7 @@ export type FilingResult =
 export async function loadNoticeFacts(db: Kysely<Database>, noticeId: string, links: StatusLinks): Promise<(NoticeFacts & { reporterId: string }) | null> {
   if (!/^[0-9a-f-]{36}$/i.test(noticeId)) return null;
   const n = await db.selectFrom('notices').select(['id', 'created_at', 'submission', 'reporter_id']).where('id', '=', noticeId).executeTakeFirst();
-  return n
-    ? { id: n.id, createdAt: n.created_at, submission: n.submission as unknown as DmcaSubmission, statusUrl: links.url(n.id), reporterId: n.reporter_id }
-    : null;
+  return n ? { id: n.id, createdAt: n.created_at, submission: n.submission, statusUrl: links.url(n.id), reporterId: n.reporter_id } : null;
 }
 
 async function lockItems(trx: Kysely<Database>, noticeId: string, f: { accountId?: string; ids?: number[]; positions?: number[] }): Promise<LifeItem[]> {
@@ -120,7 +118,7 @@ async function lockItems(trx: Kysely<Database>, noticeId: string, f: { accountId
   if (f.ids) q = q.where('i.id', 'in', f.ids.length ? f.ids : [-1]);
   if (f.positions) q = q.where('i.position', 'in', f.positions.length ? f.positions : [-1]);
   const rows = await q.execute();
-  return rows.map((r) => ({ ...r, id: Number(r.id), url: r.url ?? r.submitted_url, state: r.state as ItemState }));
+  return rows.map((r) => ({ ...r, id: Number(r.id), url: r.url ?? r.submitted_url, state: r.state }));
 }
 
 /**

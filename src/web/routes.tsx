@@ -15,7 +15,6 @@ import { fileDmcaNotice } from '../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { receiptMessage } from '../domain/messages.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
-import type { DmcaSubmission } from '../domain/notice.ts';
 import { html } from './respond.ts';
 import { repeatInfringerRoutes } from './repeat-infringer-routes.tsx';
 import { homeFor, registerSessions } from './session.ts';
@@ -119,7 +118,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
         receiptMessage(ctx.config.providerName, {
           id,
           createdAt: n.created_at,
-          submission: n.submission as unknown as DmcaSubmission,
+          submission: n.submission,
           statusUrl: ctx.links.url(id),
           itemCount: result.notice.itemCount,
         }),
