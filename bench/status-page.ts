@@ -11,7 +11,7 @@ const SAMPLES = 50;
 const TARGET_MS = 200;
 
 export async function benchStatusPage(bs: BenchServer, label: string, noticeId: string, noticeUrls: number): Promise<{ slow: string[] }> {
-  const key = bs.server.deps.links.key(noticeId);
+  const key = bs.server.context.links.key(noticeId);
   const base = `${bs.url}/status/${key}`;
   const slow: string[] = [];
   const variants: Array<[string, string]> = [

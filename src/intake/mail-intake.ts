@@ -8,8 +8,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
+import { wakeOnCommit } from '../storage/wake.ts';
 import { fileDmcaNotice } from '../services/notice-filing.ts';
-import { receiptMessage } from '../domain/messages.ts';
 import type { FieldError } from '../domain/notice.ts';
 import type { StatusLinks } from '../services/status-links.ts';
 import type { Config } from '../config.ts';
@@ -36,8 +36,6 @@ export interface IntakeDeps {
   /** The principal that notices read from mail belong to. */
   reporterId: string;
   processIfSmall(noticeId: string, itemCount: number): Promise<void>;
-  onMessagesQueued(): void;
-  wakeWorker(): void;
   /** Counter notices replied to the site owner's copy are filed through the takedown lifecycle. */
   lifecycle?: LifecycleDeps;
 }
@@ -146,15 +144,12 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
       });
       // The site owner's reply that reads as a counter notice goes through the same service as the API.
       if (reading.kind === 'counter_notice' && caseRef.role === 'owner' && deps.lifecycle) {
-        const { filed } = await counterNoticeFromMail(deps.lifecycle, caseRef.noticeId, m.id, sender, reading);
-        if (filed) deps.onMessagesQueued();
+        await counterNoticeFromMail(deps.lifecycle, caseRef.noticeId, m.id, sender, reading);
       }
       // The complainant's reply that reads as a retraction: the same service as the API.
       if (reading.kind === 'retraction' && caseRef.role === 'reporter' && deps.lifecycle) {
-        const { filed } = await retractionFromMail(deps.lifecycle, caseRef.noticeId, m.id, sender, reading);
-        if (filed) deps.onMessagesQueued();
+        await retractionFromMail(deps.lifecycle, caseRef.noticeId, m.id, sender, reading);
       }
-      if (autoReply && sender) deps.onMessagesQueued();
       return true;
     }
   }
@@ -163,10 +158,7 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   const network = await routeNetworkReport(deps, { id: m.id, sender, autoReply }, reading, (trx, outcome, detail) =>
     finishIn(trx, m.id, outcome, null, detail, headerFacts),
   );
-  if (network.handled) {
-    if (network.messagesQueued) deps.onMessagesQueued();
-    return true;
-  }
+  if (network.handled) return true;
 
   if (reading.kind !== 'takedown') {
     // Counter notices, retractions and the like without a case token need a person to match them.
@@ -184,6 +176,7 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
         idempotencyKey: headerFacts.message_id ? `email:${headerFacts.from_address}:${headerFacts.message_id}`.slice(0, 255) : `email:${m.sha256}`,
         body: built.notice,
         maxUrls: deps.config.maxUrlsPerNotice,
+        receipt: { provider: deps.config.providerName, statusUrl: deps.links.url },
       });
   if (!filed || !filed.ok) {
     const errors: FieldError[] = filed && !filed.ok ? filed.errors : [];
@@ -194,28 +187,11 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
         ]);
       await finishIn(trx, m.id, 'incomplete', null, { reading, missing: built.missing, errors }, headerFacts);
     });
-    if (autoReply && sender) deps.onMessagesQueued();
     return true;
   }
   const id = filed.notice.id;
-  await deps.db.transaction().execute(async (trx) => {
-    if (!filed.notice.replayed) {
-      const n = await trx.selectFrom('notices').select(['created_at', 'submission']).where('id', '=', id).executeTakeFirstOrThrow();
-      await enqueueMessages(trx, id, [
-        receiptMessage(deps.config.providerName, {
-          id,
-          createdAt: n.created_at,
-          submission: n.submission,
-          statusUrl: deps.links.url(id),
-          itemCount: filed.notice.itemCount,
-        }),
-      ]);
-    }
-    await finishIn(trx, m.id, 'notice_filed', id, { reading }, headerFacts);
-  });
-  deps.onMessagesQueued();
+  await finish(deps.db, m.id, 'notice_filed', id, { reading }, headerFacts);
   await deps.processIfSmall(id, filed.notice.itemCount);
-  deps.wakeWorker();
   return true;
 }
 
@@ -277,10 +253,12 @@ export async function reprocessInbound(db: Kysely<Database>, id: number, actor: 
       .where('id', '=', id)
       .returning(['status'])
       .executeTakeFirst();
-    if (r)
+    if (r) {
       await appendEvents(trx, [
         { actor, type: 'mail.reprocess_requested', subjectType: 'inbound_message', subjectId: String(id), after: { status: 'received' } },
       ]);
+      await wakeOnCommit(trx, 'inbound');
+    }
     return !!r;
   });
 }

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents } from '../storage/events.ts';
+import { wakeOnCommit } from '../storage/wake.ts';
 
 export interface ListenerOptions {
   db: Kysely<Database>;
@@ -16,8 +17,6 @@ export interface ListenerOptions {
   /** Local parts accepted, lower-case (abuse, dmca…); `local+anything` is accepted too. */
   addresses: string[];
   maxBytes: number;
-  /** Told when a message was stored, so the intake worker reads it at once. */
-  onStored: () => void;
   log: (msg: string, err?: unknown) => void;
 }
 
@@ -74,10 +73,7 @@ export async function startSmtpListener(o: ListenerOptions): Promise<RunningList
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           remote: session.remoteAddress,
         })
-          .then((id) => {
-            callback(null, `2.0.0 stored as message ${id}`);
-            o.onStored();
-          })
+          .then((id) => callback(null, `2.0.0 stored as message ${id}`))
           .catch((err) => {
             o.log('storing an inbound message failed', err);
             // A temporary failure: the sender's server keeps the message and tries again.
@@ -127,6 +123,7 @@ async function store(db: Kysely<Database>, m: { raw: Buffer; mailFrom: string | 
         data: { size: m.raw.length, rcpt_to: m.rcptTo, mail_from: m.mailFrom },
       },
     ]);
+    await wakeOnCommit(trx, 'inbound');
     return Number(row.id);
   });
 }

@@ -5,6 +5,9 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents } from '../storage/events.ts';
+import { enqueueMessages } from '../storage/outbox.ts';
+import { wakeOnCommit } from '../storage/wake.ts';
+import { receiptMessage } from '../domain/messages.ts';
 import { DmcaNoticeInputSchema, zodErrors, type Channel, type DmcaSubmission, type FieldError } from '../domain/notice.ts';
 import { foldUrlList, type ListedUrl } from '../domain/url-list.ts';
 
@@ -22,6 +25,8 @@ export interface FileArgs {
   idempotencyKey: string | null;
   body: unknown;
   maxUrls: number;
+  /** Mail the claimant a receipt with the private status link (web form and mail), in the filing's transaction. */
+  receipt?: { provider: string; statusUrl: (noticeId: string) => string };
 }
 
 const MAX_URL_ERRORS_LISTED = 100;
@@ -127,6 +132,17 @@ export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Prom
           at: notice.created_at,
         },
       ]);
+      if (args.receipt) {
+        const receipt = receiptMessage(args.receipt.provider, {
+          id: notice.id,
+          createdAt: notice.created_at,
+          submission: v.submission,
+          statusUrl: args.receipt.statusUrl(notice.id),
+          itemCount: v.urls.items.length,
+        });
+        await enqueueMessages(trx, notice.id, [receipt]);
+      }
+      await wakeOnCommit(trx, 'notices');
       return notice.id;
     });
     return { ok: true, notice: { id, itemCount: v.urls.items.length, replayed: false } };

@@ -19,8 +19,6 @@ export interface ProcessorDeps extends ResolverDeps {
   config: Config;
   /** Private status links for the reporter's messages. */
   links: StatusLinks;
-  /** Told when messages were queued, so the mailer can send at once. */
-  onMessagesQueued?: () => void;
 }
 
 const BATCH = 5_000;
@@ -286,7 +284,6 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
         : []),
     ]);
   });
-  if (messages.length) deps.onMessagesQueued?.();
 }
 
 /**

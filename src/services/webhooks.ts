@@ -30,7 +30,6 @@ export interface WebhookDeps extends DisclosureDeps {
   /** Addresses of a host name (tests may replace DNS). */
   resolve?: (host: string) => Promise<string[]>;
   log?: (msg: string, err?: unknown) => void;
-  onMessagesQueued?: () => void;
 }
 
 export interface WebhookView {
@@ -396,7 +395,6 @@ export async function deliverDue(deps: WebhookDeps): Promise<number> {
     });
     const duration = Date.now() - started;
     const giveUp = error !== null && d.attempts >= WEBHOOK_MAX_ATTEMPTS;
-    let customerNotices = 0;
     await deps.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('webhook_attempts')
@@ -438,7 +436,7 @@ export async function deliverDue(deps: WebhookDeps): Promise<number> {
           })),
           now,
         );
-        customerNotices = await queueDueCustomerNotices(trx, deps, now);
+        await queueDueCustomerNotices(trx, deps, now);
       } else {
         await trx
           .updateTable('webhook_deliveries')
@@ -461,7 +459,6 @@ export async function deliverDue(deps: WebhookDeps): Promise<number> {
         ]);
       }
     });
-    if (customerNotices) deps.onMessagesQueued?.();
   }
   return claimed.length;
 }
@@ -508,7 +505,6 @@ export function originWatchLoop(deps: WebhookDeps, pollMs: number, log: (msg: st
       const queued = await queueOriginChanges(deps);
       const attempted = await deliverDue(deps);
       const notices = await deps.db.transaction().execute((trx) => queueDueCustomerNotices(trx, deps, deps.now()));
-      if (notices) deps.onMessagesQueued?.();
       return queued + attempted + notices > 0;
     },
     pollMs,

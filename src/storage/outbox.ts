@@ -3,9 +3,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { appendEvents } from './events.ts';
+import { wakeOnCommit } from './wake.ts';
 import type { OutgoingMessage } from '../domain/messages.ts';
 
-/** Call inside the transaction that causes the messages. Returns how many were new. */
+/** Call inside the transaction that causes the messages (the mailer wakes when it commits). Returns how many were new. */
 export async function enqueueMessages(db: Kysely<Database>, noticeId: string | null, messages: readonly OutgoingMessage[]): Promise<number> {
   if (!messages.length) return 0;
   const queued = (
@@ -30,5 +31,6 @@ export async function enqueueMessages(db: Kysely<Database>, noticeId: string | n
       data: { recipient_role: q.recipient_role, to: q.to_address },
     })),
   );
+  if (queued.length) await wakeOnCommit(db, 'outbox');
   return queued.length;
 }

@@ -10,6 +10,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { mkdirSync } from 'node:fs';
 import type { Database } from './schema.ts';
 import { migrate } from './migrate.ts';
+import { WAKE_CHANNELS, type WakeChannel } from './wake.ts';
 
 // int8 (bigint ids, counts) as JS numbers, as PGlite does; our ids stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -25,6 +26,11 @@ export interface Store {
   copyCsv(table: string, columns: readonly string[], csv: string): Promise<number>;
   /** Run a multi-statement SQL script (no parameters), e.g. a migration. */
   execScript(script: string): Promise<void>;
+  /**
+   * Call `fn` each time a transaction that called wakeOnCommit(channel) commits, in this process
+   * or another one on the same database. Resolves to the function that stops listening.
+   */
+  listen(channel: WakeChannel, fn: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,7 @@ function openPostgres(databaseUrl: string): Store {
   // must not take the process down as an unhandled 'error' event.
   pool.on('error', (err) => console.error(`safeharbor: idle PostgreSQL connection lost: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listener = new PgListener(databaseUrl);
   return {
     kind: 'postgres',
     location: redactDatabaseUrl(databaseUrl),
@@ -87,10 +94,88 @@ function openPostgres(databaseUrl: string): Store {
         client.release();
       }
     },
+    listen: (channel, fn) => listener.add(WAKE_CHANNELS[channel], fn),
     async close() {
+      await listener.close();
       await db.destroy();
     },
   };
+}
+
+/**
+ * A pool hands out any connection, and a LISTEN belongs to one: notifications come to one
+ * dedicated client, opened with the first listener. When that connection is lost it is opened
+ * again, and every listener is called once, since notifications sent meanwhile are gone.
+ */
+class PgListener {
+  private readonly fns = new Map<string, Set<() => void>>();
+  private client: Promise<pg.Client> | null = null;
+  private closed = false;
+  private retry: NodeJS.Timeout | null = null;
+
+  constructor(private readonly connectionString: string) {}
+
+  async add(channel: string, fn: () => void): Promise<() => Promise<void>> {
+    let fns = this.fns.get(channel);
+    if (!fns) this.fns.set(channel, (fns = new Set()));
+    fns.add(fn);
+    // LISTEN is idempotent; issuing it on every add covers a channel added while connecting.
+    await (await this.connected()).query(`LISTEN ${channel}`);
+    return async () => {
+      fns.delete(fn);
+      if (fns.size || this.fns.get(channel) !== fns) return;
+      this.fns.delete(channel);
+      const client = await this.client?.catch(() => null);
+      await client?.query(`UNLISTEN ${channel}`).catch(() => {});
+    };
+  }
+
+  private connected(): Promise<pg.Client> {
+    this.client ??= this.open().catch((err) => {
+      this.client = null;
+      throw err;
+    });
+    return this.client;
+  }
+
+  private async open(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    client.on('notification', (n) => this.fns.get(n.channel)?.forEach((fn) => fn()));
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client));
+    await client.connect();
+    for (const channel of this.fns.keys()) await client.query(`LISTEN ${channel}`);
+    return client;
+  }
+
+  private lost(client: pg.Client, err?: Error) {
+    if (this.closed || this.retry) return;
+    void this.client?.then((c) => {
+      if (c !== client) return;
+      console.error(`safeharbor: the PostgreSQL connection that listens for new work was lost${err ? `: ${err.message}` : ''}; reconnecting`);
+      this.client = null;
+      this.reconnect();
+    });
+  }
+
+  private reconnect() {
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (this.closed) return;
+      this.connected().then(
+        () => this.fns.forEach((fns) => fns.forEach((fn) => fn())),
+        () => this.reconnect(),
+      );
+    }, 1000);
+    this.retry.unref();
+  }
+
+  async close() {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    const client = await this.client?.catch(() => null);
+    await client?.end().catch(() => {});
+  }
 }
 
 /**
@@ -123,6 +208,15 @@ class SingleConnectionPool implements PostgresPool {
 
   async end(): Promise<void> {
     await this.queue;
+  }
+}
+
+async function whileHolding<T>(pool: SingleConnectionPool, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await fn();
+  } finally {
+    client.release();
   }
 }
 
@@ -166,6 +260,11 @@ async function openEmbedded(opts: OpenStoreOptions): Promise<Store & { pglite: P
       } finally {
         client.release();
       }
+    },
+    async listen(channel, fn) {
+      // Through the pool, so that LISTEN never runs inside another caller's transaction.
+      const unlisten = await whileHolding(pool, () => pglite.listen(WAKE_CHANNELS[channel], () => fn()));
+      return () => whileHolding(pool, unlisten);
     },
     async close() {
       await db.destroy();

@@ -57,7 +57,6 @@ export async function loginRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const qs = next ? `?next=${encodeURIComponent(next)}` : '';
       const links = grants.map((g) => ({ label: g.label, url: `${ctx.publicUrl()}/login/link/${g.token}${qs}` }));
       await enqueueMessages(ctx.store.db, null, [loginLinkMessage(provider, email, links, LOGIN_LINK_MINUTES)]);
-      ctx.messagesQueued();
     }
     // The same answer whether or not the address is known: the page tells no one who is a customer.
     return page(reply, 200, { next, linkSentTo: email });

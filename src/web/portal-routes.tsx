@@ -96,7 +96,6 @@ export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const user = req.user!;
       const r = await fileCounterNotice(ctx.lifecycle, { principal: user, channel: 'portal', accountId: user.accountId! }, id, counterNoticeFromForm(req.body));
       if ('result' in r) {
-        ctx.messagesQueued();
         return reply.redirect(`/portal/notices/${id}?countered=1`, 303);
       }
       const notice = 'errors' in r ? await customerNotice(ctx.store.db, user.accountId!, id) : null;

@@ -108,12 +108,10 @@ export async function repeatInfringerRoutes(app: FastifyInstance, ctx: AppContex
     for (const action of ['terminate', 'reinstate'] as const) {
       staff.post(`/staff/accounts/:id/${action}`, { preHandler: csrf }, async (req, reply) => {
         const id = (req.params as { id: string }).id;
-        const deps = { db: ctx.store.db, provider, policyUrl: `${ctx.publicUrl()}/policy/repeat-infringers` };
         const run = action === 'terminate' ? terminateAccount : reinstateAccount;
-        const r = await run(deps, `principal:${req.user!.id}`, id, field(req.body, 'reason'));
+        const r = await run(ctx.accounts, `principal:${req.user!.id}`, id, field(req.body, 'reason'));
         if (r.status === 404) return renderStrikes(req, reply, 404, [], null);
         if (r.status === 422) return renderStrikes(req, reply, 422, r.errors, null);
-        if (r.changed) ctx.messagesQueued();
         return reply.redirect(`/staff/accounts/${encodeURIComponent(id)}/strikes?done=${action}d`, 303);
       });
     }

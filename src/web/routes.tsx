@@ -13,8 +13,6 @@ import { StatusPage, NotFoundPage, PAGE_SIZES } from './pages/status.tsx';
 import { REPORT_FIELDS, formErrors, noticeFromForm, type ReportValues, type UploadedList } from './report-form-input.ts';
 import { fileDmcaNotice } from '../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
-import { receiptMessage } from '../domain/messages.ts';
-import { enqueueMessages } from '../storage/outbox.ts';
 import { html } from './respond.ts';
 import { repeatInfringerRoutes } from './repeat-infringer-routes.tsx';
 import { homeFor, registerSessions } from './session.ts';
@@ -105,6 +103,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       idempotencyKey: `web:${submission_id}`,
       body: noticeFromForm(values, upload),
       maxUrls: ctx.config.maxUrlsPerNotice,
+      receipt: { provider: ctx.config.providerName, statusUrl: ctx.links.url },
     });
     if (!result.ok) {
       const errs = formErrors(result.errors);
@@ -112,21 +111,7 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       return renderForm(reply, 422, values, errs);
     }
     const id = result.notice.id;
-    if (!result.notice.replayed) {
-      const n = await ctx.store.db.selectFrom('notices').select(['created_at', 'submission']).where('id', '=', id).executeTakeFirstOrThrow();
-      await enqueueMessages(ctx.store.db, id, [
-        receiptMessage(ctx.config.providerName, {
-          id,
-          createdAt: n.created_at,
-          submission: n.submission,
-          statusUrl: ctx.links.url(id),
-          itemCount: result.notice.itemCount,
-        }),
-      ]);
-      ctx.messagesQueued();
-    }
     await ctx.processIfSmall(id, result.notice.itemCount);
-    ctx.wakeWorker();
     return reply.redirect(`/status/${ctx.links.key(id)}?filed=1`, 303);
   });
 

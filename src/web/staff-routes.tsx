@@ -195,15 +195,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
         else selection = { positions };
       }
       if (!parsed.ok || !selection) return renderNotice(req, reply, 422, id, { flash: null, errors, values });
-      const plan = await reviewItems(
-        { db: ctx.store.db, provider, links: ctx.links, lifecycle: ctx.lifecycle },
-        `principal:${req.user!.id}`,
-        id,
-        selection,
-        parsed.decision,
-      );
+      const plan = await reviewItems(ctx.review, `principal:${req.user!.id}`, id, selection, parsed.decision);
       if (!plan) return notFound(req, reply, 'notice');
-      if (plan.changes.length) ctx.messagesQueued();
       const to = parsed.decision.type === 'reject' ? 'rejected' : 'content_disabled';
       const qs = new URLSearchParams({ changed: String(plan.changes.length), skipped: String(plan.skipped.length), to });
       if (st && st !== 'bad') qs.set('state', st);
@@ -240,7 +233,6 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
           })),
           values,
         });
-      if (r.result.changed.length) ctx.messagesQueued();
       const q = req.query as Record<string, string | undefined>;
       const qs = new URLSearchParams();
       const st = parseItemState(q.state);
@@ -255,10 +247,9 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
     staff.post('/staff/notices/:id/ask', { preHandler: csrf }, async (req, reply) => {
       const id = (req.params as { id: string }).id;
       const question = field(req.body, 'question');
-      const r = await requestInformation({ db: ctx.store.db, provider, links: ctx.links, lifecycle: ctx.lifecycle }, `principal:${req.user!.id}`, id, question);
+      const r = await requestInformation(ctx.review, `principal:${req.user!.id}`, id, question);
       if (!r) return notFound(req, reply, 'notice');
       if (!r.ok) return renderNotice(req, reply, 422, id, { flash: null, errors: [{ field: r.field, message: r.message }], values: { question } });
-      ctx.messagesQueued();
       return reply.redirect(`/staff/notices/${id}?asked=1`, 303);
     });
 

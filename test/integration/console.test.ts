@@ -31,7 +31,7 @@ describe('staff console and customer portal in Chromium', () => {
   let browser: Browser;
   let hostedNotice: string; // acme-files (hosted) ×3, beta (proxied) ×1, gamma (hosted) ×1
   let otherNotice: string; // beta only
-  const statusPath = (id: string) => `/status/${s.server.deps.links.key(id)}`;
+  const statusPath = (id: string) => `/status/${s.server.context.links.key(id)}`;
 
   before(async () => {
     smtp = await startSmtp();

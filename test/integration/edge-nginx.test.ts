@@ -453,7 +453,7 @@ n1,Neighbour,ops@neighbour.test,notexamplepirate.example,proxied,198.51.100.12
     assert.equal((await viaEdge(edge.port, 'hostedshop.example', '/sunrise.mp4')).status, 451);
     const wake = await s.store.db.selectFrom('item_lifecycles').select('next_wake_at').where('next_wake_at', 'is not', null).executeTakeFirstOrThrow();
     now = new Date(new Date(wake.next_wake_at!).getTime() + 1000);
-    s.server.lifecycleWorker.kick();
+    s.server.daemon.lifecycle.kick();
     await waitUntil(
       () => s.api(`/v1/notices/${noticeId}`, { token: reporter.token }),
       (x) => x.body.items[0].state === 'restored',

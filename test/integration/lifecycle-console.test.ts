@@ -89,7 +89,7 @@ for (const kind of storeKinds()) {
       assert.equal((await s.api(`/v1/notices/${noticeId}/counter-notice`, { token: customer, body: counterNotice([U('e')]) })).status, 201);
       const due = await wakeOf(noticeId, U('e'));
       now = new Date(due.getTime() + 60_000);
-      s.server.lifecycleWorker.kick();
+      s.server.daemon.lifecycle.kick();
       await waitUntil(
         () => s.store.db.selectFrom('notice_items').select('state').where('notice_id', '=', noticeId).where('url', '=', U('e')).executeTakeFirstOrThrow(),
         (i) => i.state === 'restored',

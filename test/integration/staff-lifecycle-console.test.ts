@@ -96,7 +96,7 @@ for (const kind of storeKinds()) {
 
     test('after the window: restore with the keyboard alone, the result shown, off the edge', async () => {
       now = new Date(now.getTime() + 30 * 86_400_000);
-      s.server.lifecycleWorker.kick();
+      s.server.daemon.lifecycle.kick();
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(await state(U('a')), 'content_disabled', 'automatic restore is off');
 

@@ -119,7 +119,7 @@ for (const kind of storeKinds()) {
       );
       // Thirty days on: past the 14th business day.
       now = new Date(now.getTime() + 30 * 86_400_000);
-      s.server.lifecycleWorker.kick();
+      s.server.daemon.lifecycle.kick();
       await new Promise((r) => setTimeout(r, 400));
       assert.equal((await lifecycle(0)).state, 'content_disabled', 'not restored automatically');
       assert.equal(restoredMails().length, 0);

@@ -183,12 +183,12 @@ for (const kind of storeKinds()) {
 
       // Just before the scheduled time: nothing happens.
       now = new Date(wake.getTime() - 60_000);
-      s.server.lifecycleWorker.kick();
+      s.server.daemon.lifecycle.kick();
       await new Promise((r) => setTimeout(r, 300));
       assert.equal((await item(0)).state, 'content_disabled');
       // The window has passed: restored, closed, both parties told, off the edge blocklist.
       now = new Date(wake.getTime() + 60_000);
-      s.server.lifecycleWorker.kick();
+      s.server.daemon.lifecycle.kick();
       await waitUntil(
         () => item(0),
         (i) => i.state === 'restored',
@@ -306,7 +306,7 @@ for (const kind of storeKinds()) {
       assert.equal(l.strike_status, 'active', 'a court action reinstates the strike');
       assert.equal(l.next_wake_at, null);
       now = new Date(now.getTime() + 60 * 86_400_000);
-      s.server.lifecycleWorker.kick();
+      s.server.daemon.lifecycle.kick();
       await new Promise((r) => setTimeout(r, 300));
       assert.equal((await item(1)).state, 'content_disabled', 'stays down');
       await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes('one@hosted.test') && /Court action filed/.test(x.parsed.subject ?? '')));

@@ -6,7 +6,6 @@ import { requireRole } from '../auth.ts';
 import { accountStanding, reinstateAccount, repeatInfringerQueue, terminateAccount, type AccountActionResult } from '../../services/repeat-infringers.ts';
 
 export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const deps = () => ({ db: ctx.store.db, provider: ctx.config.providerName, policyUrl: `${ctx.publicUrl()}/policy/repeat-infringers` });
   const now = () => ctx.lifecycle.now();
 
   app.get('/v1/accounts/review-queue', { preHandler: requireRole('staff') }, async () => {
@@ -29,17 +28,16 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
   const send = (id: string, r: AccountActionResult, reply: import('fastify').FastifyReply) => {
     if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no account ${id}` }] });
     if (r.status === 422) return reply.code(422).send({ errors: r.errors });
-    if (r.changed) ctx.messagesQueued();
     return { account_id: id, changed: r.changed, zones: r.zones };
   };
 
   app.post('/v1/accounts/:id/terminate', { preHandler: requireRole('staff') }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    return send(id, await terminateAccount(deps(), `principal:${req.principal!.id}`, id, (req.body as { reason?: unknown } | undefined)?.reason), reply);
+    return send(id, await terminateAccount(ctx.accounts, `principal:${req.principal!.id}`, id, (req.body as { reason?: unknown } | undefined)?.reason), reply);
   });
 
   app.post('/v1/accounts/:id/reinstate', { preHandler: requireRole('staff') }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    return send(id, await reinstateAccount(deps(), `principal:${req.principal!.id}`, id, (req.body as { reason?: unknown } | undefined)?.reason), reply);
+    return send(id, await reinstateAccount(ctx.accounts, `principal:${req.principal!.id}`, id, (req.body as { reason?: unknown } | undefined)?.reason), reply);
   });
 }

@@ -69,7 +69,6 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     }
     try {
       const r = await importZones(ctx.store, req.body as Readable, { actor: `principal:${req.principal!.id}` });
-      ctx.wakeWorker();
       return r;
     } catch (err) {
       if (err instanceof ZoneImportHeaderError) return reply.code(422).send({ errors: [{ field: '(header)', message: err.message }] });

@@ -251,7 +251,6 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     }
     const filed = (result as Extract<typeof result, { ok: true }>).notice;
     await ctx.processIfSmall(filed.id, filed.itemCount);
-    ctx.wakeWorker();
     return reply.code(200).send({ abuse_rand: filed.id, request: { act }, result: 'success' });
   });
 

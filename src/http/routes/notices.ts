@@ -43,7 +43,6 @@ export async function noticeRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (!result.ok) return reply.code(result.status).send({ errors: result.errors });
     await ctx.processIfSmall(result.notice.id, result.notice.itemCount);
     const view = await getNoticeView(ctx.store.db, req.principal!, result.notice.id, { limit: 1000 });
-    ctx.wakeWorker();
     reply.header('Location', `/v1/notices/${result.notice.id}`);
     if (result.notice.replayed) reply.header('Idempotent-Replayed', 'true');
     return reply.code(result.notice.replayed ? 200 : 201).send(view);

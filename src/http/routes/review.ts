@@ -9,8 +9,6 @@ import { parseItemState } from '../../services/notice-views.ts';
 import type { FieldError } from '../../domain/notice.ts';
 
 export async function reviewRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const deps = () => ({ db: ctx.store.db, provider: ctx.config.providerName, links: ctx.links, lifecycle: ctx.lifecycle });
-
   app.post('/v1/notices/:id/review', { preHandler: requireRole('staff') }, async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = parseDecision(body);
@@ -32,19 +30,17 @@ export async function reviewRoutes(app: FastifyInstance, ctx: AppContext): Promi
       else selection = { state: st };
     }
     if (!parsed.ok || !selection || errors.length) return reply.code(422).send({ errors });
-    const plan = await reviewItems(deps(), `principal:${req.principal!.id}`, (req.params as { id: string }).id, selection, parsed.decision);
+    const plan = await reviewItems(ctx.review, `principal:${req.principal!.id}`, (req.params as { id: string }).id, selection, parsed.decision);
     if (!plan) return reply.code(404).send({ errors: [{ field: 'id', message: 'no such notice' }] });
-    if (plan.changes.length) ctx.messagesQueued();
     return { changed: plan.changes, skipped: plan.skipped };
   });
 
   app.post('/v1/notices/:id/questions', { preHandler: requireRole('staff') }, async (req, reply) => {
     const q = (req.body as { question?: unknown } | undefined)?.question;
     if (typeof q !== 'string') return reply.code(422).send({ errors: [{ field: 'question', message: 'must be the text of the question for the reporter' }] });
-    const r = await requestInformation(deps(), `principal:${req.principal!.id}`, (req.params as { id: string }).id, q);
+    const r = await requestInformation(ctx.review, `principal:${req.principal!.id}`, (req.params as { id: string }).id, q);
     if (!r) return reply.code(404).send({ errors: [{ field: 'id', message: 'no such notice' }] });
     if (!r.ok) return reply.code(422).send({ errors: [{ field: r.field, message: r.message }] });
-    ctx.messagesQueued();
     return reply.code(201).send({ sent: true });
   });
 }

@@ -9,10 +9,9 @@ import { applyStaffCommand, fileCounterNotice, fileCourtAction, fileRetraction, 
 import { parseStaffLifecycleRequest } from '../../domain/staff-lifecycle-commands.ts';
 import { MAX_POSITIONS } from '../../services/item-review.ts';
 
-export function sendFiling(ctx: AppContext, reply: FastifyReply, id: string, r: FilingResult) {
+export function sendFiling(reply: FastifyReply, id: string, r: FilingResult) {
   if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
   if ('errors' in r) return reply.code(r.status).send({ errors: r.errors, ...(r.refused ? { refused: r.refused } : {}) });
-  ctx.messagesQueued();
   return reply.code(r.status).send({ id: r.id, changed: r.result.changed, unchanged: r.result.unchanged, refused: r.result.refused });
 }
 
@@ -21,17 +20,17 @@ export async function takedownRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const { id } = req.params as { id: string };
     const p = req.principal!;
     const r = await fileCounterNotice(ctx.lifecycle, { principal: p, channel: 'api', accountId: p.accountId! }, id, req.body ?? {});
-    return sendFiling(ctx, reply, id, r);
+    return sendFiling(reply, id, r);
   });
 
   app.post('/v1/notices/:id/court-action', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    return sendFiling(ctx, reply, id, await fileCourtAction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
+    return sendFiling(reply, id, await fileCourtAction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
   });
 
   app.post('/v1/notices/:id/retraction', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    return sendFiling(ctx, reply, id, await fileRetraction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
+    return sendFiling(reply, id, await fileRetraction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
   });
 
   app.post('/v1/notices/:id/items/lifecycle', { preHandler: requireRole('staff') }, async (req, reply) => {
@@ -42,7 +41,6 @@ export async function takedownRoutes(app: FastifyInstance, ctx: AppContext): Pro
     if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id}` }] });
     if (r.status === 422) return reply.code(422).send({ errors: r.errors });
     if (r.status === 409) return reply.code(409).send({ errors: r.errors, refused: r.refused });
-    if (r.result.changed.length) ctx.messagesQueued();
     return reply.code(200).send({ step_id: r.stepId, command: parsed.request.command, changed: r.result.changed, unchanged: r.result.unchanged, refused: [] });
   });
 }

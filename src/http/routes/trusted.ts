@@ -102,7 +102,6 @@ export async function trustedRoutes(app: FastifyInstance, ctx: AppContext): Prom
     if (errors.length) return reply.code(422).send({ errors });
     const r = await discloseItemOrigin(ctx.origins, req.principal!, id, Number(position), purposeRaw?.trim() ?? null);
     if (!r.ok) return r.status === 404 ? reply.code(404).send({ errors: [{ field: r.field, message: r.message }] }) : refused(reply, r.reason, r.message);
-    if (r.customerNoticesQueued) ctx.messagesQueued();
     reply.header('cache-control', 'no-store');
     return r.answer;
   });

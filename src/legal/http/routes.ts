@@ -15,12 +15,6 @@ import {
 import { changeLegalRequestState, createLegalRequest, legalRequestHash, recordProduction } from '../services/commands.ts';
 import { liftBlockRule } from '../services/court-orders.ts';
 import { getLegalRequest, listLegalRequests } from '../services/views.ts';
-import type { LegalDeps } from '../services/rows.ts';
-
-/** The deps of the legal-process service for this server (shared with the console's pages). */
-export function legalDeps(ctx: AppContext): LegalDeps {
-  return { db: ctx.store.db, provider: ctx.config.providerName, policy: ctx.config.legalNoticePolicy };
-}
 
 const notFound = (reply: FastifyReply) => reply.code(404).send({ errors: [{ field: 'id', message: 'no such legal request' }] });
 
@@ -34,10 +28,9 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (!v.ok) return reply.code(422).send({ errors: v.errors });
     const key = req.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' && key.trim() ? key.trim().slice(0, 200) : null;
-    const r = await createLegalRequest(legalDeps(ctx), req.principal!.id, v.value, { idempotencyKey, requestHash: legalRequestHash(req.body), now: at });
+    const r = await createLegalRequest(ctx.legal, req.principal!.id, v.value, { idempotencyKey, requestHash: legalRequestHash(req.body), now: at });
     if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    if (r.messagesQueued) ctx.messagesQueued();
-    const view = await getLegalRequest(legalDeps(ctx), r.id, at);
+    const view = await getLegalRequest(ctx.legal, r.id, at);
     return reply
       .code(r.replayed ? 200 : 201)
       .header('Location', `/v1/legal-requests/${r.id}`)
@@ -65,7 +58,7 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
   });
 
   app.get('/v1/legal-requests/:id', staff, async (req, reply) => {
-    const view = await getLegalRequest(legalDeps(ctx), (req.params as { id: string }).id, now());
+    const view = await getLegalRequest(ctx.legal, (req.params as { id: string }).id, now());
     return view ?? notFound(reply);
   });
 
@@ -74,9 +67,8 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const v = validateProduction(req.body, at);
     if (!v.ok) return reply.code(422).send({ errors: v.errors });
     const id = (req.params as { id: string }).id;
-    const r = await recordProduction(legalDeps(ctx), req.principal!.id, id, v.value, at);
+    const r = await recordProduction(ctx.legal, req.principal!.id, id, v.value, at);
     if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    if (r.messagesQueued) ctx.messagesQueued();
     return reply.code(r.changed ? 201 : 200).send({ production_id: r.productionId, state: r.state, customers_notified: r.messagesQueued });
   });
 
@@ -85,7 +77,7 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (b.note !== undefined && (typeof b.note !== 'string' || b.note.length > 4000))
       return reply.code(422).send({ errors: [{ field: 'note', message: 'must be text of at most 4000 characters' }] });
     const r = await changeLegalRequestState(
-      legalDeps(ctx),
+      ctx.legal,
       req.principal!.id,
       (req.params as { id: string }).id,
       b.state,
@@ -93,7 +85,6 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
       now(),
     );
     if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    if (r.messagesQueued) ctx.messagesQueued();
     return { state: r.state, changed: r.changed };
   });
 

@@ -18,7 +18,6 @@ import { changeLegalRequestState, createLegalRequest, legalRequestHash, recordPr
 import { acknowledgeMatch, liftBlockRule } from '../services/court-orders.ts';
 import { getLegalRequest, listLegalRequests, publicCourtOrder } from '../services/views.ts';
 import { LEGAL_REQUEST_STATES, OPEN_LEGAL_STATES, validateLegalRequest, validateProduction, type LegalRequestState } from '../domain/legal-request.ts';
-import { legalDeps } from '../http/routes.ts';
 import { LEGAL_FORM_FIELDS, legalFormErrors, legalRequestFromForm, type LegalFormValues } from './form-input.ts';
 
 export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -78,7 +77,7 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       id: string,
       extra: Pick<StaffLegalProps, 'flash' | 'errors' | 'values'>,
     ) => {
-      const view = await getLegalRequest(legalDeps(ctx), id, now());
+      const view = await getLegalRequest(ctx.legal, id, now());
       if (!view) return notFound(req, reply);
       return html(reply, status, <StaffLegalPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} view={view} {...extra} />);
     };
@@ -128,13 +127,12 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       const at = now();
       const v = validateLegalRequest(body, at);
       if (!v.ok) return renderNew(req, reply, 422, values, legalFormErrors(v.errors, lines));
-      const r = await createLegalRequest(legalDeps(ctx), req.user!.id, v.value, {
+      const r = await createLegalRequest(ctx.legal, req.user!.id, v.value, {
         idempotencyKey: `web:${values.submission_id}`,
         requestHash: legalRequestHash(body),
         now: at,
       });
       if (!r.ok) return renderNew(req, reply, 422, values, legalFormErrors(r.errors, lines));
-      if (r.messagesQueued) ctx.messagesQueued();
       return reply.redirect(`/staff/legal/${r.id}?done=recorded`, 303);
     });
 
@@ -146,9 +144,8 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
     staff.post('/staff/legal/:id/state', { preHandler: csrf }, async (req, reply) => {
       const id = (req.params as { id: string }).id;
       const values = { state: field(req.body, 'state'), note: field(req.body, 'note') };
-      const r = await changeLegalRequestState(legalDeps(ctx), req.user!.id, id, values.state, values.note.trim().slice(0, 4000) || null, now());
+      const r = await changeLegalRequestState(ctx.legal, req.user!.id, id, values.state, values.note.trim().slice(0, 4000) || null, now());
       if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
-      if (r.messagesQueued) ctx.messagesQueued();
       return reply.redirect(`/staff/legal/${id}?done=state`, 303);
     });
 
@@ -176,9 +173,8 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
         now(),
       );
       if (!v.ok) return render(req, reply, 422, id, { flash: null, errors: v.errors, values });
-      const r = await recordProduction(legalDeps(ctx), req.user!.id, id, v.value, now());
+      const r = await recordProduction(ctx.legal, req.user!.id, id, v.value, now());
       if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
-      if (r.messagesQueued) ctx.messagesQueued();
       return reply.redirect(`/staff/legal/${id}?done=produced`, 303);
     });
 
