@@ -76,14 +76,6 @@ export async function createAppContext(opts: ContextOptions): Promise<AppContext
   const clock = opts.clock ?? (() => new Date());
   const replyAddress = (noticeId: string, role: string) =>
     opts.readsMail ? `${config.intakeAddresses[0]}+${tokens.token(noticeId, role as 'reporter')}@${config.mailDomain}` : null;
-  const processor: ProcessorDeps = {
-    db,
-    config,
-    zones: new ZoneDirectory(db),
-    networks: new NetworkDirectory(db),
-    dns: opts.dns ?? systemResolver({ enabled: config.dnsLookups }),
-    links,
-  };
   const processIfSmall = async (noticeId: string, itemCount: number) => {
     if (itemCount <= config.inlineProcessingLimit) await processNextNotice(processor, noticeId);
   };
@@ -96,6 +88,15 @@ export async function createAppContext(opts: ContextOptions): Promise<AppContext
     calendar: config.calendar,
     policy: config.lifecyclePolicy,
     now: clock,
+  };
+  const processor: ProcessorDeps = {
+    db,
+    config,
+    zones: new ZoneDirectory(db),
+    networks: new NetworkDirectory(db),
+    dns: opts.dns ?? systemResolver({ enabled: config.dnsLookups }),
+    links,
+    lifecycle,
   };
   const origins: WebhookDeps = {
     db,

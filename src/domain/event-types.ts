@@ -20,7 +20,8 @@ export type SubjectType =
   | 'network_report';
 
 /** The notice-level event of a takedown lifecycle step (`notice.<step>`), one per step run. */
-export type LifecycleStepType = 'takedown_started' | 'counter_notice_received' | 'court_action_filed' | 'retracted' | 'lifecycle_command' | 'content_restored';
+export type LifecycleStepType =
+  'reviewed' | 'takedown_started' | 'counter_notice_received' | 'court_action_filed' | 'retracted' | 'lifecycle_command' | 'content_restored';
 
 export type EventType =
   // Notices and their items

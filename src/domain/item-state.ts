@@ -1,6 +1,6 @@
-// The life of one reported URL. Only the transitions listed here are legal. This is the one list
-// of coarse transitions: the takedown lifecycle (takedown-lifecycle.ts) maps its fine states
-// onto these, and its unit test checks every step it takes is listed here.
+// The public vocabulary of an item's state: what the API, status pages and mails show. It is a
+// projection of the one state machine of an item (takedown-lifecycle.ts, `coarseState`), not a
+// model of its own: which steps are legal is the machine's to say.
 export const ITEM_STATES = [
   'received', // accepted, not yet resolved
   'invalid', // not a URL we can act on (reason says why)
@@ -13,22 +13,6 @@ export const ITEM_STATES = [
   'retracted', // the complainant withdrew the notice for this URL (disabled content back up, no strike)
 ] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
-
-const TRANSITIONS: Record<ItemState, readonly ItemState[]> = {
-  received: ['invalid', 'not_on_network', 'forwarded', 'pending_review'],
-  invalid: [],
-  not_on_network: [],
-  forwarded: ['rejected', 'retracted'],
-  pending_review: ['content_disabled', 'rejected', 'retracted'],
-  content_disabled: ['restored', 'retracted'],
-  rejected: [],
-  restored: [],
-  retracted: [],
-};
-
-export function canTransition(from: ItemState, to: ItemState): boolean {
-  return TRANSITIONS[from].includes(to);
-}
 
 export function isItemState(s: string): s is ItemState {
   return (ITEM_STATES as readonly string[]).includes(s);

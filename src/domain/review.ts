@@ -1,6 +1,6 @@
-// Staff decisions on reported URLs: what each decision does to each item, decided over plain
-// data. The service applies the plan in one transaction and sends the messages it implies.
-import { canTransition, type ItemState } from './item-state.ts';
+// Staff decisions on reported URLs as they arrive (form or API), checked, and as the events of
+// the item's state machine (takedown-lifecycle.ts), which decides what they do to each item.
+import type { LifecycleEvent } from './takedown-lifecycle.ts';
 
 export const REJECTION_REASONS = {
   incomplete_notice: 'The notice lacks elements the law requires (17 U.S.C. §512(c)(3)).',
@@ -50,37 +50,7 @@ export function rejectionText(reason: RejectionReason, note: string | null): str
   return note ? `${REJECTION_REASONS[reason]} ${note}` : REJECTION_REASONS[reason];
 }
 
-export interface ReviewItem {
-  position: number;
-  state: ItemState;
-}
-
-export interface ItemChange {
-  position: number;
-  from: ItemState;
-  to: ItemState;
-  reason: string | null;
-}
-
-export interface ReviewPlan {
-  changes: ItemChange[];
-  /** Items the decision cannot apply to, and why (e.g. not on our network, already decided). */
-  skipped: { position: number; state: ItemState; why: string }[];
-}
-
-export function planReview(items: readonly ReviewItem[], decision: ReviewDecision): ReviewPlan {
-  const to: ItemState = decision.type === 'disable' ? 'content_disabled' : 'rejected';
-  const reason = decision.type === 'reject' ? rejectionText(decision.reason, decision.note) : null;
-  const plan: ReviewPlan = { changes: [], skipped: [] };
-  for (const i of items) {
-    if (i.state === to) plan.skipped.push({ position: i.position, state: i.state, why: 'already decided this way' });
-    else if (canTransition(i.state, to)) plan.changes.push({ position: i.position, from: i.state, to, reason });
-    else
-      plan.skipped.push({
-        position: i.position,
-        state: i.state,
-        why: `a URL that is ${i.state.replace(/_/g, ' ')} cannot be ${to === 'rejected' ? 'rejected' : 'disabled'}`,
-      });
-  }
-  return plan;
+/** A decision as the item's state machine takes it (takedown-lifecycle.ts decides per item). */
+export function decisionEvent(decision: ReviewDecision): LifecycleEvent {
+  return decision.type === 'disable' ? { type: 'disable', by: 'staff' } : { type: 'reject', reason: rejectionText(decision.reason, decision.note) };
 }

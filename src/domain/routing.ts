@@ -1,6 +1,7 @@
 // Where one resolved URL goes: pure, so every outcome is a unit test away.
 import type { ItemState } from './item-state.ts';
 import type { HostingProvider } from './hosting-provider.ts';
+import type { Resolution } from './takedown-lifecycle.ts';
 
 export type ZoneMode = 'proxied' | 'hosted';
 export type OriginKind = 'ip' | 'hostname';
@@ -45,4 +46,16 @@ export function routeItem(res: ItemResolution, providerName: string): RoutedItem
     return { state: 'pending_review', reason: `${providerName} stores this content itself; its abuse team reviews the notice before disabling it.` };
   }
   return { state: 'forwarded', reason: null };
+}
+
+/** Where routing sent a URL, as the item's state machine takes it (the `resolve` event). */
+export function resolutionOf(r: RoutedItem): Resolution {
+  switch (r.state) {
+    case 'not_on_network':
+      return { to: 'not_on_network', reason: r.reason ?? 'not on this network' };
+    case 'forwarded':
+      return { to: 'forwarded' };
+    case 'pending_review':
+      return { to: 'hosted', reason: r.reason };
+  }
 }

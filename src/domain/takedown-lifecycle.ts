@@ -1,7 +1,15 @@
 /**
- * The life of one reported URL of *hosted* content under 17 U.S.C. §512(c) and §512(g), as an
- * explicit state machine:
+ * The life of one reported URL, from receipt to closed, as one explicit state machine. Every
+ * reported URL has exactly one state here; the coarse item state the API and status pages show
+ * (`notice_items.state`, item-state.ts) is `coarseState(state)`, a projection, not a model of its
+ * own. The first step is the resolution (`resolve`): a URL that is not one we can act on is
+ * `invalid`, a host that is not ours `not_on_network`, a proxied site's URL is `forwarded` to
+ * its owner and host, and *hosted* content is `reported` and follows the takedown / counter-notice
+ * lifecycle of 17 U.S.C. §512(c) and §512(g):
  *
+ *   received ──resolve──▶ invalid | not_on_network | forwarded (──reject──▶ rejected, ──retract──▶ retracted)
+ *      │ resolve (hosted)
+ *      ▼
  *   reported ──disable──▶ content_disabled ──notify_customer──▶ customer_notified
  *      │ reject                  └──────────────┬────────────────────┘
  *      ▼                                receive_counter_notice
@@ -15,11 +23,17 @@
  *   (content back up, strike removed); close: customer_notified, court_action_filed, restored,
  *   retracted → closed.
  *
- * Pure: `transition(state, event, ctx)` decides, from plain data and `ctx.now`, the next state and
- * the side effects the service must carry out (messages, edge changes, strikes, wake-ups), or says
- * why the event is not allowed. The service stores the state (see `parseLifecycleState`), keeps
- * the coarse `state` column in step (`coarseState`), and performs the effects in the same
- * transaction (outbox, edge change counter) — nothing here reads a clock or touches storage.
+ * Pure and total: `transition(state, event, ctx)` answers every event in every state — a new state
+ * with the side effects the service must carry out (messages, strikes, wake-ups), "no change"
+ * with a note, or a refusal with a code and a sentence. The one writer (services/item-steps.ts)
+ * stores the state (see `parseLifecycleState`), writes the coarse `state` column from
+ * `coarseState`, and performs every effect in the same transaction — nothing here reads a clock
+ * or touches storage. The edge blocklist is not an effect: it is derived from the coarse state
+ * (content down ⇔ `content_disabled`) by the triggers of migration 005, so it cannot disagree
+ * with the state.
+ *
+ * Nothing here is specific to one kind of report: the events are the actions a desk takes on a
+ * URL; which of them a kind of report allows is for that kind to say.
  *
  * Each state carries exactly the data that exists at that point: the restore window only once
  * the counter notice was forwarded, a court action only after a counter notice, and so on, so a
@@ -122,10 +136,36 @@ export interface CourtActionRef {
   receivedAt: Date;
 }
 
+/** Filed and not resolved yet (an item without a stored state is in this one: see item-steps.ts). */
+export interface Received {
+  kind: 'received';
+  reportedAt: Date;
+}
+/** Not a URL we can act on; the reason says why. Final. */
+export interface Invalid {
+  kind: 'invalid';
+  reportedAt: Date;
+  reason: string;
+}
+/** The host is not a site on this network. Final. */
+export interface NotOnNetwork {
+  kind: 'not_on_network';
+  reportedAt: Date;
+  resolvedAt: Date;
+  reason: string;
+}
+/** A proxied site: the notice went to the site's owner (and host, as the reporter chose). */
+export interface Forwarded {
+  kind: 'forwarded';
+  reportedAt: Date;
+  resolvedAt: Date;
+}
 /** Hosted content reported and awaiting a decision (staff review or automatic policy). */
 export interface Reported {
   kind: 'reported';
   reportedAt: Date;
+  /** What the reporter is told while it waits (null in states stored before it was kept). */
+  reason?: string | null;
 }
 /** Staff declined to act. Final. */
 export interface Rejected {
@@ -185,12 +225,12 @@ export interface Restored {
   restoredBy: 'staff' | 'schedule';
 }
 /** The states a complainant's retraction can end. */
-export type Retractable = Reported | ContentDisabled | CustomerNotified | CounterNoticeReceived | CounterNoticeForwarded | CourtActionFiled;
+export type Retractable = Forwarded | Reported | ContentDisabled | CustomerNotified | CounterNoticeReceived | CounterNoticeForwarded | CourtActionFiled;
 /** The complainant withdrew the notice; content that was disabled is back up, and no strike. */
 export interface Retracted {
   kind: 'retracted';
   retractedAt: Date;
-  /** Where the item stood; `before.kind === 'reported'` means nothing had been taken down. */
+  /** Where the item stood; `reported` or `forwarded` means nothing had been taken down. */
   before: Retractable;
 }
 /** The states a case can be closed in: nothing is pending in them. */
@@ -206,10 +246,27 @@ export interface Closed {
 }
 
 export type LifecycleState =
-  Reported | Rejected | ContentDisabled | CustomerNotified | CounterNoticeReceived | CounterNoticeForwarded | CourtActionFiled | Restored | Retracted | Closed;
+  | Received
+  | Invalid
+  | NotOnNetwork
+  | Forwarded
+  | Reported
+  | Rejected
+  | ContentDisabled
+  | CustomerNotified
+  | CounterNoticeReceived
+  | CounterNoticeForwarded
+  | CourtActionFiled
+  | Restored
+  | Retracted
+  | Closed;
 export type LifecycleKind = LifecycleState['kind'];
 
 export const LIFECYCLE_KINDS = [
+  'received',
+  'invalid',
+  'not_on_network',
+  'forwarded',
   'reported',
   'rejected',
   'content_disabled',
@@ -222,16 +279,38 @@ export const LIFECYCLE_KINDS = [
   'closed',
 ] as const satisfies readonly LifecycleKind[];
 
-/** A hosted URL enters the lifecycle when it is resolved to a hosted zone. */
-export function startLifecycle(reportedAt: Date): Reported {
+/** A URL as it is filed: `received`, or `invalid` when it is not one we can act on. */
+export function receiveItem(reportedAt: Date, invalidReason: string | null = null): Received | Invalid {
   checkDate(reportedAt, 'reportedAt');
-  return { kind: 'reported', reportedAt };
+  return invalidReason === null ? { kind: 'received', reportedAt } : { kind: 'invalid', reportedAt, reason: invalidReason };
+}
+
+/** Hosted content as it awaits a decision (for tests and states that start there). */
+export function startLifecycle(reportedAt: Date, reason: string | null = null): Reported {
+  checkDate(reportedAt, 'reportedAt');
+  return reason === null ? { kind: 'reported', reportedAt } : { kind: 'reported', reportedAt, reason };
+}
+
+/** Where resolution sent a URL (routing.ts decides it from the zone). */
+export type Resolution = { to: 'not_on_network'; reason: string } | { to: 'forwarded' } | { to: 'hosted'; reason: string | null };
+
+/**
+ * The events receipt runs on a resolved URL: the resolution, and for hosted content under a
+ * policy of automatic takedown the takedown itself and the customer's notification, as a staff
+ * takedown does them.
+ */
+export function receiptEvents(resolution: Resolution, policy: Pick<LifecyclePolicy, 'automaticTakedown'>): LifecycleEvent[] {
+  const events: LifecycleEvent[] = [{ type: 'resolve', resolution }];
+  if (resolution.to === 'hosted' && policy.automaticTakedown) events.push({ type: 'disable', by: 'policy' }, { type: 'notify_customer' });
+  return events;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Events and effects
 
 export type LifecycleEvent =
+  /** The URL's host was resolved: where the notice goes from here. */
+  | { type: 'resolve'; resolution: Resolution }
   /** Take the content down: by staff decision or by automatic policy. */
   | { type: 'disable'; by: 'staff' | 'policy' }
   /** Staff decline to act; the reason is shown to the complainant. */
@@ -276,11 +355,10 @@ export type LifecycleMessage =
   /** To the complainant: retraction recorded (and whether content went back up). */
   | { kind: 'retraction_confirmed'; contentRestored: boolean };
 
+// No edge effect: the edge blocklist is derived from the coarse state by the triggers of
+// migration 005 (content down ⇔ coarseState is `content_disabled`), so writing the state is
+// what blocks and unblocks, in the same transaction.
 export type SideEffect =
-  /** Put this item's URL on the edge blocklist (451). */
-  | { type: 'edge_block' }
-  /** Take it off again. */
-  | { type: 'edge_unblock' }
   /**
    * The strike this item gives its notice on the account changes: `previous: null` — a strike is
    * added; `status` countered/retracted — it stops counting (removed); active/disputed as named.
@@ -342,6 +420,8 @@ export function transition(state: LifecycleState, event: LifecycleEvent, ctx: Li
 
 function step(s: Exclude<LifecycleState, Closed>, ev: LifecycleEvent, ctx: LifecycleContext): TransitionResult {
   switch (ev.type) {
+    case 'resolve':
+      return resolve(s, ev, ctx);
     case 'disable':
       return disable(s, ev, ctx);
     case 'reject':
@@ -382,9 +462,45 @@ function isDisabled(s: Open): s is Disabled {
   );
 }
 
+/** The states before or beside the takedown lifecycle: no hosted content of ours is reported. */
+type NotHosted = Received | Invalid | NotOnNetwork | Forwarded;
+
+/** Whether the retracted notice had content of ours taken down (and so put back up). */
+function wasTakenDown(s: Retracted): boolean {
+  return s.before.kind !== 'reported' && s.before.kind !== 'forwarded';
+}
+
+function isNotHosted(s: Open): s is NotHosted {
+  return s.kind === 'received' || s.kind === 'invalid' || s.kind === 'not_on_network' || s.kind === 'forwarded';
+}
+
+function resolve(s: Open, ev: Extract<LifecycleEvent, { type: 'resolve' }>, ctx: LifecycleContext): TransitionResult {
+  const r = ev.resolution;
+  if (s.kind !== 'received') return same(s, s.kind === 'invalid' ? whyNot(s, ctx) : 'this URL was already resolved');
+  switch (r?.to) {
+    case 'not_on_network':
+      if (!r.reason?.trim()) return fail('invalid_event', 'say why the URL is not on this network', s, ev);
+      return changed({ kind: 'not_on_network', reportedAt: s.reportedAt, resolvedAt: ctx.now, reason: r.reason }, []);
+    case 'forwarded':
+      return changed({ kind: 'forwarded', reportedAt: s.reportedAt, resolvedAt: ctx.now }, []);
+    case 'hosted':
+      return changed(startLifecycle(s.reportedAt, r.reason), []);
+    default:
+      return fail('invalid_event', 'a resolution goes to not_on_network, forwarded or hosted', s, ev);
+  }
+}
+
 /** Why nothing can be done to content that is up again or never was taken down. */
-function whyNot(s: Rejected | Restored | Retracted | Reported, ctx: LifecycleContext): string {
+function whyNot(s: Rejected | Restored | Retracted | Reported | NotHosted, ctx: LifecycleContext): string {
   switch (s.kind) {
+    case 'received':
+      return 'this URL has not been resolved yet';
+    case 'invalid':
+      return `this URL cannot be acted on (${s.reason})`;
+    case 'not_on_network':
+      return 'this URL is not on our network';
+    case 'forwarded':
+      return `the site is proxied, not hosted by us: the notice was forwarded to its owner on ${day(s.resolvedAt, ctx)}`;
     case 'reported':
       return 'the content has not been disabled (the report awaits a decision)';
     case 'rejected':
@@ -392,7 +508,7 @@ function whyNot(s: Rejected | Restored | Retracted | Reported, ctx: LifecycleCon
     case 'restored':
       return `the content was restored on ${day(s.restoredAt, ctx)} after counter notice ${s.counterNotice.id}`;
     case 'retracted':
-      return s.before.kind === 'reported'
+      return !wasTakenDown(s)
         ? `the complainant retracted the notice on ${day(s.retractedAt, ctx)}, before any action`
         : `the complainant retracted the notice on ${day(s.retractedAt, ctx)} and the content was restored`;
   }
@@ -401,13 +517,13 @@ function whyNot(s: Rejected | Restored | Retracted | Reported, ctx: LifecycleCon
 function disable(s: Open, ev: Extract<LifecycleEvent, { type: 'disable' }>, ctx: LifecycleContext): TransitionResult {
   if (ev.by !== 'staff' && ev.by !== 'policy') return fail('invalid_event', 'disable needs by: "staff" or "policy"', s, ev);
   if (isDisabled(s)) return same(s, `the content is already disabled (since ${day(s.takedown.disabledAt, ctx)})`);
+  if (isNotHosted(s)) return fail('not_allowed', `${whyNot(s, ctx)}; there is no content of ours to disable`, s, ev);
   if (s.kind !== 'reported') return fail('not_allowed', `${whyNot(s, ctx)}; it cannot be disabled again under this notice`, s, ev);
   if (ev.by === 'policy' && !ctx.policy.automaticTakedown) {
     return fail('forbidden_by_policy', 'automatic takedown is switched off: staff must review this URL', s, ev);
   }
   const next: ContentDisabled = { kind: 'content_disabled', takedown: { reportedAt: s.reportedAt, disabledAt: ctx.now, disabledBy: ev.by } };
   return changed(next, [
-    { type: 'edge_block' },
     { type: 'strike', status: 'active', previous: null },
     { type: 'message', to: 'complainant', message: { kind: 'content_disabled' } },
   ]);
@@ -417,7 +533,8 @@ function reject(s: Open, ev: Extract<LifecycleEvent, { type: 'reject' }>, ctx: L
   const reason = typeof ev.reason === 'string' ? ev.reason.trim() : '';
   if (!reason) return fail('invalid_event', 'a rejection needs a reason for the complainant', s, ev);
   if (s.kind === 'rejected') return same(s, `already rejected on ${day(s.rejectedAt, ctx)}`);
-  if (s.kind !== 'reported') {
+  // Staff may decline a forwarded notice too (e.g. it is abusive): the reporter is told so.
+  if (s.kind !== 'reported' && s.kind !== 'forwarded') {
     const why = isDisabled(s) ? 'the content is already disabled; it comes back by retraction or counter notice, not by rejection' : whyNot(s, ctx);
     return fail('not_allowed', why, s, ev);
   }
@@ -479,7 +596,7 @@ function receiveCounterNotice(s: Open, ev: Extract<LifecycleEvent, { type: 'rece
     case 'restored':
       return fail('already_restored', `${whyNot(s, ctx)}; no counter notice is needed`, s, ev);
     case 'retracted':
-      return s.before.kind === 'reported'
+      return !wasTakenDown(s)
         ? fail('not_allowed', `${whyNot(s, ctx)}; there is nothing to counter`, s, ev)
         : fail('already_restored', `${whyNot(s, ctx)}; no counter notice is needed`, s, ev);
     default:
@@ -559,7 +676,7 @@ function restore(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): Transition
     case 'restored':
       return same(s, `the content was already restored on ${day(s.restoredAt, ctx)}`);
     case 'retracted':
-      if (s.before.kind !== 'reported') return same(s, `the content was already restored when the complainant retracted on ${day(s.retractedAt, ctx)}`);
+      if (wasTakenDown(s)) return same(s, `the content was already restored when the complainant retracted on ${day(s.retractedAt, ctx)}`);
       return fail('not_allowed', `${whyNot(s, ctx)}; there is nothing to restore`, s, ev);
     case 'counter_notice_received':
       return fail('not_allowed', 'forward the counter notice to the complainant first: the waiting period runs from there', s, ev);
@@ -574,7 +691,7 @@ function restore(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): Transition
 }
 
 function restored(s: CounterNoticeForwarded, by: 'staff' | 'schedule', ctx: LifecycleContext): TransitionResult {
-  const effects: SideEffect[] = [{ type: 'edge_unblock' }, { type: 'strike', status: 'countered', previous: 'disputed' }];
+  const effects: SideEffect[] = [{ type: 'strike', status: 'countered', previous: 'disputed' }];
   if (by === 'staff' && ctx.policy.automaticRestore) effects.push({ type: 'cancel_tick' });
   effects.push(
     { type: 'message', to: 'customer', message: { kind: 'restored', cause: 'counter_notice' } },
@@ -584,13 +701,16 @@ function restored(s: CounterNoticeForwarded, by: 'staff' | 'schedule', ctx: Life
 }
 
 function retract(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): TransitionResult {
+  // Nothing of ours was taken down for a forwarded notice: the retraction ends its strike (the
+  // forwarded state is what counts it, repeat-infringers.ts) and no one needs a mail.
+  if (s.kind === 'forwarded') return changed({ kind: 'retracted', retractedAt: ctx.now, before: s }, []);
   if (s.kind === 'reported') {
     return changed({ kind: 'retracted', retractedAt: ctx.now, before: s }, [
       { type: 'message', to: 'complainant', message: { kind: 'retraction_confirmed', contentRestored: false } },
     ]);
   }
   if (isDisabled(s)) {
-    const effects: SideEffect[] = [{ type: 'edge_unblock' }, { type: 'strike', status: 'retracted', previous: strikeStatusOf(s) }];
+    const effects: SideEffect[] = [{ type: 'strike', status: 'retracted', previous: strikeStatusOf(s) }];
     if (s.kind === 'counter_notice_forwarded') effects.push({ type: 'cancel_tick' });
     effects.push(
       { type: 'message', to: 'customer', message: { kind: 'restored', cause: 'retraction' } },
@@ -612,6 +732,12 @@ function close(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): TransitionRe
       return changed({ kind: 'closed', closedAt: ctx.now, last: s }, []);
     case 'rejected':
       return same(s, 'a rejected URL needs no closing');
+    case 'invalid':
+    case 'not_on_network':
+    case 'forwarded':
+      return same(s, `${whyNot(s, ctx)}: there is no case to close`);
+    case 'received':
+      return fail('not_allowed', `${whyNot(s, ctx)}: there is nothing to close`, s, ev);
     case 'reported':
       return fail('not_allowed', 'decide first: disable the content or reject the report', s, ev);
     case 'content_disabled':
@@ -669,6 +795,11 @@ export type CoarseItemState = ItemState;
  */
 export function coarseState(s: LifecycleState): CoarseItemState {
   switch (s.kind) {
+    case 'received':
+    case 'invalid':
+    case 'not_on_network':
+    case 'forwarded':
+      return s.kind;
     case 'reported':
       return 'pending_review';
     case 'rejected':
@@ -688,6 +819,45 @@ export function coarseState(s: LifecycleState): CoarseItemState {
   }
 }
 
+/**
+ * The reason kept beside the coarse state in `notice_items.reason`, as the reporter reads it
+ * (status page, acknowledgement): why a URL cannot be acted on, why it waits, why it was declined.
+ */
+export function coarseReason(s: LifecycleState): string | null {
+  switch (s.kind) {
+    case 'invalid':
+    case 'not_on_network':
+    case 'rejected':
+      return s.reason;
+    case 'reported':
+      return s.reason ?? null;
+    case 'closed':
+      return coarseReason(s.last);
+    default:
+      return null;
+  }
+}
+
+/**
+ * Whether the URL is in the takedown lifecycle proper: hosted content reported, decided, and
+ * what followed (the staff console shows its step; court actions and blanket retractions apply).
+ */
+export function inTakedownLifecycle(s: LifecycleState): boolean {
+  switch (s.kind) {
+    case 'received':
+    case 'invalid':
+    case 'not_on_network':
+    case 'forwarded':
+      return false;
+    case 'retracted':
+      return s.before.kind !== 'forwarded';
+    case 'closed':
+      return inTakedownLifecycle(s.last);
+    default:
+      return true;
+  }
+}
+
 /** Is the content down (on the edge blocklist) in this state? */
 export function isContentDisabled(s: LifecycleState): boolean {
   return coarseState(s) === 'content_disabled';
@@ -699,6 +869,10 @@ export function isContentDisabled(s: LifecycleState): boolean {
  */
 export function strikeStatusOf(s: LifecycleState): StrikeStatus | null {
   switch (s.kind) {
+    case 'received':
+    case 'invalid':
+    case 'not_on_network':
+    case 'forwarded':
     case 'reported':
     case 'rejected':
       return null;
@@ -712,7 +886,7 @@ export function strikeStatusOf(s: LifecycleState): StrikeStatus | null {
     case 'restored':
       return 'countered';
     case 'retracted':
-      return s.before.kind === 'reported' ? null : 'retracted';
+      return wasTakenDown(s) ? 'retracted' : null;
     case 'closed':
       return strikeStatusOf(s.last);
   }
@@ -738,6 +912,7 @@ function counterNoticeOf(s: Open | Retractable): CounterNoticeRef | null {
 }
 
 const PROBES: Record<LifecycleEventType, LifecycleEvent> = {
+  resolve: { type: 'resolve', resolution: { to: 'forwarded' } },
   disable: { type: 'disable', by: 'staff' },
   reject: { type: 'reject', reason: '(probe)' },
   notify_customer: { type: 'notify_customer' },
@@ -750,10 +925,10 @@ const PROBES: Record<LifecycleEventType, LifecycleEvent> = {
   tick: { type: 'tick' },
 };
 
-/** The commands that would change this state now (for buttons in the console); `tick` excluded. */
+/** The commands that would change this state now (for buttons in the console); `tick` and `resolve` excluded. */
 export function availableCommands(s: LifecycleState, ctx: LifecycleContext): LifecycleEventType[] {
   return (Object.keys(PROBES) as LifecycleEventType[]).filter((t) => {
-    if (t === 'tick') return false;
+    if (t === 'tick' || t === 'resolve') return false;
     const r = transition(s, PROBES[t], ctx);
     return r.ok && r.changed;
   });
@@ -766,7 +941,11 @@ const instant = z.union([z.date(), z.iso.datetime({ offset: true }).transform((s
 const takedownSchema = z.object({ reportedAt: instant, disabledAt: instant, disabledBy: z.enum(['staff', 'policy']) });
 const counterRef = z.object({ id: z.string().min(1), receivedAt: instant });
 const windowSchema = z.object({ earliest: instant, latest: instant, scheduled: instant });
-const reportedS = z.object({ kind: z.literal('reported'), reportedAt: instant });
+const receivedItemS = z.object({ kind: z.literal('received'), reportedAt: instant });
+const invalidS = z.object({ kind: z.literal('invalid'), reportedAt: instant, reason: z.string().min(1) });
+const notOnNetworkS = z.object({ kind: z.literal('not_on_network'), reportedAt: instant, resolvedAt: instant, reason: z.string().min(1) });
+const forwardedItemS = z.object({ kind: z.literal('forwarded'), reportedAt: instant, resolvedAt: instant });
+const reportedS = z.object({ kind: z.literal('reported'), reportedAt: instant, reason: z.string().nullable().optional() });
 const rejectedS = z.object({ kind: z.literal('rejected'), reportedAt: instant, rejectedAt: instant, reason: z.string().min(1) });
 const disabledS = z.object({ kind: z.literal('content_disabled'), takedown: takedownSchema });
 const notifiedS = z.object({ kind: z.literal('customer_notified'), takedown: takedownSchema, customerNotifiedAt: instant });
@@ -805,12 +984,16 @@ const restoredS = z.object({
 const retractedS = z.object({
   kind: z.literal('retracted'),
   retractedAt: instant,
-  before: z.discriminatedUnion('kind', [reportedS, disabledS, notifiedS, receivedS, forwardedS, courtS]),
+  before: z.discriminatedUnion('kind', [forwardedItemS, reportedS, disabledS, notifiedS, receivedS, forwardedS, courtS]),
 });
 const closedS = z.object({ kind: z.literal('closed'), closedAt: instant, last: z.discriminatedUnion('kind', [notifiedS, courtS, restoredS, retractedS]) });
 
 /** The schema of a stored lifecycle state (dates as ISO 8601 strings or `Date`s). */
 export const LifecycleStateSchema = z.discriminatedUnion('kind', [
+  receivedItemS,
+  invalidS,
+  notOnNetworkS,
+  forwardedItemS,
   reportedS,
   rejectedS,
   disabledS,

@@ -1,6 +1,7 @@
 // Filing a notice: validate everything at once, fold the URL list, and store the notice with
 // one item per URL in a single transaction. An Idempotency-Key makes a retry return the first
 // notice instead of filing a second one.
+import { filedItemState } from './item-steps.ts';
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
@@ -8,6 +9,7 @@ import { appendEvents } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { wakeOnCommit } from '../storage/wake.ts';
 import { receiptMessage } from '../domain/messages.ts';
+import { conflict, invalid, ok, type Result } from './result.ts';
 import { DmcaNoticeInputSchema, zodErrors, type Channel, type DmcaSubmission, type FieldError } from '../domain/notice.ts';
 import { foldUrlList, type ListedUrl } from '../domain/url-list.ts';
 
@@ -17,7 +19,8 @@ export interface FiledNotice {
   replayed: boolean;
 }
 
-export type FileResult = { ok: true; notice: FiledNotice } | { ok: false; status: 409 | 422; errors: FieldError[] };
+/** `created` unless an Idempotency-Key replayed an earlier filing. */
+export type FileResult = Result<FiledNotice>;
 
 export interface FileArgs {
   reporterId: string;
@@ -85,7 +88,7 @@ export function validateDmcaBody(
 
 export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Promise<FileResult> {
   const v = validateDmcaBody(args.body, args.maxUrls);
-  if (!v.ok) return { ok: false, status: 422, errors: v.errors };
+  if (!v.ok) return invalid(v.errors);
   const requestHash = createHash('sha256').update(canonicalJson(args.body)).digest('hex');
 
   if (args.idempotencyKey) {
@@ -145,7 +148,7 @@ export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Prom
       await wakeOnCommit(trx, 'notices');
       return notice.id;
     });
-    return { ok: true, notice: { id, itemCount: v.urls.items.length, replayed: false } };
+    return ok({ id, itemCount: v.urls.items.length, replayed: false }, true);
   } catch (err) {
     // Two retries racing with one key: the loser returns the winner's notice.
     if ((err as { code?: string }).code === '23505' && args.idempotencyKey) {
@@ -165,18 +168,16 @@ async function findByIdempotencyKey(db: Kysely<Database>, reporterId: string, ke
     .executeTakeFirst();
   if (!prior) return null;
   if (prior.request_hash !== requestHash) {
-    return {
-      ok: false,
-      status: 409,
-      errors: [
-        { field: 'Idempotency-Key', message: `this key was already used for notice ${prior.id} with a different request; use a new key for a new notice` },
-      ],
-    };
+    return conflict([
+      { field: 'Idempotency-Key', message: `this key was already used for notice ${prior.id} with a different request; use a new key for a new notice` },
+    ]);
   }
-  return { ok: true, notice: { id: prior.id, itemCount: prior.item_count, replayed: true } };
+  return ok({ id: prior.id, itemCount: prior.item_count, replayed: true });
 }
 
 async function insertItems(db: Kysely<Database>, noticeId: string, items: ListedUrl[], offset: number): Promise<void> {
+  // An item's first state is the state machine's (received, or invalid); from there on only the writer changes it.
+  const first = items.map((i) => filedItemState(i.ok ? null : i.reason));
   await sql`
     INSERT INTO notice_items (notice_id, position, submitted_url, url, host, state, reason)
     SELECT ${noticeId}::uuid, * FROM unnest(
@@ -184,7 +185,7 @@ async function insertItems(db: Kysely<Database>, noticeId: string, items: Listed
       ${items.map((i) => i.submitted)}::text[],
       ${items.map((i) => (i.ok ? i.url : null))}::text[],
       ${items.map((i) => (i.ok ? i.host : null))}::text[],
-      ${items.map((i) => (i.ok ? 'received' : 'invalid'))}::text[],
-      ${items.map((i) => (i.ok ? null : i.reason))}::text[]
+      ${first.map((f) => f.state)}::text[],
+      ${first.map((f) => f.reason)}::text[]
     )`.execute(db);
 }

@@ -1,11 +1,13 @@
 // Turning a filed notice into outcomes. A worker claims a notice with a lease (so several
 // stateless processes can share the work, and a crashed one's notice is picked up again),
-// resolves its items in batches — each batch one transaction, so progress survives a restart
-// and is visible to the reporter — then queues one message per recipient in the outbox.
+// resolves its items in batches — each batch one transaction through the one writer of item
+// state (item-steps.ts), so progress survives a restart and is visible to the reporter — then
+// queues one message per recipient in the outbox.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents, type NewEvent } from '../storage/events.ts';
-import { routeItem, type ItemResolution } from '../domain/routing.ts';
+import { resolutionOf, routeItem, type ItemResolution } from '../domain/routing.ts';
+import { applyResolutions, type ItemStepDeps, type ResolvedItem } from './item-steps.ts';
 import { hostMessage, ownerMessage, reporterAcknowledgement, type MessageItem, type NoticeFacts, type OutgoingMessage } from '../domain/messages.ts';
 import type { DmcaSubmission } from '../domain/notice.ts';
 import { refreshDirectories, resolveHosts, type ResolverDeps } from './resolver.ts';
@@ -19,6 +21,8 @@ export interface ProcessorDeps extends ResolverDeps {
   config: Config;
   /** Private status links for the reporter's messages. */
   links: StatusLinks;
+  /** The one writer of item state (clock, calendar, policy: automatic takedown happens at receipt). */
+  lifecycle: ItemStepDeps;
 }
 
 const BATCH = 5_000;
@@ -73,30 +77,27 @@ export async function processNextNotice(deps: ProcessorDeps, onlyId?: string): P
 }
 
 async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void> {
+  const facts: NoticeFacts = { id: notice.id, createdAt: notice.created_at, submission: notice.submission, statusUrl: deps.links.url(notice.id) };
   for (;;) {
     await refreshDirectories(deps);
-    const batch = await deps.db
-      .selectFrom('notice_items')
-      .select(['id', 'host'])
-      .where('notice_id', '=', notice.id)
-      .where('state', '=', 'received')
-      .orderBy('position')
-      .limit(BATCH)
-      .execute();
+    const batch = (
+      await deps.db
+        .selectFrom('notice_items')
+        .select(['id', 'host', 'url', 'submitted_url'])
+        .where('notice_id', '=', notice.id)
+        .where('state', '=', 'received')
+        .orderBy('position')
+        .limit(BATCH)
+        .execute()
+    ).map((b) => ({ id: Number(b.id), host: b.host!, url: b.url ?? b.submitted_url }));
     if (batch.length === 0) break;
     const resolutions = await resolveHosts(
       deps,
-      batch.map((b) => b.host!),
+      batch.map((b) => b.host),
       notice.created_at,
     );
     await deps.db.transaction().execute(async (trx) => {
-      const updated = await saveResolutions(
-        trx,
-        notice.id,
-        batch.map((b) => b.id),
-        resolutions,
-        deps.config.providerName,
-      );
+      const updated = await saveResolutions(trx, deps, facts, batch, resolutions);
       await sql`UPDATE notices SET items_resolved = items_resolved + ${updated}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = now() WHERE id = ${notice.id}::uuid`.execute(
         trx,
       );
@@ -105,60 +106,39 @@ async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice): Promi
   await finish(deps, notice);
 }
 
-async function saveResolutions(db: Kysely<Database>, noticeId: string, ids: number[], res: ItemResolution[], provider: string): Promise<number> {
-  const rows = res.map((r) => {
-    const routed = routeItem(r, provider);
+/** One batch's resolutions, written by the one writer's batch path (item-steps.ts). */
+async function saveResolutions(
+  trx: Kysely<Database>,
+  deps: ProcessorDeps,
+  notice: NoticeFacts,
+  batch: { id: number; url: string }[],
+  res: ItemResolution[],
+): Promise<number> {
+  const items: ResolvedItem[] = res.map((r, i) => {
     const on = r.onNetwork ? r : null;
     const hosting = on?.origin?.hosting ?? null;
     return {
-      state: routed.state,
-      reason: routed.reason,
-      zone_id: on?.zone.id ?? null,
-      zone: on?.zone.name ?? null,
-      account_id: on?.zone.accountId ?? null,
-      mode: on?.zone.mode ?? null,
-      origin: on?.zone.origin ?? null,
-      origin_kind: on?.zone.originKind ?? null,
-      origin_ips: on?.origin ? `{${on.origin.ips.map((ip) => `"${ip}"`).join(',')}}` : null,
-      origin_resolution: on?.origin?.resolution ?? null,
-      host_asn: hosting?.asn ?? null,
-      host_name: hosting?.name ?? null,
-      host_abuse_email: hosting?.abuseEmail ?? null,
-      dns_error: on?.origin?.error ?? null,
+      id: batch[i]!.id,
+      url: batch[i]!.url,
+      resolution: resolutionOf(routeItem(r, deps.config.providerName)),
+      account: on ? { id: on.zone.accountId, name: on.zone.accountName, email: on.zone.accountEmail } : null,
+      columns: {
+        zone_id: on?.zone.id ?? null,
+        zone: on?.zone.name ?? null,
+        account_id: on?.zone.accountId ?? null,
+        mode: on?.zone.mode ?? null,
+        origin: on?.zone.origin ?? null,
+        origin_kind: on?.zone.originKind ?? null,
+        origin_ips: on?.origin ? `{${on.origin.ips.map((ip) => `"${ip}"`).join(',')}}` : null,
+        origin_resolution: on?.origin?.resolution ?? null,
+        host_asn: hosting?.asn ?? null,
+        host_name: hosting?.name ?? null,
+        host_abuse_email: hosting?.abuseEmail ?? null,
+        dns_error: on?.origin?.error ?? null,
+      },
     };
   });
-  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
-  const updated = (
-    await sql<{ id: number }>`
-      UPDATE notice_items i SET state = u.state, reason = u.reason, zone_id = u.zone_id, zone = u.zone, account_id = u.account_id,
-        mode = u.mode, origin = u.origin, origin_kind = u.origin_kind, origin_ips = u.origin_ips::text[], origin_resolution = u.origin_resolution,
-        host_asn = u.host_asn, host_name = u.host_name, host_abuse_email = u.host_abuse_email, updated_at = now()
-      FROM unnest(${ids}::bigint[], ${col('state')}::text[], ${col('reason')}::text[], ${col('zone_id')}::int[], ${col('zone')}::text[],
-                  ${col('account_id')}::text[], ${col('mode')}::text[], ${col('origin')}::text[], ${col('origin_kind')}::text[],
-                  ${col('origin_ips')}::text[], ${col('origin_resolution')}::text[], ${col('host_asn')}::bigint[], ${col('host_name')}::text[],
-                  ${col('host_abuse_email')}::text[])
-        AS u(id, state, reason, zone_id, zone, account_id, mode, origin, origin_kind, origin_ips, origin_resolution, host_asn, host_name, host_abuse_email)
-      WHERE i.id = u.id AND i.state = 'received'
-      RETURNING i.id`.execute(db)
-  ).rows;
-  const done = new Set(updated.map((u) => u.id));
-  const events: NewEvent[] = [];
-  ids.forEach((id, i) => {
-    if (!done.has(id)) return;
-    const r = rows[i]!;
-    events.push({
-      actor: 'system',
-      type: 'item.resolved',
-      subjectType: 'item',
-      subjectId: String(id),
-      noticeId,
-      before: { state: 'received' },
-      after: { state: r.state, zone: r.zone, account_id: r.account_id, mode: r.mode, host_asn: r.host_asn, host_name: r.host_name },
-      data: r.dns_error ? { dns_error: r.dns_error } : null,
-    });
-  });
-  await appendEvents(db, events);
-  return updated.length;
+  return applyResolutions(trx, deps.lifecycle, notice, items);
 }
 
 function toMessageItem(r: {

@@ -20,6 +20,7 @@ import { applyStaffCommand, itemLifecycleStates } from '../services/takedown-lif
 import { STAFF_COMMAND_LABELS, parseStaffLifecycleRequest, staffCommands, type StaffLifecycleCommand } from '../domain/staff-lifecycle-commands.ts';
 import { networkReportCount } from '../services/network-report-views.ts';
 import { describePolicy } from '../domain/strike-policy.ts';
+import { failureErrors } from '../services/result.ts';
 import { parseDecision } from '../domain/review.ts';
 import { NOTICE_KINDS } from '../domain/notice.ts';
 import type { Principal } from '../services/principals.ts';
@@ -195,8 +196,9 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
         else selection = { positions };
       }
       if (!parsed.ok || !selection) return renderNotice(req, reply, 422, id, { flash: null, errors, values });
-      const plan = await reviewItems(ctx.review, `principal:${req.user!.id}`, id, selection, parsed.decision);
-      if (!plan) return notFound(req, reply, 'notice');
+      const r = await reviewItems(ctx.review, `principal:${req.user!.id}`, id, selection, parsed.decision);
+      if (!r.ok) return notFound(req, reply, 'notice');
+      const plan = r.value;
       const to = parsed.decision.type === 'reject' ? 'rejected' : 'content_disabled';
       const qs = new URLSearchParams({ changed: String(plan.changes.length), skipped: String(plan.skipped.length), to });
       if (st && st !== 'bad') qs.set('state', st);
@@ -248,8 +250,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const id = (req.params as { id: string }).id;
       const question = field(req.body, 'question');
       const r = await requestInformation(ctx.review, `principal:${req.user!.id}`, id, question);
-      if (!r) return notFound(req, reply, 'notice');
-      if (!r.ok) return renderNotice(req, reply, 422, id, { flash: null, errors: [{ field: r.field, message: r.message }], values: { question } });
+      if (!r.ok && r.error === 'not_found') return notFound(req, reply, 'notice');
+      if (!r.ok) return renderNotice(req, reply, 422, id, { flash: null, errors: failureErrors(r), values: { question } });
       return reply.redirect(`/staff/notices/${id}?asked=1`, 303);
     });
 

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
 import { createPrincipal } from '../../src/services/principals.ts';
+import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/takedown-lifecycle.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/safeharbor.js');
@@ -464,6 +465,66 @@ n1,Neighbour,ops@neighbour.test,notexamplepirate.example,proxied,198.51.100.12
     const back = await expectStatus('hostedshop.example', '/sunrise.mp4', 200);
     assert.equal(back.body, 'origin hostedshop.example /sunrise.mp4');
     assert.equal((await viaEdge(edge.port, 'hostedshop.example', '/watch?v=abc')).status, 451, 'the URLs not countered stay blocked');
+  });
+});
+
+describe('automatic takedown reaches the edge through a real nginx (embedded store)', () => {
+  let s: TestServer;
+  let origin: Server;
+  let dir: string;
+  let edge: Edge;
+
+  before(async () => {
+    const nginx = findNginx();
+    dir = mkdtempSync(join(tmpdir(), 'safeharbor-edge-auto-'));
+    s = await startTestServer('embedded', {
+      config: { publicUrl: PUBLIC_URL, lifecyclePolicy: { ...DEFAULT_LIFECYCLE_POLICY, automaticTakedown: true } },
+    });
+    await s.loadZones(`account_id,account_name,account_email,zone,mode,origin
+h1,Hosted Shop,ops@hostedshop.test,hostedshop.example,hosted,198.51.100.9
+p1,Proxied Shop,ops@proxiedshop.test,proxiedshop.example,proxied,198.51.100.11
+`);
+    origin = createHttpServer((req, res) => res.end(`origin ${req.headers.host} ${req.url}`));
+    await new Promise<void>((r) => origin.listen(0, '127.0.0.1', r));
+    edge = new Edge(nginx, dir, await freePort(), (origin.address() as { port: number }).port);
+  });
+
+  after(async () => {
+    await edge?.stop();
+    await new Promise((r) => (origin ? origin.close(r) : r(null)));
+    await s?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a notice filed under automaticTakedown: its hosted URL answers 451 without a staff decision, its proxied URL still reaches the origin', async () => {
+    const reporter = await s.reporter('agent@rights.test');
+    const filed = await s.api('/v1/notices', {
+      token: reporter.token,
+      body: dmcaNotice(['https://hostedshop.example/sunrise.mp4', 'https://proxiedshop.example/sunrise.mp4']),
+    });
+    assert.equal(filed.status, 201, JSON.stringify(filed.body));
+    const view = await waitUntil(
+      () => s.api(`/v1/notices/${filed.body.id}`, { token: reporter.token }),
+      (x) => x.body.status === 'processed',
+      20_000,
+      'processed',
+    );
+    assert.deepEqual(
+      view.body.items.map((i: { state: string }) => i.state),
+      ['content_disabled', 'forwarded'],
+    );
+    const map = await s.api('/v1/edge/blocklist?format=nginx', { token: s.adminToken });
+    assert.equal(map.status, 200);
+    writeFileSync(edge.map, map.body as string);
+    await edge.start();
+    const blocked = await viaEdge(edge.port, 'hostedshop.example', '/sunrise.mp4');
+    assert.equal(blocked.status, 451);
+    assert.equal(blocked.link, `<${PUBLIC_URL}/notices/${filed.body.id}/public>; rel="blocked-by"`);
+    assert.ok(!blocked.body.includes('origin'), 'the origin is not reached');
+    const proxied = await viaEdge(edge.port, 'proxiedshop.example', '/sunrise.mp4');
+    assert.equal(proxied.status, 200);
+    assert.equal(proxied.body, 'origin proxiedshop.example /sunrise.mp4');
+    assert.equal(proxied.link, undefined);
   });
 });
 

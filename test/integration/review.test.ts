@@ -123,7 +123,7 @@ for (const kind of storeKinds()) {
       const events = await s.api(`/v1/notices/${noticeId}/events?scope=all&limit=5000`, { token: s.adminToken });
       const reviewed = events.body.events.filter((e: { type: string }) => e.type === 'item.reviewed');
       assert.equal(reviewed.length, 4);
-      assert.deepEqual(reviewed[0].before, { state: 'pending_review' });
+      assert.deepEqual(reviewed[0].before, { state: 'pending_review', lifecycle: 'reported', strike: null });
       assert.equal(reviewed[0].actor.startsWith('principal:'), true);
 
       const mails = await smtp.waitFor(

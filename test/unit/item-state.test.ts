@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ITEM_STATES, canTransition, isItemState, isSettled, type ItemState } from '../../src/domain/item-state.ts';
+import { ITEM_STATES, isItemState, isSettled } from '../../src/domain/item-state.ts';
+import { US_FEDERAL_CALENDAR } from '../../src/domain/business-days.ts';
+import { coarseState, receiveItem, transition, DEFAULT_LIFECYCLE_POLICY, type LifecycleContext } from '../../src/domain/takedown-lifecycle.ts';
+
+const c: LifecycleContext = { now: new Date('2026-02-23T16:00:00Z'), calendar: US_FEDERAL_CALENDAR, policy: DEFAULT_LIFECYCLE_POLICY };
 
 test('the item states, in their documented order', () => {
   assert.deepEqual(
@@ -8,56 +12,6 @@ test('the item states, in their documented order', () => {
     ['received', 'invalid', 'not_on_network', 'forwarded', 'pending_review', 'content_disabled', 'rejected', 'restored', 'retracted'],
   );
   assert.equal(new Set(ITEM_STATES).size, ITEM_STATES.length);
-});
-
-test('exactly the listed transitions are legal', () => {
-  const legal = new Set([
-    'received>invalid',
-    'received>not_on_network',
-    'received>forwarded',
-    'received>pending_review',
-    'forwarded>rejected',
-    'pending_review>content_disabled',
-    'pending_review>rejected',
-    'forwarded>retracted',
-    'pending_review>retracted',
-    'content_disabled>restored',
-    'content_disabled>retracted',
-  ]);
-  for (const from of ITEM_STATES) {
-    for (const to of ITEM_STATES) {
-      assert.equal(canTransition(from, to), legal.has(`${from}>${to}`), `${from} -> ${to}`);
-    }
-  }
-});
-
-test('no state moves to itself, and nothing goes back to received', () => {
-  for (const s of ITEM_STATES) {
-    assert.equal(canTransition(s, s), false, s);
-    assert.equal(canTransition(s, 'received'), false, s);
-  }
-});
-
-test('end states have no way out', () => {
-  for (const from of ['invalid', 'not_on_network', 'rejected', 'restored', 'retracted'] as const) {
-    for (const to of ITEM_STATES) assert.equal(canTransition(from, to), false, `${from} -> ${to}`);
-  }
-});
-
-test('every state can be reached from received', () => {
-  const reached = new Set<ItemState>(['received']);
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const from of [...reached]) {
-      for (const to of ITEM_STATES) {
-        if (!reached.has(to) && canTransition(from, to)) {
-          reached.add(to);
-          changed = true;
-        }
-      }
-    }
-  }
-  assert.deepEqual([...reached].sort(), [...ITEM_STATES].sort());
 });
 
 test('isItemState: only the exact names, not prototype keys or look-alikes', () => {
@@ -81,20 +35,18 @@ test('isItemState: only the exact names, not prototype keys or look-alikes', () 
   }
 });
 
-test('canTransition: an unknown name is never a legal step (an unknown from-state throws)', () => {
-  // Callers check isItemState first; a name outside the list must not pass as legal.
-  for (const bad of ['deleted', 'toString', 'constructor', '__proto__']) {
-    assert.throws(() => canTransition(bad as ItemState, 'received'), TypeError, bad);
-    assert.equal(canTransition('received', bad as ItemState), false, bad);
-  }
-});
-
 test('isSettled: everything but received and pending_review', () => {
   assert.deepEqual(
     ITEM_STATES.filter((s) => !isSettled(s)),
     ['received', 'pending_review'],
   );
-  // A settled state that is not an end state can still be changed by staff.
+  // A settled state that is not an end state can still be changed by staff: the one machine
+  // (takedown-lifecycle.ts) takes a forwarded URL to rejected. Its unit test checks the whole
+  // list of coarse steps; invalid is a first state (filing), not a step.
   assert.ok(isSettled('forwarded'));
-  assert.ok(canTransition('forwarded', 'rejected'));
+  const fwd = transition(receiveItem(new Date('2026-02-23T15:00:00Z')), { type: 'resolve', resolution: { to: 'forwarded' } }, c);
+  assert.ok(fwd.ok && fwd.changed);
+  const rej = transition(fwd.state, { type: 'reject', reason: 'abusive' }, c);
+  assert.ok(rej.ok && rej.changed && coarseState(rej.state) === 'rejected');
+  assert.equal(coarseState(receiveItem(new Date(0), 'not a URL')), 'invalid');
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { routeItem, type ItemResolution, type OriginFacts, type ZoneFacts } from '../../src/domain/routing.ts';
-import { canTransition } from '../../src/domain/item-state.ts';
+import { resolutionOf, routeItem, type ItemResolution, type OriginFacts, type ZoneFacts } from '../../src/domain/routing.ts';
+import { US_FEDERAL_CALENDAR } from '../../src/domain/business-days.ts';
+import { coarseReason, coarseState, receiveItem, transition, DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/takedown-lifecycle.ts';
 import type { MessageItem, NoticeFacts } from '../../src/domain/messages.ts';
 import type { DmcaSubmission, NotifyChoice } from '../../src/domain/notice.ts';
 import { composeMessages } from '../../src/services/notice-processor.ts';
@@ -67,7 +68,14 @@ test('every routed state is a legal first step from received', () => {
     { onNetwork: true, zone: zone(), origin: HOSTING },
     { onNetwork: true, zone: zone({ mode: 'hosted' }), origin: null },
   ];
-  for (const c of cases) assert.ok(canTransition('received', routeItem(c, PROVIDER).state));
+  const ctx = { now: new Date('2026-02-23T16:00:00Z'), calendar: US_FEDERAL_CALENDAR, policy: DEFAULT_LIFECYCLE_POLICY };
+  for (const c of cases) {
+    const routed = routeItem(c, PROVIDER);
+    const r = transition(receiveItem(new Date('2026-02-23T15:00:00Z')), { type: 'resolve', resolution: resolutionOf(routed) }, ctx);
+    assert.ok(r.ok && r.changed, routed.state);
+    assert.equal(coarseState(r.state), routed.state, 'the machine lands where routing said');
+    assert.equal(coarseReason(r.state), routed.reason, 'with the reason routing gave');
+  }
 });
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { US_FEDERAL_CALENDAR } from '../../src/domain/business-days.ts';
 import {
+  coarseState,
   startLifecycle,
   transition,
   DEFAULT_LIFECYCLE_POLICY,
@@ -70,7 +71,12 @@ test('a staff restore runs the very effects of the background restore, and close
   assert.ok(byStaff.ok && byStaff.changed && bySchedule.ok && bySchedule.changed);
   const messages = (r: typeof byStaff) => (r.ok ? r.effects.filter((e) => e.type === 'message') : []);
   assert.deepEqual(messages(byStaff), messages(bySchedule), 'both parties told the same');
-  assert.ok(byStaff.effects.some((e) => e.type === 'edge_unblock'));
+  assert.deepEqual(
+    byStaff.effects.filter((e) => e.type !== 'cancel_tick'),
+    bySchedule.effects,
+    'the same strike change and messages',
+  );
+  assert.equal(coarseState(byStaff.state), 'restored', 'off the edge blocklist: it follows the projection');
   assert.deepEqual(
     LIFECYCLE_STEPS.restore.map((e) => e.type),
     ['restore', 'close'],

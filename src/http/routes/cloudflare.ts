@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { checkRole } from '../auth.ts';
 import { fileDmcaNotice } from '../../services/notice-filing.ts';
+import { failureErrors } from '../../services/result.ts';
 import { noticeCounts } from '../../services/notice-views.ts';
 import type { DmcaNoticeInput, FieldError } from '../../domain/notice.ts';
 import type { Principal } from '../../services/principals.ts';
@@ -245,11 +246,11 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
           body: notice,
           maxUrls: ctx.config.maxUrlsPerNotice,
         });
-    const all = [...errors, ...(result && !result.ok ? result.errors : [])];
+    const all = [...errors, ...(result && !result.ok ? failureErrors(result) : [])];
     if (all.length) {
       return fail([...new Set(all.map((e) => `${cfField(e.field)}: ${e.message}`))]);
     }
-    const filed = (result as Extract<typeof result, { ok: true }>).notice;
+    const filed = (result as Extract<typeof result, { ok: true }>).value;
     await ctx.processIfSmall(filed.id, filed.itemCount);
     return reply.code(200).send({ abuse_rand: filed.id, request: { act }, result: 'success' });
   });

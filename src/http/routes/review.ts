@@ -6,6 +6,7 @@ import { requireRole } from '../auth.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../../services/item-review.ts';
 import { parseDecision } from '../../domain/review.ts';
 import { parseItemState } from '../../services/notice-views.ts';
+import { sendResult } from '../reply.ts';
 import type { FieldError } from '../../domain/notice.ts';
 
 export async function reviewRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -30,17 +31,13 @@ export async function reviewRoutes(app: FastifyInstance, ctx: AppContext): Promi
       else selection = { state: st };
     }
     if (!parsed.ok || !selection || errors.length) return reply.code(422).send({ errors });
-    const plan = await reviewItems(ctx.review, `principal:${req.principal!.id}`, (req.params as { id: string }).id, selection, parsed.decision);
-    if (!plan) return reply.code(404).send({ errors: [{ field: 'id', message: 'no such notice' }] });
-    return { changed: plan.changes, skipped: plan.skipped };
+    const r = await reviewItems(ctx.review, `principal:${req.principal!.id}`, (req.params as { id: string }).id, selection, parsed.decision);
+    return sendResult(reply, r, (plan) => ({ changed: plan.changes, skipped: plan.skipped }));
   });
 
   app.post('/v1/notices/:id/questions', { preHandler: requireRole('staff') }, async (req, reply) => {
     const q = (req.body as { question?: unknown } | undefined)?.question;
     if (typeof q !== 'string') return reply.code(422).send({ errors: [{ field: 'question', message: 'must be the text of the question for the reporter' }] });
-    const r = await requestInformation(ctx.review, `principal:${req.principal!.id}`, (req.params as { id: string }).id, q);
-    if (!r) return reply.code(404).send({ errors: [{ field: 'id', message: 'no such notice' }] });
-    if (!r.ok) return reply.code(422).send({ errors: [{ field: r.field, message: r.message }] });
-    return reply.code(201).send({ sent: true });
+    return sendResult(reply, await requestInformation(ctx.review, `principal:${req.principal!.id}`, (req.params as { id: string }).id, q));
   });
 }

@@ -7,6 +7,10 @@ import { isRestoreOverdue, type LifecycleState } from '../../domain/takedown-lif
 type Open = Exclude<LifecycleState, { kind: 'closed' }>;
 
 export const LIFECYCLE_STEP_LABELS: Record<LifecycleState['kind'], string> = {
+  received: 'Received; not resolved yet',
+  invalid: 'Invalid URL',
+  not_on_network: 'Not on our network',
+  forwarded: 'Forwarded to the site owner',
   reported: 'Awaiting review',
   rejected: 'Rejected',
   content_disabled: 'Disabled; customer not yet notified',
@@ -22,7 +26,12 @@ export const LIFECYCLE_STEP_LABELS: Record<LifecycleState['kind'], string> = {
 /** The dated steps that led to `s`, oldest first. */
 function history(s: Open): [string, Date][] {
   const out: [string, Date][] = [];
-  if (s.kind === 'reported') return [['reported', s.reportedAt]];
+  if (s.kind === 'received' || s.kind === 'invalid' || s.kind === 'reported') return [['reported', s.reportedAt]];
+  if (s.kind === 'not_on_network' || s.kind === 'forwarded')
+    return [
+      ['reported', s.reportedAt],
+      [s.kind.replace(/_/g, ' '), s.resolvedAt],
+    ];
   if (s.kind === 'rejected') return [['rejected', s.rejectedAt]];
   if (s.kind === 'retracted') return [...history(s.before), ['retracted', s.retractedAt]];
   out.push([s.takedown.disabledBy === 'policy' ? 'disabled by policy' : 'disabled', s.takedown.disabledAt]);
