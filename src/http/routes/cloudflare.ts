@@ -377,14 +377,14 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       const page = Math.max(1, Number(q.page ?? 1) || 1);
       const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
       // The reports this account filed, even for staff: "submitted" is always the caller's own.
-      const rows = (await reportQuery(ctx)
+      const rows = await reportQuery(ctx)
         .where('n.reporter_id', '=', principal.id)
         .where('n.kind', '=', 'dmca')
         .orderBy('n.created_at', 'desc')
         .orderBy('n.id', 'desc')
         .limit(perPage)
         .offset((page - 1) * perPage)
-        .execute()) as unknown as ReportRow[];
+        .execute();
       const total = (
         await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'dmca'`.execute(ctx.store.db)
       ).rows[0]!.n;
@@ -408,8 +408,7 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
     async (req, reply) => {
       const principal = req.principal!;
       const { report_id } = req.params;
-      const row = (await reportQuery(ctx).where('n.id', '=', report_id).where('n.reporter_id', '=', principal.id).executeTakeFirst()) as unknown as
-        ReportRow | undefined;
+      const row = await reportQuery(ctx).where('n.id', '=', report_id).where('n.reporter_id', '=', principal.id).executeTakeFirst();
       if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
       return reply.send(envelope(await submittedView(ctx, row, true)));
     },
@@ -430,7 +429,7 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       const { report_id } = req.params;
       let query = reportQuery(ctx).select('n.reporter_id').where('n.id', '=', report_id);
       if (principal.role !== 'staff') query = query.where('n.reporter_id', '=', principal.id);
-      const row = (await query.executeTakeFirst()) as unknown as ReportRow | undefined;
+      const row = await query.executeTakeFirst();
       if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
       return reply.send(envelope(await reportView(ctx, row, true)));
     },
