@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { appendEvents, type Actor } from '../storage/events.ts';
+import { appendEvents, type Actor, type NewEvent } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { LOCKS } from '../storage/locks.ts';
 import { invalid, notFound, ok, type Result } from './result.ts';
@@ -154,10 +154,10 @@ export async function terminateAccount(deps: AccountActionDeps, actor: Actor, ac
         after: { terminated: true },
         data: { reason, zones: zones.length, step_id: stepId },
       },
-      ...zones.map((z) => ({
+      ...zones.map((z): NewEvent => ({
         actor,
         type: 'zone.terminated',
-        subjectType: 'zone' as const,
+        subjectType: 'zone',
         subjectId: z,
         before: { status: 'active' },
         after: { status: 'terminated' },
@@ -204,10 +204,10 @@ export async function reinstateAccount(deps: AccountActionDeps, actor: Actor, ac
         after: { terminated: false },
         data: { reason, zones: zones.length, step_id: stepId },
       },
-      ...zones.map((z) => ({
+      ...zones.map((z): NewEvent => ({
         actor,
         type: 'zone.reinstated',
-        subjectType: 'zone' as const,
+        subjectType: 'zone',
         subjectId: z,
         before: { status: 'terminated' },
         after: { status: 'active' },

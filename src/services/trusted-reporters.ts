@@ -6,7 +6,7 @@ import type { Database, TrustedRowStatus } from '../storage/schema.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { hashToken, newToken, type Principal } from './principals.ts';
 import type { Requester } from '../domain/origin-disclosure-policy.ts';
-import { decisionAllowed, trustedStatusOf, type Scope, type TrustDecision, type TrustedApplication, type TrustedRow } from '../domain/trusted-reporter.ts';
+import { decisionAllowed, trustedStatusOf, type Scope, type TrustDecision, type TrustedApplication } from '../domain/trusted-reporter.ts';
 import { conflict, notFound, ok, type Result } from './result.ts';
 
 export interface TrustedReporterView {
@@ -318,7 +318,7 @@ export async function requesterFor(
   return {
     principalId: who.id,
     role: 'reporter',
-    trust: trustedStatusOf(row ? (row as unknown as TrustedRow) : null),
+    trust: trustedStatusOf(row ?? null),
     scopes: scopes === 'grant' ? granted : scopes.filter((s) => granted.includes(s)),
     organisation: row?.organisation ?? null,
     purpose: row?.purpose ?? null,
