@@ -5,6 +5,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../http/context.ts';
 import { requireRole } from '../../http/auth.ts';
+import { sendFailure, sendResult } from '../../http/reply.ts';
+import { notFound as noSuchRequest } from '../../services/result.ts';
 import { checkedBody, checkedBy, errors, IdParams, Uuid, validatedInService, wholeNumber, type ZodRequests } from '../../http/schemas.ts';
 import {
   LEGAL_REQUEST_STATES,
@@ -93,7 +95,7 @@ const LegalListQuery = z.object({
   offset: wholeNumber('offset', { message: 'must be a whole number ≥ 0' }).meta({ default: 0 }),
 });
 
-const notFound = (reply: FastifyReply) => reply.code(404).send({ errors: [{ field: 'id', message: 'no such legal request' }] });
+const notFound = (reply: FastifyReply) => sendFailure(reply, noSuchRequest('id', 'no such legal request'));
 
 export async function legalRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
   const app = fastify.withTypeProvider<ZodRequests>();
@@ -129,12 +131,10 @@ export async function legalRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
       const key = req.headers['idempotency-key'];
       const idempotencyKey = typeof key === 'string' && key.trim() ? key.trim().slice(0, 200) : null;
       const r = await createLegalRequest(ctx.legal, req.principal!.id, v.value, { idempotencyKey, requestHash: legalRequestHash(req.body), now: at });
-      if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-      const view = await getLegalRequest(ctx.legal, r.id, at);
-      return reply
-        .code(r.replayed ? 200 : 201)
-        .header('Location', `/v1/legal-requests/${r.id}`)
-        .send(view);
+      if (!r.ok) return sendFailure(reply, r);
+      const view = await getLegalRequest(ctx.legal, r.value.id, at);
+      reply.header('Location', `/v1/legal-requests/${r.value.id}`);
+      return sendResult(reply, { ...r, value: view });
     },
   );
 
@@ -217,8 +217,7 @@ export async function legalRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
       if (!v.ok) return reply.code(422).send({ errors: v.errors });
       const id = req.params.id;
       const r = await recordProduction(ctx.legal, req.principal!.id, id, v.value, at);
-      if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-      return reply.code(r.changed ? 201 : 200).send({ production_id: r.productionId, state: r.state, customers_notified: r.messagesQueued });
+      return sendResult(reply, r, (p) => ({ production_id: p.productionId, state: p.state, customers_notified: p.messagesQueued }));
     },
   );
 
@@ -244,8 +243,7 @@ export async function legalRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
     async (req, reply) => {
       const b = req.body;
       const r = await changeLegalRequestState(ctx.legal, req.principal!.id, req.params.id, b.state, b.note?.trim() || null, now());
-      if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-      return { state: r.state, changed: r.changed };
+      return sendResult(reply, r, (c) => ({ state: c.state, changed: c.changed }));
     },
   );
 
@@ -269,8 +267,7 @@ export async function legalRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
       const { id, ruleId } = req.params;
       const reason = (req.body as { reason?: unknown } | undefined)?.reason;
       const r = await liftBlockRule(ctx.store.db, req.principal!.id, id, ruleId, typeof reason === 'string' ? reason : '', now());
-      if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-      return { lifted: true, changed: r.changed };
+      return sendResult(reply, r, (l) => ({ lifted: true, changed: l.changed }));
     },
   );
 }
