@@ -10,6 +10,7 @@ import { customerNotice, customerNotices } from '../services/portal-views.ts';
 import { decodeCursor, encodeCursor, listNotices } from '../services/notice-views.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field, fields } from './form-body.ts';
+import { FAILURE_STATUS } from '../http/reply.ts';
 import { fileCounterNotice } from '../services/takedown-lifecycle.ts';
 import type { CounterNoticeFormValues } from './pages/portal.tsx';
 
@@ -95,9 +96,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const id = (req.params as { id: string }).id;
       const user = req.user!;
       const r = await fileCounterNotice(ctx.lifecycle, { principal: user, channel: 'portal', accountId: user.accountId! }, id, counterNoticeFromForm(req.body));
-      if ('result' in r) {
-        return reply.redirect(`/portal/notices/${id}?countered=1`, 303);
-      }
+      if (r.ok) return reply.redirect(`/portal/notices/${id}?countered=1`, 303);
       const notice = 'errors' in r ? await customerNotice(ctx.store.db, user.accountId!, id) : null;
       if (!notice || !('errors' in r)) {
         return html(
@@ -116,7 +115,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const { _csrf, ...values } = (req.body ?? {}) as CounterNoticeFormValues;
       return html(
         reply,
-        r.status,
+        FAILURE_STATUS[r.error],
         <PortalNoticePage provider={provider} user={user} csrfToken={reply.generateCsrf()} notice={notice} form={{ errors: r.errors, values }} />,
       );
     });

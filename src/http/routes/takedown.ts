@@ -8,11 +8,10 @@ import { requireRole } from '../auth.ts';
 import { applyStaffCommand, fileCounterNotice, fileCourtAction, fileRetraction, type FilingResult } from '../../services/takedown-lifecycle.ts';
 import { parseStaffLifecycleRequest } from '../../domain/staff-lifecycle-commands.ts';
 import { MAX_POSITIONS } from '../../services/item-review.ts';
+import { sendResult } from '../reply.ts';
 
-export function sendFiling(reply: FastifyReply, id: string, r: FilingResult) {
-  if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
-  if ('errors' in r) return reply.code(r.status).send({ errors: r.errors, ...(r.refused ? { refused: r.refused } : {}) });
-  return reply.code(r.status).send({ id: r.id, changed: r.result.changed, unchanged: r.result.unchanged, refused: r.result.refused });
+export function sendFiling(reply: FastifyReply, r: FilingResult) {
+  return sendResult(reply, r, (f) => ({ id: f.id, changed: f.result.changed, unchanged: f.result.unchanged, refused: f.result.refused }));
 }
 
 export async function takedownRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -20,17 +19,17 @@ export async function takedownRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const { id } = req.params as { id: string };
     const p = req.principal!;
     const r = await fileCounterNotice(ctx.lifecycle, { principal: p, channel: 'api', accountId: p.accountId! }, id, req.body ?? {});
-    return sendFiling(reply, id, r);
+    return sendFiling(reply, r);
   });
 
   app.post('/v1/notices/:id/court-action', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    return sendFiling(reply, id, await fileCourtAction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
+    return sendFiling(reply, await fileCourtAction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
   });
 
   app.post('/v1/notices/:id/retraction', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    return sendFiling(reply, id, await fileRetraction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
+    return sendFiling(reply, await fileRetraction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
   });
 
   app.post('/v1/notices/:id/items/lifecycle', { preHandler: requireRole('staff') }, async (req, reply) => {
@@ -38,9 +37,12 @@ export async function takedownRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const parsed = parseStaffLifecycleRequest(req.body, MAX_POSITIONS);
     if (!parsed.ok) return reply.code(422).send({ errors: parsed.errors });
     const r = await applyStaffCommand(ctx.lifecycle, req.principal!, id, parsed.request);
-    if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id}` }] });
-    if (r.status === 422) return reply.code(422).send({ errors: r.errors });
-    if (r.status === 409) return reply.code(409).send({ errors: r.errors, refused: r.refused });
-    return reply.code(200).send({ step_id: r.stepId, command: parsed.request.command, changed: r.result.changed, unchanged: r.result.unchanged, refused: [] });
+    return sendResult(reply, r, (v) => ({
+      step_id: v.stepId,
+      command: parsed.request.command,
+      changed: v.result.changed,
+      unchanged: v.result.unchanged,
+      refused: [],
+    }));
   });
 }
