@@ -135,6 +135,13 @@ export type DmcaNotice = z.output<typeof DmcaNoticeInputSchema>;
 /** What is stored with the notice beside its items (the URLs). */
 export type DmcaSubmission = Omit<DmcaNotice, 'urls'>;
 
+/**
+ * What a stored notice's submission holds (the notice without its URLs, which are its items). Only
+ * DMCA notices are filed so far; each further report kind adds its member here, and readers then
+ * tell them apart by the notice's kind.
+ */
+export type NoticeSubmission = DmcaSubmission;
+
 function canonicalName(s: string): string {
   return s
     .normalize('NFC')

@@ -10,6 +10,7 @@ import { appendEvents } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { wakeOnCommit } from '../storage/wake.ts';
 import { fileDmcaNotice } from '../services/notice-filing.ts';
+import { failureErrors } from '../services/result.ts';
 import type { FieldError } from '../domain/notice.ts';
 import type { StatusLinks } from '../services/status-links.ts';
 import type { Config } from '../config.ts';
@@ -179,7 +180,7 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
         receipt: { provider: deps.config.providerName, statusUrl: deps.links.url },
       });
   if (!filed || !filed.ok) {
-    const errors: FieldError[] = filed && !filed.ok ? filed.errors : [];
+    const errors: FieldError[] = filed && !filed.ok ? failureErrors(filed) : [];
     await deps.db.transaction().execute(async (trx) => {
       if (autoReply && sender)
         await enqueueMessages(trx, null, [
@@ -189,9 +190,9 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
     });
     return true;
   }
-  const id = filed.notice.id;
+  const id = filed.value.id;
   await finish(deps.db, m.id, 'notice_filed', id, { reading }, headerFacts);
-  await deps.processIfSmall(id, filed.notice.itemCount);
+  await deps.processIfSmall(id, filed.value.itemCount);
   return true;
 }
 

@@ -109,7 +109,7 @@ export async function routeNetworkReport(
         ? [
             {
               actor: 'system' as const,
-              type: 'account.network_report_received',
+              type: 'account.network_report_received' as const,
               subjectType: 'account' as const,
               subjectId: routing.holder.accountId,
               data: { network_report_id: reportId, category: s.category, state: routing.state },

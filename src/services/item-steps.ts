@@ -12,7 +12,8 @@
 // batches of 5,000, where the resolution columns and the state go in one UPDATE.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { appendEvents, type Actor, type NewEvent } from '../storage/events.ts';
+import { appendEvents, type Actor, type EventType, type NewEvent } from '../storage/events.ts';
+import type { LifecycleStepType } from '../domain/event-types.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { refreshItemCounts } from '../storage/item-counts.ts';
 import type { BusinessCalendar } from '../domain/business-days.ts';
@@ -38,7 +39,6 @@ import type { CounterNotice } from '../domain/counter-notice.ts';
 import { lifecycleMessage } from '../domain/lifecycle-messages.ts';
 import { takedownMessage } from '../domain/review-messages.ts';
 import type { NoticeFacts, OutgoingMessage } from '../domain/messages.ts';
-import type { DmcaSubmission } from '../domain/notice.ts';
 import type { ItemState } from '../domain/item-state.ts';
 import type { StatusLinks } from './status-links.ts';
 
@@ -59,9 +59,7 @@ export interface ItemStepDeps {
 export async function loadNoticeFacts(db: Kysely<Database>, noticeId: string, links: StatusLinks): Promise<(NoticeFacts & { reporterId: string }) | null> {
   if (!/^[0-9a-f-]{36}$/i.test(noticeId)) return null;
   const n = await db.selectFrom('notices').select(['id', 'created_at', 'submission', 'reporter_id']).where('id', '=', noticeId).executeTakeFirst();
-  return n
-    ? { id: n.id, createdAt: n.created_at, submission: n.submission as unknown as DmcaSubmission, statusUrl: links.url(n.id), reporterId: n.reporter_id }
-    : null;
+  return n ? { id: n.id, createdAt: n.created_at, submission: n.submission, statusUrl: links.url(n.id), reporterId: n.reporter_id } : null;
 }
 
 /** An item as the writer reads it, locked. */
@@ -121,7 +119,7 @@ export async function lockItems(
     ...r,
     id: Number(r.id),
     url: r.url ?? r.submitted_url,
-    state: r.state as ItemState,
+    state: r.state,
     strike_at: r.strike_at ? new Date(r.strike_at) : null,
     next_wake_at: r.next_wake_at ? new Date(r.next_wake_at) : null,
     updated_at: new Date(r.updated_at),
@@ -188,7 +186,7 @@ export interface StepResult {
 
 export interface StepOptions {
   /** Names the step's notice-level event (notice.<type>) and the item events' `step`. */
-  type: string;
+  type: LifecycleStepType;
   /** Groups the step's messages (dedupe keys) and events. */
   stepId: string;
   /** Messages another module composes for this step (e.g. review's decision mail to the reporter). */
@@ -198,7 +196,7 @@ export interface StepOptions {
   /** Added to each item's event (e.g. the staff command it came from). */
   itemData?: Record<string, unknown>;
   /** The item event's type; default `item.lifecycle`. */
-  itemEvent?: string;
+  itemEvent?: Extract<EventType, `item.${string}`>;
 }
 
 /** The columns beside the stored state, as the effects leave them. */

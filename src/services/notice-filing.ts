@@ -9,6 +9,7 @@ import { appendEvents } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { wakeOnCommit } from '../storage/wake.ts';
 import { receiptMessage } from '../domain/messages.ts';
+import { conflict, invalid, ok, type Result } from './result.ts';
 import { DmcaNoticeInputSchema, zodErrors, type Channel, type DmcaSubmission, type FieldError } from '../domain/notice.ts';
 import { foldUrlList, type ListedUrl } from '../domain/url-list.ts';
 
@@ -18,7 +19,8 @@ export interface FiledNotice {
   replayed: boolean;
 }
 
-export type FileResult = { ok: true; notice: FiledNotice } | { ok: false; status: 409 | 422; errors: FieldError[] };
+/** `created` unless an Idempotency-Key replayed an earlier filing. */
+export type FileResult = Result<FiledNotice>;
 
 export interface FileArgs {
   reporterId: string;
@@ -86,7 +88,7 @@ export function validateDmcaBody(
 
 export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Promise<FileResult> {
   const v = validateDmcaBody(args.body, args.maxUrls);
-  if (!v.ok) return { ok: false, status: 422, errors: v.errors };
+  if (!v.ok) return invalid(v.errors);
   const requestHash = createHash('sha256').update(canonicalJson(args.body)).digest('hex');
 
   if (args.idempotencyKey) {
@@ -146,7 +148,7 @@ export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Prom
       await wakeOnCommit(trx, 'notices');
       return notice.id;
     });
-    return { ok: true, notice: { id, itemCount: v.urls.items.length, replayed: false } };
+    return ok({ id, itemCount: v.urls.items.length, replayed: false }, true);
   } catch (err) {
     // Two retries racing with one key: the loser returns the winner's notice.
     if ((err as { code?: string }).code === '23505' && args.idempotencyKey) {
@@ -166,15 +168,11 @@ async function findByIdempotencyKey(db: Kysely<Database>, reporterId: string, ke
     .executeTakeFirst();
   if (!prior) return null;
   if (prior.request_hash !== requestHash) {
-    return {
-      ok: false,
-      status: 409,
-      errors: [
-        { field: 'Idempotency-Key', message: `this key was already used for notice ${prior.id} with a different request; use a new key for a new notice` },
-      ],
-    };
+    return conflict([
+      { field: 'Idempotency-Key', message: `this key was already used for notice ${prior.id} with a different request; use a new key for a new notice` },
+    ]);
   }
-  return { ok: true, notice: { id: prior.id, itemCount: prior.item_count, replayed: true } };
+  return ok({ id: prior.id, itemCount: prior.item_count, replayed: true });
 }
 
 async function insertItems(db: Kysely<Database>, noticeId: string, items: ListedUrl[], offset: number): Promise<void> {

@@ -109,7 +109,7 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
       ? { internal: { account_id: r.account_id, mode: r.mode, origin: r.origin, origin_ips: r.origin_ips, origin_resolution: r.origin_resolution } }
       : {}),
   }));
-  const s = n.submission as unknown as DmcaSubmission;
+  const s = n.submission;
   const counts = await noticeCounts(db, id);
   return {
     id: n.id,

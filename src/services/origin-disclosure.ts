@@ -15,6 +15,7 @@ import {
   type OriginDisclosurePolicy,
 } from '../domain/origin-disclosure-policy.ts';
 import { customerDisclosureMessage } from '../domain/trusted-reporter.ts';
+import { forbidden, notFound, ok, type Result } from './result.ts';
 
 export interface DisclosureDeps {
   db: Kysely<Database>;
@@ -44,10 +45,10 @@ export interface ItemOriginAnswer {
   disclosure_ids: string[];
 }
 
-export type DiscloseResult =
-  | { ok: true; answer: ItemOriginAnswer; customerNoticesQueued: number }
-  | { ok: false; status: 404; field: string; message: string }
-  | { ok: false; status: 403; reason: DenyReason; message: string };
+/** A refusal is `forbidden` with the policy's DenyReason and field `origin`. */
+export type DiscloseResult = Result<ItemOriginAnswer>;
+
+const refused = (reason: DenyReason, message: string) => forbidden(reason, message, 'origin');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,13 +60,13 @@ export async function discloseItemOrigin(
   position: number,
   purpose: string | null,
 ): Promise<DiscloseResult> {
-  const notFound = { ok: false as const, status: 404 as const, field: 'id', message: `no notice ${noticeId} that you can see` };
-  if (!UUID.test(noticeId) || !Number.isInteger(position) || position < 0 || position > 2 ** 31) return notFound;
+  const noNotice = notFound('id', `no notice ${noticeId} that you can see`);
+  if (!UUID.test(noticeId) || !Number.isInteger(position) || position < 0 || position > 2 ** 31) return noNotice;
   const now = deps.now();
   return deps.db.transaction().execute(async (trx): Promise<DiscloseResult> => {
     const notice = await trx.selectFrom('notices').select(['id', 'reporter_id', 'created_at']).where('id', '=', noticeId).executeTakeFirst();
     // Other people's notices do not exist for the requester, whatever their trust.
-    if (!notice || (principal.role !== 'staff' && notice.reporter_id !== principal.id)) return notFound;
+    if (!notice || (principal.role !== 'staff' && notice.reporter_id !== principal.id)) return noNotice;
     const requester = await requesterFor(trx, principal, principal.scopes ?? []);
     const item = await trx
       .selectFrom('notice_items as i')
@@ -107,11 +108,10 @@ export async function discloseItemOrigin(
           at: now,
         },
       ]);
-      return { ok: false, status: 403, reason: atReport.reason, message: atReport.message };
+      return refused(atReport.reason, atReport.message);
     }
-    if (!item) return { ok: false, status: 404, field: 'item', message: `the notice has no item at position ${position}` };
-    if (!item.zone_id || !item.origin || !item.origin_kind)
-      return { ok: false, status: 403, reason: 'not_on_network', message: 'The URL is not on our network: there is no origin to disclose.' };
+    if (!item) return notFound('item', `the notice has no item at position ${position}`);
+    if (!item.zone_id || !item.origin || !item.origin_kind) return refused('not_on_network', 'The URL is not on our network: there is no origin to disclose.');
     const current = decideOriginDisclosure(
       requester,
       { ...target, zoneMode: (item.zone_mode ?? null) as 'proxied' | 'hosted' | null, which: 'current' },
@@ -156,8 +156,8 @@ export async function discloseItemOrigin(
       })),
       now,
     );
-    const queued = await queueDueCustomerNotices(trx, deps, now);
-    return { ok: true, answer, customerNoticesQueued: queued };
+    await queueDueCustomerNotices(trx, deps, now);
+    return ok(answer);
   });
 }
 

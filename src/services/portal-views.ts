@@ -71,7 +71,7 @@ export async function customerNotice(db: Kysely<Database>, accountId: string, no
   const total = (
     await sql<{ n: number }>`SELECT count(*)::int AS n FROM notice_items WHERE notice_id = ${noticeId}::uuid AND account_id = ${accountId}`.execute(db)
   ).rows[0]!.n;
-  const s = n.submission as unknown as DmcaSubmission;
+  const s = n.submission;
   return {
     id: n.id,
     kind: n.kind,

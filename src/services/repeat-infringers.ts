@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { appendEvents, type Actor } from '../storage/events.ts';
+import { appendEvents, type Actor, type NewEvent } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { LOCKS } from '../storage/locks.ts';
+import { invalid, notFound, ok, type Result } from './result.ts';
 import {
   STRIKE_STATUSES,
   countsAsStrike,
@@ -104,8 +105,9 @@ export interface AccountActionDeps {
   policyUrl: string;
 }
 
-export type AccountActionResult =
-  { status: 404 } | { status: 422; errors: { field: string; message: string }[] } | { status: 200; changed: boolean; zones: string[] };
+export type AccountActionResult = Result<{ changed: boolean; zones: string[] }>;
+
+const noAccount = (accountId: string) => notFound('id', `no account ${accountId}`);
 
 const REASON_MAX = 2000;
 
@@ -118,14 +120,14 @@ function checkReason(reason: unknown): string | { field: string; message: string
 /** Terminate: every zone 'terminated' (the edge blocks them), identifiers on the sign-up blocklist, customer told. */
 export async function terminateAccount(deps: AccountActionDeps, actor: Actor, accountId: string, reasonIn: unknown): Promise<AccountActionResult> {
   const reason = checkReason(reasonIn);
-  if (typeof reason !== 'string') return { status: 422, errors: [reason] };
+  if (typeof reason !== 'string') return invalid([reason]);
   return deps.db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${LOCKS.zoneChanges})`.execute(trx);
     const a = await trx.selectFrom('accounts').select(['id', 'name', 'email', 'terminated_at']).where('id', '=', accountId).forUpdate().executeTakeFirst();
-    if (!a) return { status: 404 as const };
+    if (!a) return noAccount(accountId);
     if (a.terminated_at) {
       const zones = (await trx.selectFrom('zones').select('name').where('account_id', '=', accountId).execute()).map((z) => z.name);
-      return { status: 200 as const, changed: false, zones };
+      return ok({ changed: false, zones });
     }
     const at = new Date();
     await trx.updateTable('accounts').set({ terminated_at: at, termination_reason: reason, updated_at: at }).where('id', '=', accountId).execute();
@@ -152,10 +154,10 @@ export async function terminateAccount(deps: AccountActionDeps, actor: Actor, ac
         after: { terminated: true },
         data: { reason, zones: zones.length, step_id: stepId },
       },
-      ...zones.map((z) => ({
+      ...zones.map((z): NewEvent => ({
         actor,
         type: 'zone.terminated',
-        subjectType: 'zone' as const,
+        subjectType: 'zone',
         subjectId: z,
         before: { status: 'active' },
         after: { status: 'terminated' },
@@ -171,19 +173,19 @@ export async function terminateAccount(deps: AccountActionDeps, actor: Actor, ac
       },
     ]);
     await enqueueMessages(trx, null, [terminationMessage(deps.provider, a, reason, allZones, deps.policyUrl, stepId)]);
-    return { status: 200 as const, changed: true, zones: allZones };
+    return ok({ changed: true, zones: allZones });
   });
 }
 
 /** Reinstate: the zones are served again and the account's identifiers leave the blocklist. */
 export async function reinstateAccount(deps: AccountActionDeps, actor: Actor, accountId: string, reasonIn: unknown): Promise<AccountActionResult> {
   const reason = checkReason(reasonIn);
-  if (typeof reason !== 'string') return { status: 422, errors: [reason] };
+  if (typeof reason !== 'string') return invalid([reason]);
   return deps.db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${LOCKS.zoneChanges})`.execute(trx);
     const a = await trx.selectFrom('accounts').select(['id', 'name', 'email', 'terminated_at']).where('id', '=', accountId).forUpdate().executeTakeFirst();
-    if (!a) return { status: 404 as const };
-    if (!a.terminated_at) return { status: 200 as const, changed: false, zones: [] };
+    if (!a) return noAccount(accountId);
+    if (!a.terminated_at) return ok({ changed: false, zones: [] as string[] });
     await trx.updateTable('accounts').set({ terminated_at: null, termination_reason: null, updated_at: new Date() }).where('id', '=', accountId).execute();
     const zones = (
       await sql<{ name: string }>`
@@ -202,10 +204,10 @@ export async function reinstateAccount(deps: AccountActionDeps, actor: Actor, ac
         after: { terminated: false },
         data: { reason, zones: zones.length, step_id: stepId },
       },
-      ...zones.map((z) => ({
+      ...zones.map((z): NewEvent => ({
         actor,
         type: 'zone.reinstated',
-        subjectType: 'zone' as const,
+        subjectType: 'zone',
         subjectId: z,
         before: { status: 'terminated' },
         after: { status: 'active' },
@@ -213,6 +215,6 @@ export async function reinstateAccount(deps: AccountActionDeps, actor: Actor, ac
       })),
     ]);
     await enqueueMessages(trx, null, [reinstatementMessage(deps.provider, a, reason, stepId)]);
-    return { status: 200 as const, changed: true, zones };
+    return ok({ changed: true, zones });
   });
 }

@@ -14,8 +14,8 @@ export type Failure =
   | { ok: false; error: 'invalid'; errors: FieldError[] }
   /** The input is well formed, but the subject's state does not allow it now. Nothing was changed. */
   | { ok: false; error: 'conflict'; errors: FieldError[]; details?: Record<string, unknown> }
-  /** The caller is known but not entitled (a policy's reason, e.g. `not_trusted`). */
-  | { ok: false; error: 'forbidden'; reason: string; message: string };
+  /** The caller is known but not entitled (a policy's reason, e.g. `not_trusted`); `field` names what was refused. */
+  | { ok: false; error: 'forbidden'; reason: string; message: string; field: string };
 
 export type FailureKind = Failure['error'];
 
@@ -29,7 +29,13 @@ export const notFound = (field: string, message: string): Failure => ({ ok: fals
 export const invalid = (errors: FieldError[]): Failure => ({ ok: false, error: 'invalid', errors });
 export const invalidField = (field: string, message: string): Failure => invalid([{ field, message }]);
 export const conflict = (errors: FieldError[], details?: Record<string, unknown>): Failure => ({ ok: false, error: 'conflict', errors, details });
-export const forbidden = (reason: string, message: string): Failure => ({ ok: false, error: 'forbidden', reason, message });
+export const forbidden = (reason: string, message: string, field = '(principal)'): Failure => ({
+  ok: false,
+  error: 'forbidden',
+  reason,
+  message,
+  field,
+});
 
 /** The field errors of any failure, as a form or an envelope lists them. */
 export function failureErrors(f: Failure): FieldError[] {
@@ -40,6 +46,6 @@ export function failureErrors(f: Failure): FieldError[] {
     case 'conflict':
       return f.errors;
     case 'forbidden':
-      return [{ field: '(principal)', message: f.message }];
+      return [{ field: f.field, message: f.message }];
   }
 }

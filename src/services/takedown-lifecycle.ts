@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Actor } from '../storage/events.ts';
+import type { LifecycleStepType } from '../domain/event-types.ts';
 import { inTakedownLifecycle, parseLifecycleState, type LifecycleEvent, type LifecycleState } from '../domain/takedown-lifecycle.ts';
 import { validateCounterNotice, validateCourtAction, validateRetraction } from '../domain/counter-notice.ts';
 import { LIFECYCLE_STEPS, type StaffLifecycleRequest } from '../domain/staff-lifecycle-commands.ts';
@@ -216,7 +217,7 @@ async function fileComplainantStep(
   filing: unknown,
   pick: (items: LifeItem[]) => LifeItem[],
   events: readonly LifecycleEvent[],
-  type: string,
+  type: LifecycleStepType,
   field: string,
   via: ComplainantChannel = { channel: 'api' },
 ): Promise<FilingResult> {

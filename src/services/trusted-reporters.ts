@@ -6,7 +6,8 @@ import type { Database, TrustedRowStatus } from '../storage/schema.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { hashToken, newToken, type Principal } from './principals.ts';
 import type { Requester } from '../domain/origin-disclosure-policy.ts';
-import { decisionAllowed, trustedStatusOf, type Scope, type TrustDecision, type TrustedApplication, type TrustedRow } from '../domain/trusted-reporter.ts';
+import { decisionAllowed, trustedStatusOf, type Scope, type TrustDecision, type TrustedApplication } from '../domain/trusted-reporter.ts';
+import { conflict, notFound, ok, type Result } from './result.ts';
 
 export interface TrustedReporterView {
   id: string;
@@ -94,7 +95,7 @@ export async function latestApplication(db: Kysely<Database>, principalId: strin
   return r ? view(r as Row) : null;
 }
 
-export type ApplyResult = { ok: true; application: TrustedReporterView; created: boolean } | { ok: false; status: 409; message: string };
+export type ApplyResult = Result<TrustedReporterView>;
 
 /** Apply; a second application while one is live answers 409 with the live one's status. */
 export async function applyAsTrusted(db: Kysely<Database>, reporter: Principal, input: TrustedApplication, now: Date): Promise<ApplyResult> {
@@ -106,7 +107,7 @@ export async function applyAsTrusted(db: Kysely<Database>, reporter: Principal, 
       .where('status', 'in', ['applied', 'active', 'suspended'])
       .forUpdate()
       .executeTakeFirst();
-    if (live) return { ok: false as const, status: 409 as const, message: `you already have an application in status "${live.status}"` };
+    if (live) return conflict([{ field: '(application)', message: `you already have an application in status "${live.status}"` }]);
     const row = await trx
       .insertInto('trusted_reporters')
       .values({
@@ -132,7 +133,7 @@ export async function applyAsTrusted(db: Kysely<Database>, reporter: Principal, 
         at: now,
       },
     ]);
-    return { ok: true as const, application: (await latestApplication(trx, reporter.id))!, created: true };
+    return ok((await latestApplication(trx, reporter.id))!, true);
   });
 }
 
@@ -169,7 +170,7 @@ export async function listTrustedReporters(db: Kysely<Database>, q: { status?: T
   return (await query.execute()).map((r) => view(r as Row));
 }
 
-export type DecideResult = { ok: true; application: TrustedReporterView; changed: boolean } | { ok: false; status: 404 | 409; field: string; message: string };
+export type DecideResult = Result<{ application: TrustedReporterView; changed: boolean }>;
 
 const AFTER: Record<TrustDecision, TrustedRowStatus> = { approve: 'active', reject: 'rejected', suspend: 'suspended', revoke: 'revoked' };
 
@@ -185,19 +186,16 @@ export async function decideTrusted(
   args: { reason: string | null; scopes?: Scope[]; expiresAt?: Date | null },
   now: Date,
 ): Promise<DecideResult> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return { ok: false, status: 404, field: 'id', message: 'no such application' };
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return notFound('id', 'no such application');
   return db.transaction().execute(async (trx) => {
     const cur = await trx.selectFrom('trusted_reporters').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!cur) return { ok: false as const, status: 404 as const, field: 'id', message: 'no such application' };
+    if (!cur) return notFound('id', 'no such application');
     const to = AFTER[decision];
-    if (cur.status === to && decision !== 'approve') return { ok: true as const, application: (await one(trx, id))!, changed: false };
+    if (cur.status === to && decision !== 'approve') return ok({ application: (await one(trx, id))!, changed: false });
     if (!decisionAllowed(cur.status, decision)) {
-      return {
-        ok: false as const,
-        status: 409 as const,
-        field: 'status',
-        message: `an application in status "${cur.status}" cannot be ${decision === 'approve' ? 'approved' : decision + 'd'}`,
-      };
+      return conflict([
+        { field: 'status', message: `an application in status "${cur.status}" cannot be ${decision === 'approve' ? 'approved' : decision + 'd'}` },
+      ]);
     }
     const before = { status: cur.status, scopes: cur.scopes, expires_at: iso(cur.expires_at) };
     const set =
@@ -254,7 +252,7 @@ export async function decideTrusted(
         );
       }
     }
-    return { ok: true as const, application: (await one(trx, id))!, changed: true };
+    return ok({ application: (await one(trx, id))!, changed: true });
   });
 }
 
@@ -320,7 +318,7 @@ export async function requesterFor(
   return {
     principalId: who.id,
     role: 'reporter',
-    trust: trustedStatusOf(row ? (row as unknown as TrustedRow) : null),
+    trust: trustedStatusOf(row ?? null),
     scopes: scopes === 'grant' ? granted : scopes.filter((s) => granted.includes(s)),
     organisation: row?.organisation ?? null,
     purpose: row?.purpose ?? null,

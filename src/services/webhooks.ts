@@ -17,8 +17,9 @@ import type { Principal } from './principals.ts';
 import { requesterFor } from './trusted-reporters.ts';
 import { logDisclosures, queueDueCustomerNotices, type DisclosureDeps } from './origin-disclosure.ts';
 import { PollingLoop } from './polling-loop.ts';
-import { decideOriginDisclosure, mayReceiveOrigins, type DenyReason } from '../domain/origin-disclosure-policy.ts';
+import { decideOriginDisclosure, mayReceiveOrigins } from '../domain/origin-disclosure-policy.ts';
 import { webhookBackoffSeconds, webhookSignature, webhookTargetAddresses, webhookUrlProblem, WEBHOOK_MAX_ATTEMPTS } from '../domain/trusted-reporter.ts';
+import { forbidden, invalidField, ok, type Result } from './result.ts';
 
 export const WEBHOOK_EVENTS = ['origin.changed'] as const;
 /** Items of a case still being pursued: origin changes matter for these. */
@@ -39,19 +40,17 @@ export interface WebhookView {
   created_at: string;
 }
 
-export type RegisterResult =
-  | { ok: true; webhook: WebhookView & { secret: string } }
-  | { ok: false; status: 403; reason: DenyReason; message: string }
-  | { ok: false; status: 422; field: string; message: string };
+/** A refusal is `forbidden` with the policy's DenyReason and field `origin`. */
+export type RegisterResult = Result<WebhookView & { secret: string }>;
 
 export async function registerWebhook(deps: WebhookDeps, principal: Principal, url: unknown): Promise<RegisterResult> {
   const now = deps.now();
   const requester = await requesterFor(deps.db, principal, principal.scopes ?? []);
   const may = mayReceiveOrigins(requester, deps.policy, now);
-  if (!may.allow) return { ok: false, status: 403, reason: may.reason, message: may.message };
-  if (typeof url !== 'string' || !url.trim()) return { ok: false, status: 422, field: 'url', message: 'url is required: the https:// address to deliver to' };
+  if (!may.allow) return forbidden(may.reason, may.message, 'origin');
+  if (typeof url !== 'string' || !url.trim()) return invalidField('url', 'url is required: the https:// address to deliver to');
   const problem = webhookUrlProblem(url.trim(), deps.allowLoopback);
-  if (problem) return { ok: false, status: 422, field: 'url', message: problem };
+  if (problem) return invalidField('url', problem);
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   return deps.db.transaction().execute(async (trx) => {
     const w = await trx
@@ -69,7 +68,7 @@ export async function registerWebhook(deps: WebhookDeps, principal: Principal, u
         at: now,
       },
     ]);
-    return { ok: true as const, webhook: { id: w.id, url: w.url, events: w.events, created_at: new Date(w.created_at).toISOString(), secret } };
+    return ok({ id: w.id, url: w.url, events: w.events, created_at: new Date(w.created_at).toISOString(), secret }, true);
   });
 }
 

@@ -2,28 +2,16 @@
 // resolution of 10,000 items costs one round trip, not 10,000.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import type { EventType, SubjectType } from '../domain/event-types.ts';
+
+export type { EventType, SubjectType };
 
 export type Actor = 'system' | `principal:${string}`;
 
 export interface NewEvent {
   actor: Actor;
-  type: string;
-  subjectType:
-    | 'notice'
-    | 'item'
-    | 'zone'
-    | 'account'
-    | 'message'
-    | 'principal'
-    | 'import'
-    | 'inbound_message'
-    | 'legal_request'
-    | 'court_order_rule'
-    | 'trusted_reporter'
-    | 'webhook'
-    | 'disclosure'
-    | 'netblock'
-    | 'network_report';
+  type: EventType;
+  subjectType: SubjectType;
   subjectId: string;
   noticeId?: string | null;
   before?: unknown;
@@ -56,8 +44,8 @@ export interface EventRow {
   id: number;
   at: Date;
   actor: string;
-  type: string;
-  subject_type: string;
+  type: EventType;
+  subject_type: SubjectType;
   subject_id: string;
   before: unknown;
   after: unknown;

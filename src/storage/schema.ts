@@ -1,5 +1,8 @@
 // Kysely's view of the tables in migrations/. Keep in step with the SQL.
 import type { ColumnType, Generated } from 'kysely';
+import type { EventType, SubjectType } from '../domain/event-types.ts';
+import type { Channel, NoticeKind, NoticeSubmission } from '../domain/notice.ts';
+import type { ItemState } from '../domain/item-state.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -108,13 +111,13 @@ export type NoticeStatus = 'received' | 'processing' | 'processed';
 
 export interface NoticesTable {
   id: Generated<string>;
-  kind: string;
-  channel: string;
+  kind: NoticeKind;
+  channel: Channel;
   reporter_id: string;
   idempotency_key: string | null;
   request_hash: string;
   status: NoticeStatus;
-  submission: Json<unknown>;
+  submission: Json<NoticeSubmission>;
   item_count: number;
   items_resolved: Generated<number>;
   lease_until: Date | null;
@@ -131,7 +134,7 @@ export interface NoticeItemsTable {
   submitted_url: string;
   url: string | null;
   host: string | null;
-  state: string;
+  state: ItemState;
   reason: string | null;
   zone_id: number | null;
   zone: string | null;
@@ -151,8 +154,8 @@ export interface EventsTable {
   id: Generated<number>;
   at: Generated<Date>;
   actor: string;
-  type: string;
-  subject_type: string;
+  type: EventType;
+  subject_type: SubjectType;
   subject_id: string;
   notice_id: string | null;
   before: Json<unknown> | null;

@@ -2,7 +2,7 @@
 // queue, an account's strikes, termination and reinstatement (the same services as the API).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
-import { html } from './respond.ts';
+import { html, pageForFailure } from './respond.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field } from './form-body.ts';
 import { pageGuard } from './session.ts';
@@ -110,8 +110,11 @@ export async function repeatInfringerRoutes(app: FastifyInstance, ctx: AppContex
         const id = (req.params as { id: string }).id;
         const run = action === 'terminate' ? terminateAccount : reinstateAccount;
         const r = await run(ctx.accounts, `principal:${req.user!.id}`, id, field(req.body, 'reason'));
-        if (r.status === 404) return renderStrikes(req, reply, 404, [], null);
-        if (r.status === 422) return renderStrikes(req, reply, 422, r.errors, null);
+        if (!r.ok)
+          return pageForFailure(r, {
+            notFound: () => renderStrikes(req, reply, 404, [], null),
+            form: (status, errors) => renderStrikes(req, reply, status, errors, null),
+          });
         return reply.redirect(`/staff/accounts/${encodeURIComponent(id)}/strikes?done=${action}d`, 303);
       });
     }

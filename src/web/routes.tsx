@@ -13,7 +13,8 @@ import { StatusPage, NotFoundPage, PAGE_SIZES } from './pages/status.tsx';
 import { REPORT_FIELDS, formErrors, noticeFromForm, type ReportValues, type UploadedList } from './report-form-input.ts';
 import { fileDmcaNotice } from '../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
-import { html } from './respond.ts';
+import { html, pageForFailure } from './respond.ts';
+import { failureErrors, type FieldError } from '../services/result.ts';
 import { repeatInfringerRoutes } from './repeat-infringer-routes.tsx';
 import { homeFor, registerSessions } from './session.ts';
 import { loginRoutes } from './login-routes.tsx';
@@ -106,12 +107,15 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
       receipt: { provider: ctx.config.providerName, statusUrl: ctx.links.url },
     });
     if (!result.ok) {
-      const errs = formErrors(result.errors);
-      if (upload) (errs.urls_file ??= []).push(`choose the file "${upload.filename}" again: browsers do not keep files after an error`);
-      return renderForm(reply, 422, values, errs);
+      const form = (status: number, errors: FieldError[]) => {
+        const errs = formErrors(errors);
+        if (upload) (errs.urls_file ??= []).push(`choose the file "${upload.filename}" again: browsers do not keep files after an error`);
+        return renderForm(reply, status, values, errs);
+      };
+      return pageForFailure(result, { notFound: () => form(404, failureErrors(result)), form });
     }
-    const id = result.notice.id;
-    await ctx.processIfSmall(id, result.notice.itemCount);
+    const id = result.value.id;
+    await ctx.processIfSmall(id, result.value.itemCount);
     return reply.redirect(`/status/${ctx.links.key(id)}?filed=1`, 303);
   });
 

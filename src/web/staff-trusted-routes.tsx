@@ -3,7 +3,8 @@
 // pages' guard by staffRoutes.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
-import { html } from './respond.ts';
+import { html, pageForFailure } from './respond.ts';
+import { failureErrors } from '../services/result.ts';
 import { field } from './form-body.ts';
 import { StaffDisclosuresPage, StaffTrustedPage } from './pages/staff-trusted.tsx';
 import { decideTrusted, listTrustedReporters } from '../services/trusted-reporters.ts';
@@ -55,7 +56,11 @@ export function staffTrustedRoutes(staff: FastifyInstance, ctx: AppContext, csrf
         args = { reason: p.reason };
       }
       const r = await decideTrusted(ctx.store.db, `principal:${req.user!.id}`, id, decision, args, now());
-      if (!r.ok) return render(req, reply, r.status === 404 ? 404 : 409, null, [{ field: r.field, message: r.message }], id);
+      if (!r.ok)
+        return pageForFailure(r, {
+          notFound: () => render(req, reply, 404, null, failureErrors(r), id),
+          form: (status, errors) => render(req, reply, status, null, errors, id),
+        });
       return reply.redirect(`/staff/trusted-reporters?done=${DONE[decision]}`, 303);
     });
   }

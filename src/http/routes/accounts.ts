@@ -1,6 +1,8 @@
 // The repeat-infringer policy by API (staff): the review queue of accounts over the threshold,
 // one account's standing, termination and reinstatement.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { sendFailure, sendResult } from '../reply.ts';
+import { notFound } from '../../services/result.ts';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { accountStanding, reinstateAccount, repeatInfringerQueue, terminateAccount, type AccountActionResult } from '../../services/repeat-infringers.ts';
@@ -16,7 +18,7 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.get('/v1/accounts/:id/strikes', { preHandler: requireRole('staff') }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const a = await ctx.store.db.selectFrom('accounts').select(['id', 'terminated_at', 'termination_reason']).where('id', '=', id).executeTakeFirst();
-    if (!a) return reply.code(404).send({ errors: [{ field: 'id', message: `no account ${id}` }] });
+    if (!a) return sendFailure(reply, notFound('id', `no account ${id}`));
     return {
       account_id: a.id,
       terminated_at: a.terminated_at,
@@ -25,11 +27,8 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
     };
   });
 
-  const send = (id: string, r: AccountActionResult, reply: import('fastify').FastifyReply) => {
-    if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no account ${id}` }] });
-    if (r.status === 422) return reply.code(422).send({ errors: r.errors });
-    return { account_id: id, changed: r.changed, zones: r.zones };
-  };
+  const send = (id: string, r: AccountActionResult, reply: FastifyReply) =>
+    sendResult(reply, r, (v) => ({ account_id: id, changed: v.changed, zones: v.zones }));
 
   app.post('/v1/accounts/:id/terminate', { preHandler: requireRole('staff') }, async (req, reply) => {
     const { id } = req.params as { id: string };

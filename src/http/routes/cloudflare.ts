@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { checkRole } from '../auth.ts';
 import { fileDmcaNotice } from '../../services/notice-filing.ts';
+import { failureErrors } from '../../services/result.ts';
 import { noticeCounts } from '../../services/notice-views.ts';
 import type { DmcaNoticeInput, FieldError } from '../../domain/notice.ts';
 import type { Principal } from '../../services/principals.ts';
@@ -245,11 +246,11 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
           body: notice,
           maxUrls: ctx.config.maxUrlsPerNotice,
         });
-    const all = [...errors, ...(result && !result.ok ? result.errors : [])];
+    const all = [...errors, ...(result && !result.ok ? failureErrors(result) : [])];
     if (all.length) {
       return fail([...new Set(all.map((e) => `${cfField(e.field)}: ${e.message}`))]);
     }
-    const filed = (result as Extract<typeof result, { ok: true }>).notice;
+    const filed = (result as Extract<typeof result, { ok: true }>).value;
     await ctx.processIfSmall(filed.id, filed.itemCount);
     return reply.code(200).send({ abuse_rand: filed.id, request: { act }, result: 'success' });
   });
@@ -311,14 +312,14 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     const page = Math.max(1, Number(q.page ?? 1) || 1);
     const perPage = Math.min(100, Math.max(1, Number(q.per_page ?? 20) || 20));
     // The reports this account filed, even for staff: "submitted" is always the caller's own.
-    const rows = (await reportQuery(ctx)
+    const rows = await reportQuery(ctx)
       .where('n.reporter_id', '=', principal.id)
       .where('n.kind', '=', 'dmca')
       .orderBy('n.created_at', 'desc')
       .orderBy('n.id', 'desc')
       .limit(perPage)
       .offset((page - 1) * perPage)
-      .execute()) as unknown as ReportRow[];
+      .execute();
     const total = (
       await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'dmca'`.execute(ctx.store.db)
     ).rows[0]!.n;
@@ -333,8 +334,7 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     if (!principal) return reply;
     const { report_id } = req.params as { report_id: string };
     if (!/^[0-9a-f-]{36}$/i.test(report_id)) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
-    const row = (await reportQuery(ctx).where('n.id', '=', report_id).where('n.reporter_id', '=', principal.id).executeTakeFirst()) as unknown as
-      ReportRow | undefined;
+    const row = await reportQuery(ctx).where('n.id', '=', report_id).where('n.reporter_id', '=', principal.id).executeTakeFirst();
     if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
     return reply.send(envelope(await submittedView(ctx, row, true)));
   });
@@ -346,7 +346,7 @@ export async function cloudflareRoutes(app: FastifyInstance, ctx: AppContext): P
     if (!/^[0-9a-f-]{36}$/i.test(report_id)) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
     let query = reportQuery(ctx).select('n.reporter_id').where('n.id', '=', report_id);
     if (principal.role !== 'staff') query = query.where('n.reporter_id', '=', principal.id);
-    const row = (await query.executeTakeFirst()) as unknown as ReportRow | undefined;
+    const row = await query.executeTakeFirst();
     if (!row) return envelopeError(reply, 404, 1004, `abuse report ${report_id} not found`);
     return reply.send(envelope(await reportView(ctx, row, true)));
   });

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
+import { sendFailure, sendResult } from '../reply.ts';
 import { fileDmcaNotice } from '../../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, listNotices, parseItemState, decodeCursor } from '../../services/notice-views.ts';
 import type { FieldError } from '../../domain/notice.ts';
@@ -40,12 +41,13 @@ export async function noticeRoutes(app: FastifyInstance, ctx: AppContext): Promi
       body: req.body,
       maxUrls: ctx.config.maxUrlsPerNotice,
     });
-    if (!result.ok) return reply.code(result.status).send({ errors: result.errors });
-    await ctx.processIfSmall(result.notice.id, result.notice.itemCount);
-    const view = await getNoticeView(ctx.store.db, req.principal!, result.notice.id, { limit: 1000 });
-    reply.header('Location', `/v1/notices/${result.notice.id}`);
-    if (result.notice.replayed) reply.header('Idempotent-Replayed', 'true');
-    return reply.code(result.notice.replayed ? 200 : 201).send(view);
+    if (!result.ok) return sendFailure(reply, result);
+    const filed = result.value;
+    await ctx.processIfSmall(filed.id, filed.itemCount);
+    const view = await getNoticeView(ctx.store.db, req.principal!, filed.id, { limit: 1000 });
+    reply.header('Location', `/v1/notices/${filed.id}`);
+    if (filed.replayed) reply.header('Idempotent-Replayed', 'true');
+    return sendResult(reply, { ...result, value: view });
   });
 
   app.get('/v1/notices', { preHandler: requireRole('reporter', 'staff') }, async (req, reply) => {

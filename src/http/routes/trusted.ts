@@ -1,9 +1,11 @@
 // Trusted reporters over the API: applying and the terms (reporters), vetting (staff), scoped
 // tokens, origin disclosure per item, the disclosure log (staff), and webhooks.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
+import { sendFailure, sendResult } from '../reply.ts';
+import { notFound } from '../../services/result.ts';
 import { zodErrors, type FieldError } from '../../domain/notice.ts';
 import {
   GRANTABLE_SCOPES,
@@ -28,8 +30,6 @@ const TokenRequestSchema = z.object({
   label: z.string().trim().min(1, 'label must not be empty').max(100, 'label must be at most 100 characters').optional(),
 });
 
-const refused = (reply: FastifyReply, reason: string, message: string) => reply.code(403).send({ errors: [{ field: 'origin', message }], reason });
-
 export async function trustedRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const now = () => ctx.origins.now();
   const actor = (id: string) => `principal:${id}` as const;
@@ -45,15 +45,14 @@ export async function trustedRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const parsed = TrustedApplicationSchema.safeParse(req.body ?? {});
     if (!parsed.success) return reply.code(422).send({ errors: zodErrors(parsed.error) });
     const r = await applyAsTrusted(ctx.store.db, req.principal!, parsed.data, now());
-    if (!r.ok) return reply.code(409).send({ errors: [{ field: '(application)', message: r.message }] });
-    return reply.code(201).send({ application: r.application });
+    return sendResult(reply, r, (application) => ({ application }));
   });
 
   app.post('/v1/trusted-reporter/terms', { preHandler: requireRole('reporter') }, async (req, reply) => {
     const parsed = TermsAcceptanceSchema.safeParse(req.body ?? {});
     if (!parsed.success) return reply.code(422).send({ errors: zodErrors(parsed.error) });
     const r = await acceptTerms(ctx.store.db, req.principal!, parsed.data.terms_version, now());
-    if (!r) return reply.code(404).send({ errors: [{ field: '(application)', message: 'you have no application to accept terms for' }] });
+    if (!r) return sendFailure(reply, notFound('(application)', 'you have no application to accept terms for'));
     return { application: r };
   });
 
@@ -87,8 +86,7 @@ export async function trustedRoutes(app: FastifyInstance, ctx: AppContext): Prom
         args = { reason: p.reason };
       }
       const r = await decideTrusted(ctx.store.db, actor(req.principal!.id), id, decision, args, now());
-      if (!r.ok) return reply.code(r.status).send({ errors: [{ field: r.field, message: r.message }] });
-      return { application: r.application, changed: r.changed };
+      return sendResult(reply, r);
     });
   }
 
@@ -101,9 +99,8 @@ export async function trustedRoutes(app: FastifyInstance, ctx: AppContext): Prom
       errors.push({ field: 'purpose', message: 'purpose must be 1 to 500 characters' });
     if (errors.length) return reply.code(422).send({ errors });
     const r = await discloseItemOrigin(ctx.origins, req.principal!, id, Number(position), purposeRaw?.trim() ?? null);
-    if (!r.ok) return r.status === 404 ? reply.code(404).send({ errors: [{ field: r.field, message: r.message }] }) : refused(reply, r.reason, r.message);
-    reply.header('cache-control', 'no-store');
-    return r.answer;
+    if (r.ok) reply.header('cache-control', 'no-store');
+    return sendResult(reply, r);
   });
 
   app.get('/v1/disclosures', { preHandler: requireRole('staff') }, async (req, reply) => {
@@ -124,15 +121,14 @@ export async function trustedRoutes(app: FastifyInstance, ctx: AppContext): Prom
       return reply.code(422).send({ errors: [{ field: 'events', message: 'events must be ["origin.changed"] (the only event so far)' }] });
     }
     const r = await registerWebhook(ctx.origins, req.principal!, body.url);
-    if (!r.ok) return r.status === 403 ? refused(reply, r.reason, r.message) : reply.code(422).send({ errors: [{ field: r.field, message: r.message }] });
-    return reply.code(201).send(r.webhook);
+    return sendResult(reply, r);
   });
 
   app.get('/v1/webhooks', { preHandler: requireRole('reporter') }, async (req) => ({ webhooks: await listWebhooks(ctx.store.db, req.principal!.id) }));
 
   app.delete('/v1/webhooks/:id', { preHandler: requireRole('reporter') }, async (req, reply) => {
     const ok = await deleteWebhook(ctx.store.db, req.principal!.id, (req.params as { id: string }).id, now());
-    if (!ok) return reply.code(404).send({ errors: [{ field: 'id', message: 'no such webhook of yours' }] });
+    if (!ok) return sendFailure(reply, notFound('id', 'no such webhook of yours'));
     return reply.code(204).send();
   });
 
