@@ -4,6 +4,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../../http/context.ts';
 import { requireRole } from '../../http/auth.ts';
+import { sendFailure, sendResult } from '../../http/reply.ts';
+import { notFound as noSuchRequest } from '../../services/result.ts';
 import {
   LEGAL_REQUEST_STATES,
   LEGAL_REQUEST_TYPES,
@@ -16,7 +18,7 @@ import { changeLegalRequestState, createLegalRequest, legalRequestHash, recordPr
 import { liftBlockRule } from '../services/court-orders.ts';
 import { getLegalRequest, listLegalRequests } from '../services/views.ts';
 
-const notFound = (reply: FastifyReply) => reply.code(404).send({ errors: [{ field: 'id', message: 'no such legal request' }] });
+const notFound = (reply: FastifyReply) => sendFailure(reply, noSuchRequest('id', 'no such legal request'));
 
 export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const now = () => ctx.lifecycle.now();
@@ -29,12 +31,10 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
     const key = req.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' && key.trim() ? key.trim().slice(0, 200) : null;
     const r = await createLegalRequest(ctx.legal, req.principal!.id, v.value, { idempotencyKey, requestHash: legalRequestHash(req.body), now: at });
-    if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    const view = await getLegalRequest(ctx.legal, r.id, at);
-    return reply
-      .code(r.replayed ? 200 : 201)
-      .header('Location', `/v1/legal-requests/${r.id}`)
-      .send(view);
+    if (!r.ok) return sendFailure(reply, r);
+    const view = await getLegalRequest(ctx.legal, r.value.id, at);
+    reply.header('Location', `/v1/legal-requests/${r.value.id}`);
+    return sendResult(reply, { ...r, value: view });
   });
 
   app.get('/v1/legal-requests', staff, async (req, reply) => {
@@ -68,8 +68,7 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (!v.ok) return reply.code(422).send({ errors: v.errors });
     const id = (req.params as { id: string }).id;
     const r = await recordProduction(ctx.legal, req.principal!.id, id, v.value, at);
-    if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    return reply.code(r.changed ? 201 : 200).send({ production_id: r.productionId, state: r.state, customers_notified: r.messagesQueued });
+    return sendResult(reply, r, (p) => ({ production_id: p.productionId, state: p.state, customers_notified: p.messagesQueued }));
   });
 
   app.post('/v1/legal-requests/:id/state', staff, async (req, reply) => {
@@ -84,16 +83,14 @@ export async function legalRoutes(app: FastifyInstance, ctx: AppContext): Promis
       (b.note as string | undefined)?.trim() || null,
       now(),
     );
-    if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    return { state: r.state, changed: r.changed };
+    return sendResult(reply, r, (c) => ({ state: c.state, changed: c.changed }));
   });
 
   app.post('/v1/legal-requests/:id/block-rules/:ruleId/lift', staff, async (req, reply) => {
     const { id, ruleId } = req.params as { id: string; ruleId: string };
     const reason = (req.body as { reason?: unknown } | undefined)?.reason;
     const r = await liftBlockRule(ctx.store.db, req.principal!.id, id, ruleId, typeof reason === 'string' ? reason : '', now());
-    if (!r.ok) return reply.code(r.status).send({ errors: r.errors });
-    return { lifted: true, changed: r.changed };
+    return sendResult(reply, r, (l) => ({ lifted: true, changed: l.changed }));
   });
 }
 

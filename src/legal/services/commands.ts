@@ -17,15 +17,16 @@ import {
   type ProductionInput,
 } from '../domain/legal-request.ts';
 import { productionNoticeMessage } from '../domain/legal-messages.ts';
-import type { FieldError } from '../../domain/notice.ts';
 import { decisionFor, facts, iso, UUID, type Db, type LegalDeps, type RequestRow } from './rows.ts';
 import { sendDueNotices, targetCustomers } from './customer-notices.ts';
 import { addBlockRules } from './court-orders.ts';
+import { conflict, invalid, notFound, ok, type Result } from '../../services/result.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Recording
 
-export type CreateResult = { ok: true; id: string; replayed: boolean; messagesQueued: number } | { ok: false; status: 422; errors: FieldError[] };
+/** `created` unless an Idempotency-Key replayed an earlier request. */
+export type CreateResult = Result<{ id: string; replayed: boolean; messagesQueued: number }>;
 
 /** The hash of what was asked, so a retry with the same Idempotency-Key and other content is refused. */
 export function legalRequestHash(body: unknown): string {
@@ -49,13 +50,9 @@ export async function createLegalRequest(
       ).rows[0];
       if (had) {
         if (had.request_hash !== opts.requestHash) {
-          return {
-            ok: false as const,
-            status: 422 as const,
-            errors: [{ field: 'Idempotency-Key', message: 'this key was used for a different request; use a new key for a new request' }],
-          };
+          return invalid([{ field: 'Idempotency-Key', message: 'this key was used for a different request; use a new key for a new request' }]);
         }
-        return { ok: true as const, id: had.id, replayed: true, messagesQueued: 0 };
+        return ok({ id: had.id, replayed: true, messagesQueued: 0 });
       }
     }
     const row = (
@@ -102,7 +99,7 @@ export async function createLegalRequest(
 
     if (input.blockRules.length) await addBlockRules(trx, actor, row.id, input.blockRules, input.blockEndsAt, opts.now);
     const messagesQueued = await sendDueNotices(trx, deps, row, opts.now);
-    return { ok: true as const, id: row.id, replayed: false, messagesQueued };
+    return ok({ id: row.id, replayed: false, messagesQueued }, true);
   });
 }
 
@@ -172,43 +169,35 @@ function parentNames(host: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Productions and states
 
-export type ChangeResult =
-  { ok: true; state: LegalRequestState; changed: boolean; messagesQueued: number } | { ok: false; status: 404 | 409 | 422; errors: FieldError[] };
+/** `created` when a production was recorded. */
+export type ChangeResult = Result<{ state: LegalRequestState; changed: boolean; messagesQueued: number; productionId?: number }>;
+
+const noRequest = () => notFound('id', 'no such legal request');
 
 async function lockRequest(trx: Transaction<Database>, id: string): Promise<RequestRow | undefined> {
   if (!UUID.test(id)) return undefined;
   return (await sql<RequestRow>`SELECT * FROM legal_requests WHERE id = ${id}::uuid FOR UPDATE`.execute(trx)).rows[0];
 }
 
-export async function recordProduction(
-  deps: LegalDeps,
-  principalId: string,
-  id: string,
-  p: ProductionInput,
-  now: Date,
-): Promise<ChangeResult & { productionId?: number }> {
+export async function recordProduction(deps: LegalDeps, principalId: string, id: string, p: ProductionInput, now: Date): Promise<ChangeResult> {
   const actor: Actor = `principal:${principalId}`;
   return deps.db.transaction().execute(async (trx) => {
     const row = await lockRequest(trx, id);
-    if (!row) return { ok: false as const, status: 404 as const, errors: [{ field: 'id', message: 'no such legal request' }] };
+    if (!row) return noRequest();
     const dedupeKey = createHash('sha256')
       .update(
         JSON.stringify([id, [...p.fields].sort(), p.producedAt.toISOString(), [...p.accounts].sort(), p.paymentReference, [...p.ipAddresses].sort(), p.note]),
       )
       .digest('hex');
     const had = (await sql<{ id: number }>`SELECT id FROM legal_productions WHERE dedupe_key = ${dedupeKey}`.execute(trx)).rows[0];
-    if (had) return { ok: true as const, state: row.state, changed: false, messagesQueued: 0, productionId: Number(had.id) };
+    if (had) return ok({ state: row.state, changed: false, messagesQueued: 0, productionId: Number(had.id) });
     const allowed = productionAllowed(row.state);
-    if (!allowed.ok) return { ok: false as const, status: 409 as const, errors: [allowed.error] };
+    if (!allowed.ok) return conflict([allowed.error]);
     const customers = await targetCustomers(trx, id);
     const known = new Set(customers.map((c) => c.accountId));
     const unknown = p.accounts.filter((a) => !known.has(a));
     if (unknown.length) {
-      return {
-        ok: false as const,
-        status: 422 as const,
-        errors: [{ field: 'accounts', message: `not among the request's resolved targets: ${unknown.join(', ')}` }],
-      };
+      return invalid([{ field: 'accounts', message: `not among the request's resolved targets: ${unknown.join(', ')}` }]);
     }
     const about = p.accounts.length ? customers.filter((c) => p.accounts.includes(c.accountId)) : customers;
     // Tell the customer first where that is due, then check that it was done.
@@ -224,7 +213,7 @@ export async function recordProduction(
     );
     for (const c of about) {
       const gate = productionGate(decision, told.get(c.accountId) ?? null);
-      if (!gate.ok) return { ok: false as const, status: 409 as const, errors: [gate.error] };
+      if (!gate.ok) return conflict([gate.error]);
     }
     const prod = (
       await sql<{ id: number }>`
@@ -289,7 +278,7 @@ export async function recordProduction(
       });
     }
     await appendEvents(trx, events);
-    return { ok: true as const, state: allowed.to, changed: true, messagesQueued: queued, productionId };
+    return ok({ state: allowed.to, changed: true, messagesQueued: queued, productionId }, true);
   });
 }
 
@@ -303,10 +292,10 @@ export async function changeLegalRequestState(
 ): Promise<ChangeResult> {
   return deps.db.transaction().execute(async (trx) => {
     const row = await lockRequest(trx, id);
-    if (!row) return { ok: false as const, status: 404 as const, errors: [{ field: 'id', message: 'no such legal request' }] };
+    if (!row) return noRequest();
     const c = changeLegalState(row.state, to);
-    if (!c.ok) return { ok: false as const, status: 409 as const, errors: [c.error] };
-    if (!c.changed) return { ok: true as const, state: row.state, changed: false, messagesQueued: 0 };
+    if (!c.ok) return conflict([c.error]);
+    if (!c.changed) return ok({ state: row.state, changed: false, messagesQueued: 0 });
     await sql`UPDATE legal_requests SET state = ${c.to}, updated_at = ${now} WHERE id = ${id}::uuid`.execute(trx);
     await appendEvents(trx, [
       {
@@ -321,6 +310,6 @@ export async function changeLegalRequestState(
       },
     ]);
     const queued = isOpenLegalState(c.to) ? await sendDueNotices(trx, deps, { ...row, state: c.to }, now) : 0;
-    return { ok: true as const, state: c.to, changed: true, messagesQueued: queued };
+    return ok({ state: c.to, changed: true, messagesQueued: queued });
   });
 }

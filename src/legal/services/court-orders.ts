@@ -4,8 +4,8 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../../storage/schema.ts';
 import { appendEvents, type Actor } from '../../storage/events.ts';
 import { directEdgeDomain, matchesBlockRule, type BlockRule } from '../domain/block-rules.ts';
-import type { FieldError } from '../../domain/notice.ts';
 import { iso, toRule, UUID, type Db } from './rows.ts';
+import { invalidField, notFound, ok, type Result } from '../../services/result.ts';
 
 interface RuleRow {
   id: string;
@@ -131,7 +131,9 @@ export async function checkImportedZones(trx: Transaction<Database>, actor: Acto
   return recordMatches(trx, actor, fresh, 'zone_import', now);
 }
 
-export type LiftResult = { ok: true; changed: boolean } | { ok: false; status: 404 | 422; errors: FieldError[] };
+export type LiftResult = Result<{ changed: boolean }>;
+
+const noRule = () => notFound('id', 'no such block rule');
 
 export async function liftBlockRule(
   db: Kysely<Database>,
@@ -141,10 +143,10 @@ export async function liftBlockRule(
   reason: string,
   now: Date,
 ): Promise<LiftResult> {
-  if (!UUID.test(requestId) || !UUID.test(ruleId)) return { ok: false, status: 404, errors: [{ field: 'id', message: 'no such block rule' }] };
+  if (!UUID.test(requestId) || !UUID.test(ruleId)) return noRule();
   const why = reason.trim();
-  if (!why) return { ok: false, status: 422, errors: [{ field: 'reason', message: 'say why the rule is lifted (e.g. the order was vacated on appeal)' }] };
-  if (why.length > 2000) return { ok: false, status: 422, errors: [{ field: 'reason', message: 'is longer than 2000 characters' }] };
+  if (!why) return invalidField('reason', 'say why the rule is lifted (e.g. the order was vacated on appeal)');
+  if (why.length > 2000) return invalidField('reason', 'is longer than 2000 characters');
   return db.transaction().execute(async (trx) => {
     const r = (
       await sql<{
@@ -153,8 +155,8 @@ export async function liftBlockRule(
         lifted_at: Date | null;
       }>`SELECT id, text, lifted_at FROM court_order_rules WHERE id = ${ruleId}::uuid AND request_id = ${requestId}::uuid FOR UPDATE`.execute(trx)
     ).rows[0];
-    if (!r) return { ok: false as const, status: 404 as const, errors: [{ field: 'id', message: 'no such block rule' }] };
-    if (r.lifted_at) return { ok: true as const, changed: false };
+    if (!r) return noRule();
+    if (r.lifted_at) return ok({ changed: false });
     await sql`UPDATE court_order_rules SET lifted_at = ${now}, lifted_by = ${`principal:${principalId}`}, lift_reason = ${why} WHERE id = ${ruleId}::uuid`.execute(
       trx,
     );
@@ -170,7 +172,7 @@ export async function liftBlockRule(
         at: now,
       },
     ]);
-    return { ok: true as const, changed: true };
+    return ok({ changed: true });
   });
 }
 

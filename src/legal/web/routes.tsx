@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../http/context.ts';
-import { html } from '../../web/respond.ts';
+import { html, pageForFailure } from '../../web/respond.ts';
+import type { FieldError } from '../../services/result.ts';
 import { csrfGuard } from '../../web/csrf.tsx';
 import { field, fields } from '../../web/form-body.ts';
 import { pageGuard } from '../../web/session.ts';
@@ -132,8 +133,11 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
         requestHash: legalRequestHash(body),
         now: at,
       });
-      if (!r.ok) return renderNew(req, reply, 422, values, legalFormErrors(r.errors, lines));
-      return reply.redirect(`/staff/legal/${r.id}?done=recorded`, 303);
+      if (!r.ok) {
+        const form = (status: number, errors: FieldError[]) => renderNew(req, reply, status, values, legalFormErrors(errors, lines));
+        return pageForFailure(r, { notFound: () => notFound(req, reply), form });
+      }
+      return reply.redirect(`/staff/legal/${r.value.id}?done=recorded`, 303);
     });
 
     staff.get('/staff/legal/:id', async (req, reply) => {
@@ -145,7 +149,11 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       const id = (req.params as { id: string }).id;
       const values = { state: field(req.body, 'state'), note: field(req.body, 'note') };
       const r = await changeLegalRequestState(ctx.legal, req.user!.id, id, values.state, values.note.trim().slice(0, 4000) || null, now());
-      if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
+      if (!r.ok)
+        return pageForFailure<unknown>(r, {
+          notFound: () => notFound(req, reply),
+          form: (status, errors) => render(req, reply, status, id, { flash: null, errors, values }),
+        });
       return reply.redirect(`/staff/legal/${id}?done=state`, 303);
     });
 
@@ -174,14 +182,22 @@ export async function legalWebRoutes(app: FastifyInstance, ctx: AppContext): Pro
       );
       if (!v.ok) return render(req, reply, 422, id, { flash: null, errors: v.errors, values });
       const r = await recordProduction(ctx.legal, req.user!.id, id, v.value, now());
-      if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values });
+      if (!r.ok)
+        return pageForFailure<unknown>(r, {
+          notFound: () => notFound(req, reply),
+          form: (status, errors) => render(req, reply, status, id, { flash: null, errors, values }),
+        });
       return reply.redirect(`/staff/legal/${id}?done=produced`, 303);
     });
 
     staff.post('/staff/legal/:id/rules/:ruleId/lift', { preHandler: csrf }, async (req, reply) => {
       const { id, ruleId } = req.params as { id: string; ruleId: string };
       const r = await liftBlockRule(ctx.store.db, req.user!.id, id, ruleId, field(req.body, 'reason'), now());
-      if (!r.ok) return r.status === 404 ? notFound(req, reply) : render(req, reply, 422, id, { flash: null, errors: r.errors, values: {} });
+      if (!r.ok)
+        return pageForFailure<unknown>(r, {
+          notFound: () => notFound(req, reply),
+          form: (status, errors) => render(req, reply, status, id, { flash: null, errors, values: {} }),
+        });
       return reply.redirect(`/staff/legal/${id}?done=lifted`, 303);
     });
 
