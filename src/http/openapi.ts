@@ -272,7 +272,9 @@ export function openApiDocument(config: Config): Record<string, unknown> {
           responses: {
             '200': json({ type: 'object' }, 'Counts, and the rejected lines with their line numbers'),
             '415': errors('Not text/csv'),
-            '422': errors('Missing columns'),
+            '422': errors(
+              'The file cannot be read (not text, no header naming the columns, a quote left open, a line over 64 KB, empty): field "line N" and the problem; nothing was loaded',
+            ),
           },
         },
       },
@@ -280,7 +282,14 @@ export function openApiDocument(config: Config): Record<string, unknown> {
         post: {
           summary: 'Load hosting-provider overrides (staff only): text/csv with cidr,asn,name,abuse_email',
           requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
-          responses: { '200': json({ type: 'object' }, 'Counts and rejected lines') },
+          responses: {
+            '200': json({ type: 'object' }, 'Counts and rejected lines'),
+            '413': errors('Larger than 64 MB'),
+            '415': errors('Not text/csv'),
+            '422': errors(
+              'The file cannot be read (not text, no header naming the columns, a quote left open, a line over 64 KB, empty): field "line N" and the problem; nothing was loaded',
+            ),
+          },
         },
       },
       '/v1/netblocks/import': {
@@ -292,6 +301,9 @@ export function openApiDocument(config: Config): Record<string, unknown> {
             '200': json({ type: 'object' }, 'Counts (added, changed, unchanged) and the rejected lines with their line numbers'),
             '413': errors('Larger than 64 MB'),
             '415': errors('Not text/csv'),
+            '422': errors(
+              'The file cannot be read (not text, no header naming the columns, a quote left open, a line over 64 KB, empty): field "line N" and the problem; nothing was loaded',
+            ),
           },
         },
       },

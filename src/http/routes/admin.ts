@@ -1,16 +1,19 @@
 // Staff administration over HTTP: principals and their tokens, bulk imports of the provider's
 // world, the outbox. The CLI uses these when a server already holds the embedded store.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { createPrincipal } from '../../services/principals.ts';
-import { importZones, ZoneImportHeaderError } from '../../services/zone-import.ts';
+import { importZones } from '../../services/zone-import.ts';
 import { importNetworks } from '../../services/network-import.ts';
 import { importNetblocks, listNetworkReports } from '../../services/netblocks.ts';
 import { listOutbox } from '../../services/outbox-view.ts';
 import { zodErrors } from '../../domain/notice.ts';
+import { CsvFileError } from '../../domain/csv-file.ts';
+import { invalidField } from '../../services/result.ts';
+import { sendFailure } from '../reply.ts';
 import { cloudflareAccountId } from './cloudflare.ts';
 
 export const NewPrincipalSchema = z.object({
@@ -67,41 +70,25 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (!req.headers['content-type']?.startsWith('text/csv')) {
       return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the zones file as text/csv' }] });
     }
-    try {
-      const r = await importZones(ctx.store, req.body as Readable, { actor: `principal:${req.principal!.id}` });
-      return r;
-    } catch (err) {
-      if (err instanceof ZoneImportHeaderError) return reply.code(422).send({ errors: [{ field: '(header)', message: err.message }] });
-      throw err;
-    }
+    return answerImport(req, reply, () => importZones(ctx.store, req.body as Readable, { actor: `principal:${req.principal!.id}` }));
   });
 
   app.post('/v1/networks/import', { preHandler: requireRole('staff') }, async (req, reply) => {
     if (!req.headers['content-type']?.startsWith('text/csv')) {
       return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the networks file as text/csv' }] });
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req.body as Readable) {
-      size += (c as Buffer).length;
-      if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a networks file may be at most 64 MB' }] });
-      chunks.push(c as Buffer);
-    }
-    return importNetworks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
+    const csv = await smallCsvBody(req);
+    if (csv === null) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a networks file may be at most 64 MB' }] });
+    return answerImport(req, reply, () => importNetworks(ctx.store.db, csv, `principal:${req.principal!.id}`));
   });
 
   app.post('/v1/netblocks/import', { preHandler: requireRole('staff') }, async (req, reply) => {
     if (!req.headers['content-type']?.startsWith('text/csv')) {
       return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the netblocks file as text/csv' }] });
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req.body as Readable) {
-      size += (c as Buffer).length;
-      if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a netblocks file may be at most 64 MB' }] });
-      chunks.push(c as Buffer);
-    }
-    return importNetblocks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
+    const csv = await smallCsvBody(req);
+    if (csv === null) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a netblocks file may be at most 64 MB' }] });
+    return answerImport(req, reply, () => importNetblocks(ctx.store.db, csv, `principal:${req.principal!.id}`));
   });
 
   // Reports that named an IP address and time (ACNS, X-ARF/XARF): routed, not on the network, or kept for staff.
@@ -116,4 +103,45 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     if (!q.success) return reply.code(422).send({ errors: zodErrors(q.error) });
     return { messages: await listOutbox(ctx.store.db, q.data) };
   });
+}
+
+const SMALL_CSV_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A networks or netblocks file, read whole (they are small), or null past 64 MB. A broken upload
+ * rejects, and Fastify answers it. Past the limit the rest is dropped unread (see dropRest).
+ */
+async function smallCsvBody(req: FastifyRequest): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of (req.body as Readable).iterator({ destroyOnReturn: false })) {
+    size += (c as Buffer).length;
+    if (size > SMALL_CSV_MAX_BYTES) return dropRest(req);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Reads and drops what is left of a body the answer does not need. Destroying the request would
+ * reset the connection before the answer is sent, and leaving it unread would stall the next
+ * request on a kept-alive connection (Node drains by itself only a body nobody began to read).
+ */
+function dropRest(req: FastifyRequest): null {
+  (req.body as Readable).resume();
+  return null;
+}
+
+/**
+ * An import's counts, or a file that cannot be read as 422 with the line where reading stopped
+ * (the import loaded nothing of it). The field is `line N`, so a client can point at the line.
+ */
+async function answerImport<T>(req: FastifyRequest, reply: FastifyReply, run: () => Promise<T>) {
+  try {
+    return await run();
+  } catch (err) {
+    dropRest(req);
+    if (err instanceof CsvFileError) return sendFailure(reply, invalidField(`line ${err.line}`, err.message));
+    throw err;
+  }
 }
