@@ -2,7 +2,6 @@
 // server holds the embedded store — through that server's staff API, found by the handoff
 // file it writes into the data directory. Commands are written once, against this interface.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { Transform } from 'node:stream';
 import type { Store } from '../storage/store.ts';
 import { importZones, type ZoneImportResult } from '../services/zone-import.ts';
 import { importNetworks } from '../services/network-import.ts';
@@ -11,6 +10,7 @@ import { createPrincipal } from '../services/principals.ts';
 import { listOutbox, type OutboxEntry } from '../services/outbox-view.ts';
 import { cloudflareAccountId } from '../http/routes/cloudflare.ts';
 import type { Role } from '../storage/schema.ts';
+import { CsvFileError } from '../domain/csv-file.ts';
 
 export type Progress = (done: number, total: number, unit: 'rows' | 'bytes', phase: string) => void;
 
@@ -36,8 +36,14 @@ export interface AdminClient {
 export function localAdmin(store: Store): AdminClient {
   return {
     where: `${store.kind} store ${store.location}`,
-    importZones: (file, progress) =>
-      importZones(store, createReadStream(file), { actor: 'system', onProgress: (p) => progress?.(p.rows, p.rows, 'rows', p.phase) }),
+    async importZones(file, progress) {
+      const input = createReadStream(file);
+      try {
+        return await importZones(store, input, { actor: 'system', onProgress: (p) => progress?.(p.rows, p.rows, 'rows', p.phase) });
+      } finally {
+        input.destroy(); // the import leaves its input to its owner
+      }
+    },
     importNetworks: (file) => importNetworks(store.db, readFileSync(file, 'utf8'), 'system'),
     importNetblocks: (file) => importNetblocks(store.db, readFileSync(file, 'utf8'), 'system'),
     async createPrincipal(role, email, name) {
@@ -59,6 +65,9 @@ export function remoteAdmin(handoff: ServerHandoff): AdminClient {
   const call = async <T>(path: string, init: RequestInit & { duplex?: 'half' } = {}): Promise<T> => {
     const res = await fetch(handoff.url + path, { ...init, headers: { authorization: `Bearer ${handoff.token}`, ...(init.headers ?? {}) } });
     const body = (await res.json().catch(() => null)) as { errors?: { field: string; message: string }[] } | null;
+    // An import's file refused whole: the same error as the store gives locally.
+    const line = res.status === 422 && body?.errors?.length === 1 ? /^line (\d+)$/.exec(body.errors[0]!.field) : null;
+    if (line) throw new CsvFileError(Number(line[1]), body!.errors![0]!.message);
     if (!res.ok)
       throw new Error(
         (body?.errors ?? [{ field: '', message: `HTTP ${res.status}` }]).map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '),
@@ -70,14 +79,15 @@ export function remoteAdmin(handoff: ServerHandoff): AdminClient {
     async importZones(file, progress) {
       const total = statSync(file).size;
       let sent = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          sent += chunk.length;
+      // A generator, not file.pipe(counter): an error reading the file rejects the upload here
+      // (pipe() would leave it an unhandled 'error' event, and the request waiting forever).
+      const body = (async function* () {
+        for await (const chunk of createReadStream(file)) {
+          sent += (chunk as Buffer).length;
           progress?.(sent, total, 'bytes', 'uploading');
-          cb(null, chunk);
-        },
-      });
-      const body = createReadStream(file).pipe(counter);
+          yield chunk as Buffer;
+        }
+      })();
       return call<ZoneImportResult>('/v1/zones/import', {
         method: 'POST',
         headers: { 'content-type': 'text/csv' },

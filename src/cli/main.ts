@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import { configFromEnv } from '../config.ts';
 import { openAdmin, openStoreFromFlags, writeHandoff } from './store-options.ts';
 import { startServer } from '../server.ts';
-import { ZoneImportHeaderError } from '../services/zone-import.ts';
+import { CsvFileError } from '../domain/csv-file.ts';
 import { createLocalCliToken, revokeToken } from '../services/principals.ts';
 import { registerReadCommand } from './read-command.ts';
 import { registerEdgeCommand } from './edge-command.ts';
@@ -70,6 +70,11 @@ program
     process.on('SIGTERM', stop);
   });
 
+/** A file the import refused whole, named by file and line as the rejected lines are. */
+function refusedFile(file: string, err: unknown): unknown {
+  return err instanceof CsvFileError ? new Error(`${file}:${err.line}: ${err.message}`) : err;
+}
+
 const imp = program.command('import').description("bulk-load the provider's world");
 
 imp
@@ -103,8 +108,7 @@ imp
       if (r.rowsRead > r.rowsLoaded) process.exitCode = 1;
     } catch (err) {
       bar?.stop();
-      if (err instanceof ZoneImportHeaderError) throw new Error(`${file}: ${err.message}`);
-      throw err;
+      throw refusedFile(file, err);
     } finally {
       await admin.close();
     }
@@ -122,6 +126,8 @@ imp
       for (const e of r.errors) console.error(`${file}:${e.line}: ${e.message}`);
       console.log(`${r.loaded} networks loaded into ${admin.where}; ${r.errors.length} lines rejected`);
       if (r.errors.length) process.exitCode = 1;
+    } catch (err) {
+      throw refusedFile(file, err);
     } finally {
       await admin.close();
     }
@@ -141,6 +147,8 @@ imp
         `${r.loaded} netblock assignments in ${admin.where} (${r.added} added, ${r.changed} changed, ${r.unchanged} unchanged); ${r.errors.length} lines rejected`,
       );
       if (r.errors.length) process.exitCode = 1;
+    } catch (err) {
+      throw refusedFile(file, err);
     } finally {
       await admin.close();
     }

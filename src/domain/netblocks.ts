@@ -7,7 +7,7 @@
 // serves on PostgreSQL and PGlite alike (no inet operator classes needed).
 import ipaddr from 'ipaddr.js';
 import { parseCidr, tryParseIp, type ParsedCidr } from './ip-address.ts';
-import { splitCsvLine } from './network-overrides-csv.ts';
+import { emptyFile, headerProblem, readCsvFile } from './csv-file.ts';
 
 export interface NetblockRow {
   /** The CIDR in canonical spelling (IPv4 as a.b.c.d/n). */
@@ -108,39 +108,23 @@ function overlaps(a: { assignedFrom: Date; assignedTo: Date | null }, b: { assig
 /**
  * Parses a netblocks file: a header naming cidr, account_id, assigned_from and assigned_to (any
  * order, other columns ignored), then one assignment per line; blank lines and '#' comments are
- * skipped. Every problem is reported with its 1-based line number and the good lines are kept.
- * One block cannot be assigned twice over overlapping periods (the later line is refused): the
- * question "who held this address then" must have one answer per prefix.
+ * skipped. Every problem of a line is reported with its 1-based line number and the good lines
+ * are kept; a file that cannot be read at all (no header, not text, a quote left open…) throws
+ * a CsvFileError. One block cannot be assigned twice over overlapping periods (the later line is
+ * refused): the question "who held this address then" must have one answer per prefix.
  */
 export function parseNetblocksCsv(text: string): { rows: NetblockRow[]; errors: LineError[] } {
   const rows: NetblockRow[] = [];
   const errors: LineError[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const headerAt = lines.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
-  if (headerAt < 0) return { rows, errors: [{ line: 1, message: `empty file: expected a header line "${COLUMNS.join(',')}"` }] };
-  const header = splitCsvLine(lines[headerAt]!);
-  if (typeof header === 'string') return { rows, errors: [{ line: headerAt + 1, message: `header: ${header}` }] };
-  const names = header.map((h) => h.trim().toLowerCase());
-  const col = {} as Record<Column, number>;
-  const missing = COLUMNS.filter((c) => !names.includes(c));
-  if (missing.length) {
-    return {
-      rows,
-      errors: [{ line: headerAt + 1, message: `header is missing ${missing.map((m) => `"${m}"`).join(', ')} (expected "${COLUMNS.join(',')}")` }],
-    };
-  }
-  for (const c of COLUMNS) col[c] = names.indexOf(c);
+  const [header, ...records] = readCsvFile(text);
+  if (!header) throw emptyFile(COLUMNS);
+  const names = header.record.map((h) => h.trim().toLowerCase());
+  const problem = headerProblem(names, COLUMNS, header.line);
+  if (problem) throw problem;
+  const col = Object.fromEntries(COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<Column, number>;
 
   const byCidr = new Map<string, NetblockRow[]>();
-  for (let i = headerAt + 1; i < lines.length; i++) {
-    const line = i + 1;
-    const raw = lines[i]!;
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
-    const f = splitCsvLine(raw);
-    if (typeof f === 'string') {
-      errors.push({ line, message: f });
-      continue;
-    }
+  for (const { record: f, line } of records) {
     const problems: string[] = [];
     const get = (c: Column) => (f[col[c]] ?? '').trim();
     const parsed = get('cidr') ? parseCidr(get('cidr')) : 'cidr is empty';

@@ -40,7 +40,7 @@ export function foldUrlList(raw: readonly string[]): UrlList {
   return { items, duplicatesFolded, blanksSkipped };
 }
 
-/** Split a pasted block or an uploaded text file into URL lines (one per line; a BOM is dropped). CSV uploads: see urlsFromUpload. */
+/** Split a pasted block or an uploaded text file into URL lines (one per line; a BOM is dropped). CSV uploads: see readUploadedList (web/report-form-input.ts). */
 export function splitUrlText(text: string): string[] {
   return text.split(/\r\n|\r|\n/).map((l) => l.replace(/^\uFEFF/, ''));
 }

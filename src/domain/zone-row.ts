@@ -19,11 +19,6 @@ export interface ZoneRow {
 
 const emailSchema = z.email();
 
-export function missingColumns(header: readonly string[]): string[] {
-  const have = new Set(header.map((h) => h.trim().toLowerCase()));
-  return ZONE_CSV_COLUMNS.filter((c) => !have.has(c));
-}
-
 const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 
 /** An origin is an IP address (v4 or v6, stored in canonical form) or a hostname. */

@@ -1,6 +1,9 @@
 // A counter notice read from a reply by mail, fed into the same service as the API and the
 // portal: the reader's findings become the counter notice's JSON shape (pure), and the account is
 // the one whose content the notice disabled (by the sender's address when several).
+// The outcome is recorded with the status the API would answer (the one mapping, http/reply.ts).
+import { FAILURE_STATUS } from '../http/reply.ts';
+import { failureErrors } from '../services/result.ts';
 import { sql } from 'kysely';
 import type { ReadResult } from '../reader/types.ts';
 import { appendEvents } from '../storage/events.ts';
@@ -64,11 +67,9 @@ export async function counterNoticeFromMail(
           ? 'several accounts have disabled content on this notice; the sender matches none'
           : 'no content of any account is disabled under this notice',
       }
-    : 'errors' in r
-      ? { status: r.status, errors: r.errors }
-      : r.status === 404
-        ? { status: 404 }
-        : { status: r.status, counter_notice_id: r.id, changed: r.result.changed.length };
+    : !r.ok
+      ? { status: FAILURE_STATUS[r.error], ...(r.error === 'not_found' ? {} : { errors: failureErrors(r) }) }
+      : { status: r.created ? 201 : 200, counter_notice_id: r.value.id, changed: r.value.result.changed.length };
   await appendEvents(deps.db, [
     {
       actor: 'system',

@@ -1,6 +1,9 @@
 // A retraction read from the complainant's reply by mail, fed into the same service as the API:
 // only a reply to the address we gave the complainant, from the complainant's own address, is
 // filed; anything else, or anything that fails validation, is recorded on the case for staff.
+// The outcome is recorded with the status the API would answer (the one mapping, http/reply.ts).
+import { FAILURE_STATUS } from '../http/reply.ts';
+import { failureErrors } from '../services/result.ts';
 import type { ReadResult } from '../reader/types.ts';
 import { normaliseUrl } from '../domain/url.ts';
 import { appendEvents } from '../storage/events.ts';
@@ -70,13 +73,10 @@ export async function retractionFromMail(
       : [];
     const principal: Principal = { id: notice.reporter_id, role: 'reporter', email: notice.email, name: notice.name, accountId: null };
     const r = await fileRetraction(deps, principal, noticeId, retractionFromReading(reading, urls, inboundMessageId), { channel: 'email', inboundMessageId });
-    outcome =
-      r.status === 404
-        ? { status: 404 }
-        : 'errors' in r
-          ? { status: r.status, errors: r.errors }
-          : { status: r.status, filing_id: r.id, changed: r.result.changed.length };
-    filed = 'result' in r;
+    outcome = !r.ok
+      ? { status: FAILURE_STATUS[r.error], ...(r.error === 'not_found' ? {} : { errors: failureErrors(r) }) }
+      : { status: r.created ? 201 : 200, filing_id: r.value.id, changed: r.value.result.changed.length };
+    filed = r.ok;
   }
   await appendEvents(deps.db, [
     {

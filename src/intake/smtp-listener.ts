@@ -72,13 +72,15 @@ export async function startSmtpListener(o: ListenerOptions): Promise<RunningList
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           remote: session.remoteAddress,
-        })
-          .then((id) => callback(null, `2.0.0 stored as message ${id}`))
-          .catch((err) => {
+        }).then(
+          (id) => callback(null, `2.0.0 stored as message ${id}`),
+          // Only the store's failure: a second callback for one message would break the session.
+          (err) => {
             o.log('storing an inbound message failed', err);
             // A temporary failure: the sender's server keeps the message and tries again.
             callback(Object.assign(new Error('4.3.0 could not store the message; try again later'), { responseCode: 451 }));
-          });
+          },
+        );
       });
     },
   });

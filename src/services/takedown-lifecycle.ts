@@ -15,6 +15,7 @@ import { LIFECYCLE_STEPS, type StaffLifecycleRequest } from '../domain/staff-lif
 import type { NoticeFacts } from '../domain/messages.ts';
 import type { FieldError } from '../domain/notice.ts';
 import type { Principal } from './principals.ts';
+import { conflict, invalid, notFound, ok, type Result } from './result.ts';
 import { applySteps, currentState, loadNoticeFacts, lockItems, type ItemRefusal, type ItemStepDeps, type LifeItem, type StepResult } from './item-steps.ts';
 
 export type { ItemOutcome, ItemRefusal, StepResult } from './item-steps.ts';
@@ -25,8 +26,15 @@ export type LifecycleDeps = ItemStepDeps;
 
 export type Filer = { principal: Principal; channel: 'api' | 'portal' } | { principal: null; channel: 'email'; inboundMessageId: number };
 
-export type FilingResult =
-  { status: 404 } | { status: 422 | 409; errors: FieldError[]; refused?: ItemRefusal[] } | { status: 200 | 201; id: string; result: StepResult };
+/** A filing taken: its id and what it did per URL. Refusals come as `conflict` with `details.refused`. */
+export interface Filing {
+  id: string;
+  result: StepResult;
+}
+/** `created` when the filing is new; the same filing again answers its first id. */
+export type FilingResult = Result<Filing>;
+
+const noNotice = (noticeId: string) => notFound('id', `no notice ${noticeId} that you can see`);
 
 const hashOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
@@ -65,16 +73,16 @@ function refusalErrors(field: string, refused: ItemRefusal[]): FieldError[] {
  */
 export async function fileCounterNotice(deps: LifecycleDeps, filer: Filer & { accountId: string }, noticeId: string, body: unknown): Promise<FilingResult> {
   const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
-  if (!notice) return { status: 404 };
+  if (!notice) return noNotice(noticeId);
   const own = await deps.db
     .selectFrom('notice_items')
     .select(['url', 'submitted_url'])
     .where('notice_id', '=', noticeId)
     .where('account_id', '=', filer.accountId)
     .execute();
-  if (!own.length) return { status: 404 };
+  if (!own.length) return noNotice(noticeId);
   const v = validateCounterNotice(body, { urls: own.map((r) => r.url ?? r.submitted_url) });
-  if (!v.ok) return { status: 422, errors: v.errors };
+  if (!v.ok) return invalid(v.errors);
   const cn = v.counterNotice;
   const requestHash = hashOf({ account: filer.accountId, cn });
   const receivedAt = deps.now();
@@ -110,7 +118,7 @@ export async function fileCounterNotice(deps: LifecycleDeps, filer: Filer & { ac
     );
     result.refused.push(...named.refused);
     result.refused.sort((a, b) => a.position - b.position);
-    if (noChange(result)) return { status: 409 as const, errors: refusalErrors('material.urls', result.refused), refused: result.refused };
+    if (noChange(result)) return conflict(refusalErrors('material.urls', result.refused), { refused: result.refused });
     if (!existing) {
       await trx
         .insertInto('legal_filings')
@@ -129,7 +137,7 @@ export async function fileCounterNotice(deps: LifecycleDeps, filer: Filer & { ac
         })
         .execute();
     }
-    return { status: existing ? (200 as const) : (201 as const), id, result };
+    return ok({ id, result }, !existing);
   });
 }
 
@@ -141,12 +149,12 @@ function isComplainant(p: Principal, notice: { reporterId: string }): boolean {
 /** The complainant's notice of court action (§512(g)(2)(C)): the content stays down. */
 export async function fileCourtAction(deps: LifecycleDeps, principal: Principal, noticeId: string, body: unknown): Promise<FilingResult> {
   const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
-  if (!notice || !isComplainant(principal, notice)) return { status: 404 };
+  if (!notice || !isComplainant(principal, notice)) return noNotice(noticeId);
   const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map(
     (r) => r.url ?? r.submitted_url,
   );
   const v = validateCourtAction(body, { urls }, deps.now());
-  if (!v.ok) return { status: 422, errors: v.errors };
+  if (!v.ok) return invalid(v.errors);
   const ca = v.courtAction;
   return fileComplainantStep(
     deps,
@@ -174,12 +182,12 @@ export async function fileRetraction(
   via: ComplainantChannel = { channel: 'api' },
 ): Promise<FilingResult> {
   const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
-  if (!notice || !isComplainant(principal, notice)) return { status: 404 };
+  if (!notice || !isComplainant(principal, notice)) return noNotice(noticeId);
   const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map(
     (r) => r.url ?? r.submitted_url,
   );
   const v = validateRetraction(body, { urls, claimantName: notice.submission.claimant.name });
-  if (!v.ok) return { status: 422, errors: v.errors };
+  if (!v.ok) return invalid(v.errors);
   return fileComplainantStep(
     deps,
     principal,
@@ -230,11 +238,9 @@ async function fileComplainantStep(
     const { result } = await applySteps(trx, deps, actor, notice, items, events, { type, stepId: id, data: { filing_id: id } });
     if (noChange(result)) {
       const refused = result.refused.length ? result.refused : [];
-      return {
-        status: 409 as const,
-        errors: refused.length ? refusalErrors(field, refused) : [{ field, message: 'no URL of this notice is in a state this applies to' }],
+      return conflict(refused.length ? refusalErrors(field, refused) : [{ field, message: 'no URL of this notice is in a state this applies to' }], {
         refused,
-      };
+      });
     }
     if (!existing) {
       await trx
@@ -254,15 +260,12 @@ async function fileComplainantStep(
         })
         .execute();
     }
-    return { status: existing ? (200 as const) : (201 as const), id, result };
+    return ok({ id, result }, !existing);
   });
 }
 
-export type StaffCommandResult =
-  | { status: 404 }
-  | { status: 422; errors: FieldError[] }
-  | { status: 409; errors: FieldError[]; refused: ItemRefusal[] }
-  | { status: 200; stepId: string; result: StepResult };
+/** A staff command carried out (all or nothing: refusals come as `conflict` with `details.refused`). */
+export type StaffCommandResult = Result<{ stepId: string; result: StepResult }>;
 
 class Refused extends Error {
   constructor(readonly refused: ItemRefusal[]) {
@@ -280,9 +283,9 @@ class Refused extends Error {
  * purpose is already achieved are unchanged, so a retry changes nothing and sends nothing.
  */
 export async function applyStaffCommand(deps: LifecycleDeps, principal: Principal, noticeId: string, req: StaffLifecycleRequest): Promise<StaffCommandResult> {
-  if (principal.role !== 'staff') return { status: 404 };
+  if (principal.role !== 'staff') return notFound('id', `no notice ${noticeId}`);
   const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
-  if (!notice) return { status: 404 };
+  if (!notice) return notFound('id', `no notice ${noticeId}`);
   const stepId = randomUUID();
   const actor: Actor = `principal:${principal.id}`;
   try {
@@ -290,7 +293,7 @@ export async function applyStaffCommand(deps: LifecycleDeps, principal: Principa
       const items = await lockItems(trx, noticeId, { positions: req.positions });
       const found = new Set(items.map((i) => i.position));
       const missing = req.positions.filter((p) => !found.has(p));
-      if (missing.length) return { status: 422, errors: missing.map((p) => ({ field: 'positions', message: `this notice has no URL at position ${p}` })) };
+      if (missing.length) return invalid(missing.map((p) => ({ field: 'positions', message: `this notice has no URL at position ${p}` })));
       const named = inLifecycle(items, notice);
       if (named.refused.length) throw new Refused(named.refused);
       const { result } = await applySteps(trx, deps, actor, notice, named.items, LIFECYCLE_STEPS[req.command], {
@@ -300,15 +303,14 @@ export async function applyStaffCommand(deps: LifecycleDeps, principal: Principa
         itemData: { command: req.command },
       });
       if (result.refused.length) throw new Refused(result.refused);
-      return { status: 200, stepId, result };
+      return ok({ stepId, result });
     });
   } catch (e) {
     if (e instanceof Refused)
-      return {
-        status: 409,
-        errors: e.refused.map((r) => ({ field: 'positions', message: `position ${r.position} (${r.url}): ${r.why}` })),
-        refused: e.refused,
-      };
+      return conflict(
+        e.refused.map((r) => ({ field: 'positions', message: `position ${r.position} (${r.url}): ${r.why}` })),
+        { refused: e.refused },
+      );
     throw e;
   }
 }

@@ -2,9 +2,11 @@
 // lines are reported with their line number, good ones still load), copied into a staging
 // table in batches with COPY, then merged batch by batch in one transaction: accounts upserted,
 // zones upserted, origin history closed and opened where the origin changed, and an event for
-// every change to an existing zone.
+// every change to an existing zone. A file that cannot be read (see domain/csv-file.ts) is
+// refused whole with a CsvFileError, and nothing of it is loaded.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../storage/schema.ts';
@@ -12,7 +14,8 @@ import type { Store } from '../storage/store.ts';
 import { LOCKS } from '../storage/locks.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { blockedZoneRow, signupBlocklist } from '../domain/signup-blocklist.ts';
-import { missingColumns, validateZoneRow, type ZoneRow } from '../domain/zone-row.ts';
+import { validateZoneRow, ZONE_CSV_COLUMNS, type ZoneRow } from '../domain/zone-row.ts';
+import { csvFileError, emptyFile, headerProblem, IMPORT_CSV_OPTIONS, notText, nulByte } from '../domain/csv-file.ts';
 import { checkImportedZones } from '../legal/services/court-orders.ts';
 
 export interface ZoneImportResult {
@@ -44,8 +47,10 @@ function csvCell(s: string | number): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export class ZoneImportHeaderError extends Error {}
-
+/**
+ * Loads a zones file. `input` belongs to the caller, who closes it: an HTTP request must stay
+ * open after a refused file, so that the 422 can still be sent on its connection.
+ */
 export async function importZones(store: Store, input: Readable | string, opts: ZoneImportOptions): Promise<ZoneImportResult> {
   const importId = randomUUID();
   const batchRows = opts.batchRows ?? 50_000;
@@ -62,23 +67,6 @@ export async function importZones(store: Store, input: Readable | string, opts: 
     courtOrderMatches: 0,
   };
   let errorCount = 0;
-
-  const parser = parse({
-    columns: (header: string[]) => {
-      const missing = missingColumns(header);
-      if (missing.length)
-        throw new ZoneImportHeaderError(
-          `the first line must name the columns account_id,account_name,account_email,zone,mode,origin; missing: ${missing.join(', ')}`,
-        );
-      return header.map((h) => h.trim().toLowerCase());
-    },
-    skip_empty_lines: true,
-    relax_column_count: true,
-    info: true,
-    bom: true,
-  });
-  if (typeof input === 'string') parser.end(input);
-  else input.pipe(parser);
 
   // Rows are checked and COPYed into staging in batches, one COPY in flight while the next batch
   // is parsed. On PostgreSQL each staged batch is also merged at once, inside the one transaction
@@ -101,14 +89,15 @@ export async function importZones(store: Store, input: Readable | string, opts: 
   let mergedBefore: Promise<void> = Promise.resolve(); // the merge queued before the latest one
   const stage = (trx: Transaction<Database> | null) => {
     if (!batch.length) return;
+    const copy = batch.filter((r) => r !== null).join('\n') + '\n';
+    if (copy.includes('\0')) throw nulInBatch();
     const valid = batch.length;
-    const rows = batch.filter((r) => r !== null);
     const lines = { from: firstLine, to: lastLine };
     staged.push(lines);
     batch = [];
     batchZones = new Map();
     const read = result.rowsRead;
-    const copied = inflight.then(() => store.copyCsv('zone_import_rows', STAGING_COLUMNS, rows.join('\n') + '\n'));
+    const copied = inflight.then(() => store.copyCsv('zone_import_rows', STAGING_COLUMNS, copy));
     inflight = copied.then(() => {
       result.rowsLoaded += valid;
       opts.onProgress?.({ phase: 'loading', rows: read });
@@ -122,30 +111,76 @@ export async function importZones(store: Store, input: Readable | string, opts: 
     merging.catch(() => {});
   };
 
+  // A NUL byte means the file is not text (and PostgreSQL refuses it in a text column, so the
+  // COPY would fail). Looked for once per batch, in the text the COPY gets, and in the cells of a
+  // refused line: no work for each good line. The earliest line is reported.
+  const nulInBatch = () => {
+    const at = batch.findIndex((r) => r?.includes('\0'));
+    return at < 0 ? null : notText(Number(batch[at]!.split(',', 2)[1]));
+  };
+
+  let headerSeen = false;
   const load = async (trx: Transaction<Database> | null) => {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      result.rowsRead++;
-      const v = validateZoneRow(record);
-      const refused = v.ok ? blockedZoneRow(v.row, blocklist) : v.message;
-      if (!v.ok || refused) {
-        errorCount++;
-        if (result.errors.length < maxErrors) result.errors.push({ line: info.lines, message: refused! });
-        continue;
+    const parser = parse({
+      ...IMPORT_CSV_OPTIONS,
+      columns: (header: string[]) => {
+        headerSeen = true;
+        const problem = headerProblem(header, ZONE_CSV_COLUMNS, parser.info.lines);
+        if (problem) throw problem;
+        return header.map((h) => h.trim().toLowerCase());
+      },
+      relax_column_count: true,
+      info: true,
+    });
+    const rows = async (records: AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) => {
+      for await (const { record, info } of records) {
+        result.rowsRead++;
+        const v = validateZoneRow(record);
+        const refused = v.ok ? blockedZoneRow(v.row, blocklist) : v.message;
+        if (!v.ok || refused) {
+          if (Object.values(record).some((c) => c.includes('\0'))) throw nulInBatch() ?? notText(info.lines);
+          errorCount++;
+          if (result.errors.length < maxErrors) result.errors.push({ line: info.lines, message: refused! });
+          continue;
+        }
+        const r: ZoneRow = v.row;
+        if (!batch.length) firstLine = info.lines;
+        lastLine = info.lines;
+        const earlier = batchZones.get(r.zone);
+        if (earlier !== undefined) batch[earlier] = null;
+        batchZones.set(r.zone, batch.length);
+        batch.push([importId, info.lines, r.accountId, r.accountName, r.accountEmail, r.zone, r.mode, r.origin, r.originKind].map(csvCell).join(','));
+        if (batch.length >= batchRows) {
+          // Backpressure: this batch's COPY may run while the previous batch merges, no further ahead.
+          await inflight;
+          await mergedBefore;
+          stage(trx);
+        }
       }
-      const r: ZoneRow = v.row;
-      if (!batch.length) firstLine = info.lines;
-      lastLine = info.lines;
-      const earlier = batchZones.get(r.zone);
-      if (earlier !== undefined) batch[earlier] = null;
-      batchZones.set(r.zone, batch.length);
-      batch.push([importId, info.lines, r.accountId, r.accountName, r.accountEmail, r.zone, r.mode, r.origin, r.originKind].map(csvCell).join(','));
-      if (batch.length >= batchRows) {
-        // Backpressure: this batch's COPY may run while the previous batch merges, no further ahead.
-        await inflight;
-        await mergedBefore;
-        stage(trx);
+    };
+    // pipeline() brings an error of the input, the parser or the rows to this one promise (the
+    // parser's 'error' event with nobody listening ended the process). The input is read through
+    // an iterator that leaves it open on an error: it belongs to the caller.
+    const chunks: Iterable<string> | AsyncIterable<Buffer> = typeof input === 'string' ? [input] : input.iterator({ destroyOnReturn: false });
+    // A binary or UTF-16 file, told as such before csv-parse trips over its bytes; only the
+    // chunks before the header is read are looked at.
+    let preHeader = '';
+    const text = async function* () {
+      for await (const chunk of chunks) {
+        if (!headerSeen) {
+          preHeader += typeof chunk === 'string' ? chunk : chunk.toString('latin1');
+          const fault = nulByte(preHeader);
+          if (fault) throw fault;
+        }
+        yield chunk;
       }
+    };
+    try {
+      await pipeline(text(), parser, rows);
+    } catch (err) {
+      throw csvFileError(err, true);
     }
+    if (!headerSeen) throw emptyFile(ZONE_CSV_COLUMNS);
     stage(trx);
     await inflight;
     await merging;

@@ -75,12 +75,17 @@ function openPostgres(databaseUrl: string): Store {
     db,
     async copyCsv(table, columns, csv) {
       const client = await pool.connect();
+      let failed: Error | undefined;
       try {
         const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
         await pipeline(Readable.from([csv]), stream);
         return stream.rowCount ?? 0;
+      } catch (err) {
+        failed = err as Error;
+        throw err;
       } finally {
-        client.release();
+        // A COPY that failed half way may leave the connection mid-protocol: pg discards it rather than pooling it.
+        client.release(failed);
       }
     },
     async execScript(script) {

@@ -11,6 +11,7 @@ import { customerNotice, customerNotices } from '../services/portal-views.ts';
 import { decodeCursor, encodeCursor, listNotices } from '../services/notice-views.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field, fields } from './form-body.ts';
+import { FAILURE_STATUS } from '../http/reply.ts';
 import { fileCounterNotice } from '../services/takedown-lifecycle.ts';
 import type { CounterNoticeFormValues } from './pages/portal.tsx';
 
@@ -96,9 +97,7 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
       const id = req.params.id;
       const user = req.user!;
       const r = await fileCounterNotice(ctx.lifecycle, { principal: user, channel: 'portal', accountId: user.accountId! }, id, counterNoticeFromForm(req.body));
-      if ('result' in r) {
-        return reply.redirect(`/portal/notices/${id}?countered=1`, 303);
-      }
+      if (r.ok) return reply.redirect(`/portal/notices/${id}?countered=1`, 303);
       const notice = 'errors' in r ? await customerNotice(ctx.store.db, user.accountId!, id) : null;
       if (!notice || !('errors' in r)) {
         return html(
@@ -117,7 +116,7 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
       const { _csrf, ...values } = (req.body ?? {}) as CounterNoticeFormValues;
       return html(
         reply,
-        r.status,
+        FAILURE_STATUS[r.error],
         <PortalNoticePage provider={provider} user={user} csrfToken={reply.generateCsrf()} notice={notice} form={{ errors: r.errors, values }} />,
       );
     });

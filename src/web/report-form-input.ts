@@ -4,6 +4,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { DmcaNoticeInput, FieldError } from '../domain/notice.ts';
 import { splitUrlText } from '../domain/url-list.ts';
+import { CsvFileError, csvFileError } from '../domain/csv-file.ts';
 
 export const REPORT_FIELDS = [
   'urls',
@@ -28,18 +29,27 @@ export type ReportField = (typeof REPORT_FIELDS)[number];
 /** What the user typed, as strings, to put back into the form. */
 export type ReportValues = Partial<Record<ReportField | 'submission_id', string>>;
 
+/** An uploaded list of URLs, read. */
 export interface UploadedList {
   filename: string;
-  content: string;
+  urls: string[];
 }
 
-/** URLs from an uploaded .txt (one per line) or .csv (every cell that looks like a URL). */
-export function urlsFromUpload(file: UploadedList): string[] {
-  if (/\.csv$/i.test(file.filename)) {
-    const rows = parseCsv(file.content, { relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
-    return rows.flatMap((r) => r.map((c) => c.trim()).filter((c) => /^(https?:\/\/|www\.)/i.test(c)));
+/**
+ * The URLs of an uploaded .txt (one per line) or .csv (every cell that looks like a URL), or
+ * what makes the file unreadable (a quote left open in a .csv), to show beside the field.
+ */
+export function readUploadedList(filename: string, content: string): UploadedList | string {
+  if (!/\.csv$/i.test(filename)) return { filename, urls: splitUrlText(content) };
+  let rows: string[][];
+  try {
+    rows = parseCsv(content, { relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+  } catch (err) {
+    const refused = csvFileError(err);
+    if (refused instanceof CsvFileError) return `"${filename}" cannot be read at line ${refused.line}: ${refused.message}`;
+    throw err;
   }
-  return splitUrlText(file.content);
+  return { filename, urls: rows.flatMap((r) => r.map((c) => c.trim()).filter((c) => /^(https?:\/\/|www\.)/i.test(c))) };
 }
 
 const lines = (v: string | undefined) =>
@@ -50,7 +60,7 @@ const opt = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
 
 export function noticeFromForm(values: ReportValues, upload: UploadedList | null): DmcaNoticeInput {
   return {
-    urls: [...splitUrlText(values.urls ?? ''), ...(upload ? urlsFromUpload(upload) : [])],
+    urls: [...splitUrlText(values.urls ?? ''), ...(upload?.urls ?? [])],
     work: { description: values.work_description ?? '', owner: opt(values.work_owner), urls: lines(values.work_urls) },
     claimant: {
       name: values.claimant_name ?? '',

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { AppContext } from '../http/context.ts';
 import { ReportFormPage } from './pages/report-form.tsx';
 import { StatusPage, NotFoundPage, PAGE_SIZES } from './pages/status.tsx';
-import { REPORT_FIELDS, formErrors, noticeFromForm, type ReportValues, type UploadedList } from './report-form-input.ts';
+import { REPORT_FIELDS, formErrors, noticeFromForm, readUploadedList, type ReportValues, type UploadedList } from './report-form-input.ts';
 import { fileDmcaNotice } from '../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { html, pageForFailure } from './respond.ts';
@@ -79,17 +79,32 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
     const values: ReportValues = {};
     let upload: UploadedList | null = null;
     const errors: ReturnType<typeof formErrors> = {};
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const buf = await part.toBuffer().catch(() => null);
-        if (!buf) errors.urls_file = [`the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into several notices`];
-        else if (buf.length > 0 && part.filename) {
-          if (!/\.(txt|csv)$/i.test(part.filename)) errors.urls_file = [`"${part.filename}" is not a .txt or .csv file`];
-          else upload = { filename: part.filename, content: buf.toString('utf8') };
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          const buf = await part.toBuffer().catch((err: unknown) => {
+            if (err instanceof app.multipartErrors.RequestFileTooLargeError) return null;
+            throw err;
+          });
+          if (!buf) errors.urls_file = [`the file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; split it into several notices`];
+          else if (buf.length > 0 && part.filename) {
+            if (!/\.(txt|csv)$/i.test(part.filename)) errors.urls_file = [`"${part.filename}" is not a .txt or .csv file`];
+            else {
+              const read = readUploadedList(part.filename, buf.toString('utf8'));
+              if (typeof read === 'string') errors.urls_file = [read];
+              else upload = read;
+            }
+          }
+        } else if ((REPORT_FIELDS as readonly string[]).includes(part.fieldname) || part.fieldname === 'submission_id' || part.fieldname === '_csrf') {
+          (values as Record<string, string>)[part.fieldname] = String(part.value ?? '');
         }
-      } else if ((REPORT_FIELDS as readonly string[]).includes(part.fieldname) || part.fieldname === 'submission_id' || part.fieldname === '_csrf') {
-        (values as Record<string, string>)[part.fieldname] = String(part.value ?? '');
       }
+    } catch (err) {
+      // The multipart stream's error reaches this request: a form cut off or not multipart
+      // inside (or past a limit) is answered with the form and what was read, not a 500.
+      const status = (err as { statusCode?: number }).statusCode;
+      const problem = status === 413 ? 'the form is larger than we accept' : 'the form did not arrive whole';
+      return renderForm(reply, status === 413 ? 413 : 400, values, { form: [`${problem}; check your entries and send it again`] });
     }
     // CSRF: the token in the form must match the secret in this browser's cookie.
     (req as { body?: unknown }).body = { _csrf: (values as Record<string, string>)._csrf };

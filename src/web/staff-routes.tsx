@@ -17,7 +17,7 @@ import { legalQueue } from '../legal/services/views.ts';
 import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
 import { accountStanding } from '../services/repeat-infringers.ts';
-import { applyStaffCommand, itemLifecycleStates } from '../services/takedown-lifecycle.ts';
+import { applyStaffCommand, itemLifecycleStates, type ItemRefusal } from '../services/takedown-lifecycle.ts';
 import { STAFF_COMMAND_LABELS, parseStaffLifecycleRequest, staffCommands, type StaffLifecycleCommand } from '../domain/staff-lifecycle-commands.ts';
 import { networkReportCount } from '../services/network-report-views.ts';
 import { describePolicy } from '../domain/strike-policy.ts';
@@ -234,13 +234,13 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
         return renderNotice(req, reply, 422, id, { flash: null, errors, values });
       }
       const r = await applyStaffCommand(ctx.lifecycle, req.user!, id, parsed.request);
-      if (r.status === 404) return notFound(req, reply, 'notice');
-      if (r.status === 422)
+      if (!r.ok && r.error === 'not_found') return notFound(req, reply, 'notice');
+      if (!r.ok && r.error === 'invalid')
         return renderNotice(req, reply, 422, id, { flash: null, errors: r.errors.map((e) => ({ field: `lc-${position}`, message: e.message })), values });
-      if (r.status === 409)
+      if (!r.ok)
         return renderNotice(req, reply, 409, id, {
           flash: null,
-          errors: r.refused.map((x) => ({
+          errors: ((r.error === 'conflict' ? r.details?.refused : []) as ItemRefusal[]).map((x) => ({
             field: `lc-${position}`,
             message: `${STAFF_COMMAND_LABELS[parsed.request.command].button} is not possible: ${x.why}`,
           })),
@@ -253,7 +253,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
       if (q.after !== undefined && /^\d+$/.test(q.after)) qs.set('after', q.after);
       qs.set('lc', parsed.request.command);
       qs.set('lc_position', String(position));
-      qs.set('lc_changed', r.result.changed.length ? '1' : '0');
+      qs.set('lc_changed', r.value.result.changed.length ? '1' : '0');
       return reply.redirect(`/staff/notices/${id}?${qs}#item-${position}`, 303);
     });
 

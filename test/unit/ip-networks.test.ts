@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { AsnTable } from '../../src/lookup/asn-table.ts';
 import { NetworkOverrides, type NetworkOverride } from '../../src/domain/network-overrides.ts';
 import { hostingProviderFor } from '../../src/domain/hosting-provider.ts';
-import { parseNetworksCsv, splitCsvLine } from '../../src/domain/network-overrides-csv.ts';
+import { parseNetworksCsv } from '../../src/domain/network-overrides-csv.ts';
+import { CsvFileError, readCsvFile } from '../../src/domain/csv-file.ts';
 import { ASN_DATASET_ATTRIBUTION, loadBundledAsnTable } from '../../src/storage/asn-dataset.ts';
 
 /** Dotted IPv4 to the integer the -num.csv files use. */
@@ -295,20 +296,27 @@ describe('hostingProviderFor', () => {
   });
 });
 
-describe('splitCsvLine', () => {
+// The overrides and netblocks files are read by csv-parse (readCsvFile): the quoting they accept.
+describe('readCsvFile', () => {
+  const cells = (line: string) => readCsvFile(line).map((r) => r.record)[0];
   it('splits plain and quoted fields', () => {
-    assert.deepEqual(splitCsvLine('a,b,,d'), ['a', 'b', '', 'd']);
-    assert.deepEqual(splitCsvLine('1.2.3.0/24, 64500 , "Acme, Inc." ,x@y.z'), ['1.2.3.0/24', '64500', 'Acme, Inc.', 'x@y.z']);
-    assert.deepEqual(splitCsvLine('"say ""hi""",""'), ['say "hi"', '']);
-    assert.deepEqual(splitCsvLine('"a,""b"",c"'), ['a,"b",c']);
-    assert.deepEqual(splitCsvLine(''), ['']);
-    assert.deepEqual(splitCsvLine('a,'), ['a', '']);
+    assert.deepEqual(cells('a,b,,d'), ['a', 'b', '', 'd']);
+    assert.deepEqual(cells('1.2.3.0/24, 64500 , "Acme, Inc." ,x@y.z'), ['1.2.3.0/24', '64500', 'Acme, Inc.', 'x@y.z']);
+    assert.deepEqual(cells('"say ""hi""",""'), ['say "hi"', '']);
+    assert.deepEqual(cells('"a,""b"",c"'), ['a,"b",c']);
+    assert.deepEqual(readCsvFile(''), []);
+    assert.deepEqual(cells('a,'), ['a', '']);
   });
 
-  it('reports bad quoting', () => {
-    assert.match(splitCsvLine('"open,b') as string, /unterminated/);
-    assert.match(splitCsvLine('"a"b,c') as string, /after the closing quote/);
-    assert.match(splitCsvLine('a"b,c') as string, /stray quote/);
+  it('refuses bad quoting as a file error on its line', () => {
+    const refused = (text: string, line: number, message: RegExp) =>
+      assert.throws(
+        () => readCsvFile(text),
+        (e: unknown) => e instanceof CsvFileError && e.line === line && message.test(e.message),
+      );
+    refused('x\n"open,b', 2, /quoted field starts here and is never closed/);
+    refused('x\n"a"b,c', 2, /quoted field is followed by something other than a comma/);
+    refused('x\na"b,c', 2, /quote appears inside an unquoted field/);
   });
 });
 
@@ -344,8 +352,7 @@ describe('parseNetworksCsv', () => {
       '2001:db8::/32,64505,Good Two,', // 9
       '2001:DB8:0::/32,64506,Same Network,', // 10
       '192.0.2.0/24,99999999999,Too Big,', // 11
-      '"unterminated,1,x,', // 12
-      '', // 13
+      '', // 12
     ].join('\n');
     const { rows, errors } = parseNetworksCsv(text);
     assert.deepEqual(
@@ -354,7 +361,7 @@ describe('parseNetworksCsv', () => {
     );
     const byLine = new Map<number, string[]>();
     for (const e of errors) byLine.set(e.line, [...(byLine.get(e.line) ?? []), e.message]);
-    assert.deepEqual([...byLine.keys()], [3, 4, 5, 6, 7, 8, 10, 11, 12]);
+    assert.deepEqual([...byLine.keys()], [3, 4, 5, 6, 7, 8, 10, 11]);
     assert.match(byLine.get(3)![0]!, /bad cidr/);
     assert.match(byLine.get(4)![0]!, /bad asn: "AS-sixty" is not a number/);
     assert.match(byLine.get(5)![0]!, /bad abuse_email: "not-an-email"/);
@@ -363,7 +370,14 @@ describe('parseNetworksCsv', () => {
     assert.match(byLine.get(8)![0]!, /expected 4 fields, found 5 \(quote a name that contains a comma\)/);
     assert.match(byLine.get(10)![0]!, /duplicate cidr: .* line 9/);
     assert.match(byLine.get(11)![0]!, /bad asn/);
-    assert.match(byLine.get(12)![0]!, /unterminated quoted field/);
+  });
+
+  it('refuses a file with a quote left open whole, on the line where it opens', () => {
+    const text = ['cidr,asn,name,abuse_email', '203.0.113.0/24,64500,Good One,abuse@good.example', '"unterminated,1,x,', ''].join('\n');
+    assert.throws(
+      () => parseNetworksCsv(text),
+      (e: unknown) => e instanceof CsvFileError && e.line === 3 && /never closed/.test(e.message),
+    );
   });
 
   it('reports every problem of a line', () => {
@@ -374,17 +388,15 @@ describe('parseNetworksCsv', () => {
   });
 
   it('requires the header and names the missing columns', () => {
-    let r = parseNetworksCsv('cidr,asn,name\n1.1.1.0/24,13335,Cloudflare\n');
-    assert.deepEqual(r.rows, []);
-    assert.equal(r.errors.length, 1);
-    assert.equal(r.errors[0]!.line, 1);
-    assert.match(r.errors[0]!.message, /missing column "abuse_email"/);
-
-    r = parseNetworksCsv('1.1.1.0/24,13335,Cloudflare,abuse@cloudflare.example\n');
-    assert.match(r.errors[0]!.message, /missing columns "cidr", "asn", "name", "abuse_email"/);
-
-    r = parseNetworksCsv('');
-    assert.match(r.errors[0]!.message, /empty file/);
+    const refused = (text: string, line: number, message: RegExp) =>
+      assert.throws(
+        () => parseNetworksCsv(text),
+        (e: unknown) => e instanceof CsvFileError && e.line === line && message.test(e.message),
+      );
+    refused('cidr,asn,name\n1.1.1.0/24,13335,Cloudflare\n', 1, /missing: abuse_email$/);
+    refused('1.1.1.0/24,13335,Cloudflare,abuse@cloudflare.example\n', 1, /missing: cidr, asn, name, abuse_email/);
+    refused('\n# notes\ncidr,asn,name,name,abuse_email\n', 3, /names the column name twice/);
+    refused('', 1, /the file is empty/);
   });
 });
 

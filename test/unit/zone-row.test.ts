@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ZONE_CSV_COLUMNS, missingColumns, parseOrigin, validateZoneRow, type ZoneRow } from '../../src/domain/zone-row.ts';
+import { ZONE_CSV_COLUMNS, parseOrigin, validateZoneRow, type ZoneRow } from '../../src/domain/zone-row.ts';
+import { missingColumns as missingOf } from '../../src/domain/csv-file.ts';
+
+const missingColumns = (header: string[]) => missingOf(header, ZONE_CSV_COLUMNS);
 
 const GOOD = {
   account_id: 'acct-1',

@@ -1,15 +1,18 @@
 // Staff administration over HTTP: principals and their tokens, bulk imports of the provider's
 // world, the outbox. The CLI uses these when a server already holds the embedded store.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { createPrincipal } from '../../services/principals.ts';
-import { importZones, ZoneImportHeaderError } from '../../services/zone-import.ts';
+import { importZones } from '../../services/zone-import.ts';
 import { importNetworks } from '../../services/network-import.ts';
 import { importNetblocks, listNetworkReports } from '../../services/netblocks.ts';
 import { listOutbox } from '../../services/outbox-view.ts';
+import { CsvFileError } from '../../domain/csv-file.ts';
+import { invalidField } from '../../services/result.ts';
+import { sendFailure } from '../reply.ts';
 import { cloudflareAccountId } from './cloudflare.ts';
 import { csvStream, described, errors, type ZodRequests } from '../schemas.ts';
 
@@ -101,7 +104,7 @@ export async function adminRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
           200: described('Counts, and the rejected lines with their line numbers'),
           403: errors('Not staff'),
           415: errors('Not text/csv'),
-          422: errors('Missing columns'),
+          422: errors('The file cannot be read (no header, binary, an open quote, a line over 64 KB): field `line N` says where; nothing was loaded'),
         },
       },
     },
@@ -109,13 +112,7 @@ export async function adminRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
       if (!req.headers['content-type']?.startsWith('text/csv')) {
         return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the zones file as text/csv' }] });
       }
-      try {
-        const r = await importZones(ctx.store, req.body as Readable, { actor: `principal:${req.principal!.id}` });
-        return r;
-      } catch (err) {
-        if (err instanceof ZoneImportHeaderError) return reply.code(422).send({ errors: [{ field: '(header)', message: err.message }] });
-        throw err;
-      }
+      return answerImport(req, reply, () => importZones(ctx.store, req.body as Readable, { actor: `principal:${req.principal!.id}` }));
     },
   );
 
@@ -127,21 +124,22 @@ export async function adminRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
         summary: 'Load hosting-provider overrides (staff only): text/csv with cidr,asn,name,abuse_email',
         ...csv,
         body: csvStream('cidr,asn,name,abuse_email'),
-        response: { 200: described('Counts and rejected lines'), 403: errors('Not staff'), 413: errors('Larger than 64 MB'), 415: errors('Not text/csv') },
+        response: {
+          200: described('Counts and rejected lines'),
+          403: errors('Not staff'),
+          413: errors('Larger than 64 MB'),
+          415: errors('Not text/csv'),
+          422: errors('The file cannot be read: field `line N` says where; nothing was loaded'),
+        },
       },
     },
     async (req, reply) => {
       if (!req.headers['content-type']?.startsWith('text/csv')) {
         return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the networks file as text/csv' }] });
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req.body as Readable) {
-        size += (c as Buffer).length;
-        if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a networks file may be at most 64 MB' }] });
-        chunks.push(c as Buffer);
-      }
-      return importNetworks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
+      const csv = await smallCsvBody(req);
+      if (csv === null) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a networks file may be at most 64 MB' }] });
+      return answerImport(req, reply, () => importNetworks(ctx.store.db, csv, `principal:${req.principal!.id}`));
     },
   );
 
@@ -159,6 +157,7 @@ export async function adminRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
           403: errors('Not staff'),
           413: errors('Larger than 64 MB'),
           415: errors('Not text/csv'),
+          422: errors('The file cannot be read: field `line N` says where; nothing was loaded'),
         },
       },
     },
@@ -166,14 +165,9 @@ export async function adminRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
       if (!req.headers['content-type']?.startsWith('text/csv')) {
         return reply.code(415).send({ errors: [{ field: 'Content-Type', message: 'send the netblocks file as text/csv' }] });
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const c of req.body as Readable) {
-        size += (c as Buffer).length;
-        if (size > 64 * 1024 * 1024) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a netblocks file may be at most 64 MB' }] });
-        chunks.push(c as Buffer);
-      }
-      return importNetblocks(ctx.store.db, Buffer.concat(chunks).toString('utf8'), `principal:${req.principal!.id}`);
+      const csv = await smallCsvBody(req);
+      if (csv === null) return reply.code(413).send({ errors: [{ field: '(body)', message: 'a netblocks file may be at most 64 MB' }] });
+      return answerImport(req, reply, () => importNetblocks(ctx.store.db, csv, `principal:${req.principal!.id}`));
     },
   );
 
@@ -213,4 +207,45 @@ export async function adminRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
     },
     async (req) => ({ messages: await listOutbox(ctx.store.db, req.query) }),
   );
+}
+
+const SMALL_CSV_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A networks or netblocks file, read whole (they are small), or null past 64 MB. A broken upload
+ * rejects, and Fastify answers it. Past the limit the rest is dropped unread (see dropRest).
+ */
+async function smallCsvBody(req: FastifyRequest): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of (req.body as Readable).iterator({ destroyOnReturn: false })) {
+    size += (c as Buffer).length;
+    if (size > SMALL_CSV_MAX_BYTES) return dropRest(req);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Reads and drops what is left of a body the answer does not need. Destroying the request would
+ * reset the connection before the answer is sent, and leaving it unread would stall the next
+ * request on a kept-alive connection (Node drains by itself only a body nobody began to read).
+ */
+function dropRest(req: FastifyRequest): null {
+  (req.body as Readable).resume();
+  return null;
+}
+
+/**
+ * An import's counts, or a file that cannot be read as 422 with the line where reading stopped
+ * (the import loaded nothing of it). The field is `line N`, so a client can point at the line.
+ */
+async function answerImport<T>(req: FastifyRequest, reply: FastifyReply, run: () => Promise<T>) {
+  try {
+    return await run();
+  } catch (err) {
+    dropRest(req);
+    if (err instanceof CsvFileError) return sendFailure(reply, invalidField(`line ${err.line}`, err.message));
+    throw err;
+  }
 }

@@ -10,6 +10,7 @@ import { parseStaffLifecycleRequest, STAFF_LIFECYCLE_COMMANDS, STAFF_REASON_MAX 
 import { counterNoticeSchema, courtActionSchema, retractionSchema } from '../../domain/counter-notice.ts';
 import { MAX_POSITIONS } from '../../services/item-review.ts';
 import { z } from 'zod';
+import { sendResult } from '../reply.ts';
 import { checkedBody, checkedBy, Errors, errors, IdParams, validatedInService, type ZodRequests } from '../schemas.ts';
 
 const Change = z.object({ position: z.number().int(), url: z.string(), from: z.string(), to: z.string(), lifecycle: z.string().nullable() }).partial();
@@ -58,10 +59,8 @@ const LifecycleBody = checkedBody(
   }),
 );
 
-export function sendFiling(reply: FastifyReply, id: string, r: FilingResult) {
-  if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
-  if ('errors' in r) return reply.code(r.status).send({ errors: r.errors, ...(r.refused ? { refused: r.refused } : {}) });
-  return reply.code(r.status).send({ id: r.id, changed: r.result.changed, unchanged: r.result.unchanged, refused: r.result.refused });
+export function sendFiling(reply: FastifyReply, r: FilingResult) {
+  return sendResult(reply, r, (f) => ({ id: f.id, changed: f.result.changed, unchanged: f.result.unchanged, refused: f.result.refused }));
 }
 
 export async function takedownRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -82,7 +81,7 @@ export async function takedownRoutes(fastify: FastifyInstance, ctx: AppContext):
       const { id } = req.params;
       const p = req.principal!;
       const r = await fileCounterNotice(ctx.lifecycle, { principal: p, channel: 'api', accountId: p.accountId! }, id, req.body ?? {});
-      return sendFiling(reply, id, r);
+      return sendFiling(reply, r);
     },
   );
 
@@ -99,7 +98,7 @@ export async function takedownRoutes(fastify: FastifyInstance, ctx: AppContext):
     },
     async (req, reply) => {
       const { id } = req.params;
-      return sendFiling(reply, id, await fileCourtAction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
+      return sendFiling(reply, await fileCourtAction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
     },
   );
 
@@ -116,7 +115,7 @@ export async function takedownRoutes(fastify: FastifyInstance, ctx: AppContext):
     },
     async (req, reply) => {
       const { id } = req.params;
-      return sendFiling(reply, id, await fileRetraction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
+      return sendFiling(reply, await fileRetraction(ctx.lifecycle, req.principal!, id, req.body ?? {}));
     },
   );
 
@@ -159,12 +158,13 @@ export async function takedownRoutes(fastify: FastifyInstance, ctx: AppContext):
       const parsed = parseStaffLifecycleRequest(req.body, MAX_POSITIONS);
       if (!parsed.ok) return reply.code(422).send({ errors: parsed.errors });
       const r = await applyStaffCommand(ctx.lifecycle, req.principal!, id, parsed.request);
-      if (r.status === 404) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id}` }] });
-      if (r.status === 422) return reply.code(422).send({ errors: r.errors });
-      if (r.status === 409) return reply.code(409).send({ errors: r.errors, refused: r.refused });
-      return reply
-        .code(200)
-        .send({ step_id: r.stepId, command: parsed.request.command, changed: r.result.changed, unchanged: r.result.unchanged, refused: [] });
+      return sendResult(reply, r, (v) => ({
+        step_id: v.stepId,
+        command: parsed.request.command,
+        changed: v.result.changed,
+        unchanged: v.result.unchanged,
+        refused: [],
+      }));
     },
   );
 }
