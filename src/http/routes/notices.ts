@@ -4,11 +4,11 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { sendFailure, sendResult } from '../reply.ts';
-import { fileDmcaNotice, validateDmcaBody } from '../../services/notice-filing.ts';
+import { fileDmcaNotice } from '../../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, listNotices, decodeCursor } from '../../services/notice-views.ts';
 import { DmcaNoticeInputSchema, DMCA_STATEMENTS } from '../../domain/notice.ts';
 import { ITEM_STATES } from '../../domain/item-state.ts';
-import { checkedBody, checkedBy, type ZodRequests, dateQuery, errors, IdParams, oneOf, wholeNumber } from '../schemas.ts';
+import { validatedInService, type ZodRequests, dateQuery, errors, IdParams, oneOf, wholeNumber } from '../schemas.ts';
 import { Event, Notice } from '../openapi.ts';
 
 const NOTICE_STATUSES = ['received', 'processing', 'processed'] as const;
@@ -51,7 +51,6 @@ export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): P
     {
       preValidation: requireRole('reporter', 'staff'),
       bodyLimit: ctx.bodyLimit,
-      validatorCompiler: checkedBy((body) => validateDmcaBody(body, ctx.config.maxUrlsPerNotice)),
       schema: {
         summary: 'File a copyright (DMCA) notice',
         description: `At most ${ctx.config.maxUrlsPerNotice} URLs per notice.`,
@@ -63,7 +62,8 @@ export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): P
             .optional()
             .describe('A retry with the same key and body returns the first notice (200) instead of filing another'),
         }),
-        body: checkedBody(DmcaNotice),
+        // Validated once, by the filing service (the same rules for every channel): every problem by field.
+        body: validatedInService(DmcaNotice),
         response: {
           201: Notice.describe(
             'Filed. Notices with up to a thousand URLs are processed before the answer; larger ones are processed in the background (status "processing", see progress).',
