@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
-import { pageGuard } from './session.ts';
+import { staffPages } from './page-guards.tsx';
 import { MessagePage } from './pages/message-page.tsx';
 import { StaffNetworkReportPage, StaffNetworkReportsPage, type NetworkReportListFilter } from './pages/staff-network-reports.tsx';
 import {
@@ -38,22 +38,7 @@ export async function networkReportRoutes(fastify: FastifyInstance, ctx: AppCont
 
   await app.register(async (scope) => {
     const staff = scope.withTypeProvider<ZodRequests>();
-    staff.addHook(
-      'preHandler',
-      pageGuard(['staff'], (req: FastifyRequest, reply: FastifyReply) =>
-        html(
-          reply,
-          403,
-          <MessagePage
-            provider={provider}
-            user={req.user}
-            csrfToken={reply.generateCsrf()}
-            title="Not for your account"
-            text="This page is for the provider's staff."
-          />,
-        ),
-      ),
-    );
+    staff.addHook('preHandler', staffPages(provider));
 
     staff.get('/staff/network-reports', { schema: { querystring: pageQuery('state', 'category', 'account', 'before') } }, async (req, reply) => {
       const q = req.query;

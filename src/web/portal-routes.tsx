@@ -1,9 +1,9 @@
 // The customer portal and a signed-in reporter's list of notices.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
-import { pageGuard } from './session.ts';
+import { rolePages } from './page-guards.tsx';
 import { MessagePage } from './pages/message-page.tsx';
 import { PortalNoticePage, PortalPage } from './pages/portal.tsx';
 import { MyNoticesPage } from './pages/my-notices.tsx';
@@ -42,12 +42,10 @@ export function counterNoticeFromForm(body: unknown): Record<string, unknown> {
 export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
   const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
-  const forbidden = (text: string) => (req: FastifyRequest, reply: FastifyReply) =>
-    html(reply, 403, <MessagePage provider={provider} user={req.user} csrfToken={reply.generateCsrf()} title="Not for your account" text={text} />);
 
   await app.register(async (scope) => {
     const portal = scope.withTypeProvider<ZodRequests>();
-    portal.addHook('preHandler', pageGuard(['customer'], forbidden('This page is for customers: sign in with the e-mail address of your account.')));
+    portal.addHook('preHandler', rolePages(provider, ['customer'], 'This page is for customers: sign in with the e-mail address of your account.'));
 
     portal.get('/portal', { schema: { querystring: pageQuery('before') } }, async (req, reply) => {
       const user = req.user!;
@@ -124,7 +122,7 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
 
   await app.register(async (scope) => {
     const my = scope.withTypeProvider<ZodRequests>();
-    my.addHook('preHandler', pageGuard(['reporter'], forbidden('This page is for reporters.')));
+    my.addHook('preHandler', rolePages(provider, ['reporter'], 'This page is for reporters.'));
     my.get('/my', { schema: { querystring: pageQuery('cursor') } }, async (req, reply) => {
       const cursor = req.query.cursor;
       const page = await listNotices(ctx.store.db, req.user!, { cursor, limit: 50 });

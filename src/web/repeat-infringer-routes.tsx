@@ -6,7 +6,7 @@ import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html, pageForFailure } from './respond.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field } from './form-body.ts';
-import { pageGuard } from './session.ts';
+import { staffPages } from './page-guards.tsx';
 import { MessagePage } from './pages/message-page.tsx';
 import { AccountStrikesPage, PolicyPage, RepeatInfringerQueuePage } from './pages/repeat-infringers.tsx';
 import { describePolicy } from '../domain/strike-policy.ts';
@@ -24,22 +24,7 @@ export async function repeatInfringerRoutes(fastify: FastifyInstance, ctx: AppCo
   await app.register(async (scope) => {
     const staff = scope.withTypeProvider<ZodRequests>();
     const csrf = csrfGuard(staff, provider);
-    staff.addHook(
-      'preHandler',
-      pageGuard(['staff'], (req: FastifyRequest, reply: FastifyReply) =>
-        html(
-          reply,
-          403,
-          <MessagePage
-            provider={provider}
-            user={req.user}
-            csrfToken={reply.generateCsrf()}
-            title="Not for your account"
-            text="This page is for the provider's staff."
-          />,
-        ),
-      ),
-    );
+    staff.addHook('preHandler', staffPages(provider));
 
     staff.get('/staff/repeat-infringers', async (req, reply) => {
       const rows = await repeatInfringerQueue(ctx.store.db, ctx.config.strikePolicy, ctx.lifecycle.now());

@@ -5,7 +5,7 @@ import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field, fields } from './form-body.ts';
-import { pageGuard } from './session.ts';
+import { staffPages } from './page-guards.tsx';
 import { MessagePage } from './pages/message-page.tsx';
 import { StaffQueuePage, type QueueFilterValues } from './pages/staff-queue.tsx';
 import { StaffNoticePage, type StaffNoticeProps } from './pages/staff-notice.tsx';
@@ -39,18 +39,6 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
   const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
   const csrf = csrfGuard(app, provider);
-  const forbidden = (req: FastifyRequest, reply: FastifyReply) =>
-    html(
-      reply,
-      403,
-      <MessagePage
-        provider={provider}
-        user={req.user}
-        csrfToken={reply.generateCsrf()}
-        title="Not for your account"
-        text="This page is for the provider's staff."
-      />,
-    );
   const notFound = (req: FastifyRequest, reply: FastifyReply, what: string) =>
     html(
       reply,
@@ -67,7 +55,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
 
   await app.register(async (scope) => {
     const staff = scope.withTypeProvider<ZodRequests>();
-    staff.addHook('preHandler', pageGuard(['staff'], forbidden));
+    staff.addHook('preHandler', staffPages(provider));
     staffTrustedRoutes(scope, ctx, csrf);
 
     staff.get('/staff', { schema: { querystring: pageQuery('state', 'kind', 'reporter', 'account', 'after') } }, async (req, reply) => {

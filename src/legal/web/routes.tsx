@@ -10,7 +10,7 @@ import { html, pageForFailure } from '../../web/respond.ts';
 import type { FieldError } from '../../services/result.ts';
 import { csrfGuard } from '../../web/csrf.tsx';
 import { field, fields } from '../../web/form-body.ts';
-import { pageGuard } from '../../web/session.ts';
+import { staffPages } from '../../web/page-guards.tsx';
 import { MessagePage } from '../../web/pages/message-page.tsx';
 import { StaffLegalPage, type StaffLegalProps } from './pages/staff-legal.tsx';
 import { PublicCourtOrderPage } from './pages/public-court-order.tsx';
@@ -44,18 +44,6 @@ export async function legalWebRoutes(fastify: FastifyInstance, ctx: AppContext):
     return html(reply, 200, <PublicCourtOrderPage provider={provider} order={order} />);
   });
 
-  const forbidden = (req: FastifyRequest, reply: FastifyReply) =>
-    html(
-      reply,
-      403,
-      <MessagePage
-        provider={provider}
-        user={req.user}
-        csrfToken={reply.generateCsrf()}
-        title="Not for your account"
-        text="This page is for the provider's staff."
-      />,
-    );
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
     html(
       reply,
@@ -72,7 +60,7 @@ export async function legalWebRoutes(fastify: FastifyInstance, ctx: AppContext):
 
   await app.register(async (scope) => {
     const staff = scope.withTypeProvider<ZodRequests>();
-    staff.addHook('preHandler', pageGuard(['staff'], forbidden));
+    staff.addHook('preHandler', staffPages(provider));
 
     const render = async (
       req: FastifyRequest,
