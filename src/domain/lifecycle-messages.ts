@@ -60,7 +60,7 @@ export function lifecycleMessage(
   ctx: LifecycleMessageContext,
 ): OutgoingMessage | null {
   const n = ctx.notice;
-  const claimant = n.submission.claimant;
+  const claimant = { name: n.submission.claimant?.name ?? 'the complainant', email: n.submission.claimant?.email ?? null };
   const day = (d: Date) => localDate(d, ctx.timeZone);
   const key = `notice:${n.id}:lifecycle:${ctx.stepId}:${m.kind}:${to.role === 'customer' ? `owner:${to.customer.id}` : 'reporter'}`;
   const base = { dedupeKey: key, attachments: [] };
@@ -103,12 +103,14 @@ export function lifecycleMessage(
         return null;
     }
   }
+  if (!claimant.email) return null;
+  const to_ = claimant.email;
   const hello = `Dear ${claimant.name},\n\n`;
   const footer = n.statusUrl ? `\nEvery URL's status: ${n.statusUrl}\n` : '';
   const mk = (subject: string, body: string): OutgoingMessage => ({
     ...base,
     recipientRole: 'reporter',
-    to: claimant.email,
+    to: to_,
     subject: `[${ctx.provider}] ${subject}`,
     body: hello + body + footer,
   });

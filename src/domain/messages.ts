@@ -1,7 +1,9 @@
 // The e-mails a notice causes, composed from plain data. Each recipient gets one message per
 // notice listing its URLs; long lists go in a CSV attachment so the body stays readable.
-import type { DmcaSubmission } from './notice.ts';
+import type { NoticeSubmission } from './notice.ts';
 import { DMCA_STATEMENTS } from './notice.ts';
+import { KIND_RULES } from './report-kinds.ts';
+import { DSA_STATEMENT } from './report-submission.ts';
 
 export interface MessageItem {
   position: number;
@@ -19,7 +21,7 @@ export interface MessageItem {
 export interface NoticeFacts {
   id: string;
   createdAt: Date;
-  submission: DmcaSubmission;
+  submission: NoticeSubmission;
   statusUrl: string | null;
 }
 
@@ -81,33 +83,97 @@ function listUrls(lines: string[], what: string): { text: string; truncated: boo
   };
 }
 
-function claimantBlock(s: DmcaSubmission): string {
+/** How a message names the report: "a copyright infringement notice (DMCA, 17 U.S.C. §512)", "a report of phishing or malware under …". */
+export function reportPhrase(s: NoticeSubmission): string {
+  if (s.kind === 'copyright' && s.regime === 'dmca') return 'a copyright infringement notice (DMCA, 17 U.S.C. §512)';
+  const what = s.kind === 'copyright' ? 'a notice of copyright infringement' : `a report of ${KIND_RULES[s.kind].label.toLowerCase()}`;
+  return s.regime === 'dsa' ? `${what} under Art. 16 of the EU Digital Services Act` : what;
+}
+
+/** "copyright notice", "phishing report", …: what the reporter's own messages call it. */
+export function reportNoun(s: NoticeSubmission): string {
+  return KIND_RULES[s.kind].noun;
+}
+const capitalised = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/** The reporter's e-mail address, where they gave one (a CSAM report may be anonymous). */
+export function reporterEmail(s: NoticeSubmission): string | null {
+  return s.claimant?.email ?? null;
+}
+function greeting(s: NoticeSubmission): string {
+  return s.claimant?.name ? `Dear ${s.claimant.name},` : 'Hello,';
+}
+
+function claimantBlock(s: NoticeSubmission): string {
   const c = s.claimant;
+  if (!c?.name && !c?.email) return 'The reporter did not give their name.';
   return [
-    `Name: ${c.name}`,
+    c.name ? `Name: ${c.name}` : null,
     c.company ? `Company: ${c.company}` : null,
-    `E-mail: ${c.email}`,
-    `Address: ${c.address}`,
+    c.email ? `E-mail: ${c.email}` : null,
+    c.address ? `Address: ${c.address}` : null,
     c.phone ? `Phone: ${c.phone}` : null,
-    `Country: ${c.country}`,
+    c.country ? `Country: ${c.country}` : null,
   ]
     .filter((l) => l !== null)
     .join('\n');
 }
 
-function workBlock(s: DmcaSubmission): string {
-  const urls = s.work.urls?.length ? `\nOriginal work can be seen at:\n${s.work.urls.join('\n')}` : '';
-  const owner = s.work.owner ? `\nCopyright owner: ${s.work.owner}` : '';
-  return `${s.work.description}${owner}${urls}`;
+/** What is reported, in the kind's own terms (the work, the mark, the request, the explanation). */
+function reportBlock(s: NoticeSubmission): string {
+  const parts: string[] = [];
+  switch (s.kind) {
+    case 'copyright': {
+      const urls = s.work.urls?.length ? `\nOriginal work can be seen at:\n${s.work.urls.join('\n')}` : '';
+      const owner = s.work.owner ? `\nCopyright owner: ${s.work.owner}` : '';
+      parts.push(`Copyrighted work:\n${s.work.description}${owner}${urls}`);
+      break;
+    }
+    case 'trademark':
+      parts.push(`Trademark:\n${s.trademark.symbol}, registration ${s.trademark.number} (${s.trademark.office})`);
+      break;
+    case 'phishing':
+      if (s.impersonated) parts.push(`Imitates: ${s.impersonated}`);
+      break;
+    case 'whois':
+      parts.push(
+        `Request: ${s.whois_request.request_type === 'disclosure' ? 'disclosure of registration data' : 'false WHOIS data'}\nLegal basis: ${s.whois_request.legal_basis}\nData requested: ${s.whois_request.requested_data.join(', ')}`,
+      );
+      break;
+    case 'general':
+      if (s.network?.source_ips?.length) parts.push(`Source IPs: ${s.network.source_ips.join(', ')}`);
+      if (s.network?.destination_ips?.length) parts.push(`Destination IPs: ${s.network.destination_ips.join(', ')}`);
+      if (s.network?.ports_protocols?.length) parts.push(`Ports and protocols: ${s.network.ports_protocols.join(', ')}`);
+      break;
+    case 'ncsei':
+      parts.push(s.subject_representation ? 'The reporter is the person shown.' : 'The reporter acts for the person shown.');
+      break;
+    default:
+      break;
+  }
+  if (s.explanation) parts.push(`${s.kind === 'copyright' ? 'Explanation' : 'The report'}:\n${s.explanation}`);
+  return parts.join('\n\n');
 }
 
-function statementsBlock(s: DmcaSubmission, anonymous = false): string {
-  return [
-    `The complainant affirmed:`,
-    `- ${DMCA_STATEMENTS.good_faith_belief}`,
-    `- ${DMCA_STATEMENTS.accuracy_and_authority}`,
-    anonymous ? `Signed (name withheld at the complainant's request)` : `Signed: ${s.signature}`,
-  ].join('\n');
+function statementsBlock(s: NoticeSubmission, anonymous = false): string {
+  if (s.kind === 'copyright' && s.regime === 'dmca') {
+    return [
+      `The complainant affirmed:`,
+      `- ${DMCA_STATEMENTS.good_faith_belief}`,
+      `- ${DMCA_STATEMENTS.accuracy_and_authority}`,
+      anonymous ? `Signed (name withheld at the complainant's request)` : `Signed: ${s.signature}`,
+    ].join('\n');
+  }
+  if (s.regime === 'dsa') return `The notifier affirmed:\n- ${DSA_STATEMENT}`;
+  return '';
+}
+
+/** What the owner can do about the report: a counter notice for DMCA notices, a reply otherwise. */
+function answerBlock(s: NoticeSubmission): string {
+  if (s.kind === 'copyright' && s.regime === 'dmca') {
+    return 'If you believe the material was reported by mistake or misidentification, you may answer with a counter notice under 17 U.S.C. §512(g)(3). Reply to this message quoting the notice number.';
+  }
+  return 'If you believe the report is mistaken, reply to this message quoting the notice number and say why.';
 }
 
 export function ownerMessage(
@@ -122,28 +188,27 @@ export function ownerMessage(
   );
   const body = `Dear ${account.name},
 
-${provider} received a copyright infringement notice (DMCA, 17 U.S.C. §512) about ${items.length === 1 ? 'a URL' : `${items.length} URLs`} on your site${new Set(items.map((i) => i.zone)).size > 1 ? 's' : ''}. Please review it and remove the material if the complaint is valid.
+${provider} received ${reportPhrase(notice.submission)} about ${items.length === 1 ? 'a URL' : `${items.length} URLs`} on your site${new Set(items.map((i) => i.zone)).size > 1 ? 's' : ''}. Please review it and remove the material if the complaint is valid.
 
 Notice: ${notice.id} (received ${notice.createdAt.toISOString()})
 
 Reported URLs:
 ${urls.text}
 
-Copyrighted work:
-${workBlock(notice.submission)}
+${reportBlock(notice.submission)}
 
 Complainant:
-${claimantBlock(notice.submission)}
+${notice.submission.notify.owner === 'send-anon' ? 'The reporter asked that their identity not be passed on.' : claimantBlock(notice.submission)}
 
-${statementsBlock(notice.submission)}
+${statementsBlock(notice.submission, notice.submission.notify.owner === 'send-anon')}
 ${notice.submission.comments ? `\nComments from the complainant:\n${notice.submission.comments}\n` : ''}
-If you believe the material was reported by mistake or misidentification, you may answer with a counter notice under 17 U.S.C. §512(g)(3). Reply to this message quoting the notice number.
+${answerBlock(notice.submission)}
 `;
   return {
     dedupeKey: `notice:${notice.id}:owner:${account.id}`,
     recipientRole: 'owner',
     to: account.email,
-    subject: `[${provider}] Copyright notice ${notice.id} about ${items.length} URL${items.length === 1 ? '' : 's'} on your site`,
+    subject: `[${provider}] ${capitalised(reportNoun(notice.submission))} ${notice.id} about ${items.length} URL${items.length === 1 ? '' : 's'} on your site`,
     body,
     attachments: urls.truncated
       ? [
@@ -176,15 +241,14 @@ export function hostMessage(
     : claimantBlock(notice.submission);
   const body = `To the abuse team of ${host.name},
 
-${provider} is a reverse proxy for the site(s) below; the content is served from origin servers on your network. ${provider} received a copyright infringement notice (DMCA, 17 U.S.C. §512) about ${items.length === 1 ? 'this URL' : `these ${items.length} URLs`} and has forwarded it to its customer. We pass it on so that you can act as your own policy requires.
+${provider} is a reverse proxy for the site(s) below; the content is served from origin servers on your network. ${provider} received ${reportPhrase(notice.submission)} about ${items.length === 1 ? 'this URL' : `these ${items.length} URLs`} and has forwarded it to its customer. We pass it on so that you can act as your own policy requires.
 
 Notice: ${notice.id} (received ${notice.createdAt.toISOString()})
 
 Reported URLs and the origin address each is served from:
 ${urls.text}
 
-Copyrighted work:
-${workBlock(notice.submission)}
+${reportBlock(notice.submission)}
 
 Complainant:
 ${who}
@@ -195,7 +259,7 @@ ${statementsBlock(notice.submission, anonymous)}
     dedupeKey: `notice:${notice.id}:host:${host.abuseEmail.toLowerCase()}`,
     recipientRole: 'host',
     to: host.abuseEmail,
-    subject: `[${provider}] Copyright notice ${notice.id}: ${items.length} URL${items.length === 1 ? '' : 's'} served from your network`,
+    subject: `[${provider}] ${capitalised(reportNoun(notice.submission))} ${notice.id}: ${items.length} URL${items.length === 1 ? '' : 's'} served from your network`,
     body,
     attachments: urls.truncated
       ? [
@@ -232,7 +296,10 @@ export function describeOutcome(i: MessageItem): string {
   return parts.join('; ');
 }
 
-export function reporterAcknowledgement(provider: string, notice: NoticeFacts, items: MessageItem[]): OutgoingMessage {
+/** The reporter's summary once every URL is processed; null when they gave no address. */
+export function reporterAcknowledgement(provider: string, notice: NoticeFacts, items: MessageItem[]): OutgoingMessage | null {
+  const to = reporterEmail(notice.submission);
+  if (!to) return null;
   const counts = new Map<string, number>();
   for (const i of items) counts.set(i.state, (counts.get(i.state) ?? 0) + 1);
   const summary = [...counts.entries()].map(([s, n]) => `  ${OUTCOME[s] ?? s}: ${n}`).join('\n');
@@ -240,9 +307,9 @@ export function reporterAcknowledgement(provider: string, notice: NoticeFacts, i
     items.map((i) => `${i.submittedUrl}\n    → ${describeOutcome(i)}`),
     'URL and its outcome',
   );
-  const body = `Dear ${notice.submission.claimant.name},
+  const body = `${greeting(notice.submission)}
 
-${provider} received your copyright notice ${notice.id} on ${notice.createdAt.toISOString()} and processed all ${items.length} URL${items.length === 1 ? '' : 's'}.
+${provider} received your ${reportNoun(notice.submission)} ${notice.id} on ${notice.createdAt.toISOString()} and processed all ${items.length} URL${items.length === 1 ? '' : 's'}.
 
 Summary:
 ${summary}
@@ -253,8 +320,8 @@ ${lines.text}
   return {
     dedupeKey: `notice:${notice.id}:reporter-ack`,
     recipientRole: 'reporter',
-    to: notice.submission.claimant.email,
-    subject: `[${provider}] Your copyright notice ${notice.id}: ${items.length} URL${items.length === 1 ? '' : 's'} processed`,
+    to,
+    subject: `[${provider}] Your ${reportNoun(notice.submission)} ${notice.id}: ${items.length} URL${items.length === 1 ? '' : 's'} processed`,
     body,
     attachments: lines.truncated
       ? [
@@ -271,16 +338,18 @@ ${lines.text}
   };
 }
 
-/** Sent when a notice arrives through the web form: its number and private status link. */
-export function receiptMessage(provider: string, notice: NoticeFacts & { itemCount: number }): OutgoingMessage {
+/** The confirmation of receipt (DSA Art. 16(4)): the notice's number and private status link; null when the reporter gave no address. */
+export function receiptMessage(provider: string, notice: NoticeFacts & { itemCount: number }): OutgoingMessage | null {
+  const to = reporterEmail(notice.submission);
+  if (!to) return null;
   return {
     dedupeKey: `notice:${notice.id}:reporter-receipt`,
     recipientRole: 'reporter',
-    to: notice.submission.claimant.email,
-    subject: `[${provider}] We received your copyright notice ${notice.id}`,
-    body: `Dear ${notice.submission.claimant.name},
+    to,
+    subject: `[${provider}] We received your ${reportNoun(notice.submission)} ${notice.id}`,
+    body: `${greeting(notice.submission)}
 
-${provider} received your copyright notice ${notice.id} on ${notice.createdAt.toISOString()} about ${notice.itemCount} URL${notice.itemCount === 1 ? '' : 's'}.
+${provider} received your ${reportNoun(notice.submission)} ${notice.id} on ${notice.createdAt.toISOString()} about ${notice.itemCount} URL${notice.itemCount === 1 ? '' : 's'}.
 
 Follow what happens to every URL at your private status link (anyone with the link can see the page, so keep it to yourself):
 ${notice.statusUrl ?? '(no link available)'}

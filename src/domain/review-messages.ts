@@ -2,7 +2,7 @@
 // the customer hears that hosted content was disabled, and a question reaches the reporter.
 import { createHash } from 'node:crypto';
 import type { NoticeFacts, OutgoingMessage } from './messages.ts';
-import { BODY_URL_LIMIT } from './messages.ts';
+import { BODY_URL_LIMIT, reportNoun, reportPhrase } from './messages.ts';
 
 export interface DecidedUrl {
   url: string;
@@ -15,7 +15,9 @@ function urlLines(lines: string[]): string {
   return lines.slice(0, BODY_URL_LIMIT).join('\n') + (more > 0 ? `\n… and ${more} more (see the status page).` : '');
 }
 
-export function decisionMessage(provider: string, notice: NoticeFacts, decisionId: string, urls: DecidedUrl[]): OutgoingMessage {
+export function decisionMessage(provider: string, notice: NoticeFacts, decisionId: string, urls: DecidedUrl[]): OutgoingMessage | null {
+  const claimant = notice.submission.claimant;
+  if (!claimant?.email) return null;
   const disabled = urls.filter((u) => u.state === 'content_disabled');
   const rejected = urls.filter((u) => u.state === 'rejected');
   const byReason = new Map<string, string[]>();
@@ -27,11 +29,11 @@ export function decisionMessage(provider: string, notice: NoticeFacts, decisionI
   return {
     dedupeKey: `notice:${notice.id}:decision:${decisionId}:reporter`,
     recipientRole: 'reporter',
-    to: notice.submission.claimant.email,
-    subject: `[${provider}] Decision on your copyright notice ${notice.id}: ${urls.length} URL${urls.length === 1 ? '' : 's'}`,
-    body: `Dear ${notice.submission.claimant.name},
+    to: claimant.email,
+    subject: `[${provider}] Decision on your ${reportNoun(notice.submission)} ${notice.id}: ${urls.length} URL${urls.length === 1 ? '' : 's'}`,
+    body: `Dear ${claimant.name ?? 'reporter'},
 
-Our staff reviewed ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} of your copyright notice ${notice.id}.
+Our staff reviewed ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} of your ${reportNoun(notice.submission)} ${notice.id}.
 
 ${sections.join('\n\n')}
 ${notice.statusUrl ? `\nEvery URL's status: ${notice.statusUrl}\n` : ''}`,
@@ -61,13 +63,12 @@ export function takedownMessage(
     subject: `[${provider}] Content disabled after copyright notice ${notice.id}`,
     body: `Dear ${account.name},
 
-${provider} received a copyright infringement notice (DMCA, 17 U.S.C. §512) about content we host for you and has disabled access to it:
+${provider} received ${reportPhrase(s)} about content we host for you and has disabled access to it:
 
 ${urlLines(urls)}
 
 Notice: ${notice.id} (received ${notice.createdAt.toISOString()})
-Copyrighted work: ${s.work.description}
-Complainant: ${s.claimant.name}${s.claimant.company ? `, ${s.claimant.company}` : ''} <${s.claimant.email}>
+${s.kind === 'copyright' ? `Copyrighted work: ${s.work.description}\n` : ''}Complainant: ${s.notify.owner === 'send-anon' || !s.claimant?.name ? '(identity withheld)' : `${s.claimant.name}${s.claimant.company ? `, ${s.claimant.company}` : ''} <${s.claimant.email}>`}
 
 If you believe the material was removed by mistake or misidentification, you may send a counter notice under 17 U.S.C. §512(g)(3): your name, address and telephone number; identification of the material and where it appeared; a statement under penalty of perjury that you believe in good faith it was removed by mistake or misidentification; consent to the jurisdiction of the federal court for your address; and your signature.
 
@@ -81,15 +82,17 @@ If we receive a valid counter notice, we send a copy to the complainant and rest
   };
 }
 
-export function infoRequestMessage(provider: string, notice: NoticeFacts, requestId: string, question: string): OutgoingMessage {
+export function infoRequestMessage(provider: string, notice: NoticeFacts, requestId: string, question: string): OutgoingMessage | null {
+  const claimant = notice.submission.claimant;
+  if (!claimant?.email) return null;
   return {
     dedupeKey: `notice:${notice.id}:info-request:${requestId}`,
     recipientRole: 'reporter',
-    to: notice.submission.claimant.email,
-    subject: `[${provider}] More information needed for your copyright notice ${notice.id}`,
-    body: `Dear ${notice.submission.claimant.name},
+    to: claimant.email,
+    subject: `[${provider}] More information needed for your ${reportNoun(notice.submission)} ${notice.id}`,
+    body: `Dear ${claimant.name ?? 'reporter'},
 
-Before we can act on your copyright notice ${notice.id}, we need more information:
+Before we can act on your ${reportNoun(notice.submission)} ${notice.id}, we need more information:
 
 ${question}
 

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ITEM_STATES } from '../domain/item-state.ts';
+import { LEGAL_REGIMES, REPORT_KINDS } from '../domain/report-kinds.ts';
 import type { Config } from '../config.ts';
 
 const nullable = <T extends z.ZodType>(s: T) => s.nullable();
@@ -44,7 +45,8 @@ export const Item = z
 export const Notice = z
   .object({
     id: z.uuid(),
-    kind: z.enum(['dmca']),
+    kind: z.enum(REPORT_KINDS),
+    regime: z.enum(LEGAL_REGIMES),
     channel: z.string(),
     status: z.enum(['received', 'processing', 'processed']),
     created_at: z.iso.datetime(),

@@ -9,7 +9,7 @@ import type { Database } from '../storage/schema.ts';
 import { appendEvents } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { wakeOnCommit } from '../storage/wake.ts';
-import { fileDmcaNotice } from '../services/notice-filing.ts';
+import { fileNotice } from '../services/notice-filing.ts';
 import { failureErrors } from '../services/result.ts';
 import type { FieldError } from '../domain/notice.ts';
 import type { StatusLinks } from '../services/status-links.ts';
@@ -171,7 +171,7 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   const built = noticeFromReading(reading, { subject: headerFacts.subject, sender });
   const filed = built.missing.length
     ? null
-    : await fileDmcaNotice(deps.db, {
+    : await fileNotice(deps.db, {
         reporterId: deps.reporterId,
         channel: 'email',
         idempotencyKey: headerFacts.message_id ? `email:${headerFacts.from_address}:${headerFacts.message_id}`.slice(0, 255) : `email:${m.sha256}`,

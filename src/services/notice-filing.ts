@@ -1,5 +1,5 @@
-// Filing a notice: validate everything at once, fold the URL list, and store the notice with
-// one item per URL in a single transaction. An Idempotency-Key makes a retry return the first
+// Filing a notice of any kind: validate everything at once (report-submission.ts), fold the URL
+// list, and store the notice with one item per URL in a single transaction. An Idempotency-Key makes a retry return the first
 // notice instead of filing a second one.
 import { filedItemState } from './item-steps.ts';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,9 @@ import { enqueueMessages } from '../storage/outbox.ts';
 import { wakeOnCommit } from '../storage/wake.ts';
 import { receiptMessage } from '../domain/messages.ts';
 import { conflict, invalid, ok, type Result } from './result.ts';
-import { DmcaNoticeInputSchema, zodErrors, type Channel, type DmcaSubmission, type FieldError } from '../domain/notice.ts';
+import type { Channel, FieldError, NoticeSubmission } from '../domain/notice.ts';
+import { parseReport } from '../domain/report-submission.ts';
+import { KIND_RULES } from '../domain/report-kinds.ts';
 import { foldUrlList, type ListedUrl } from '../domain/url-list.ts';
 
 export interface FiledNotice {
@@ -48,10 +50,10 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function validateDmcaBody(
-  body: unknown,
-  maxUrls: number,
-): { ok: true; submission: DmcaSubmission; urls: ReturnType<typeof foldUrlList> } | { ok: false; errors: FieldError[] } {
+export type ValidatedReport = { ok: true; submission: NoticeSubmission; urls: ReturnType<typeof foldUrlList> } | { ok: false; errors: FieldError[] };
+
+/** Every problem of a report body of any kind, or the submission and its folded URL list. */
+export function validateReportBody(body: unknown, maxUrls: number): ValidatedReport {
   const urlsRaw = (body as { urls?: unknown } | null)?.urls;
   if (Array.isArray(urlsRaw) && urlsRaw.length > maxUrls) {
     return {
@@ -61,8 +63,8 @@ export function validateDmcaBody(
       ],
     };
   }
-  const parsed = DmcaNoticeInputSchema.safeParse(body);
-  const errors: FieldError[] = parsed.success ? [] : zodErrors(parsed.error);
+  const parsed = parseReport(body);
+  const errors: FieldError[] = parsed.ok ? [] : [...parsed.errors];
   let urls: ReturnType<typeof foldUrlList> | null = null;
   if (Array.isArray(urlsRaw) && urlsRaw.every((u) => typeof u === 'string')) {
     urls = foldUrlList(urlsRaw as string[]);
@@ -78,16 +80,15 @@ export function validateDmcaBody(
         }
       }
     } else if (urls.items.length === 0 && !errors.some((e) => e.field === 'urls')) {
-      errors.push({ field: 'urls', message: 'urls must list at least one URL of infringing material (all entries were blank)' });
+      errors.push({ field: 'urls', message: 'urls must list at least one URL of the reported material (all entries were blank)' });
     }
   }
-  if (!parsed.success || errors.length) return { ok: false, errors };
-  const { urls: _ignored, ...submission } = parsed.data;
-  return { ok: true, submission, urls: urls! };
+  if (!parsed.ok || errors.length) return { ok: false, errors };
+  return { ok: true, submission: parsed.submission, urls: urls! };
 }
 
-export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Promise<FileResult> {
-  const v = validateDmcaBody(args.body, args.maxUrls);
+export async function fileNotice(db: Kysely<Database>, args: FileArgs): Promise<FileResult> {
+  const v = validateReportBody(args.body, args.maxUrls);
   if (!v.ok) return invalid(v.errors);
   const requestHash = createHash('sha256').update(canonicalJson(args.body)).digest('hex');
 
@@ -100,7 +101,9 @@ export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Prom
       const notice = await trx
         .insertInto('notices')
         .values({
-          kind: 'dmca',
+          kind: v.submission.kind,
+          regime: v.submission.regime,
+          priority: KIND_RULES[v.submission.kind].priority,
           channel: args.channel,
           reporter_id: args.reporterId,
           idempotency_key: args.idempotencyKey,
@@ -125,7 +128,8 @@ export async function fileDmcaNotice(db: Kysely<Database>, args: FileArgs): Prom
           before: null,
           after: { status: 'received' },
           data: {
-            kind: 'dmca',
+            kind: v.submission.kind,
+            regime: v.submission.regime,
             channel: args.channel,
             items: v.urls.items.length,
             invalid,

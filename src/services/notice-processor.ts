@@ -206,7 +206,8 @@ export function composeMessages(
       messages.push(hostMessage(provider, facts, { name: h.name, abuseEmail: email }, h.items, facts.submission.notify.host === 'send-anon'));
     }
   }
-  messages.push(reporterAcknowledgement(provider, facts, items));
+  const ack = reporterAcknowledgement(provider, facts, items);
+  if (ack) messages.push(ack);
   return { messages, hostsWithoutContact: [...hostsWithoutContact.values()] };
 }
 

@@ -4,7 +4,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Principal } from './principals.ts';
-import type { DmcaSubmission } from '../domain/notice.ts';
+import type { DmcaSubmission, NoticeSubmission } from '../domain/notice.ts';
 import { ITEM_STATES, type ItemState } from '../domain/item-state.ts';
 
 export interface ItemView {
@@ -29,14 +29,23 @@ export interface NoticeView {
   processed_at: string | null;
   progress: { items_total: number; items_resolved: number };
   counts: Partial<Record<ItemState, number>>;
-  work: DmcaSubmission['work'];
-  claimant: DmcaSubmission['claimant'];
-  statements: DmcaSubmission['statements'];
-  signature: string;
-  notify: DmcaSubmission['notify'];
+  regime: NoticeSubmission['regime'];
+  /** The report as filed, in its kind's fields (work, trademark, explanation, whois_request, …). */
+  report: Omit<NoticeSubmission, 'kind' | 'regime' | 'comments'>;
+  /** The first API version's fields of a copyright notice, kept at the top level for its clients. */
+  work?: DmcaSubmission['work'];
+  claimant: NoticeSubmission['claimant'] | null;
+  statements?: DmcaSubmission['statements'];
+  signature?: string;
+  notify: NoticeSubmission['notify'];
   comments: string | null;
   items: ItemView[];
   items_page: { limit: number; next_after: number | null; state: string | null };
+}
+
+function withoutEnvelope(s: NoticeSubmission): NoticeView['report'] {
+  const { kind: _k, regime: _r, comments: _c, ...report } = s;
+  return report;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -120,10 +129,10 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
     processed_at: iso(n.processed_at),
     progress: { items_total: n.item_count, items_resolved: n.items_resolved + (counts.invalid ?? 0) },
     counts,
-    work: s.work,
-    claimant: s.claimant,
-    statements: s.statements,
-    signature: s.signature,
+    regime: s.regime,
+    report: withoutEnvelope(s),
+    ...(s.kind === 'copyright' ? { work: s.work, statements: s.statements, signature: s.signature } : {}),
+    claimant: s.claimant ?? null,
     notify: s.notify,
     comments: s.comments ?? null,
     items,

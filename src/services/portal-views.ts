@@ -2,7 +2,7 @@
 // notice that names no URL of the account does not exist for it (404, like any other).
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import type { DmcaSubmission } from '../domain/notice.ts';
+import type { DmcaSubmission, NoticeSubmission } from '../domain/notice.ts';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
@@ -45,11 +45,14 @@ export interface PortalNotice {
   id: string;
   kind: string;
   created_at: string;
-  work: DmcaSubmission['work'];
-  /** The complainant as the forwarded notice named them (DMCA notices are never anonymous to the owner). */
-  claimant: { name: string; company: string | null; email: string; country: string };
-  statements: DmcaSubmission['statements'];
-  signature: string;
+  regime: NoticeSubmission['regime'];
+  /** What is reported, as the kind says it (the work of a copyright notice; the explanation of others). */
+  work: DmcaSubmission['work'] | null;
+  explanation: string | null;
+  /** The complainant as the forwarded notice named them; null where the reporter asked to stay anonymous (never for DMCA notices). */
+  claimant: { name: string; company: string | null; email: string; country: string | null } | null;
+  statements: NoticeSubmission extends infer S ? (S extends { statements: infer T } ? T : never) | null : never;
+  signature: string | null;
   items: { position: number; url: string; zone: string | null; state: string; reason: string | null; updated_at: string }[];
   items_total: number;
 }
@@ -76,10 +79,15 @@ export async function customerNotice(db: Kysely<Database>, accountId: string, no
     id: n.id,
     kind: n.kind,
     created_at: iso(n.created_at)!,
-    work: s.work,
-    claimant: { name: s.claimant.name, company: s.claimant.company ?? null, email: s.claimant.email, country: s.claimant.country },
-    statements: s.statements,
-    signature: s.signature,
+    regime: s.regime,
+    work: s.kind === 'copyright' ? s.work : null,
+    explanation: s.explanation ?? null,
+    claimant:
+      s.notify.owner === 'send-anon' || !s.claimant?.name || !s.claimant.email
+        ? null
+        : { name: s.claimant.name, company: s.claimant.company ?? null, email: s.claimant.email, country: s.claimant.country ?? null },
+    statements: 'statements' in s ? s.statements : null,
+    signature: 'signature' in s ? (s.signature ?? null) : null,
     items: items
       .slice(0, PORTAL_ITEMS_SHOWN)
       .map((i) => ({ position: i.position, url: i.url ?? i.submitted_url, zone: i.zone, state: i.state, reason: i.reason, updated_at: iso(i.updated_at)! })),

@@ -186,7 +186,7 @@ export async function fileRetraction(
   const urls = (await deps.db.selectFrom('notice_items').select(['url', 'submitted_url']).where('notice_id', '=', noticeId).execute()).map(
     (r) => r.url ?? r.submitted_url,
   );
-  const v = validateRetraction(body, { urls, claimantName: notice.submission.claimant.name });
+  const v = validateRetraction(body, { urls, claimantName: notice.submission.claimant?.name ?? '' });
   if (!v.ok) return invalid(v.errors);
   return fileComplainantStep(
     deps,

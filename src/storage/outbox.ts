@@ -7,7 +7,9 @@ import { wakeOnCommit } from './wake.ts';
 import type { OutgoingMessage } from '../domain/messages.ts';
 
 /** Call inside the transaction that causes the messages (the mailer wakes when it commits). Returns how many were new. */
-export async function enqueueMessages(db: Kysely<Database>, noticeId: string | null, messages: readonly OutgoingMessage[]): Promise<number> {
+/** Queue messages in the caller's transaction; a null is a message with nobody to send it to (a reporter who gave no address). */
+export async function enqueueMessages(db: Kysely<Database>, noticeId: string | null, wanted: readonly (OutgoingMessage | null)[]): Promise<number> {
+  const messages = wanted.filter((m): m is OutgoingMessage => m !== null);
   if (!messages.length) return 0;
   const queued = (
     await sql<{ id: number; recipient_role: string; to_address: string }>`

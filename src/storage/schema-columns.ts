@@ -204,6 +204,8 @@ export const COLUMNS = {
     updated_at: 'timestamptz',
     processed_at: 'timestamptz | null',
     item_counts: 'jsonb | null',
+    regime: 'text',
+    priority: 'int2',
   },
   notice_items: {
     id: 'int8',

@@ -2,6 +2,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { EventType, SubjectType } from '../domain/event-types.ts';
 import type { Channel, NoticeKind, NoticeSubmission } from '../domain/notice.ts';
+import type { LegalRegime } from '../domain/report-kinds.ts';
 import type { ItemState } from '../domain/item-state.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -112,6 +113,9 @@ export type NoticeStatus = 'received' | 'processing' | 'processed';
 export interface NoticesTable {
   id: Generated<string>;
   kind: NoticeKind;
+  regime: LegalRegime;
+  /** The kind's priority (report-kinds.ts): 0 is decided first. */
+  priority: 0 | 1 | 2 | 3;
   channel: Channel;
   reporter_id: string;
   idempotency_key: string | null;

@@ -11,7 +11,7 @@ import type { AppContext } from '../http/context.ts';
 import { ReportFormPage } from './pages/report-form.tsx';
 import { StatusPage, NotFoundPage, PAGE_SIZES } from './pages/status.tsx';
 import { REPORT_FIELDS, formErrors, noticeFromForm, readUploadedList, type ReportValues, type UploadedList } from './report-form-input.ts';
-import { fileDmcaNotice } from '../services/notice-filing.ts';
+import { fileNotice } from '../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { html, pageForFailure } from './respond.ts';
 import { failureErrors, type FieldError } from '../services/result.ts';
@@ -114,7 +114,7 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
     const submission_id = isUuid(values.submission_id ?? '') ? values.submission_id! : randomUUID();
     values.submission_id = submission_id;
     if (errors.urls_file) return renderForm(reply, 422, values, errors);
-    const result = await fileDmcaNotice(ctx.store.db, {
+    const result = await fileNotice(ctx.store.db, {
       reporterId: ctx.webReporterId,
       channel: 'web',
       // A double click or a resent form files one notice, not two.

@@ -21,6 +21,8 @@ const HOST = { name: 'Example Hosting', abuseEmail: 'abuse@hosting.example' };
 
 function submission(patch: Partial<DmcaSubmission> = {}): DmcaSubmission {
   return {
+    kind: 'copyright',
+    regime: 'dmca',
     work: { description: 'The film "Sunrise" (2025)', urls: ['https://studio.example/sunrise', 'https://studio.example/trailer'], owner: 'Harbor Holdings' },
     claimant: {
       name: 'Jane Doe',
@@ -35,7 +37,7 @@ function submission(patch: Partial<DmcaSubmission> = {}): DmcaSubmission {
     notify: { owner: 'send', host: 'send' },
     comments: 'Please act quickly.',
     ...patch,
-  };
+  } as DmcaSubmission;
 }
 
 function facts(patch: Partial<DmcaSubmission> = {}, statusUrl: string | null = 'https://desk.example/s/abc'): NoticeFacts {
@@ -336,7 +338,7 @@ test('describeOutcome: the outcome, the hosting provider with AS and contact whe
 });
 
 test('reporter: acknowledgement with a summary and every URL as submitted with its outcome and hosting provider', () => {
-  const m = reporterAcknowledgement(PROVIDER, facts(), MIXED);
+  const m = reporterAcknowledgement(PROVIDER, facts(), MIXED)!;
   assert.equal(m.recipientRole, 'reporter');
   assert.equal(m.to, 'jane@studio.example');
   assert.equal(m.dedupeKey, `notice:${ID}:reporter-ack`);
@@ -362,7 +364,7 @@ test('reporter: acknowledgement with a summary and every URL as submitted with i
 
 test('reporter: origin IP addresses never appear, in the body or the CSV', () => {
   const list = items(BODY_URL_LIMIT + 5, { originIps: ['203.0.113.77', '2001:db8::77'] });
-  const m = reporterAcknowledgement(PROVIDER, facts(), list);
+  const m = reporterAcknowledgement(PROVIDER, facts(), list)!;
   const everything = [m.body, ...m.attachments.map((a) => a.content)].join('\n');
   assert.equal(m.attachments.length, 1);
   assert.ok(!everything.includes('203.0.113.77'));
@@ -370,7 +372,7 @@ test('reporter: origin IP addresses never appear, in the body or the CSV', () =>
 });
 
 test('reporter: one URL, no status link', () => {
-  const m = reporterAcknowledgement(PROVIDER, facts({}, null), [item(0)]);
+  const m = reporterAcknowledgement(PROVIDER, facts({}, null), [item(0)])!;
   assert.equal(m.subject, `[Safeharbor] Your copyright notice ${ID}: 1 URL processed`);
   assert.match(m.body, /and processed all 1 URL\.\n/);
   assert.doesNotMatch(m.body, /Follow every URL/);
@@ -379,7 +381,7 @@ test('reporter: one URL, no status link', () => {
 
 test('reporter: past the limit, a CSV with every URL, its outcome, zone, host, ASN, contact and reason', () => {
   const list = [...MIXED, ...items(BODY_URL_LIMIT).map((i, k) => ({ ...i, position: MIXED.length + k }))];
-  const m = reporterAcknowledgement(PROVIDER, facts(), list);
+  const m = reporterAcknowledgement(PROVIDER, facts(), list)!;
   assert.match(m.body, /\n… and 6 more: every URL and its outcome is in the attached CSV file\.\n$/);
   assert.equal(m.attachments.length, 1);
   const a = m.attachments[0]!;
@@ -429,7 +431,7 @@ test('reporter CSV: commas, quotes and line breaks in a submitted entry stay ins
     item(0, { state: 'invalid', url: null, submittedUrl: nasty, reason: 'URL contains a line break or tab: paste it on a single line' }),
     ...items(BODY_URL_LIMIT).map((i, k) => ({ ...i, position: k + 1 })),
   ];
-  const rows = parseCsv(reporterAcknowledgement(PROVIDER, facts(), list).attachments[0]!.content);
+  const rows = parseCsv(reporterAcknowledgement(PROVIDER, facts(), list)!.attachments[0]!.content);
   assert.equal(rows.length, 1 + list.length);
   assert.equal(rows[1]![1], nasty);
   assert.equal(rows[1]!.length, 9);
@@ -443,7 +445,7 @@ test('reporter CSV: a cell that a spreadsheet would run as a formula is defused 
     ),
     ...items(BODY_URL_LIMIT).map((i, k) => ({ ...i, position: formulas.length + k })),
   ];
-  const rows = parseCsv(reporterAcknowledgement(PROVIDER, facts(), list).attachments[0]!.content);
+  const rows = parseCsv(reporterAcknowledgement(PROVIDER, facts(), list)!.attachments[0]!.content);
   formulas.forEach((f, k) => assert.equal(rows[1 + k]![1], `'${f}`, f));
   // Ordinary values are untouched, numbers included.
   assert.equal(rows[1 + formulas.length]![1], 'https://piratefilms.example/0');
@@ -462,8 +464,8 @@ test('subjects carry only the provider, the notice number and a count, whatever 
     ownerMessage(PROVIDER, f, account, [item(0)]),
     hostMessage(PROVIDER, f, host, [item(0)], false),
     hostMessage(PROVIDER, f, host, [item(0)], true),
-    reporterAcknowledgement(PROVIDER, f, [item(0)]),
-    receiptMessage(PROVIDER, { ...f, itemCount: 1 }),
+    reporterAcknowledgement(PROVIDER, f, [item(0)])!,
+    receiptMessage(PROVIDER, { ...f, itemCount: 1 })!,
   ];
   for (const m of messages) {
     assertSafeHeaders(m);
@@ -473,16 +475,16 @@ test('subjects carry only the provider, the notice number and a count, whatever 
 });
 
 test('receipt: the notice number, the URL count and the private status link', () => {
-  const m = receiptMessage(PROVIDER, { ...facts(), itemCount: 3 });
+  const m = receiptMessage(PROVIDER, { ...facts(), itemCount: 3 })!;
   assert.equal(m.recipientRole, 'reporter');
   assert.equal(m.to, 'jane@studio.example');
   assert.equal(m.dedupeKey, `notice:${ID}:reporter-receipt`);
-  assert.notEqual(m.dedupeKey, reporterAcknowledgement(PROVIDER, facts(), [item(0)]).dedupeKey, 'the receipt does not suppress the acknowledgement');
+  assert.notEqual(m.dedupeKey, reporterAcknowledgement(PROVIDER, facts(), [item(0)])!.dedupeKey, 'the receipt does not suppress the acknowledgement');
   assert.equal(m.subject, `[Safeharbor] We received your copyright notice ${ID}`);
   assert.ok(m.body.startsWith(`Dear Jane Doe,\n\nSafeharbor received your copyright notice ${ID} on 2025-06-01T12:34:56.000Z about 3 URLs.\n`));
   assert.ok(m.body.includes('keep it to yourself):\nhttps://desk.example/s/abc\n'));
   assert.deepEqual(m.attachments, []);
-  const one = receiptMessage(PROVIDER, { ...facts({}, null), itemCount: 1 });
+  const one = receiptMessage(PROVIDER, { ...facts({}, null), itemCount: 1 })!;
   assert.match(one.body, /about 1 URL\.\n/);
   assert.ok(one.body.includes('(no link available)'));
 });
@@ -497,7 +499,7 @@ test('large notices: building the messages for 250,000 URLs stays fast and the b
   const list = items(250_000);
   const started = performance.now();
   const owner = ownerMessage(PROVIDER, facts(), ACCOUNT, list);
-  const ack = reporterAcknowledgement(PROVIDER, facts(), list);
+  const ack = reporterAcknowledgement(PROVIDER, facts(), list)!;
   const ms = performance.now() - started;
   assert.ok(ms < 10_000, `took ${ms} ms`);
   assert.ok(owner.body.length < 20_000, String(owner.body.length));

@@ -4,17 +4,15 @@ import {
   CHANNELS,
   DEFAULT_MAX_URLS_PER_NOTICE,
   DMCA_STATEMENTS,
-  DmcaNoticeInputSchema,
-  FILEABLE_KINDS,
   NOTICE_KINDS,
   NOTIFY_CHOICES,
   fieldPath,
   isCountryCode,
   signatureMatches,
-  zodErrors,
-  type DmcaNotice,
   type FieldError,
+  type DmcaSubmission,
 } from '../../src/domain/notice.ts';
+import { parseReport } from '../../src/domain/report-submission.ts';
 
 const OWNER_RULE =
   'copyright (DMCA) notices are always sent to the site owner with your name and contact details, so that the owner can answer with a counter notice (17 U.S.C. §512(g)); notify.owner must be "send"';
@@ -40,16 +38,17 @@ function notice(patch: Record<string, unknown> = {}): Record<string, unknown> {
   return out;
 }
 
-function accepts(body: unknown): DmcaNotice {
-  const r = DmcaNoticeInputSchema.safeParse(body);
-  assert.ok(r.success, `expected the notice to be accepted, got ${r.success ? '' : JSON.stringify(zodErrors(r.error))}`);
-  return r.data;
+function accepts(body: unknown): DmcaSubmission & { urls: string[] } {
+  const r = parseReport(body);
+  assert.ok(r.ok, `expected the notice to be accepted, got ${r.ok ? '' : JSON.stringify(r.errors)}`);
+  assert.equal(r.submission.kind, 'copyright');
+  return { ...(r.submission as DmcaSubmission), urls: r.urls };
 }
 
 function errorsOf(body: unknown): FieldError[] {
-  const r = DmcaNoticeInputSchema.safeParse(body);
-  assert.ok(!r.success, 'expected the notice to be refused');
-  return zodErrors(r.error);
+  const r = parseReport(body);
+  assert.ok(!r.ok, 'expected the notice to be refused');
+  return r.errors;
 }
 
 /** The one error of a body that has exactly one problem. */
@@ -150,16 +149,17 @@ test('type errors anywhere are all listed together, each at its path', () => {
 
 test('missing parts are named as required, with what to send', () => {
   const errors = errorsOf({});
-  assert.deepEqual(
-    errors.filter((e) => e.field !== 'claimant'),
-    [
-      { field: 'urls', message: 'urls is required: a list of the URLs of the infringing material' },
-      { field: 'work', message: 'work is required: {"description": "…", "urls": [optional]}' },
-      { field: 'statements', message: 'statements is required: {"good_faith_belief": true, "accuracy_and_authority": true}' },
-      { field: 'signature', message: 'signature is required' },
-    ],
-  );
-  assert.ok(errors.some((e) => e.field === 'claimant'));
+  assert.deepEqual(errors, [
+    { field: 'urls', message: 'urls is required: a list of the URLs of the reported material' },
+    { field: 'work', message: 'work is required: {"description": "…", "urls": [optional]}' },
+    { field: 'claimant.name', message: 'name is required' },
+    { field: 'claimant.email', message: 'email is required' },
+    { field: 'claimant.address', message: 'address is required' },
+    { field: 'claimant.country', message: 'country is required (ISO 3166-1 two-letter code, e.g. "US")' },
+    { field: 'statements.good_faith_belief', message: `you must affirm this statement (set it to true): "${DMCA_STATEMENTS.good_faith_belief}"` },
+    { field: 'statements.accuracy_and_authority', message: `you must affirm this statement (set it to true): "${DMCA_STATEMENTS.accuracy_and_authority}"` },
+    { field: 'signature', message: 'signature is required' },
+  ]);
 
   const fields = errorsOf(notice({ claimant: { name: undefined, email: undefined, address: undefined, country: undefined } }));
   assert.deepEqual(fields, [
@@ -181,10 +181,10 @@ test('a body that is not an object is one error on (body)', () => {
 });
 
 test('urls must be a non-empty list of strings; its length is not limited here (the filing service does that)', () => {
-  assert.deepEqual(onlyError(notice({ urls: [] })), { field: 'urls', message: 'urls must list at least one URL of infringing material' });
+  assert.deepEqual(onlyError(notice({ urls: [] })), { field: 'urls', message: 'urls must list at least one URL of the reported material' });
   assert.deepEqual(onlyError(notice({ urls: 'https://a.example/x' })), {
     field: 'urls',
-    message: 'urls is required: a list of the URLs of the infringing material',
+    message: 'urls is required: a list of the URLs of the reported material',
   });
   assert.deepEqual(onlyError(notice({ urls: ['https://a.example/x', null] })), { field: 'urls[1]', message: 'each URL must be a string' });
   // Invalid and blank URLs are the URL list's business, not the schema's.
@@ -283,7 +283,7 @@ test('country: ISO 3166-1 alpha-2, case-insensitive and stored upper-case; UK is
   }
   assert.deepEqual(onlyError(notice({ claimant: { country: 840 } })), {
     field: 'claimant.country',
-    message: 'country is required (ISO 3166-1 two-letter code, e.g. "US")',
+    message: 'country must be an ISO 3166-1 two-letter code such as "US", "DE" or "GB"',
   });
 });
 
@@ -408,11 +408,17 @@ test('text that cannot be stored (NUL, unpaired surrogates) is refused per field
 });
 
 test('unknown top-level fields are dropped, not stored', () => {
-  const n = accepts({ ...valid(), admin: true, kind: 'trademark', __proto__x: 1 }) as Record<string, unknown>;
+  const n = accepts({ ...valid(), admin: true, __proto__x: 1 }) as unknown as Record<string, unknown>;
   assert.equal('admin' in n, false);
-  assert.equal('kind' in n, false);
-  const c = accepts(notice({ claimant: { role: 'staff' } })).claimant as Record<string, unknown>;
+  assert.equal(n.kind, 'copyright', 'a body without kind is a copyright notice');
+  assert.equal(n.regime, 'dmca');
+  const c = accepts(notice({ claimant: { role: 'staff' } })).claimant as unknown as Record<string, unknown>;
   assert.equal('role' in c, false);
+});
+
+test("a copyright notice's fields under another kind are refused, not dropped: the reporter chose the wrong kind", () => {
+  const fields = errorsOf({ ...valid(), kind: 'trademark' }).map((e) => e.field);
+  for (const f of ['work', 'signature', 'trademark', 'explanation']) assert.ok(fields.includes(f), `${f} in ${fields.join(', ')}`);
 });
 
 test('a __proto__ key in the body does not reach the parsed notice or Object.prototype', () => {
@@ -436,9 +442,7 @@ test('fieldPath renders zod paths as dotted names with [index]', () => {
 });
 
 test('kinds, channels and notify choices', () => {
-  assert.deepEqual([...NOTICE_KINDS], ['dmca', 'dmca_counter', 'trademark', 'abuse', 'dsa_art16']);
-  assert.deepEqual([...FILEABLE_KINDS], ['dmca']);
-  for (const k of FILEABLE_KINDS) assert.ok(NOTICE_KINDS.includes(k));
+  assert.deepEqual([...NOTICE_KINDS], ['copyright', 'trademark', 'phishing', 'csam', 'threat', 'ncsei', 'whois', 'general']);
   assert.deepEqual([...CHANNELS], ['api', 'cloudflare_api', 'web', 'email']);
   assert.deepEqual([...NOTIFY_CHOICES], ['send', 'send-anon', 'none']);
 });

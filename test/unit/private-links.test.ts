@@ -41,6 +41,8 @@ test('private status links, as status-links.ts makes them, are withheld; public 
     id: ID,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     submission: {
+      kind: 'copyright',
+      regime: 'dmca',
       work: { description: 'A film', urls: ['https://studio.example/film'] },
       claimant: { name: 'Jane Doe', email: 'jane@studio.example', address: '1 Way', country: 'US' },
       statements: { good_faith_belief: true, accuracy_and_authority: true },
@@ -49,7 +51,7 @@ test('private status links, as status-links.ts makes them, are withheld; public 
     },
     statusUrl: url,
     itemCount: 1,
-  } as Parameters<typeof receiptMessage>[1]);
+  } as Parameters<typeof receiptMessage>[1])!;
   assert.ok(m.body.includes(url));
   const shown = withholdPrivateLinks(m.body);
   assert.ok(!shown.includes(links.key(ID)), shown);

@@ -83,6 +83,8 @@ test('every routed state is a legal first step from received', () => {
 
 function submission(notify: { owner: NotifyChoice; host: NotifyChoice }): DmcaSubmission {
   return {
+    kind: 'copyright',
+    regime: 'dmca',
     work: { description: 'The film "Sunrise" (2025)' },
     claimant: {
       name: 'Jane Doe',

@@ -4,9 +4,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { checkRole } from '../auth.ts';
-import { fileDmcaNotice } from '../../services/notice-filing.ts';
+import { fileNotice } from '../../services/notice-filing.ts';
 import { noticeCounts } from '../../services/notice-views.ts';
-import type { DmcaNoticeInput, FieldError } from '../../domain/notice.ts';
+import type { DmcaNoticeInput, FieldError, NoticeKind, NoticeSubmission } from '../../domain/notice.ts';
+import { KIND_RULES } from '../../domain/report-kinds.ts';
 import type { Principal } from '../../services/principals.ts';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -115,7 +116,8 @@ interface ReportRow {
   created_at: Date;
   status: string;
   domain: string | null;
-  submission: { work: { description: string }; claimant: { name: string; email: string; company?: string; phone?: string }; comments?: string };
+  kind: NoticeKind;
+  submission: NoticeSubmission;
 }
 
 async function reportView(ctx: AppContext, n: ReportRow, detail: boolean) {
@@ -128,7 +130,7 @@ async function reportView(ctx: AppContext, n: ReportRow, detail: boolean) {
     cdate: new Date(n.created_at).toISOString(),
     domain: n.domain ?? '',
     status: n.status === 'processed' && !counts.pending_review ? 'accepted' : 'in_review',
-    type: 'DMCA',
+    type: KIND_RULES[n.kind].cloudflare.type,
     mitigation_summary: {
       // A URL restored after a counter notice was accepted and acted on; the counter notice does not undo that.
       accepted_url_count: (counts.forwarded ?? 0) + (counts.content_disabled ?? 0) + (counts.pending_review ?? 0) + (counts.restored ?? 0),
@@ -140,9 +142,9 @@ async function reportView(ctx: AppContext, n: ReportRow, detail: boolean) {
   };
   if (detail) {
     const s = n.submission;
-    report.original_work = s.work.description;
-    report.justification = s.comments ?? '';
-    report.submitter = { name: s.claimant.name, email: s.claimant.email, company: s.claimant.company ?? '', telephone: s.claimant.phone ?? '' };
+    if (s.kind === 'copyright') report.original_work = s.work.description;
+    report.justification = s.explanation ?? s.comments ?? '';
+    report.submitter = { name: s.claimant?.name ?? '', email: s.claimant?.email ?? '', company: s.claimant?.company ?? '', telephone: s.claimant?.phone ?? '' };
     report.urls = (
       await ctx.store.db.selectFrom('notice_items').select('submitted_url').where('notice_id', '=', n.id).orderBy('position').limit(10_000).execute()
     ).map((r) => r.submitted_url);
@@ -172,13 +174,13 @@ async function submittedView(ctx: AppContext, n: ReportRow, detail: boolean) {
     id: n.id,
     cdate: new Date(n.created_at).toISOString(),
     domain: n.domain ?? '',
-    type: 'DMCA',
+    type: KIND_RULES[n.kind].cloudflare.type,
     ...submittedStatus(n.status, counts),
-    submitter: { name: s.claimant.name, email: s.claimant.email, company: s.claimant.company ?? '', telephone: s.claimant.phone ?? '' },
+    submitter: { name: s.claimant?.name ?? '', email: s.claimant?.email ?? '', company: s.claimant?.company ?? '', telephone: s.claimant?.phone ?? '' },
   };
   if (detail) {
-    report.dsa_attestation = false;
-    report.original_work = s.work.description;
+    report.dsa_attestation = s.regime === 'dsa';
+    if (s.kind === 'copyright') report.original_work = s.work.description;
     report.comments = s.comments ?? '';
     report.urls = (
       await ctx.store.db.selectFrom('notice_items').select('submitted_url').where('notice_id', '=', n.id).orderBy('position').limit(10_000).execute()
@@ -209,6 +211,7 @@ const reportQuery = (ctx: AppContext) =>
       'n.id',
       'n.created_at',
       'n.status',
+      'n.kind',
       'n.submission',
       (eb) => eb.selectFrom('notice_items as i').select('i.host').whereRef('i.notice_id', '=', 'n.id').where('i.position', '=', 0).as('domain'),
     ]);
@@ -282,7 +285,7 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       const key = req.headers['idempotency-key'];
       const result = errors.length
         ? null
-        : await fileDmcaNotice(ctx.store.db, {
+        : await fileNotice(ctx.store.db, {
             reporterId: principal.id,
             channel: 'cloudflare_api',
             idempotencyKey: typeof key === 'string' ? key : null,
@@ -322,7 +325,7 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       if (q.status && !['accepted', 'in_review'].includes(q.status)) return envelopeError(reply, 400, 1001, 'status must be accepted or in_review');
       if (q.type && q.type !== 'DMCA')
         return reply.send(envelope({ reports: [] }, { result_info: { page, per_page: perPage, count: 0, total_count: 0, total_pages: 0 } }));
-      const filters = [sql`n.kind = 'dmca'`];
+      const filters = [sql`n.kind = 'copyright'`];
       if (principal.role !== 'staff') filters.push(sql`n.reporter_id = ${principal.id}::uuid`);
       for (const [param, op] of [
         ['created_after', sql`>`],
@@ -379,14 +382,14 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       // The reports this account filed, even for staff: "submitted" is always the caller's own.
       const rows = await reportQuery(ctx)
         .where('n.reporter_id', '=', principal.id)
-        .where('n.kind', '=', 'dmca')
+        .where('n.kind', '=', 'copyright')
         .orderBy('n.created_at', 'desc')
         .orderBy('n.id', 'desc')
         .limit(perPage)
         .offset((page - 1) * perPage)
         .execute();
       const total = (
-        await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'dmca'`.execute(ctx.store.db)
+        await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'copyright'`.execute(ctx.store.db)
       ).rows[0]!.n;
       const reports = await Promise.all(rows.map((r) => submittedView(ctx, r, false)));
       return reply.send(

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { sendFailure, sendResult } from '../reply.ts';
-import { fileDmcaNotice } from '../../services/notice-filing.ts';
+import { fileNotice } from '../../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, listNotices, decodeCursor } from '../../services/notice-views.ts';
-import { DmcaNoticeInputSchema, DMCA_STATEMENTS } from '../../domain/notice.ts';
+import { DMCA_STATEMENTS } from '../../domain/notice.ts';
+import { DSA_STATEMENT, ReportInputSchema } from '../../domain/report-submission.ts';
+import { REPORT_KINDS } from '../../domain/report-kinds.ts';
 import { ITEM_STATES } from '../../domain/item-state.ts';
 import { validatedInService, type ZodRequests, dateQuery, errors, IdParams, oneOf, wholeNumber } from '../schemas.ts';
 import { Event, Notice } from '../openapi.ts';
@@ -39,9 +41,9 @@ const EventsQuery = z.object({
 
 const notFound = errors('No such notice, or not yours');
 
-const DmcaNotice = DmcaNoticeInputSchema.meta({
-  id: 'DmcaNotice',
-  description: `A copyright (DMCA §512(c)(3)) notice. statements.good_faith_belief affirms: "${DMCA_STATEMENTS.good_faith_belief}" statements.accuracy_and_authority affirms: "${DMCA_STATEMENTS.accuracy_and_authority}"`,
+const Report = ReportInputSchema.meta({
+  id: 'Report',
+  description: `A report of one kind (${REPORT_KINDS.join(', ')}; without kind: copyright) under a regime (dmca, dsa, terms). A DMCA notice's statements.good_faith_belief affirms: "${DMCA_STATEMENTS.good_faith_belief}" statements.accuracy_and_authority affirms: "${DMCA_STATEMENTS.accuracy_and_authority}"; a DSA notice's statements.accurate_and_complete affirms: "${DSA_STATEMENT}"`,
 });
 
 export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -52,7 +54,7 @@ export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): P
       preValidation: requireRole('reporter', 'staff'),
       bodyLimit: ctx.bodyLimit,
       schema: {
-        summary: 'File a copyright (DMCA) notice',
+        summary: 'File a report of any kind (copyright, trademark, phishing, CSAM, threats, intimate imagery, WHOIS, general abuse)',
         description: `At most ${ctx.config.maxUrlsPerNotice} URLs per notice.`,
         headers: z.looseObject({
           'idempotency-key': z
@@ -63,7 +65,7 @@ export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): P
             .describe('A retry with the same key and body returns the first notice (200) instead of filing another'),
         }),
         // Validated once, by the filing service (the same rules for every channel): every problem by field.
-        body: validatedInService(DmcaNotice),
+        body: validatedInService(Report),
         response: {
           201: Notice.describe(
             'Filed. Notices with up to a thousand URLs are processed before the answer; larger ones are processed in the background (status "processing", see progress).',
@@ -79,7 +81,7 @@ export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): P
     },
     async (req, reply) => {
       const key = req.headers['idempotency-key'];
-      const result = await fileDmcaNotice(ctx.store.db, {
+      const result = await fileNotice(ctx.store.db, {
         reporterId: req.principal!.id,
         channel: 'api',
         idempotencyKey: (key as string | undefined) ?? null,

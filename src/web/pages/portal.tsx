@@ -6,7 +6,7 @@ import { stateSummary } from './state-summary.ts';
 import type { Principal } from '../../services/principals.ts';
 import type { PortalNotice, PortalNoticeRow } from '../../services/portal-views.ts';
 import { PORTAL_ITEMS_SHOWN } from '../../services/portal-views.ts';
-import { DMCA_STATEMENTS } from '../../domain/notice.ts';
+import { ReportFacts } from './report-facts.tsx';
 import type { ItemState } from '../../domain/item-state.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -236,27 +236,7 @@ export function PortalNoticePage(p: {
       <dl class="facts">
         <dt>Received</dt>
         <dd>{when(v.created_at)}</dd>
-        <dt>Work claimed</dt>
-        <dd class="break">{v.work.description}</dd>
-        {v.work.urls?.length ? (
-          <>
-            <dt>Original at</dt>
-            <dd class="break">{v.work.urls.join(' · ')}</dd>
-          </>
-        ) : null}
-        <dt>Complainant</dt>
-        <dd>
-          {v.claimant.name}
-          {v.claimant.company ? `, ${v.claimant.company}` : ''} &lt;{v.claimant.email}&gt;, {v.claimant.country}
-        </dd>
-        <dt>Sworn statements</dt>
-        <dd>
-          <ul class="flush">
-            <li>{DMCA_STATEMENTS.good_faith_belief}</li>
-            <li>{DMCA_STATEMENTS.accuracy_and_authority}</li>
-          </ul>
-          Signed: {v.signature}
-        </dd>
+        <ReportFacts r={v} reporter={v.claimant} />
       </dl>
       <h2 id="urls-heading">Your URLs in this notice</h2>
       <div class="table-wrap">

@@ -2,6 +2,7 @@
 // hosted content, reject with a reason), per URL the takedown step and the commands staff may give
 // it now (restore, close, …, each with a reason), a question to the reporter, the timeline and the
 // raw submission as it was received.
+import { ReportFacts } from './report-facts.tsx';
 import { Layout, ErrorSummary } from '../layout.tsx';
 import type { Principal } from '../../services/principals.ts';
 import type { EventView, NoticeView } from '../../services/notice-views.ts';
@@ -130,19 +131,7 @@ export function StaffNoticePage(p: StaffNoticeProps) {
         <dd>
           <a href={`/staff/search?q=${encodeURIComponent(p.reporterEmail)}`}>{p.reporterEmail}</a>
         </dd>
-        <dt>Claimant</dt>
-        <dd>
-          {v.claimant.name}
-          {v.claimant.company ? `, ${v.claimant.company}` : ''} &lt;{v.claimant.email}&gt;, {v.claimant.country}
-        </dd>
-        <dt>Work</dt>
-        <dd class="break">{v.work.description}</dd>
-        {v.work.urls?.length ? (
-          <>
-            <dt>Original at</dt>
-            <dd class="break">{v.work.urls.join(' · ')}</dd>
-          </>
-        ) : null}
+        <ReportFacts r={{ ...v.report, kind: v.kind, regime: v.regime }} reporter={v.claimant} />
         <dt>Notify</dt>
         <dd>
           site owner: {v.notify.owner}; hosting provider: {v.notify.host}
@@ -331,7 +320,7 @@ export function StaffNoticePage(p: StaffNoticeProps) {
         <input type="hidden" name="_csrf" value={p.csrfToken} />
         <div class={`field${err('question').length ? ' has-error' : ''}`} id="question">
           <label for="question-text">Ask the reporter for more information</label>
-          <span class="hint">Sent by e-mail to {v.claimant.email} and shown on the notice's timeline.</span>
+          <span class="hint">Sent by e-mail to {v.claimant?.email ?? 'the reporter (who gave no address, so nobody)'} and shown on the notice's timeline.</span>
           {err('question').map((m) => (
             <p class="field-error">{m}</p>
           ))}

@@ -1,6 +1,7 @@
 // A notice's private status page: every URL with its state, zone and hosting provider, filter
 // by state, pages of any size a browser can take, and the notice's timeline.
 import { Layout } from '../layout.tsx';
+import { ReportFacts, kindLabel } from './report-facts.tsx';
 import type { NoticeView, EventView } from '../../services/notice-views.ts';
 import { ITEM_STATES, type ItemState } from '../../domain/item-state.ts';
 import { STAFF_COMMAND_LABELS, isStaffLifecycleCommand } from '../../domain/staff-lifecycle-commands.ts';
@@ -96,13 +97,15 @@ export function StatusPage(p: StatusPageProps) {
           <p>
             Notice number: <strong>{n.id}</strong>
           </p>
-          <p>This page is your private status link. Keep it: anyone with the link can see this page. We have also e-mailed it to {n.claimant.email}.</p>
+          <p>This page is your private status link. Keep it: anyone with the link can see this page. We have also e-mailed it to {n.claimant?.email}.</p>
           <p>
             <code>{p.statusUrl}</code>
           </p>
         </div>
       ) : null}
-      <h1>Copyright notice {n.id}</h1>
+      <h1>
+        {n.kind === 'copyright' ? 'Copyright notice' : `${kindLabel(n.kind)} report`} {n.id}
+      </h1>
       <dl class="facts">
         <dt>Received</dt>
         <dd>{new Date(n.created_at).toUTCString()}</dd>
@@ -111,13 +114,10 @@ export function StatusPage(p: StatusPageProps) {
           {n.status === 'processed' ? 'Processed' : n.status === 'processing' ? 'Processing' : 'Received, waiting to be processed'} —{' '}
           {n.progress.items_resolved.toLocaleString('en-US')} of {n.progress.items_total.toLocaleString('en-US')} URLs resolved
         </dd>
-        <dt>Work</dt>
-        <dd class="break">{n.work.description}</dd>
-        <dt>Claimant</dt>
-        <dd>
-          {n.claimant.name}
-          {n.claimant.company ? `, ${n.claimant.company}` : ''}
-        </dd>
+        <ReportFacts
+          r={{ ...n.report, kind: n.kind, regime: n.regime }}
+          reporter={n.claimant ? { name: n.claimant.name, company: n.claimant.company } : null}
+        />
       </dl>
 
       <h2 id="urls-heading">URLs</h2>
