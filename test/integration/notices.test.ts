@@ -136,6 +136,8 @@ for (const kind of storeKinds()) {
           'claimant.country',
           'claimant.email',
           'notify.host',
+          'notify.owner',
+          'signature',
           'statements.accuracy_and_authority',
           'urls',
           'urls[0]',

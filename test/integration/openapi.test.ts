@@ -33,7 +33,7 @@ for (const kind of storeKinds()) {
       assert.equal(doc.openapi, '3.1.0');
       assert.deepEqual(doc.components.securitySchemes.bearer, { type: 'http', scheme: 'bearer' });
       assert.deepEqual(doc.security, [{ bearer: [] }]);
-      for (const name of ['Errors', 'Notice', 'Item', 'Event', 'DmcaNoticeInput', 'NewPrincipalInput', 'LegalRequest'])
+      for (const name of ['Errors', 'Notice', 'Item', 'Event', 'ReportInput', 'NewPrincipalInput', 'LegalRequest'])
         assert.ok(doc.components.schemas[name], name);
       const paths = Object.keys(doc.paths);
       assert.ok(paths.length >= 45, `${paths.length} paths`);
@@ -67,7 +67,7 @@ for (const kind of storeKinds()) {
       const get = doc.paths['/v1/notices/{id}'].get as Operation;
       assert.deepEqual(get.parameters!.map((x) => x.name).sort(), ['id', 'items_after', 'items_limit', 'items_state']);
       const post = doc.paths['/v1/notices'].post;
-      assert.equal(post.requestBody.content['application/json'].schema.$ref, '#/components/schemas/DmcaNoticeInput');
+      assert.equal(post.requestBody.content['application/json'].schema.$ref, '#/components/schemas/ReportInput');
       assert.ok(post.parameters.some((x: { name: string; in: string }) => x.in === 'header' && x.name === 'idempotency-key'));
       assert.ok(doc.paths['/v1/zones/import'].post.requestBody.content['text/csv']);
       assert.ok(doc.paths['/v1/edge/blocklist'].get.responses['200'].content['text/plain']);

@@ -344,7 +344,7 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       const order = sql.raw(`${sortable[sortKey!]!.replace('domain', 'r.domain')} ${descending ? 'DESC' : 'ASC'}, n.id DESC`);
       const rows = (
         await sql<ReportRow & { total: number }>`
-        SELECT n.id, n.created_at, n.status, n.submission, r.domain, count(*) OVER ()::int AS total
+        SELECT n.id, n.created_at, n.status, n.kind, n.submission, r.domain, count(*) OVER ()::int AS total
         FROM notices n
         CROSS JOIN LATERAL (
           SELECT (SELECT host FROM notice_items i WHERE i.notice_id = n.id AND i.position = 0) AS domain,
