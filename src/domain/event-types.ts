@@ -28,6 +28,8 @@ export type EventType =
   | 'notice.received'
   | 'notice.status_changed'
   | 'notice.host_contact_unknown'
+  /** A child-safety report's hotline report was prepared for staff to send (domain/hotline-report.ts). */
+  | 'notice.hotline_report_prepared'
   | 'notice.reviewed'
   | 'notice.info_requested'
   | 'notice.reply_received'

@@ -3,7 +3,9 @@
 // the URLs concerned. The customer's takedown notice is review-messages.ts' takedownMessage.
 import type { LifecycleMessage } from './takedown-lifecycle.ts';
 import type { NoticeFacts, OutgoingMessage } from './messages.ts';
-import { BODY_URL_LIMIT } from './messages.ts';
+import { BODY_URL_LIMIT, reportNoun } from './messages.ts';
+import type { NoticeSubmission } from './notice.ts';
+import { KIND_RULES } from './report-kinds.ts';
 import { COUNTER_NOTICE_STATEMENTS, jurisdictionStatement, type CounterNotice } from './counter-notice.ts';
 import { localDate } from './business-days.ts';
 
@@ -53,6 +55,11 @@ export function counterNoticeText(c: CounterNotice, provider: string): string {
  * The message for one lifecycle step's message to one recipient, about `urls`. `null` for the
  * messages another module writes (the customer's takedown notice, the complainant's decision mail).
  */
+/** Who withdrew a report, as the customer may learn it: not named when the reporter asked, nor for a report never passed on. */
+function withdrawer(s: NoticeSubmission, name: string): string {
+  return KIND_RULES[s.kind].forwardsReport && s.notify.owner === 'send' ? `The complainant, ${name},` : 'The reporter';
+}
+
 export function lifecycleMessage(
   m: LifecycleMessage,
   to: { role: 'customer'; customer: CustomerFacts } | { role: 'complainant' },
@@ -96,7 +103,7 @@ export function lifecycleMessage(
         return mk(
           `Content restored (notice ${n.id})`,
           m.cause === 'retraction'
-            ? `The complainant, ${claimant.name}, withdrew its copyright notice for ${plural(urls.length, 'URL')}. We have restored access, and the notice no longer counts against your account:\n\n${list}\n`
+            ? `${withdrawer(n.submission, claimant.name)} withdrew its ${reportNoun(n.submission)} for ${plural(urls.length, 'URL')}. We have restored access, and the notice no longer counts against your account:\n\n${list}\n`
             : `The waiting period after your counter notice has passed without the complainant telling us of a court action. We have restored access to ${plural(urls.length, 'URL')}:\n\n${list}\n`,
         );
       default:

@@ -3,6 +3,9 @@
 import { createHash } from 'node:crypto';
 import type { NoticeFacts, OutgoingMessage } from './messages.ts';
 import { BODY_URL_LIMIT, reportNoun, reportPhrase } from './messages.ts';
+import { KIND_RULES } from './report-kinds.ts';
+import { counterNoticeAllowed } from './kind-actions.ts';
+import type { NoticeSubmission } from './notice.ts';
 
 export interface DecidedUrl {
   url: string;
@@ -60,26 +63,43 @@ export function takedownMessage(
     dedupeKey: `notice:${notice.id}:decision:${decisionId}:owner:${account.id}`,
     recipientRole: 'owner',
     to: account.email,
-    subject: `[${provider}] Content disabled after copyright notice ${notice.id}`,
+    subject: `[${provider}] Content disabled after ${reportNoun(s)} ${notice.id}`,
     body: `Dear ${account.name},
 
-${provider} received ${reportPhrase(s)} about content we host for you and has disabled access to it:
+${provider} received ${reportPhrase(s)} about content we host or serve for you and has disabled access to it:
 
 ${urlLines(urls)}
 
 Notice: ${notice.id} (received ${notice.createdAt.toISOString()})
-${s.kind === 'copyright' ? `Copyrighted work: ${s.work.description}\n` : ''}Complainant: ${s.notify.owner === 'send-anon' || !s.claimant?.name ? '(identity withheld)' : `${s.claimant.name}${s.claimant.company ? `, ${s.claimant.company}` : ''} <${s.claimant.email}>`}
+${s.kind === 'copyright' ? `Copyrighted work: ${s.work.description}\n` : ''}${complainantLine(s)}
 
-If you believe the material was removed by mistake or misidentification, you may send a counter notice under 17 U.S.C. §512(g)(3): your name, address and telephone number; identification of the material and where it appeared; a statement under penalty of perjury that you believe in good faith it was removed by mistake or misidentification; consent to the jurisdiction of the federal court for your address; and your signature.
+${answerText(s, ways)}
+`,
+    attachments: [],
+  };
+}
+
+/** Who complained, as the customer may learn it: never for a report that is not passed on (CSAM), nor when the reporter asked. */
+function complainantLine(s: NoticeSubmission): string {
+  if (!KIND_RULES[s.kind].forwardsReport) return 'Reporter: not disclosed (reports of this kind are never passed on).';
+  return `Complainant: ${s.notify.owner === 'send-anon' || !s.claimant?.name ? '(identity withheld)' : `${s.claimant.name}${s.claimant.company ? `, ${s.claimant.company}` : ''} <${s.claimant.email}>`}`;
+}
+
+/** What the customer can do: a counter notice for a DMCA notice; a complaint (DSA Art. 20) or a reply for other reports. */
+function answerText(s: NoticeSubmission, ways: CounterNoticeWays): string {
+  const reply = `reply to this message${ways.replyAddress ? ` (to ${ways.replyAddress})` : ''}, quoting the notice number`;
+  if (!counterNoticeAllowed(s.kind, s.regime).ok) {
+    return s.regime === 'dsa'
+      ? `If you believe this decision is wrong, you may complain against it (EU Digital Services Act, Art. 20): ${reply}, and say why. The notice's page in our customer portal: ${ways.portalUrl}`
+      : `If you believe this decision is wrong, ${reply}, and say why. The notice's page in our customer portal: ${ways.portalUrl}`;
+  }
+  return `If you believe the material was removed by mistake or misidentification, you may send a counter notice under 17 U.S.C. §512(g)(3): your name, address and telephone number; identification of the material and where it appeared; a statement under penalty of perjury that you believe in good faith it was removed by mistake or misidentification; consent to the jurisdiction of the federal court for your address; and your signature.
 
 To send a counter notice:
 - fill in the form on this notice's page in our customer portal: ${ways.portalUrl}
 - or reply to this message${ways.replyAddress ? ` (to ${ways.replyAddress})` : ''} with the counter notice, quoting the notice number.
 
-If we receive a valid counter notice, we send a copy to the complainant and restore access 10 business days later unless the complainant tells us that it has filed a court action (17 U.S.C. §512(g)(2)).
-`,
-    attachments: [],
-  };
+If we receive a valid counter notice, we send a copy to the complainant and restore access 10 business days later unless the complainant tells us that it has filed a court action (17 U.S.C. §512(g)(2)).`;
 }
 
 export function infoRequestMessage(provider: string, notice: NoticeFacts, requestId: string, question: string): OutgoingMessage | null {

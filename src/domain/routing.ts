@@ -2,6 +2,7 @@
 import type { ItemState } from './item-state.ts';
 import type { HostingProvider } from './hosting-provider.ts';
 import type { Resolution } from './takedown-lifecycle.ts';
+import { KIND_RULES, type ReportKind } from './report-kinds.ts';
 
 export type ZoneMode = 'proxied' | 'hosted';
 export type OriginKind = 'ip' | 'hostname';
@@ -35,11 +36,28 @@ export interface RoutedItem {
   reason: string | null;
 }
 
-export function routeItem(res: ItemResolution, providerName: string): RoutedItem {
+/**
+ * Where a URL of a report of `kind` goes. A kind whose report is never passed on
+ * (`forwardsReport: false`) stays with the provider's staff whether the zone is proxied or
+ * hosted: child sexual abuse material is taken down at receipt from there (receiptPolicy in
+ * kind-actions.ts) rather than sent to anyone with the URLs, and a WHOIS request is the
+ * provider's own to answer (disclose the registrant data or not), so it waits for staff review.
+ */
+export function routeItem(res: ItemResolution, providerName: string, kind: ReportKind = 'copyright'): RoutedItem {
   if (!res.onNetwork) {
     return {
       state: 'not_on_network',
-      reason: `${res.host} is not a site on ${providerName}'s network, so ${providerName} cannot act on it; send your notice to the site's own host or registrar.`,
+      reason: `${res.host} is not a site on ${providerName}'s network, so ${providerName} cannot act on it; send your ${kind === 'copyright' ? 'notice' : 'report'} to the site's own host or registrar.`,
+    };
+  }
+  const rules = KIND_RULES[kind];
+  if (!rules.forwardsReport) {
+    return {
+      state: 'pending_review',
+      reason:
+        rules.onReceipt === 'disable'
+          ? `${providerName} disabled this content on receipt of a ${rules.noun}; it is not passed on to anyone.`
+          : `${providerName}'s abuse team reviews this ${rules.noun} itself; it is not forwarded to the site's host.`,
     };
   }
   if (res.zone.mode === 'hosted') {

@@ -13,7 +13,8 @@ import type { LifecycleEvent } from '../domain/takedown-lifecycle.ts';
 import type { ItemState } from '../domain/item-state.ts';
 import type { StatusLinks } from './status-links.ts';
 import { applySteps, loadNoticeFacts, lockItems, type ItemStepDeps } from './item-steps.ts';
-import { invalidField, notFound, ok, type Result } from './result.ts';
+import { conflict, invalidField, notFound, ok, type Result } from './result.ts';
+import { allowedAction } from '../domain/kind-actions.ts';
 
 export interface ReviewDeps {
   db: Kysely<Database>;
@@ -44,6 +45,10 @@ export async function reviewItems(
   return deps.db.transaction().execute(async (trx): Promise<Result<ReviewPlan>> => {
     const notice = await loadNoticeFacts(trx, noticeId, deps.links);
     if (!notice) return notFound('id', 'no such notice');
+    if (decision.type === 'disable') {
+      const allowed = allowedAction(notice.submission.kind, 'disable');
+      if (!allowed.ok) return conflict([{ field: 'decision', message: allowed.reason }]);
+    }
     const items = await lockItems(
       trx,
       noticeId,

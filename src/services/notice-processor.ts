@@ -9,7 +9,10 @@ import { appendEvents, type NewEvent } from '../storage/events.ts';
 import { resolutionOf, routeItem, type ItemResolution } from '../domain/routing.ts';
 import { applyResolutions, type ItemStepDeps, type ResolvedItem } from './item-steps.ts';
 import { hostMessage, ownerMessage, reporterAcknowledgement, type MessageItem, type NoticeFacts, type OutgoingMessage } from '../domain/messages.ts';
-import type { DmcaSubmission } from '../domain/notice.ts';
+import type { NoticeSubmission } from '../domain/notice.ts';
+import { KIND_RULES } from '../domain/report-kinds.ts';
+import { receiptPolicy } from '../domain/kind-actions.ts';
+import { hotlineReport, retainUntil } from '../domain/hotline-report.ts';
 import { refreshDirectories, resolveHosts, type ResolverDeps } from './resolver.ts';
 import type { Config } from '../config.ts';
 import { PollingLoop } from './polling-loop.ts';
@@ -31,7 +34,7 @@ const LEASE_SECONDS = 120;
 interface ClaimedNotice {
   id: string;
   created_at: Date;
-  submission: DmcaSubmission;
+  submission: NoticeSubmission;
 }
 
 /** Claim one notice that needs work (a given one, or the oldest). */
@@ -114,13 +117,14 @@ async function saveResolutions(
   batch: { id: number; url: string }[],
   res: ItemResolution[],
 ): Promise<number> {
+  const kind = notice.submission.kind;
   const items: ResolvedItem[] = res.map((r, i) => {
     const on = r.onNetwork ? r : null;
     const hosting = on?.origin?.hosting ?? null;
     return {
       id: batch[i]!.id,
       url: batch[i]!.url,
-      resolution: resolutionOf(routeItem(r, deps.config.providerName)),
+      resolution: resolutionOf(routeItem(r, deps.config.providerName, kind)),
       account: on ? { id: on.zone.accountId, name: on.zone.accountName, email: on.zone.accountEmail } : null,
       columns: {
         zone_id: on?.zone.id ?? null,
@@ -138,7 +142,8 @@ async function saveResolutions(
       },
     };
   });
-  return applyResolutions(trx, deps.lifecycle, notice, items);
+  // A kind disabled on receipt (child sexual abuse material) is taken down here, before review.
+  return applyResolutions(trx, { ...deps.lifecycle, policy: receiptPolicy(kind, deps.lifecycle.policy) }, notice, items);
 }
 
 function toMessageItem(r: {
@@ -175,7 +180,9 @@ export function composeMessages(
   accounts: Map<string, { id: string; name: string; email: string }>,
 ): { messages: OutgoingMessage[]; hostsWithoutContact: { name: string; asn: number | null; urls: number }[] } {
   const messages: OutgoingMessage[] = [];
-  const forwarded = items.filter((i) => i.state === 'forwarded');
+  // A kind that is never passed on (CSAM, WHOIS requests) sends neither the report nor its URLs
+  // to the site owner or the host; routing keeps its items with staff, this makes sure of it.
+  const forwarded = KIND_RULES[facts.submission.kind].forwardsReport ? items.filter((i) => i.state === 'forwarded') : [];
   const byAccount = new Map<string, MessageItem[]>();
   for (const i of forwarded) {
     if (!i.accountId) continue;
@@ -215,11 +222,11 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
   const items = (
     await deps.db
       .selectFrom('notice_items')
-      .select(['position', 'submitted_url', 'url', 'state', 'reason', 'zone', 'account_id', 'host_name', 'host_asn', 'host_abuse_email', 'origin_ips'])
+      .select(['position', 'submitted_url', 'url', 'state', 'reason', 'zone', 'account_id', 'host_name', 'host_asn', 'host_abuse_email', 'origin_ips', 'updated_at'])
       .where('notice_id', '=', notice.id)
       .orderBy('position')
       .execute()
-  ).map((r) => ({ ...toMessageItem(r), accountId: r.account_id }));
+  ).map((r) => ({ ...toMessageItem(r), accountId: r.account_id, updatedAt: new Date(r.updated_at) }));
   const accountIds = [...new Set(items.map((i) => i.accountId).filter((a): a is string => a !== null))];
   const accounts = new Map(
     (accountIds.length ? await deps.db.selectFrom('accounts').select(['id', 'name', 'email']).where('id', 'in', accountIds).execute() : []).map((a) => [
@@ -234,14 +241,51 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
     statusUrl: deps.links.url(notice.id),
   };
   const { messages, hostsWithoutContact } = composeMessages(deps.config.providerName, facts, items, accounts);
+  const retain = retainUntil(notice.submission.kind, notice.created_at);
+  const hotline = hotlineReport(
+    facts,
+    items.map((i) => ({
+      url: i.url ?? i.submittedUrl,
+      state: i.state,
+      zone: i.zone,
+      accountId: i.accountId,
+      accountName: i.accountId ? (accounts.get(i.accountId)?.name ?? null) : null,
+      originIps: i.originIps,
+      hostName: i.hostName,
+      hostAsn: i.hostAsn,
+      disabledAt: i.state === 'content_disabled' ? i.updatedAt : null,
+    })),
+    deps.lifecycle.now(),
+  );
 
   await deps.db.transaction().execute(async (trx) => {
     await enqueueMessages(trx, notice.id, messages);
+    if (retain) await trx.updateTable('notices').set({ retain_until: retain }).where('id', '=', notice.id).execute();
+    const prepared = hotline
+      ? await trx
+          .insertInto('hotline_reports')
+          .values({ notice_id: notice.id, payload: JSON.stringify(hotline), retain_until: retain ?? new Date(hotline.retain_until) })
+          .onConflict((oc) => oc.column('notice_id').doNothing())
+          .returning('notice_id')
+          .executeTakeFirst()
+      : undefined;
     const finished = await sql<{ id: string }>`
       UPDATE notices SET status = 'processed', processed_at = now(), lease_until = NULL, updated_at = now()
       WHERE id = ${notice.id}::uuid AND status = 'processing' RETURNING id`.execute(trx);
     await refreshItemCounts(trx, notice.id);
     await appendEvents(trx, [
+      ...(prepared
+        ? [
+            {
+              actor: 'system',
+              type: 'notice.hotline_report_prepared',
+              subjectType: 'notice',
+              subjectId: notice.id,
+              noticeId: notice.id,
+              data: { urls: hotline!.urls.length, reporter_withheld: 'withheld' in hotline!.reporter, retain_until: hotline!.retain_until },
+            } satisfies NewEvent,
+          ]
+        : []),
       ...hostsWithoutContact.map((h): NewEvent => ({
         actor: 'system',
         type: 'notice.host_contact_unknown',

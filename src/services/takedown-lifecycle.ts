@@ -11,6 +11,7 @@ import type { Actor } from '../storage/events.ts';
 import type { LifecycleStepType } from '../domain/event-types.ts';
 import { inTakedownLifecycle, parseLifecycleState, type LifecycleEvent, type LifecycleState } from '../domain/takedown-lifecycle.ts';
 import { validateCounterNotice, validateCourtAction, validateRetraction } from '../domain/counter-notice.ts';
+import { counterNoticeAllowed } from '../domain/kind-actions.ts';
 import { LIFECYCLE_STEPS, type StaffLifecycleRequest } from '../domain/staff-lifecycle-commands.ts';
 import type { NoticeFacts } from '../domain/messages.ts';
 import type { FieldError } from '../domain/notice.ts';
@@ -81,6 +82,8 @@ export async function fileCounterNotice(deps: LifecycleDeps, filer: Filer & { ac
     .where('account_id', '=', filer.accountId)
     .execute();
   if (!own.length) return noNotice(noticeId);
+  const answerable = counterNoticeAllowed(notice.submission.kind, notice.submission.regime);
+  if (!answerable.ok) return conflict([{ field: 'notice', message: answerable.reason }]);
   const v = validateCounterNotice(body, { urls: own.map((r) => r.url ?? r.submitted_url) });
   if (!v.ok) return invalid(v.errors);
   const cn = v.counterNotice;

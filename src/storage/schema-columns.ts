@@ -206,6 +206,13 @@ export const COLUMNS = {
     item_counts: 'jsonb | null',
     regime: 'text',
     priority: 'int2',
+    retain_until: 'timestamptz | null',
+  },
+  hotline_reports: {
+    notice_id: 'uuid',
+    payload: 'jsonb',
+    prepared_at: 'timestamptz',
+    retain_until: 'timestamptz',
   },
   notice_items: {
     id: 'int8',

@@ -3,6 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { EventType, SubjectType } from '../domain/event-types.ts';
 import type { Channel, NoticeKind, NoticeSubmission } from '../domain/notice.ts';
 import type { LegalRegime } from '../domain/report-kinds.ts';
+import type { HotlineReport } from '../domain/hotline-report.ts';
 import type { ItemState } from '../domain/item-state.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -129,6 +130,16 @@ export interface NoticesTable {
   updated_at: Generated<Date>;
   processed_at: Date | null;
   item_counts: Json<Record<string, number>> | null;
+  /** Until when the notice is evidence that may not be deleted (report-kinds.ts evidenceRetentionDays); null: the ordinary retention. */
+  retain_until: Date | null;
+}
+
+/** The report prepared for the national hotline / NCMEC's CyberTipline (domain/hotline-report.ts). */
+export interface HotlineReportsTable {
+  notice_id: string;
+  payload: Json<HotlineReport>;
+  prepared_at: Generated<Date>;
+  retain_until: Date;
 }
 
 export interface NoticeItemsTable {
@@ -476,4 +487,5 @@ export interface Database {
   edge_blocklist_state: EdgeBlocklistStateTable;
   settings: SettingsTable;
   zone_import_rows: ZoneImportRowsTable;
+  hotline_reports: HotlineReportsTable;
 }

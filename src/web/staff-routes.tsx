@@ -1,4 +1,5 @@
 // The staff console: queue, notice, account, search, and the decisions staff make on notices.
+import { hotlineReportOf } from '../services/hotline-reports.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
@@ -111,7 +112,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
       const user = req.user as Principal;
       const notice = await getNoticeView(ctx.store.db, user, id, { state: state ?? undefined, after: after ?? undefined, limit: STAFF_PAGE_SIZE });
       if (!notice) return notFound(req, reply, 'notice');
-      const [events, row, lifecycles] = await Promise.all([
+      const [events, row, lifecycles, hotline] = await Promise.all([
         listNoticeEvents(ctx.store.db, user, id, { scope: 'notice', limit: 1000 }),
         ctx.store.db
           .selectFrom('notices as n')
@@ -125,6 +126,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
           id,
           notice.items.map((i) => i.position),
         ),
+        hotlineReportOf(ctx.store.db, id),
       ]);
       const lcCtx = { now: ctx.lifecycle.now(), calendar: ctx.lifecycle.calendar, policy: ctx.lifecycle.policy };
       const lifecycleCommands = new Map<number, StaffLifecycleCommand[]>([...lifecycles].map(([pos, st]) => [pos, staffCommands(st, lcCtx)]));
@@ -146,6 +148,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
           lifecycleCommands={lifecycleCommands}
           now={lcCtx.now}
           timeZone={ctx.lifecycle.calendar.timeZone}
+          hotline={hotline.ok ? hotline.value : null}
           {...extra}
         />,
       );

@@ -2,6 +2,7 @@
 // hosted content, reject with a reason), per URL the takedown step and the commands staff may give
 // it now (restore, close, …, each with a reason), a question to the reporter, the timeline and the
 // raw submission as it was received.
+import type { StoredHotlineReport } from '../../services/hotline-reports.ts';
 import { ReportFacts } from './report-facts.tsx';
 import { Layout, ErrorSummary } from '../layout.tsx';
 import type { Principal } from '../../services/principals.ts';
@@ -34,6 +35,8 @@ export interface StaffNoticeProps {
   /** The clock and the business calendar's time zone, for restore dates. */
   now?: Date;
   timeZone?: string;
+  /** The prepared hotline report of a child-safety report (services/hotline-reports.ts). */
+  hotline?: StoredHotlineReport | null;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -94,6 +97,21 @@ function LifecycleActions(p: { position: number; commands: StaffLifecycleCommand
         ))}
       </div>
     </details>
+  );
+}
+
+/** The hotline report staff send to NCMEC's CyberTipline or the national hotline: prepared, never sent from here. */
+function HotlineSection(p: { report: StoredHotlineReport }) {
+  const r = p.report.payload;
+  return (
+    <section aria-labelledby="hotline-heading">
+      <h2 id="hotline-heading">Hotline report</h2>
+      <p>
+        Prepared {p.report.prepared_at} for the national hotline / CyberTipline; evidence kept until {p.report.retain_until}. Reporter:{' '}
+        {'withheld' in r.reporter ? 'withheld at their request' : `${r.reporter.name ?? '(no name)'} <${r.reporter.email ?? 'no e-mail'}>`}.
+      </p>
+      <pre id="hotline-report">{JSON.stringify(r, null, 2)}</pre>
+    </section>
   );
 }
 
@@ -332,6 +350,8 @@ export function StaffNoticePage(p: StaffNoticeProps) {
           Send the question
         </button>
       </form>
+
+      {p.hotline ? <HotlineSection report={p.hotline} /> : null}
 
       <h2>Timeline</h2>
       {p.events.length === 0 ? (
