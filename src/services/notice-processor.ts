@@ -222,7 +222,20 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
   const items = (
     await deps.db
       .selectFrom('notice_items')
-      .select(['position', 'submitted_url', 'url', 'state', 'reason', 'zone', 'account_id', 'host_name', 'host_asn', 'host_abuse_email', 'origin_ips', 'updated_at'])
+      .select([
+        'position',
+        'submitted_url',
+        'url',
+        'state',
+        'reason',
+        'zone',
+        'account_id',
+        'host_name',
+        'host_asn',
+        'host_abuse_email',
+        'origin_ips',
+        'updated_at',
+      ])
       .where('notice_id', '=', notice.id)
       .orderBy('position')
       .execute()

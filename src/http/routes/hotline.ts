@@ -18,7 +18,9 @@ export async function hotlineRoutes(fastify: FastifyInstance, ctx: AppContext): 
         summary: "A child-safety report's prepared hotline (CyberTipline) report (staff only)",
         params: IdParams,
         response: {
-          200: described('The prepared report: payload (reporter as they chose, URLs, zone, account, origin IPs, hosting provider, times), prepared_at, retain_until'),
+          200: described(
+            'The prepared report: payload (reporter as they chose, URLs, zone, account, origin IPs, hosting provider, times), prepared_at, retain_until',
+          ),
           403: errors('Not staff'),
           404: errors('No such notice, or no hotline report for it'),
         },
