@@ -11,6 +11,9 @@ const notice: NoticeFacts = {
   createdAt: new Date('2026-03-02T12:00:00Z'),
   statusUrl: 'https://desk.test/status/abc',
   submission: {
+    kind: 'copyright',
+    regime: 'dmca',
+    notify: { owner: 'send', host: 'send' },
     claimant: { name: 'Jane Doe', email: 'jane@rights.test', address: '1 Studio Way', country: 'US' },
     work: { description: 'A film' },
   } as unknown as DmcaSubmission,
