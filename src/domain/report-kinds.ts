@@ -81,7 +81,8 @@ export interface KindRules {
   hint: string;
   cloudflare: { act: CloudflareAct; type: CloudflareType };
   lumen: LumenNoticeType;
-  dsa: { category: DsaCategory; keyword: DsaKeyword };
+  /** `legalGround`: the law that makes such content illegal, as a statement of reasons names it (Art. 17(3)(d)). */
+  dsa: { category: DsaCategory; keyword: DsaKeyword; legalGround: string };
   /** The regimes a report of this kind can be made under; the first is the default. */
   regimes: readonly [LegalRegime, ...LegalRegime[]];
   /** The elements required under each regime the kind allows. */
@@ -120,7 +121,11 @@ export const KIND_RULES: { readonly [K in ReportKind]: KindRules & { kind: K } }
     hint: 'Someone copied your work (text, images, music, video, software) without permission.',
     cloudflare: { act: 'abuse_dmca', type: 'DMCA' },
     lumen: 'DMCA',
-    dsa: { category: 'STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS', keyword: 'KEYWORD_COPYRIGHT_INFRINGEMENT' },
+    dsa: {
+      category: 'STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS',
+      keyword: 'KEYWORD_COPYRIGHT_INFRINGEMENT',
+      legalGround: 'Copyright: Directive 2001/29/EC Art. 3 and the national copyright law of the member states; in the United States 17 U.S.C. § 512(c)',
+    },
     regimes: ['dmca', 'dsa'],
     elements: {
       dmca: ['urls', 'reporter_name', 'reporter_email', 'reporter_address', 'reporter_country', 'work', 'dmca_statements', 'signature'],
@@ -144,7 +149,11 @@ export const KIND_RULES: { readonly [K in ReportKind]: KindRules & { kind: K } }
     hint: 'A site uses your registered trademark, or sells counterfeits of your goods.',
     cloudflare: { act: 'abuse_trademark', type: 'TM' },
     lumen: 'Trademark',
-    dsa: { category: 'STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS', keyword: 'KEYWORD_TRADEMARK_INFRINGEMENT' },
+    dsa: {
+      category: 'STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS',
+      keyword: 'KEYWORD_TRADEMARK_INFRINGEMENT',
+      legalGround: 'Trade mark infringement: Regulation (EU) 2017/1001 Art. 9 and Directive (EU) 2015/2436 Art. 10',
+    },
     regimes: ['terms', 'dsa'],
     elements: {
       terms: ['urls', 'reporter_name', 'reporter_email', 'explanation', 'trademark'],
@@ -167,7 +176,11 @@ export const KIND_RULES: { readonly [K in ReportKind]: KindRules & { kind: K } }
     hint: 'A page imitates a bank, a shop or a login to steal credentials, or serves malware.',
     cloudflare: { act: 'abuse_phishing', type: 'PHISH' },
     lumen: 'Other',
-    dsa: { category: 'STATEMENT_CATEGORY_SCAMS_AND_FRAUD', keyword: 'KEYWORD_PHISHING' },
+    dsa: {
+      category: 'STATEMENT_CATEGORY_SCAMS_AND_FRAUD',
+      keyword: 'KEYWORD_PHISHING',
+      legalGround: 'Fraud and unauthorised access to information systems: Directive 2013/40/EU and Directive (EU) 2019/713; national criminal law',
+    },
     regimes: ['terms', 'dsa'],
     elements: { terms: ['urls', 'reporter_name', 'reporter_email', 'explanation'], dsa: DSA_ART16 },
     notify: { owner: ['send', 'send-anon'], host: ['send', 'send-anon'] },
@@ -187,7 +200,11 @@ export const KIND_RULES: { readonly [K in ReportKind]: KindRules & { kind: K } }
     hint: 'Images or video of the sexual abuse of a child. Do not attach or send the material itself.',
     cloudflare: { act: 'abuse_children', type: 'EMER' },
     lumen: 'LawEnforcementRequest',
-    dsa: { category: 'STATEMENT_CATEGORY_PROTECTION_OF_MINORS', keyword: 'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL' },
+    dsa: {
+      category: 'STATEMENT_CATEGORY_PROTECTION_OF_MINORS',
+      keyword: 'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL',
+      legalGround: 'Child sexual abuse material: Directive 2011/93/EU Art. 5 and national criminal law',
+    },
     regimes: ['terms', 'dsa'],
     // Art. 16(2)(c): no name or e-mail is required for the offences of Directive 2011/93/EU.
     elements: { terms: ['urls', 'explanation'], dsa: ['urls', 'explanation', 'dsa_statement'] },
@@ -209,7 +226,11 @@ export const KIND_RULES: { readonly [K in ReportKind]: KindRules & { kind: K } }
     hint: 'A credible threat of violence against a person or a group, or incitement to it.',
     cloudflare: { act: 'abuse_threat', type: 'THREAT' },
     lumen: 'Other',
-    dsa: { category: 'STATEMENT_CATEGORY_VIOLENCE', keyword: 'KEYWORD_INCITEMENT_VIOLENCE_HATRED' },
+    dsa: {
+      category: 'STATEMENT_CATEGORY_VIOLENCE',
+      keyword: 'KEYWORD_INCITEMENT_VIOLENCE_HATRED',
+      legalGround: 'Threats and incitement to violence: Framework Decision 2008/913/JHA and national criminal law',
+    },
     regimes: ['terms', 'dsa'],
     elements: { terms: ['urls', 'reporter_name', 'reporter_email', 'explanation'], dsa: DSA_ART16 },
     notify: { owner: ['send', 'send-anon'], host: ['send', 'send-anon'] },
@@ -229,7 +250,11 @@ export const KIND_RULES: { readonly [K in ReportKind]: KindRules & { kind: K } }
     hint: 'Intimate images or video of an adult shared without their consent, including deepfakes.',
     cloudflare: { act: 'abuse_ncsei', type: 'NCSEI' },
     lumen: 'PrivateInformation',
-    dsa: { category: 'STATEMENT_CATEGORY_CYBER_VIOLENCE', keyword: 'KEYWORD_NON_CONSENSUAL_IMAGE_SHARING' },
+    dsa: {
+      category: 'STATEMENT_CATEGORY_CYBER_VIOLENCE',
+      keyword: 'KEYWORD_NON_CONSENSUAL_IMAGE_SHARING',
+      legalGround: 'Non-consensual sharing of intimate images: Directive (EU) 2024/1385 Art. 5 and national criminal law; Regulation (EU) 2016/679',
+    },
     regimes: ['terms', 'dsa'],
     elements: { terms: ['urls', 'reporter_name', 'reporter_email', 'ncsei_subject'], dsa: [...DSA_ART16, 'ncsei_subject'] },
     notify: { owner: ['send-anon', 'send', 'none'], host: ['send-anon', 'send'] },
@@ -249,7 +274,11 @@ export const KIND_RULES: { readonly [K in ReportKind]: KindRules & { kind: K } }
     hint: 'You have a legal basis to learn who registered a domain, or its WHOIS data is false.',
     cloudflare: { act: 'abuse_registrar_whois', type: 'REG_WHO' },
     lumen: 'DataProtection',
-    dsa: { category: 'STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS', keyword: 'KEYWORD_MISSING_PROCESSING_GROUND' },
+    dsa: {
+      category: 'STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS',
+      keyword: 'KEYWORD_MISSING_PROCESSING_GROUND',
+      legalGround: 'Data protection: Regulation (EU) 2016/679 Art. 6',
+    },
     // A request for registration data is not a notice of illegal content: no DSA regime.
     regimes: ['terms'],
     elements: { terms: ['urls', 'reporter_name', 'reporter_email', 'whois_request'] },
@@ -271,7 +300,11 @@ export const KIND_RULES: { readonly [K in ReportKind]: KindRules & { kind: K } }
     hint: 'Spam, DDoS, hate sites, harassment, or anything else against the acceptable-use policy.',
     cloudflare: { act: 'abuse_general', type: 'GEN' },
     lumen: 'Other',
-    dsa: { category: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC', keyword: 'KEYWORD_OTHER' },
+    dsa: {
+      category: 'STATEMENT_CATEGORY_OTHER_VIOLATION_TC',
+      keyword: 'KEYWORD_OTHER',
+      legalGround: 'The law the notifier names, as assessed by the provider',
+    },
     regimes: ['terms', 'dsa'],
     elements: { terms: ['urls', 'reporter_name', 'reporter_email', 'explanation'], dsa: DSA_ART16 },
     notify: { owner: ['send', 'send-anon'], host: ['send', 'send-anon'] },
