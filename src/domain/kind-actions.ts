@@ -41,8 +41,11 @@ export function counterNoticeAllowed(kind: ReportKind, regime: LegalRegime): Act
 /**
  * The policy receipt runs under for a kind: content reported as child sexual abuse material
  * (`onReceipt: 'disable'`) is taken down at once, before any review, whatever the desk's
- * automatic-takedown setting; every other kind follows the desk's policy.
+ * automatic-takedown setting; a kind that may not disable at all (a WHOIS request) is never taken
+ * down automatically either; every other kind follows the desk's policy.
  */
 export function receiptPolicy<P extends Pick<LifecyclePolicy, 'automaticTakedown'>>(kind: ReportKind, policy: P): P {
-  return KIND_RULES[kind].onReceipt === 'disable' ? { ...policy, automaticTakedown: true } : policy;
+  if (KIND_RULES[kind].onReceipt === 'disable') return { ...policy, automaticTakedown: true };
+  if (policy.automaticTakedown && !allowedAction(kind, 'disable').ok) return { ...policy, automaticTakedown: false };
+  return policy;
 }

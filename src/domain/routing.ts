@@ -44,13 +44,15 @@ export interface RoutedItem {
  * provider's own to answer (disclose the registrant data or not), so it waits for staff review.
  */
 export function routeItem(res: ItemResolution, providerName: string, kind: ReportKind = 'copyright'): RoutedItem {
+  const rules = KIND_RULES[kind];
   if (!res.onNetwork) {
+    // Material of child abuse elsewhere goes to the hotline, which reaches the right host and the police.
+    const where = rules.hotlineReport ? "NCMEC's CyberTipline or your national hotline (inhope.org)" : "the site's own host or registrar";
     return {
       state: 'not_on_network',
-      reason: `${res.host} is not a site on ${providerName}'s network, so ${providerName} cannot act on it; send your ${kind === 'copyright' ? 'notice' : 'report'} to the site's own host or registrar.`,
+      reason: `${res.host} is not a site on ${providerName}'s network, so ${providerName} cannot act on it; send your ${kind === 'copyright' ? 'notice' : 'report'} to ${where}.`,
     };
   }
-  const rules = KIND_RULES[kind];
   if (!rules.forwardsReport) {
     return {
       state: 'pending_review',

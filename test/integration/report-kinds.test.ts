@@ -221,6 +221,11 @@ for (const store of storeKinds()) {
       const days = (new Date(notice.retain_until!).getTime() - new Date(notice.created_at).getTime()) / 86_400_000;
       assert.equal(days, 365);
       await assert.rejects(s.store.db.deleteFrom('notices').where('id', '=', id).execute(), /retained until/);
+      const events = (await s.api(`/v1/notices/${id}/events?scope=all&limit=1000`, { token: s.adminToken })).body.events as {
+        type: string;
+        data: { urls: number };
+      }[];
+      assert.equal(events.find((e) => e.type === 'notice.hotline_report_prepared')?.data.urls, 2, 'the preparation is on the timeline');
       assert.equal((await s.api(`/v1/notices/${id}/hotline-report`, { token: alex.token })).status, 403);
       assert.equal((await s.api(`/v1/notices/${id}/hotline-report`, { token: p1 })).status, 403);
       assert.equal((await s.api(`/v1/notices/${ids.get('phishing')}/hotline-report`, { token: s.adminToken })).status, 404);

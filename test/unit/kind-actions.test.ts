@@ -41,10 +41,13 @@ test('counter notices answer DMCA copyright notices only; others are told their 
   );
 });
 
-test('receipt takes CSAM down whatever the desk policy; other kinds keep the desk policy', () => {
+test('receipt takes CSAM down whatever the desk policy, never a WHOIS request; other kinds keep the desk policy', () => {
   const off = { ...DEFAULT_LIFECYCLE_POLICY, automaticTakedown: false };
   assert.equal(receiptPolicy('csam', off).automaticTakedown, true);
   for (const kind of REPORT_KINDS.filter((k) => k !== 'csam')) assert.equal(receiptPolicy(kind, off), off);
+  const on = { ...DEFAULT_LIFECYCLE_POLICY, automaticTakedown: true };
+  assert.equal(receiptPolicy('whois', on).automaticTakedown, false, 'a WHOIS request never disables content');
+  assert.equal(receiptPolicy('phishing', on), on);
 });
 
 test('routing per kind: reports never passed on stay with staff, proxied or hosted; the rest as before', () => {
@@ -58,7 +61,8 @@ test('routing per kind: reports never passed on stay with staff, proxied or host
     assert.deepEqual(routeItem(zone('proxied'), 'Acme', kind), { state: 'forwarded', reason: null });
     assert.equal(routeItem(zone('hosted'), 'Acme', kind).state, 'pending_review');
   }
-  assert.match(routeItem({ onNetwork: false, host: 'x.example' }, 'Acme', 'phishing').reason!, /send your report to/);
+  assert.match(routeItem({ onNetwork: false, host: 'x.example' }, 'Acme', 'phishing').reason!, /send your report to the site's own host/);
+  assert.match(routeItem({ onNetwork: false, host: 'x.example' }, 'Acme', 'csam').reason!, /CyberTipline or your national hotline/);
 });
 
 test('the hotline report: only for CSAM; the reporter as they chose; kept for the retention days', () => {
