@@ -4,26 +4,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { checkRole } from '../auth.ts';
-import { fileNotice } from '../../services/notice-filing.ts';
+import { fileNotice, validateReportBody } from '../../services/notice-filing.ts';
 import { noticeCounts } from '../../services/notice-views.ts';
-import type { DmcaNoticeInput, FieldError, NoticeKind, NoticeSubmission } from '../../domain/notice.ts';
-import { KIND_RULES } from '../../domain/report-kinds.ts';
+import type { NoticeKind, NoticeSubmission } from '../../domain/notice.ts';
+import { KIND_RULES, REPORT_KINDS, kindOfCloudflareAct, kindOfCloudflareType } from '../../domain/report-kinds.ts';
+import { cloudflareField, fromCloudflareForm } from '../../domain/cloudflare-forms.ts';
 import type { Principal } from '../../services/principals.ts';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { failureErrors } from '../../services/result.ts';
 import { CloudflareErrors, Uuid, validatedInService, type ZodRequests } from '../schemas.ts';
 
-const REPORT_TYPES = [
-  'abuse_dmca',
-  'abuse_trademark',
-  'abuse_general',
-  'abuse_phishing',
-  'abuse_children',
-  'abuse_threat',
-  'abuse_registrar_whois',
-  'abuse_ncsei',
-];
+const REPORT_TYPES = REPORT_KINDS.map((k) => KIND_RULES[k].cloudflare.act);
 
 /** Cloudflare shows account ids as 32 hex digits; ours are UUIDs. Both spellings are accepted. */
 export function cloudflareAccountId(principalId: string): string {
@@ -35,80 +27,6 @@ function envelope(result: unknown, extra: Record<string, unknown> = {}) {
 }
 function envelopeError(reply: FastifyReply, status: number, code: number, message: string) {
   return reply.code(status).send({ success: false, errors: [{ code, message }], messages: [], result: null });
-}
-
-/** Native field → the Cloudflare form field a script sent. */
-const FIELD_NAMES: Record<string, string> = {
-  'claimant.name': 'name',
-  'claimant.email': 'email',
-  'claimant.company': 'company',
-  'claimant.address': 'address1',
-  'claimant.phone': 'tele',
-  'claimant.country': 'country',
-  'work.description': 'original_work',
-  'work.owner': 'agent_name',
-  'statements.good_faith_belief': 'agree',
-  'statements.accuracy_and_authority': 'agree',
-  'notify.owner': 'owner_notification',
-  'notify.host': 'host_notification',
-  signature: 'signature',
-  comments: 'comments',
-  urls: 'urls',
-};
-function cfField(field: string): string {
-  const m = /^urls\[(\d+)\]$/.exec(field);
-  if (m) return `urls (line ${Number(m[1]) + 1})`;
-  return FIELD_NAMES[field] ?? field;
-}
-
-const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-
-/** The abuse_dmca form as a native notice, plus the problems only the form can have. */
-export function fromCloudflareDmca(body: Record<string, unknown>): { notice: DmcaNoticeInput; errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  for (const f of ['name', 'email', 'email2', 'address1', 'city', 'state', 'country', 'agent_name', 'original_work', 'signature', 'urls']) {
-    if (!str(body[f])?.trim()) errors.push({ field: f, message: `${f} is required` });
-  }
-  if (str(body.email) && str(body.email2) !== undefined && str(body.email)!.trim().toLowerCase() !== str(body.email2)!.trim().toLowerCase()) {
-    errors.push({ field: 'email2', message: 'Provided emails did not match' });
-  }
-  if (str(body.agree) !== '1' && body.agree !== true) {
-    errors.push({ field: 'agree', message: 'agree must be 1: you must affirm the good-faith and accuracy statements under penalty of perjury' });
-  }
-  const address = [str(body.address1), str(body.address2), str(body.city), str(body.state)]
-    .map((s) => s?.trim())
-    .filter(Boolean)
-    .join(', ');
-  const company = str(body.company)?.trim() || undefined;
-  const agent = str(body.agent_name)?.trim() || undefined;
-  const notice: DmcaNoticeInput = {
-    urls: (str(body.urls) ?? '').split(/\r\n|\r|\n/),
-    work: { description: str(body.original_work) ?? '', owner: agent },
-    claimant: {
-      name: str(body.name) ?? '',
-      company,
-      email: str(body.email) ?? '',
-      address,
-      phone: str(body.tele)?.trim() || undefined,
-      country: str(body.country) ?? '',
-    },
-    statements: {
-      good_faith_belief: str(body.agree) === '1' || body.agree === true,
-      accuracy_and_authority: str(body.agree) === '1' || body.agree === true,
-    } as never,
-    signature: str(body.signature) ?? '',
-    notify: { owner: (str(body.owner_notification) ?? 'send') as 'send', host: (str(body.host_notification) ?? 'send') as 'send' },
-    comments:
-      [
-        str(body.title) ? `Title: ${str(body.title)}` : null,
-        str(body.comments) ?? null,
-        str(body.reported_country) ? `Reported country: ${str(body.reported_country)}` : null,
-        str(body.reported_user_agent) ? `Reported user agent: ${str(body.reported_user_agent)}` : null,
-      ]
-        .filter(Boolean)
-        .join('\n') || undefined,
-  };
-  return { notice, errors };
 }
 
 interface ReportRow {
@@ -245,10 +163,10 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       bodyLimit: ctx.bodyLimit,
       preValidation: cloudflareAuth,
       schema: {
-        summary: "Cloudflare-compatible: submit an abuse report (abuse_dmca), body as Cloudflare's form",
-        params: z.object({ account_id: AccountId, report_type: z.string().meta({ enum: ['abuse_dmca'] }) }),
-        // Read field by field as Cloudflare's form (fromCloudflareDmca), every problem in msg.
-        body: validatedInService(z.looseObject({ act: z.string().optional() }).describe("Cloudflare's DMCA report form")),
+        summary: "Cloudflare-compatible: submit an abuse report of any of the eight types, body as Cloudflare's form",
+        params: z.object({ account_id: AccountId, report_type: z.string().meta({ enum: REPORT_TYPES }) }),
+        // Read field by field as Cloudflare's form (cloudflare-forms.ts), every problem in msg.
+        body: validatedInService(z.looseObject({ act: z.string().optional() }).describe("Cloudflare's abuse report form of the type in the path")),
         response: {
           200: z.object({ abuse_rand: z.string(), request: z.looseObject({}), result: z.literal('success') }).describe('Filed'),
           400: z
@@ -263,7 +181,7 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       const principal = req.principal!;
       const { report_type } = req.params;
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const act = str(body.act) ?? report_type;
+      const act = typeof body.act === 'string' ? body.act : report_type;
       // Cloudflare's documented submit error ({error_code, msg, request, result: 'error'}) plus the
       // v4 envelope's success/errors, which the SDK surfaces as APIError.errors.
       const fail = (messages: string | string[], code = 400) => {
@@ -278,24 +196,28 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
           messages: [],
         });
       };
-      if (!REPORT_TYPES.includes(report_type)) return fail(`unknown report type "${report_type}"; use one of ${REPORT_TYPES.join(', ')}`);
-      if (report_type !== 'abuse_dmca') return fail(`this server accepts only abuse_dmca reports so far, not ${report_type}`);
+      const kind = kindOfCloudflareAct(report_type);
+      if (!kind) return fail(`unknown report type "${report_type}"; use one of ${REPORT_TYPES.join(', ')}`);
       if (act !== report_type) return fail(`act ("${act}") must equal the report type in the path ("${report_type}")`);
-      const { notice, errors } = fromCloudflareDmca(body);
+      const { report, errors } = fromCloudflareForm(kind, body);
       const key = req.headers['idempotency-key'];
+      // With form errors nothing is filed, but the native rules still run so every problem is listed at once.
+      const native = errors.length ? validateReportBody(report, ctx.config.maxUrlsPerNotice) : null;
       const result = errors.length
         ? null
         : await fileNotice(ctx.store.db, {
             reporterId: principal.id,
             channel: 'cloudflare_api',
             idempotencyKey: typeof key === 'string' ? key : null,
-            body: notice,
+            body: report,
             maxUrls: ctx.config.maxUrlsPerNotice,
           });
-      const all = [...errors, ...(result && !result.ok ? failureErrors(result) : [])];
-      if (all.length) {
-        return fail([...new Set(all.map((e) => `${cfField(e.field)}: ${e.message}`))]);
-      }
+      const reported = new Set(errors.map((e) => e.field));
+      const nativeErrors = [...(native && !native.ok ? native.errors : []), ...(result && !result.ok ? failureErrors(result) : [])].filter(
+        (e) => !reported.has(cloudflareField(e.field)),
+      );
+      const all = [...errors.map((e) => `${e.field}: ${e.message}`), ...nativeErrors.map((e) => `${cloudflareField(e.field)}: ${e.message}`)];
+      if (all.length) return fail([...new Set(all)]);
       const filed = (result as Extract<typeof result, { ok: true }>).value;
       await ctx.processIfSmall(filed.id, filed.itemCount);
       return reply.code(200).send({ abuse_rand: filed.id, request: { act }, result: 'success' });
@@ -323,9 +245,11 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       const sort = /^(-?)(id|cdate|domain|type|status)(?:,(asc|desc))?$/.exec(q.sort ?? 'cdate,desc');
       if (!sort) return envelopeError(reply, 400, 1001, 'sort must be a property (id, cdate, domain, type, status) followed by the order, e.g. cdate,desc');
       if (q.status && !['accepted', 'in_review'].includes(q.status)) return envelopeError(reply, 400, 1001, 'status must be accepted or in_review');
-      if (q.type && q.type !== 'DMCA')
+      const typeKind = q.type ? kindOfCloudflareType(q.type) : null;
+      // NETWORK (Cloudflare's network-abuse reports) is a type this desk files as network reports, not notices.
+      if (q.type && !typeKind)
         return reply.send(envelope({ reports: [] }, { result_info: { page, per_page: perPage, count: 0, total_count: 0, total_pages: 0 } }));
-      const filters = [sql`n.kind = 'copyright'`];
+      const filters = [typeKind ? sql`n.kind = ${typeKind}` : sql`TRUE`];
       if (principal.role !== 'staff') filters.push(sql`n.reporter_id = ${principal.id}::uuid`);
       for (const [param, op] of [
         ['created_after', sql`>`],
@@ -382,15 +306,13 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
       // The reports this account filed, even for staff: "submitted" is always the caller's own.
       const rows = await reportQuery(ctx)
         .where('n.reporter_id', '=', principal.id)
-        .where('n.kind', '=', 'copyright')
         .orderBy('n.created_at', 'desc')
         .orderBy('n.id', 'desc')
         .limit(perPage)
         .offset((page - 1) * perPage)
         .execute();
-      const total = (
-        await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid AND kind = 'copyright'`.execute(ctx.store.db)
-      ).rows[0]!.n;
+      const total = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM notices WHERE reporter_id = ${principal.id}::uuid`.execute(ctx.store.db)).rows[0]!
+        .n;
       const reports = await Promise.all(rows.map((r) => submittedView(ctx, r, false)));
       return reply.send(
         envelope({ reports }, { result_info: { page, per_page: perPage, count: reports.length, total_count: total, total_pages: Math.ceil(total / perPage) } }),
