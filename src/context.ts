@@ -126,7 +126,7 @@ export async function createAppContext(opts: ContextOptions): Promise<AppContext
     review: { db, provider: config.providerName, links, lifecycle },
     // A getter: the policy's address is known only once the server listens.
     get accounts() {
-      return { db, provider: config.providerName, policyUrl: `${publicUrl()}/policy/repeat-infringers` };
+      return { db, provider: config.providerName, policyUrl: `${publicUrl()}/policy/repeat-infringers`, publicUrl: publicUrl() };
     },
     legal: { db, provider: config.providerName, policy: config.legalNoticePolicy },
     intake: {

@@ -9,6 +9,8 @@ export function terminationMessage(
   zones: readonly string[],
   policyUrl: string,
   stepId: string,
+  /** The statement of reasons (DSA Art. 17), as statement-messages.ts words it. */
+  statement: string | null = null,
 ): OutgoingMessage {
   return {
     dedupeKey: `account:${account.id}:terminated:${stepId}`,
@@ -25,7 +27,7 @@ Every service of the account has ended: hosting, proxying and DNS for ${zones.le
 ${zones.slice(0, 200).join('\n')}${zones.length > 200 ? `\n… and ${zones.length - 200} more.` : ''}
 
 A terminated customer may not open a new account. The policy: ${policyUrl}
-`,
+${statement ? `\n${statement}` : ''}`,
     attachments: [],
   };
 }

@@ -17,7 +17,8 @@ export type SubjectType =
   | 'webhook'
   | 'disclosure'
   | 'netblock'
-  | 'network_report';
+  | 'network_report'
+  | 'statement';
 
 /** The notice-level event of a takedown lifecycle step (`notice.<step>`), one per step run. */
 export type LifecycleStepType =
@@ -92,6 +93,8 @@ export type EventType =
   | 'webhook.attempt_failed'
   | 'webhook.delivery_failed'
   | 'webhook.delivery_cancelled'
+  // DSA: statements of reasons (Art. 17)
+  | 'statement.issued'
   // Legal process
   | 'legal_request.recorded'
   | 'legal_request.customer_notified'

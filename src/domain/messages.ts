@@ -1,9 +1,10 @@
 // The e-mails a notice causes, composed from plain data. Each recipient gets one message per
 // notice listing its URLs; long lists go in a CSV attachment so the body stays readable.
-import type { NoticeSubmission } from './notice.ts';
+import type { Channel, NoticeSubmission } from './notice.ts';
 import { DMCA_STATEMENTS } from './notice.ts';
 import { KIND_RULES } from './report-kinds.ts';
 import { DSA_STATEMENT } from './report-submission.ts';
+import { AUTOMATED_MEANS, NOTIFIER_REDRESS_OPTIONS, redressText } from '../dsa/domain/redress.ts';
 
 export interface MessageItem {
   position: number;
@@ -23,6 +24,8 @@ export interface NoticeFacts {
   createdAt: Date;
   submission: NoticeSubmission;
   statusUrl: string | null;
+  /** Filed by a trusted flagger (DSA Art. 22) for this kind of report. */
+  trustedFlagger?: boolean;
 }
 
 export interface Attachment {
@@ -296,6 +299,14 @@ export function describeOutcome(i: MessageItem): string {
   return parts.join('; ');
 }
 
+/**
+ * What a notifier under the DSA can do against the decision on its notice (Art. 16(5)); other
+ * regimes say nothing here (a DMCA notice's remedy is the court, not a complaint).
+ */
+export function notifierRedress(s: NoticeSubmission): string {
+  return s.regime === 'dsa' ? `\nIf you disagree with our decision, your options for redress:\n${redressText(NOTIFIER_REDRESS_OPTIONS)}\n` : '';
+}
+
 /** The reporter's summary once every URL is processed; null when they gave no address. */
 export function reporterAcknowledgement(provider: string, notice: NoticeFacts, items: MessageItem[]): OutgoingMessage | null {
   const to = reporterEmail(notice.submission);
@@ -316,7 +327,7 @@ ${summary}
 
 ${notice.statusUrl ? `Follow every URL's status at any time: ${notice.statusUrl}\n\n` : ''}Outcome for each URL:
 ${lines.text}
-`;
+${notifierRedress(notice.submission)}`;
   return {
     dedupeKey: `notice:${notice.id}:reporter-ack`,
     recipientRole: 'reporter',
@@ -338,6 +349,16 @@ ${lines.text}
   };
 }
 
+/**
+ * Whether the reporter is mailed a receipt: always for a DSA notice (Art. 16(4) asks for a
+ * confirmation without undue delay, whatever the channel); for others only where the channel gave
+ * no answer of its own (a web form's page can be closed, a mail has no reply) — an API client has
+ * its 201 with the notice's number.
+ */
+export function receiptWanted(channel: Channel, regime: NoticeSubmission['regime']): boolean {
+  return regime === 'dsa' || channel === 'web' || channel === 'email';
+}
+
 /** The confirmation of receipt (DSA Art. 16(4)): the notice's number and private status link; null when the reporter gave no address. */
 export function receiptMessage(provider: string, notice: NoticeFacts & { itemCount: number }): OutgoingMessage | null {
   const to = reporterEmail(notice.submission);
@@ -355,7 +376,14 @@ Follow what happens to every URL at your private status link (anyone with the li
 ${notice.statusUrl ?? '(no link available)'}
 
 You will receive another message when every URL has been processed.
-`,
+${
+  notice.submission.regime === 'dsa'
+    ? `
+This confirms receipt of your notice under Art. 16(4) of the EU Digital Services Act. We decide on it in a timely, diligent, non-arbitrary and objective manner, and tell you the decision and how you can seek redress against it.
+${AUTOMATED_MEANS}
+`
+    : ''
+}`,
     attachments: [],
   };
 }

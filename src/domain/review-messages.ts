@@ -2,7 +2,7 @@
 // the customer hears that hosted content was disabled, and a question reaches the reporter.
 import { createHash } from 'node:crypto';
 import type { NoticeFacts, OutgoingMessage } from './messages.ts';
-import { BODY_URL_LIMIT, reportNoun, reportPhrase } from './messages.ts';
+import { BODY_URL_LIMIT, notifierRedress, reportNoun, reportPhrase } from './messages.ts';
 import { KIND_RULES } from './report-kinds.ts';
 import { counterNoticeAllowed } from './kind-actions.ts';
 import type { NoticeSubmission } from './notice.ts';
@@ -39,7 +39,7 @@ export function decisionMessage(provider: string, notice: NoticeFacts, decisionI
 Our staff reviewed ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} of your ${reportNoun(notice.submission)} ${notice.id}.
 
 ${sections.join('\n\n')}
-${notice.statusUrl ? `\nEvery URL's status: ${notice.statusUrl}\n` : ''}`,
+${notice.statusUrl ? `\nEvery URL's status: ${notice.statusUrl}\n` : ''}${notifierRedress(notice.submission)}`,
     attachments: [],
   };
 }
@@ -57,6 +57,8 @@ export function takedownMessage(
   account: { id: string; name: string; email: string },
   urls: string[],
   ways: CounterNoticeWays,
+  /** The statement of reasons (DSA Art. 17) of this restriction, as statement-messages.ts words it. */
+  statement: string | null = null,
 ): OutgoingMessage {
   const s = notice.submission;
   return {
@@ -74,7 +76,12 @@ Notice: ${notice.id} (received ${notice.createdAt.toISOString()})
 ${s.kind === 'copyright' ? `Copyrighted work: ${s.work.description}\n` : ''}${complainantLine(s)}
 
 ${answerText(s, ways)}
-`,
+${
+  statement
+    ? `
+${statement}`
+    : ''
+}`,
     attachments: [],
   };
 }

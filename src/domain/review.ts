@@ -18,8 +18,8 @@ export function isRejectionReason(s: unknown): s is RejectionReason {
 }
 
 export type ReviewDecision =
-  /** Hosted content: take it down. */
-  { type: 'disable' } | { type: 'reject'; reason: RejectionReason; note: string | null };
+  /** Hosted content: take it down; the note, if any, is the ground the customer's statement of reasons gives. */
+  { type: 'disable'; note: string | null } | { type: 'reject'; reason: RejectionReason; note: string | null };
 
 export const NOTE_MAX = 2000;
 
@@ -32,7 +32,7 @@ export function parseDecision(input: {
   const errors: { field: string; message: string }[] = [];
   const note = typeof input.note === 'string' && input.note.trim() ? input.note.trim() : null;
   if (note && note.length > NOTE_MAX) errors.push({ field: 'note', message: `must be at most ${NOTE_MAX} characters (it has ${note.length})` });
-  if (input.action === 'disable') return errors.length ? { ok: false, errors } : { ok: true, decision: { type: 'disable' } };
+  if (input.action === 'disable') return errors.length ? { ok: false, errors } : { ok: true, decision: { type: 'disable', note } };
   if (input.action === 'reject') {
     if (!isRejectionReason(input.reason)) {
       errors.push({ field: 'reason', message: `choose a reason: one of ${Object.keys(REJECTION_REASONS).join(', ')}` });

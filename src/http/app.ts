@@ -10,6 +10,7 @@ import { noticeRoutes } from './routes/notices.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { cloudflareRoutes } from './routes/cloudflare.ts';
 import { reviewRoutes } from './routes/review.ts';
+import { statementRoutes } from './routes/statements.ts';
 import { hotlineRoutes } from './routes/hotline.ts';
 import { edgeRoutes } from './routes/edge.ts';
 import { trustedRoutes } from './routes/trusted.ts';
@@ -112,6 +113,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await noticeRoutes(app, ctx);
   await reviewRoutes(app, ctx);
   await hotlineRoutes(app, ctx);
+  await statementRoutes(app, ctx);
   await edgeRoutes(app, ctx);
   await trustedRoutes(app, ctx);
   await legalRoutes(app, ctx);

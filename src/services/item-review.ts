@@ -65,6 +65,7 @@ export async function reviewItems(
       itemEvent: 'item.reviewed',
       data: { decision_id: decisionId, decision: decision.type },
       itemData: { decision_id: decisionId },
+      explanation: decision.type === 'disable' ? decision.note : null,
     });
     const byPosition = new Map(items.map((i) => [i.position, i]));
     // The reason the item now carries (coarseReason): the rejection's, none for a takedown.

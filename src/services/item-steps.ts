@@ -41,6 +41,9 @@ import { takedownMessage } from '../domain/review-messages.ts';
 import type { NoticeFacts, OutgoingMessage } from '../domain/messages.ts';
 import type { ItemState } from '../domain/item-state.ts';
 import type { StatusLinks } from './status-links.ts';
+import { contentDecisions, groupByAccount } from '../dsa/domain/restriction-decisions.ts';
+import { statementMessage, statementText } from '../dsa/domain/statement-messages.ts';
+import { issueStatements, type Issued } from '../dsa/statements.ts';
 
 export interface ItemStepDeps {
   db: Kysely<Database>;
@@ -197,6 +200,8 @@ export interface StepOptions {
   itemData?: Record<string, unknown>;
   /** The item event's type; default `item.lifecycle`. */
   itemEvent?: Extract<EventType, `item.${string}`>;
+  /** Staff's own words for why content is restricted (the statement of reasons' explanation). */
+  explanation?: string | null;
 }
 
 /** The columns beside the stored state, as the effects leave them. */
@@ -255,9 +260,13 @@ function composeMessages(
   notice: NoticeFacts,
   o: Pick<StepOptions, 'stepId' | 'counterNotice'>,
   sends: Map<string, Send>,
+  restricted: Restricted = { statements: [], accounts: new Map() },
 ): OutgoingMessage[] {
   const portalUrl = `${deps.publicUrl()}/portal/notices/${notice.id}`;
   const messages: OutgoingMessage[] = [];
+  // Each statement of reasons rides in the customer's takedown mail of the step, else goes alone.
+  const unsent = new Map(restricted.statements.map((st) => [st.accountId, st]));
+  const statementLink = (st: Issued) => `${deps.publicUrl()}/portal/statements/${st.id}`;
   const kinds = new Set([...sends.values()].map((g) => `${g.to}:${g.message.kind}`));
   for (const g of sends.values()) {
     // The customer's "restore scheduled" says that the counter notice arrived: one mail, not two.
@@ -266,7 +275,19 @@ function composeMessages(
       g.item.account_id && g.item.account_email ? { id: g.item.account_id, name: g.item.account_name ?? g.item.account_id, email: g.item.account_email } : null;
     if (g.to === 'customer' && !customer) continue;
     if (g.to === 'customer' && g.message.kind === 'takedown_notice') {
-      messages.push(takedownMessage(deps.provider, notice, o.stepId, customer!, g.urls, { portalUrl, replyAddress: deps.replyAddress(notice.id) }));
+      const st = unsent.get(customer!.id);
+      unsent.delete(customer!.id);
+      messages.push(
+        takedownMessage(
+          deps.provider,
+          notice,
+          o.stepId,
+          customer!,
+          g.urls,
+          { portalUrl, replyAddress: deps.replyAddress(notice.id) },
+          st ? statementText(st, statementLink(st)) : null,
+        ),
+      );
       continue;
     }
     const m = lifecycleMessage(g.message, g.to === 'customer' ? { role: 'customer', customer: customer! } : { role: 'complainant' }, g.urls, {
@@ -280,7 +301,39 @@ function composeMessages(
     });
     if (m) messages.push(m);
   }
+  for (const st of unsent.values()) {
+    const account = st.accountId ? restricted.accounts.get(st.accountId) : undefined;
+    if (account) messages.push(statementMessage(deps.provider, st, account, statementLink(st)));
+  }
   return messages;
+}
+
+/** A step's newly issued statements of reasons and the customers they are addressed to. */
+interface Restricted {
+  statements: Issued[];
+  accounts: Map<string, { id: string; name: string; email: string }>;
+}
+
+/**
+ * Issues the statements of reasons (DSA Art. 17) that the items newly disabled in this step owe,
+ * in the step's transaction: one per customer.
+ */
+async function restrict(
+  trx: Kysely<Database>,
+  actor: Actor,
+  notice: NoticeFacts,
+  step: { stepId: string; at: Date; explanation?: string | null },
+  disabled: readonly { url: string; account_id: string | null; account_name: string | null; account_email: string | null }[],
+): Promise<Restricted> {
+  const accounts = new Map<string, { id: string; name: string; email: string }>();
+  for (const i of disabled)
+    if (i.account_id && i.account_email) accounts.set(i.account_id, { id: i.account_id, name: i.account_name ?? i.account_id, email: i.account_email });
+  const decisions = contentDecisions(
+    notice,
+    { ...step, byPolicy: actor === 'system' },
+    groupByAccount(disabled.map((i) => ({ accountId: i.account_id, url: i.url }))),
+  );
+  return { statements: await issueStatements(trx, actor, step.stepId, decisions), accounts };
 }
 
 /** One item's step: the first event decides (its refusal is the item's), the rest follow where they apply. */
@@ -325,6 +378,7 @@ export async function applySteps(
   const sends = new Map<string, Send>();
   const stored: { item: LifeItem; state: LifecycleState; cols: Columns }[] = [];
   const projected: { id: number; state: ItemState; reason: string | null }[] = [];
+  const disabled: LifeItem[] = [];
   for (const item of items) {
     const before = currentState(item, notice);
     const d = decide(before, events, ctx);
@@ -342,6 +396,7 @@ export async function applySteps(
     const to = coarseState(d.state);
     const reason = coarseReason(d.state);
     if (to !== item.state || reason !== item.reason) projected.push({ id: item.id, state: to, reason });
+    if (to === 'content_disabled' && item.state !== 'content_disabled') disabled.push(item);
     itemEvents.push({
       actor,
       type: o.itemEvent ?? 'item.lifecycle',
@@ -393,7 +448,8 @@ export async function applySteps(
       },
     ]);
   }
-  const messages = composeMessages(deps, notice, o, sends);
+  const restricted = await restrict(trx, actor, notice, { stepId: o.stepId, at: ctx.now, explanation: o.explanation }, disabled);
+  const messages = composeMessages(deps, notice, o, sends, restricted);
   await enqueueMessages(trx, notice.id, messages);
   return { result, messages };
 }
@@ -481,6 +537,7 @@ export async function applyResolutions(trx: Kysely<Database>, deps: ItemStepDeps
   ).rows;
   const done = new Set(updated.map((u) => Number(u.id)));
   const events: NewEvent[] = [];
+  const newlyDisabled: (typeof rows)[number]['item'][] = [];
   let disabled = 0;
   for (const r of rows) {
     if (!done.has(r.b.id)) continue;
@@ -494,7 +551,10 @@ export async function applyResolutions(trx: Kysely<Database>, deps: ItemStepDeps
     );
     const k = r.b.columns;
     const to = coarseState(r.state);
-    if (to === 'content_disabled') disabled++;
+    if (to === 'content_disabled') {
+      disabled++;
+      newlyDisabled.push(r.item);
+    }
     events.push({
       actor: 'system',
       type: 'item.resolved',
@@ -529,6 +589,7 @@ export async function applyResolutions(trx: Kysely<Database>, deps: ItemStepDeps
     });
   }
   await appendEvents(trx, events);
-  await enqueueMessages(trx, notice.id, composeMessages(deps, notice, { stepId }, sends));
+  const restricted = await restrict(trx, 'system', notice, { stepId, at: ctx.now }, newlyDisabled);
+  await enqueueMessages(trx, notice.id, composeMessages(deps, notice, { stepId }, sends, restricted));
   return done.size;
 }

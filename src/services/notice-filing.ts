@@ -8,7 +8,7 @@ import type { Database } from '../storage/schema.ts';
 import { appendEvents } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { wakeOnCommit } from '../storage/wake.ts';
-import { receiptMessage } from '../domain/messages.ts';
+import { receiptMessage, receiptWanted } from '../domain/messages.ts';
 import { conflict, invalid, ok, type Result } from './result.ts';
 import type { Channel, FieldError, NoticeSubmission } from '../domain/notice.ts';
 import { parseReport } from '../domain/report-submission.ts';
@@ -30,7 +30,7 @@ export interface FileArgs {
   idempotencyKey: string | null;
   body: unknown;
   maxUrls: number;
-  /** Mail the claimant a receipt with the private status link (web form and mail), in the filing's transaction. */
+  /** How to word the claimant's receipt, mailed in the filing's transaction when `receiptWanted` says so. */
   receipt?: { provider: string; statusUrl: (noticeId: string) => string };
 }
 
@@ -139,7 +139,7 @@ export async function fileNotice(db: Kysely<Database>, args: FileArgs): Promise<
           at: notice.created_at,
         },
       ]);
-      if (args.receipt) {
+      if (args.receipt && receiptWanted(args.channel, v.submission.regime)) {
         const receipt = receiptMessage(args.receipt.provider, {
           id: notice.id,
           createdAt: notice.created_at,

@@ -55,6 +55,8 @@ export interface PortalNotice {
   signature: string | null;
   items: { position: number; url: string; zone: string | null; state: string; reason: string | null; updated_at: string }[];
   items_total: number;
+  /** The statements of reasons (DSA Art. 17) this notice's restrictions issued to the customer. */
+  reasons: { id: string; puid: string; restriction: string; issued_at: string; urls: number }[];
 }
 
 export const PORTAL_ITEMS_SHOWN = 1000;
@@ -92,5 +94,14 @@ export async function customerNotice(db: Kysely<Database>, accountId: string, no
       .slice(0, PORTAL_ITEMS_SHOWN)
       .map((i) => ({ position: i.position, url: i.url ?? i.submitted_url, zone: i.zone, state: i.state, reason: i.reason, updated_at: iso(i.updated_at)! })),
     items_total: total,
+    reasons: (
+      await db
+        .selectFrom('statements_of_reasons')
+        .select(['id', 'puid', 'restriction', 'issued_at', sql<number>`cardinality(urls)`.as('urls')])
+        .where('notice_id', '=', noticeId)
+        .where('account_id', '=', accountId)
+        .orderBy('issued_at')
+        .execute()
+    ).map((r) => ({ ...r, issued_at: iso(r.issued_at)! })),
   };
 }

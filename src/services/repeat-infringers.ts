@@ -20,6 +20,9 @@ import {
   type StrikeStatus,
 } from '../domain/strike-policy.ts';
 import { reinstatementMessage, terminationMessage } from '../domain/account-messages.ts';
+import { serviceDecision } from '../dsa/domain/restriction-decisions.ts';
+import { statementText } from '../dsa/domain/statement-messages.ts';
+import { issueStatements } from '../dsa/statements.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -103,6 +106,8 @@ export interface AccountActionDeps {
   provider: string;
   /** The published policy (linked from the termination notice). */
   policyUrl: string;
+  /** Where customers reach this server (the statement of reasons' portal link). */
+  publicUrl: string;
 }
 
 export type AccountActionResult = Result<{ changed: boolean; zones: string[] }>;
@@ -172,7 +177,23 @@ export async function terminateAccount(deps: AccountActionDeps, actor: Actor, ac
         data: { emails: 1, zones: allZones.length },
       },
     ]);
-    await enqueueMessages(trx, null, [terminationMessage(deps.provider, a, reason, allZones, deps.policyUrl, stepId)]);
+    const [statement] = await issueStatements(trx, actor, stepId, [
+      serviceDecision({
+        stepId,
+        accountId,
+        restriction: 'service_terminated',
+        zones: allZones,
+        explanation: reason,
+        cause: 'under our repeat-infringer policy (17 U.S.C. § 512(i))',
+        kind: 'copyright',
+        at,
+        endsAt: null,
+      }),
+    ]);
+    const statementLink = statement ? `${deps.publicUrl}/portal/statements/${statement.id}` : '';
+    await enqueueMessages(trx, null, [
+      terminationMessage(deps.provider, a, reason, allZones, deps.policyUrl, stepId, statement ? statementText(statement, statementLink) : null),
+    ]);
     return ok({ changed: true, zones: allZones });
   });
 }

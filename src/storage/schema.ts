@@ -2,7 +2,8 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { EventType, SubjectType } from '../domain/event-types.ts';
 import type { Channel, NoticeKind, NoticeSubmission } from '../domain/notice.ts';
-import type { LegalRegime } from '../domain/report-kinds.ts';
+import type { LegalRegime, ReportKind } from '../domain/report-kinds.ts';
+import type { PlainReasons, Restriction, TransparencyStatement } from '../dsa/domain/statement-of-reasons.ts';
 import type { HotlineReport } from '../domain/hotline-report.ts';
 import type { ItemState } from '../domain/item-state.ts';
 
@@ -140,6 +141,24 @@ export interface HotlineReportsTable {
   payload: Json<HotlineReport>;
   prepared_at: Generated<Date>;
   retain_until: Date;
+}
+
+/** Statements of reasons (DSA Art. 17), migration 019. */
+export interface StatementsOfReasonsTable {
+  id: string;
+  puid: string;
+  notice_id: string | null;
+  account_id: string | null;
+  step_id: string;
+  restriction: Restriction;
+  kind: ReportKind;
+  regime: LegalRegime;
+  urls: string[];
+  statement: Json<TransparencyStatement>;
+  plain: Json<PlainReasons>;
+  actor: string;
+  issued_at: Generated<Date>;
+  submitted_at: Date | null;
 }
 
 export interface NoticeItemsTable {
@@ -488,4 +507,5 @@ export interface Database {
   settings: SettingsTable;
   zone_import_rows: ZoneImportRowsTable;
   hotline_reports: HotlineReportsTable;
+  statements_of_reasons: StatementsOfReasonsTable;
 }

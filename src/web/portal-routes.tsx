@@ -5,7 +5,8 @@ import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
 import { rolePages } from './page-guards.tsx';
 import { MessagePage } from './pages/message-page.tsx';
-import { PortalNoticePage, PortalPage } from './pages/portal.tsx';
+import { PortalNoticePage, PortalPage, PortalStatementPage } from './pages/portal.tsx';
+import { statementOf } from '../dsa/statements.ts';
 import { MyNoticesPage } from './pages/my-notices.tsx';
 import { customerNotice, customerNotices } from '../services/portal-views.ts';
 import { decodeCursor, encodeCursor, listNotices } from '../services/notice-views.ts';
@@ -89,6 +90,25 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
       const flash =
         req.query.countered === '1' ? 'Your counter notice was received and a copy sent to the complainant; we have e-mailed you the restore date.' : null;
       return html(reply, 200, <PortalNoticePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} notice={notice} flash={flash} />);
+    });
+
+    portal.get('/portal/statements/:id', { schema: { params: pageParams('id') } }, async (req, reply) => {
+      const r = await statementOf(ctx.store.db, { role: 'customer', accountId: req.user!.accountId! }, req.params.id);
+      if (!r.ok) {
+        return html(
+          reply,
+          404,
+          <MessagePage
+            provider={provider}
+            user={req.user}
+            csrfToken={reply.generateCsrf()}
+            title="No such statement"
+            text="There is no statement of reasons addressed to you at this address."
+            link={['/portal', 'All notices']}
+          />,
+        );
+      }
+      return html(reply, 200, <PortalStatementPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} statement={r.value} />);
     });
 
     portal.post('/portal/notices/:id/counter-notice', { preHandler: csrfGuard(portal, provider), schema: { params: pageParams('id') } }, async (req, reply) => {

@@ -6,6 +6,7 @@
  * (Art. 24(5)) should the service ever be an online platform, so there is one shape, not two.
  */
 import { KIND_RULES, type LegalRegime, type ReportKind } from '../../domain/report-kinds.ts';
+import { REDRESS_OPTIONS } from './redress.ts';
 
 /** What was restricted: content behind URLs, or the service (zone/account) itself. */
 export type Restriction = 'content_disabled' | 'service_suspended' | 'service_terminated';
@@ -13,10 +14,14 @@ export type Restriction = 'content_disabled' | 'service_suspended' | 'service_te
 export interface RestrictionDecision {
   /** The stored statement's id; the puid is derived from it (unique by construction). */
   id: string;
-  noticeId: string;
+  /** The notice decided; null for a restriction of the whole service (termination, Art. 23 suspension). */
+  noticeId: string | null;
+  /** Why the service was restricted, when no single notice was (e.g. "under our repeat-infringer policy"). */
+  cause?: string;
   kind: ReportKind;
   regime: LegalRegime;
   restriction: Restriction;
+  /** The URLs disabled, or the sites (zones) whose service was restricted. */
   urls: readonly string[];
   /** Why the desk decided: the reviewer's reason, else what the notice explained. */
   explanation: string;
@@ -110,12 +115,7 @@ export interface StatementOfReasons {
   plain: PlainReasons;
 }
 
-/** The redress every affected party is told of (Arts. 17(3)(f), 16(5), 20, 21). */
-export const REDRESS_OPTIONS: readonly string[] = [
-  'An internal complaint to us, free of charge, within six months of this decision (DSA Art. 20): reply to this message or use the complaint link in the portal. A person, not a machine, decides it.',
-  'An out-of-court dispute settlement body certified by a Digital Services Coordinator (DSA Art. 21).',
-  'The courts of competent jurisdiction, at any time.',
-];
+export { REDRESS_OPTIONS };
 
 const LIMITS = { legalGround: 500, explanation: 2000, facts: 5000, identity: 500 } as const;
 
@@ -130,9 +130,9 @@ function restrictionWords(d: RestrictionDecision): string {
     case 'content_disabled':
       return d.urls.length === 1 ? 'Access to the reported URL was disabled' : `Access to ${d.urls.length} reported URLs was disabled`;
     case 'service_suspended':
-      return 'The service for the site was suspended';
+      return d.urls.length ? `The service for ${d.urls.join(', ')} was suspended` : 'The service was suspended';
     case 'service_terminated':
-      return 'The service for the site was terminated';
+      return d.urls.length ? `The service for ${d.urls.join(', ')} was terminated` : 'The service was terminated';
   }
 }
 
@@ -151,15 +151,17 @@ export function statementOfReasons(d: RestrictionDecision): StatementOfReasons {
   );
   const termsGround = clip(`Acceptable use policy: ${rules.label}`, LIMITS.legalGround);
   const explanation = clip(
-    d.explanation.trim() || `The content was reported as ${rules.label.toLowerCase()} and found to be so on review.`,
+    d.explanation.trim() ||
+      (d.byPolicy
+        ? `The content was reported as ${rules.label.toLowerCase()}; reports of this kind are acted on at once, by policy, and then reviewed by staff.`
+        : `The content was reported as ${rules.label.toLowerCase()} and found to be so on review.`),
     LIMITS.explanation,
   );
   const how = d.byPolicy ? 'by policy, on receipt of the report, without a person deciding' : 'after review by our abuse desk';
-  const facts = clip(
-    `${restrictionWords(d)} ${how}, in answer to a ${rules.noun} received on ${ymd(d.contentDate)} (reference ${d.noticeId}).` +
-      (d.restriction === 'content_disabled' ? ` URLs: ${d.urls.join(' ')}` : ''),
-    LIMITS.facts,
-  );
+  const basis = d.noticeId
+    ? `in answer to a ${rules.noun} received on ${ymd(d.contentDate)} (reference ${d.noticeId})`
+    : (d.cause ?? 'under our terms of service');
+  const facts = clip(`${restrictionWords(d)} ${how}, ${basis}.` + (d.restriction === 'content_disabled' ? ` URLs: ${d.urls.join(' ')}` : ''), LIMITS.facts);
   const statement: TransparencyStatement = {
     ...(d.restriction === 'content_disabled'
       ? { decision_visibility: ['DECISION_VISIBILITY_CONTENT_DISABLED'], ...(d.endsAt ? { end_date_visibility_restriction: ymd(d.endsAt) } : {}) }

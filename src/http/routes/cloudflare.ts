@@ -211,6 +211,7 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
             idempotencyKey: typeof key === 'string' ? key : null,
             body: report,
             maxUrls: ctx.config.maxUrlsPerNotice,
+            receipt: { provider: ctx.config.providerName, statusUrl: ctx.links.url },
           });
       const reported = new Set(errors.map((e) => e.field));
       const nativeErrors = [...(native && !native.ok ? native.errors : []), ...(result && !result.ok ? failureErrors(result) : [])].filter(

@@ -87,6 +87,7 @@ export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): P
         idempotencyKey: (key as string | undefined) ?? null,
         body: req.body,
         maxUrls: ctx.config.maxUrlsPerNotice,
+        receipt: { provider: ctx.config.providerName, statusUrl: ctx.links.url },
       });
       if (!result.ok) return sendFailure(reply, result);
       const filed = result.value;

@@ -20,7 +20,11 @@ const ReviewBody = validatedInService(
       .enum(Object.keys(REJECTION_REASONS) as [string, ...string[]])
       .optional()
       .describe('Required to reject'),
-    note: z.string().max(NOTE_MAX).optional().describe('Shown to the reporter; required with reason "other"'),
+    note: z
+      .string()
+      .max(NOTE_MAX)
+      .optional()
+      .describe('To reject: shown to the reporter, required with reason "other". To disable: the ground the customer\'s statement of reasons gives'),
     positions: z.array(z.number().int().min(0)).max(MAX_POSITIONS).optional().describe('The items, by position (or give state)'),
     state: z.enum(ITEM_STATES).optional().describe('Every item in this state (or give positions)'),
   }),

@@ -8,6 +8,9 @@ import type { PortalNotice, PortalNoticeRow } from '../../services/portal-views.
 import { PORTAL_ITEMS_SHOWN } from '../../services/portal-views.ts';
 import { ReportFacts } from './report-facts.tsx';
 import type { ItemState } from '../../domain/item-state.ts';
+import { KIND_RULES, type ReportKind } from '../../domain/report-kinds.ts';
+import type { StatementView } from '../../dsa/statements.ts';
+import type { PlainReasons } from '../../dsa/domain/statement-of-reasons.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
@@ -25,6 +28,50 @@ export const OWNER_STATE_LABELS: Record<ItemState, string> = {
   retracted: 'Withdrawn by the complainant',
 };
 const ownerLabel = (s: string) => OWNER_STATE_LABELS[s as ItemState] ?? s;
+
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+const RESTRICTION_LABELS: Record<string, string> = {
+  content_disabled: 'content disabled',
+  service_suspended: 'service suspended',
+  service_terminated: 'service terminated',
+};
+
+/** One statement of reasons as the customer reads it, with its Transparency Database fields. */
+export function PortalStatementPage(p: { provider: string; user: Principal; csrfToken: string; statement: StatementView }) {
+  const s = p.statement;
+  const plain = s.plain as PlainReasons;
+  return (
+    <Layout title={`Statement of reasons ${s.puid}`} provider={p.provider} user={p.user} csrfToken={p.csrfToken}>
+      <p>{s.notice_id ? <a href={`/portal/notices/${s.notice_id}`}>← The notice</a> : <a href="/portal">← All notices</a>}</p>
+      <h1>
+        Statement of reasons <span class="break">{s.puid}</span>
+      </h1>
+      <p>Under Art. 17 of the EU Digital Services Act we tell you why we restricted your service, on what ground, and how you can seek redress.</p>
+      <dl class="facts">
+        <dt>Decision</dt>
+        <dd>{RESTRICTION_LABELS[s.restriction] ?? s.restriction}</dd>
+        <dt>Issued</dt>
+        <dd>{when(s.issued_at)}</dd>
+        <dt>Facts and circumstances</dt>
+        <dd>{plain.facts}</dd>
+        <dt>Ground</dt>
+        <dd>{plain.ground}</dd>
+      </dl>
+      <h2>Your options for redress</h2>
+      <ul>
+        {plain.redress.map((r) => (
+          <li>{r}</li>
+        ))}
+      </ul>
+      <h2>The statement as filed</h2>
+      <p>
+        In the fields of the EU DSA Transparency Database; also as <a href={`/v1/statements/${s.id}`}>JSON through the API</a>.
+      </p>
+      <pre class="statement-json">{JSON.stringify(s.statement, null, 2)}</pre>
+    </Layout>
+  );
+}
 
 export function PortalPage(p: { provider: string; user: Principal; accountName: string; csrfToken: string; rows: PortalNoticeRow[]; nextHref: string | null }) {
   return (
@@ -226,7 +273,7 @@ export function PortalNoticePage(p: {
         <a href="/portal">← All notices</a>
       </p>
       <h1>
-        Copyright notice <span class="break">{v.id}</span>
+        {capitalised(KIND_RULES[v.kind as ReportKind]?.noun ?? 'notice')} <span class="break">{v.id}</span>
       </h1>
       {p.flash ? (
         <p class="flash" role="status">
@@ -271,6 +318,20 @@ export function PortalNoticePage(p: {
           </tbody>
         </table>
       </div>
+      {v.reasons.length ? (
+        <>
+          <h2 id="reasons-heading">Statements of reasons</h2>
+          <p>Why we restricted your content, on what ground, and how you can seek redress (EU Digital Services Act, Art. 17).</p>
+          <ul>
+            {v.reasons.map((r) => (
+              <li>
+                <a href={`/portal/statements/${r.id}`}>{r.puid}</a>: {RESTRICTION_LABELS[r.restriction] ?? r.restriction}, {n(r.urls)} URL
+                {r.urls === 1 ? '' : 's'}, issued {when(r.issued_at)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <h2>Deadlines and counter notice</h2>
       {disabled ? (
         <>
