@@ -146,7 +146,10 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
     } catch (err) {
       cutOff = (err as { statusCode?: number }).statusCode ?? 400;
     }
-    const c = choice(one(values.kind), one(values.regime));
+    // As in the API (parseReport), a form that names no kind is a copyright notice, and one that
+    // names no regime is made under the kind's first: forms sent before the first step existed still file.
+    const kindSent = one(values.kind) || 'copyright';
+    const c = choice(kindSent, one(values.regime) || (isReportKind(kindSent) ? KIND_RULES[kindSent].regimes[0] : undefined));
     if (c.step !== 'form') return renderChooser(reply, 400, c.step === 'regime' ? c.kind : null, c.error ?? { field: 'kind', message: 'Choose what is wrong' });
     const { kind, regime } = c;
     if (cutOff !== null) {

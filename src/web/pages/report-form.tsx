@@ -275,7 +275,7 @@ export function ReportFormPage(props: ReportFormProps) {
       <p class="lead">
         {regime === 'dmca'
           ? `Use this form to send a notice under the US Digital Millennium Copyright Act (17 U.S.C. §512) about material reachable through ${props.provider}.`
-          : `Use this form to report ${rules.label.toLowerCase()} reachable through ${props.provider}, under ${REGIME_LABELS[regime]}.`}{' '}
+          : `Use this form to report ${rules.label.toLowerCase()} reachable through ${props.provider}, under ${regime === 'dsa' ? 'Art. 16 of the EU Digital Services Act' : REGIME_LABELS[regime]}.`}{' '}
         {rules.hint} List as many URLs as you need — up to {props.maxUrls.toLocaleString('en-US')} in one report. You will get a private link where you can
         follow what happens to every URL.
       </p>
