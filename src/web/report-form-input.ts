@@ -388,7 +388,6 @@ export function notifyChoices(kind: ReportKind, party: string): readonly string[
 /** A field as shown for one kind and regime. */
 export interface ShownField extends FormField {
   required: boolean;
-  label: ByKind;
   text: { label: string; hint?: string };
 }
 
