@@ -102,7 +102,7 @@ for (const kind of storeKinds()) {
 
     test('the web form files a notice anonymously; its private status link is mailed by SMTP', async () => {
       const browser = new Jar();
-      const form = await page(browser, '/report');
+      const form = await page(browser, '/report?kind=copyright&regime=dmca');
       const fields = new FormData();
       const values: Record<string, string> = {
         _csrf: csrfOf(form.html),

@@ -1,11 +1,13 @@
-// The public pages in a real browser: filing through the form, errors kept next to their
-// fields, the status page, accessibility, phone width, and no JavaScript needed.
+// The public pages in a real browser: choosing what is wrong, filing through the form, errors
+// kept next to their fields, the status page, accessibility, phone width, and no JavaScript needed.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, waitUntil, type TestServer } from '../support/server.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { launchBrowser, screenshot, seriousAxeViolations } from '../support/browser.ts';
+
+const COPYRIGHT_FORM = '/report?kind=copyright&regime=dmca';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 a1,Mega Mirror,owner@megamirror.test,megamirror.example,proxied,1.1.1.1
@@ -41,7 +43,20 @@ describe('public web pages in Chromium', () => {
 
   test('the form is accessible and every input has a visible label', async () => {
     const page = await browser.newPage();
+    // The first step: what is wrong, then under which law; the URL carries both.
     await page.goto(`${s.url}/report`);
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await screenshot(page, 'report-chooser');
+    await page
+      .getByRole('group', { name: 'What is wrong?' })
+      .getByLabel(/^Copyright infringement/)
+      .check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(/\/report\?kind=copyright$/);
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await page.getByLabel(/^US law: a DMCA takedown notice/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL((u) => u.pathname + u.search === COPYRIGHT_FORM);
     assert.deepEqual(await seriousAxeViolations(page), []);
     for (const label of [
       'Infringing URLs',
@@ -61,7 +76,7 @@ describe('public web pages in Chromium', () => {
 
   test('an invalid form shows every error next to its field and keeps what was typed', async () => {
     const page = await browser.newPage();
-    await page.goto(`${s.url}/report`);
+    await page.goto(`${s.url}${COPYRIGHT_FORM}`);
     await page.getByLabel('Infringing URLs').fill('ftp://megamirror.example/file\njavascript:alert(1)');
     await page.getByLabel('Your full legal name').fill('Jane Doe');
     await page.getByLabel('E-mail address').fill('jane-at-example');
@@ -90,7 +105,7 @@ describe('public web pages in Chromium', () => {
 
   test('a 1,000-URL notice filed through the form shows all 1,000 URLs on its status page', async () => {
     const page = await browser.newPage();
-    await page.goto(`${s.url}/report`);
+    await page.goto(`${s.url}${COPYRIGHT_FORM}`);
     const urls = Array.from({ length: 1000 }, (_, i) => (i % 4 === 3 ? `https://elsewhere${i}.example/x` : `https://megamirror.example/films/${i}.mkv`));
     await page.getByLabel('Infringing URLs').fill(urls.join('\n'));
     await waitUntil(
@@ -146,6 +161,59 @@ describe('public web pages in Chromium', () => {
     assert.ok(before >= 1);
   });
 
+  test('a phishing report: chosen in the first step, its own fields, an error beside the missing one, then filed', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${s.url}/report`);
+    await page.getByLabel(/^Phishing or malware/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel(/^EU law: a notice of illegal content/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL((u) => u.pathname + u.search === '/report?kind=phishing&regime=dsa');
+    assert.equal(await page.locator('h1').innerText(), 'Report: Phishing or malware');
+    // Its fields, in its words; none of a copyright notice's.
+    for (const label of ['Reported URLs', 'Why is this content illegal?', 'Your full legal name', 'E-mail address']) {
+      assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, label);
+    }
+    for (const label of ['Infringing URLs', 'Describe the copyrighted work', 'Electronic signature', 'Postal address']) {
+      assert.equal(await page.getByLabel(label).count(), 0, label);
+    }
+    assert.equal(await page.getByLabel(/I have a good faith belief/).count(), 0, 'no DMCA statements');
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await screenshot(page, 'report-form-phishing');
+
+    await page.getByLabel('Reported URLs').fill('https://megamirror.example/login-examplebank.html');
+    await page.getByLabel('The genuine site or brand the page imitates (optional)').fill('Example Bank');
+    await page.getByLabel('Your full legal name').fill('Pat Analyst');
+    await page.getByLabel('E-mail address').fill('pat@bank-security.test');
+    await page.getByRole('group', { name: 'Site owner notification' }).getByLabel('Send it without my name and contact details').check();
+    await page.getByLabel(/I believe in good faith that the information and allegations/).check();
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.waitForLoadState('load');
+    assert.match(await page.title(), /^Error: /);
+    assert.match(await page.getByRole('alert').innerText(), /There is a problem[\s\S]*Why is this content illegal\?: Must not be empty/);
+    const explanation = page.getByLabel('Why is this content illegal?');
+    assert.equal(await explanation.getAttribute('aria-invalid'), 'true');
+    assert.match((await explanation.getAttribute('aria-describedby'))!, /explanation-error/);
+    assert.match(await page.locator('#explanation-error').innerText(), /Must not be empty/);
+    // Nothing typed is lost, the choices included.
+    assert.equal(await page.getByLabel('Reported URLs').inputValue(), 'https://megamirror.example/login-examplebank.html');
+    assert.equal(await page.getByLabel('The genuine site or brand the page imitates (optional)').inputValue(), 'Example Bank');
+    assert.ok(await page.getByRole('group', { name: 'Site owner notification' }).getByLabel('Send it without my name and contact details').isChecked());
+    assert.ok(await page.getByLabel(/I believe in good faith that the information and allegations/).isChecked());
+    assert.deepEqual(await seriousAxeViolations(page), []);
+
+    await explanation.fill('The page imitates the Example Bank login and sends what is typed to a third party: fraud under Directive (EU) 2019/713.');
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.waitForURL(/\/status\/[0-9a-f-]{36}\.[A-Za-z0-9_-]+\?filed=1$/);
+    const id = /\/status\/([0-9a-f-]{36})\./.exec(page.url())![1]!;
+    const row = await s.store.db.selectFrom('notices').select(['kind', 'regime', 'channel', 'submission']).where('id', '=', id).executeTakeFirstOrThrow();
+    assert.deepEqual([row.kind, row.regime, row.channel], ['phishing', 'dsa', 'web']);
+    const submission = row.submission as unknown as { impersonated: string; notify: { owner: string; host: string } };
+    assert.equal(submission.impersonated, 'Example Bank');
+    assert.deepEqual(submission.notify, { owner: 'send-anon', host: 'send' });
+    await page.close();
+  });
+
   test('a status link that was not issued by us is a 404 page', async () => {
     const page = await browser.newPage();
     const res = await page.goto(`${s.url}/status/00000000-0000-4000-8000-000000000000.forged`);
@@ -158,6 +226,12 @@ describe('public web pages in Chromium', () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
     const page = await context.newPage();
     await page.goto(`${s.url}/report`);
+    // Without JavaScript the chooser is a plain form too.
+    await page.getByLabel(/^Copyright infringement/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel(/^US law: a DMCA takedown notice/).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL((u) => u.pathname + u.search === COPYRIGHT_FORM);
     await page.getByLabel('Infringing URLs').fill('https://hostedfiles.example/bootleg.zip');
     await fillClaimant(page);
     await page.getByLabel('Send it without my name and contact details').check();

@@ -1,8 +1,11 @@
-// The public copyright notice form. Works without JavaScript; every input has a visible label;
-// on error every problem is shown next to its field and in a summary, and nothing typed is lost.
+// The public report form's second step: the fields one kind of report needs under one regime,
+// as the field table of report-form-input.ts lists them (there is no form per kind). Works without
+// JavaScript; every input has a visible label, every radio group a fieldset and legend; on error
+// every problem is shown next to its field and in a summary, and nothing typed is lost.
 import { Layout, ErrorSummary } from '../layout.tsx';
-import { DMCA_STATEMENTS, isCountryCode } from '../../domain/notice.ts';
-import type { ReportField, ReportValues } from '../report-form-input.ts';
+import { isCountryCode } from '../../domain/notice.ts';
+import { KIND_RULES, REGIME_LABELS, type LegalRegime, type ReportKind } from '../../domain/report-kinds.ts';
+import { formFields, many, notifyChoices, one, type FieldGroup, type FormErrors, type ReportValues, type ShownField } from '../report-form-input.ts';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 let countries: { code: string; name: string }[] | null = null;
@@ -19,29 +22,37 @@ function countryList() {
   return countries;
 }
 
-export const FIELD_LABELS: Record<ReportField, string> = {
-  urls: 'Infringing URLs',
-  urls_file: 'Or upload a list of URLs',
-  work_description: 'Describe the copyrighted work',
-  work_owner: 'Copyright owner (if not you or your company)',
-  work_urls: 'Where the original work can be seen (optional)',
-  claimant_name: 'Your full legal name',
-  claimant_company: 'Company or organisation (optional)',
-  claimant_email: 'E-mail address',
-  claimant_address: 'Postal address',
-  claimant_phone: 'Phone number (optional)',
-  claimant_country: 'Country',
-  good_faith_belief: 'Good-faith statement',
-  accuracy_and_authority: 'Accuracy and authority statement',
-  signature: 'Electronic signature',
-  notify_host: 'Hosting provider notification',
-  comments: 'Anything else we should know (optional)',
+/** The upload is not part of a report body: its URLs are added to `urls`. */
+export const UPLOAD_FIELD = 'urls_file';
+const UPLOAD_LABEL = 'Or upload a list of URLs';
+
+const DETAILS_LEGEND: Record<ReportKind, string> = {
+  copyright: 'The copyrighted work',
+  trademark: 'The trademark',
+  phishing: 'The phishing or malware',
+  csam: 'What you saw',
+  threat: 'The threat',
+  ncsei: 'The person shown',
+  whois: 'Your request',
+  general: 'The abuse',
 };
+
+const PARTY: Record<string, string> = { owner: 'site owner', host: 'hosting provider', hotline: 'child-protection hotline (NCMEC or the national hotline)' };
+
+/** What is said where a kind leaves the reporter no choice about a party. */
+function fixedNotice(kind: ReportKind, party: string, choice: string, doc: string): string {
+  if (kind === 'copyright' && party === 'owner') {
+    return `The site owner always receives your ${doc} with your name and contact details, so that they can remove the material or answer with a counter notice (17 U.S.C. §512(g)).`;
+  }
+  return choice === 'none' ? `Your ${doc} is not sent to the ${PARTY[party]}.` : `The ${PARTY[party]} receives your ${doc} with your name and contact details.`;
+}
 
 export interface ReportFormProps {
   provider: string;
+  kind: ReportKind;
+  regime: LegalRegime;
   values: ReportValues;
-  errors: Partial<Record<ReportField | 'form', string[]>>;
+  errors: FormErrors;
   csrfToken: string;
   maxUrls: number;
   submissionId: string;
@@ -66,212 +77,234 @@ function describedBy(id: string, hint: boolean, err: boolean): string | undefine
   return ids || undefined;
 }
 
-function TextField(p: { id: ReportField; type?: string; hint?: string; props: ReportFormProps; autocomplete?: string; required?: boolean }) {
-  const err = p.props.errors[p.id];
+/** The label as shown: "(optional)" where the kind and regime do not require the field. */
+export function shownLabel(f: ShownField): string {
+  return f.required || f.text.label.endsWith(')') || f.control.type === 'checkbox' || f.group === 'notify' ? f.text.label : `${f.text.label} (optional)`;
+}
+
+function Hint(p: { id: string; text?: string }) {
+  return p.text ? (
+    <span class="hint" id={`${p.id}-hint`}>
+      {p.text}
+    </span>
+  ) : null;
+}
+
+/** A group of radio buttons or checkboxes: a fieldset whose legend is the question. */
+function Choices(p: {
+  f: ShownField;
+  type: 'radio' | 'checkbox';
+  choices: readonly { value: string; label: string }[];
+  checked: (v: string) => boolean;
+  err?: string[];
+}) {
+  const { f } = p;
   return (
-    <div class={`field${err ? ' has-error' : ''}`}>
-      <label for={p.id}>{FIELD_LABELS[p.id]}</label>
-      {p.hint ? (
-        <span class="hint" id={`${p.id}-hint`}>
-          {p.hint}
-        </span>
-      ) : null}
-      <FieldErrors id={p.id} messages={err} />
-      <input
-        type={p.type ?? 'text'}
-        id={p.id}
-        name={p.id}
-        value={p.props.values[p.id] ?? ''}
-        autocomplete={p.autocomplete}
-        aria-invalid={err ? 'true' : undefined}
-        aria-describedby={describedBy(p.id, !!p.hint, !!err)}
-        required={p.required}
-      />
-    </div>
+    <fieldset class={`choices${p.err ? ' has-error' : ''}`} aria-describedby={describedBy(f.name, !!f.text.hint, !!p.err)}>
+      <legend>{shownLabel(f)}</legend>
+      <Hint id={f.name} text={f.text.hint} />
+      <FieldErrors id={f.name} messages={p.err} />
+      {p.choices.map((c, i) => {
+        const id = i === 0 ? f.name : `${f.name}-${c.value}`;
+        return (
+          <div class={p.type}>
+            <input type={p.type} id={id} name={f.name} value={c.value} checked={p.checked(c.value)} aria-invalid={p.err ? 'true' : undefined} />
+            <label for={id}>{c.label}</label>
+          </div>
+        );
+      })}
+    </fieldset>
   );
 }
 
-function TextArea(p: { id: ReportField; hint?: string; props: ReportFormProps; className?: string; required?: boolean }) {
-  const err = p.props.errors[p.id];
-  return (
-    <div class={`field${err ? ' has-error' : ''}`}>
-      <label for={p.id}>{FIELD_LABELS[p.id]}</label>
-      {p.hint ? (
-        <span class="hint" id={`${p.id}-hint`}>
-          {p.hint}
-        </span>
-      ) : null}
-      <FieldErrors id={p.id} messages={err} />
-      <textarea
-        id={p.id}
-        name={p.id}
-        class={p.className}
-        aria-invalid={err ? 'true' : undefined}
-        aria-describedby={describedBy(p.id, !!p.hint, !!err)}
-        required={p.required}
-        spellcheck={p.className === 'urls' ? false : undefined}
-      >
-        {p.props.values[p.id] ?? ''}
-      </textarea>
-    </div>
-  );
-}
+function Field(p: { f: ShownField; props: ReportFormProps }) {
+  const { f, props } = p;
+  const { kind, regime, values } = props;
+  const err = props.errors[f.name];
+  const value = one(values[f.name]);
+  const c = f.control;
+  const aria = { 'aria-invalid': err ? ('true' as const) : undefined, 'aria-describedby': describedBy(f.name, !!f.text.hint, !!err) };
 
-function Statement(p: { id: 'good_faith_belief' | 'accuracy_and_authority'; props: ReportFormProps }) {
-  const err = p.props.errors[p.id];
-  return (
-    <div class={err ? 'has-error' : undefined}>
-      <FieldErrors id={p.id} messages={err} />
-      <div class="check">
-        <input
-          type="checkbox"
-          id={p.id}
-          name={p.id}
-          value="yes"
-          checked={p.props.values[p.id] === 'yes'}
-          aria-invalid={err ? 'true' : undefined}
-          aria-describedby={err ? `${p.id}-error` : undefined}
-        />
-        <label for={p.id}>{DMCA_STATEMENTS[p.id]}</label>
+  if (f.group === 'notify') {
+    const party = f.path.split('.')[1]!;
+    const choices = notifyChoices(kind, party);
+    const doc = regime === 'dmca' ? 'notice' : 'report';
+    if (choices.length === 1) return <p>{fixedNotice(kind, party, choices[0]!, doc)}</p>;
+    const words: Record<string, string> = {
+      send: `Send the ${doc} to the ${PARTY[party]}, with my details`,
+      'send-anon': 'Send it without my name and contact details',
+      none: `Do not send it to the ${PARTY[party]}`,
+    };
+    const chosen = value || choices[0]!;
+    return <Choices f={f} type="radio" choices={choices.map((v) => ({ value: v, label: words[v]! }))} checked={(v) => v === chosen} err={err} />;
+  }
+  if (c.type === 'radio') return <Choices f={f} type="radio" choices={c.choices} checked={(v) => v === value} err={err} />;
+  if (c.type === 'checkboxes') return <Choices f={f} type="checkbox" choices={c.choices} checked={(v) => many(values[f.name]).includes(v)} err={err} />;
+  if (c.type === 'checkbox') {
+    return (
+      <div class={err ? 'has-error' : undefined}>
+        <FieldErrors id={f.name} messages={err} />
+        <div class="check">
+          <input
+            type="checkbox"
+            id={f.name}
+            name={f.name}
+            value="yes"
+            checked={value === 'yes'}
+            aria-invalid={aria['aria-invalid']}
+            aria-describedby={err ? `${f.name}-error` : undefined}
+          />
+          <label for={f.name}>{c.statement}</label>
+        </div>
       </div>
+    );
+  }
+  return (
+    <div class={`field${err ? ' has-error' : ''}`}>
+      <label for={f.name}>{shownLabel(f)}</label>
+      <Hint id={f.name} text={f.text.hint} />
+      <FieldErrors id={f.name} messages={err} />
+      {c.type === 'textarea' ? (
+        <textarea id={f.name} name={f.name} class={f.path === 'urls' ? 'urls' : undefined} spellcheck={c.lines ? false : undefined} {...aria}>
+          {value}
+        </textarea>
+      ) : c.type === 'country' ? (
+        <select id={f.name} name={f.name} autocomplete="country" {...aria}>
+          <option value="">Choose a country</option>
+          {countryList().map((x) => (
+            <option value={x.code} selected={value.toUpperCase() === x.code}>
+              {x.name}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input type={c.input ?? 'text'} id={f.name} name={f.name} value={value} autocomplete={c.autocomplete} {...aria} />
+      )}
     </div>
   );
 }
 
-export function ReportFormPage(props: ReportFormProps) {
-  const { values, errors } = props;
-  const summary = (Object.keys(errors) as (ReportField | 'form')[]).map((f) => ({
-    field: f === 'form' ? 'report-form' : f,
-    label: f === 'form' ? 'Form' : FIELD_LABELS[f],
-    messages: errors[f] ?? [],
-  }));
+function UrlExtras(p: { props: ReportFormProps }) {
+  const { values, errors } = p.props;
   const urlCount = new Set(
-    (values.urls ?? '')
+    one(values.urls)
       .split(/\r\n|\r|\n/)
       .map((l) => l.trim())
       .filter(Boolean),
   ).size;
-  const host = values.notify_host ?? 'send';
+  const err = errors[UPLOAD_FIELD];
   return (
-    <Layout
-      title={summary.length ? 'Error: report copyright infringement' : 'Report copyright infringement'}
-      provider={props.provider}
-      scripts={['/assets/report.js']}
-    >
-      <h1>Report copyright infringement</h1>
+    <>
+      <p class="count" id="url-count" aria-live="polite">
+        {urlCount === 1 ? '1 URL entered' : `${urlCount} URLs entered`}
+      </p>
+      <div class={`field${err ? ' has-error' : ''}`}>
+        <label for={UPLOAD_FIELD}>{UPLOAD_LABEL}</label>
+        <span class="hint" id={`${UPLOAD_FIELD}-hint`}>
+          A .txt file with one URL per line, or a .csv file (every cell that is a URL is used). Added to the URLs above.
+        </span>
+        <FieldErrors id={UPLOAD_FIELD} messages={err} />
+        <input
+          type="file"
+          id={UPLOAD_FIELD}
+          name={UPLOAD_FIELD}
+          accept=".txt,.csv,text/plain,text/csv"
+          aria-describedby={describedBy(UPLOAD_FIELD, true, !!err)}
+        />
+      </div>
+    </>
+  );
+}
+
+function legendOf(group: FieldGroup, kind: ReportKind, regime: LegalRegime, fields: ShownField[]): string {
+  switch (group) {
+    case 'material':
+      return kind === 'copyright' ? 'The infringing material' : 'The reported material';
+    case 'details':
+      return DETAILS_LEGEND[kind];
+    case 'you':
+      return 'About you';
+    case 'notify':
+      return 'Who is told';
+    case 'statements':
+      if (regime === 'dmca') return 'Statements and signature';
+      return fields.some((f) => f.control.type === 'checkbox') ? 'Statements' : 'Anything else';
+  }
+}
+
+function groupIntro(group: FieldGroup, kind: ReportKind, regime: LegalRegime, fields: ShownField[]) {
+  if (group === 'you' && !fields.some((f) => f.required)) {
+    return (
+      <p>
+        You may report anonymously: leave your name and e-mail address empty. Without an e-mail address we cannot ask you questions or tell you the outcome;
+        keep the status link shown after sending.
+      </p>
+    );
+  }
+  if (group === 'statements' && regime === 'dmca') {
+    return (
+      <p>
+        Tick both statements to affirm them. They are required by law; a notice that is knowingly false can make you liable for damages (17 U.S.C. §512(f)).
+      </p>
+    );
+  }
+  if (group === 'statements' && fields.some((f) => f.control.type === 'checkbox')) {
+    return <p>Tick {fields.filter((f) => f.control.type === 'checkbox').length > 1 ? 'each statement' : 'the statement'} to affirm it.</p>;
+  }
+  if (group === 'details' && kind === 'csam') return <p class="warning">Do not attach, upload or send the material itself: give its address only.</p>;
+  return null;
+}
+
+const GROUPS: readonly FieldGroup[] = ['material', 'details', 'you', 'notify', 'statements'];
+
+export function reportTitle(kind: ReportKind): string {
+  return `Report: ${KIND_RULES[kind].label}`;
+}
+
+export function ReportFormPage(props: ReportFormProps) {
+  const { kind, regime, errors } = props;
+  const rules = KIND_RULES[kind];
+  const fields = formFields(kind, regime);
+  const labelOf = (name: string) => (name === UPLOAD_FIELD ? UPLOAD_LABEL : name === 'form' ? 'Form' : shownLabel(fields.find((f) => f.name === name)!));
+  const summary = Object.keys(errors).map((f) => ({ field: f === 'form' ? 'report-form' : f, label: labelOf(f), messages: errors[f] ?? [] }));
+  const groups = GROUPS.map((g) => ({ g, fields: fields.filter((f) => f.group === g) })).filter((x) => x.fields.length);
+  const title = reportTitle(kind);
+  return (
+    <Layout title={summary.length ? `Error: ${title}` : title} provider={props.provider} scripts={['/assets/report.js']}>
+      <h1>{title}</h1>
       <p class="lead">
-        Use this form to send a notice under the US Digital Millennium Copyright Act (17 U.S.C. §512) about material reachable through {props.provider}. List as
-        many URLs as you need — up to {props.maxUrls.toLocaleString('en-US')} in one notice. You will get a private link where you can follow what happens to
-        every URL.
+        {regime === 'dmca'
+          ? `Use this form to send a notice under the US Digital Millennium Copyright Act (17 U.S.C. §512) about material reachable through ${props.provider}.`
+          : `Use this form to report ${rules.label.toLowerCase()} reachable through ${props.provider}, under ${regime === 'dsa' ? 'Art. 16 of the EU Digital Services Act' : REGIME_LABELS[regime]}.`}{' '}
+        {rules.hint} List as many URLs as you need — up to {props.maxUrls.toLocaleString('en-US')} in one report. You will get a private link where you can
+        follow what happens to every URL.
+      </p>
+      <p>
+        {rules.regimes.length > 1 ? <a href={`/report?kind=${kind}`}>Choose another law</a> : null}
+        {rules.regimes.length > 1 ? ' · ' : null}
+        <a href="/report">Choose another kind of report</a>
       </p>
       <ErrorSummary errors={summary} />
       <form id="report-form" method="post" action="/report" enctype="multipart/form-data" novalidate>
         <input type="hidden" name="_csrf" value={props.csrfToken} />
         <input type="hidden" name="submission_id" value={props.submissionId} />
-
-        <fieldset>
-          <legend>1. The infringing material</legend>
-          <TextArea
-            id="urls"
-            className="urls"
-            props={props}
-            hint="One URL per line, each the full address (https://…) of a page or file. Blank lines and duplicates are ignored."
-          />
-          <p class="count" id="url-count" aria-live="polite">
-            {urlCount === 1 ? '1 URL entered' : `${urlCount} URLs entered`}
-          </p>
-          <div class={`field${errors.urls_file ? ' has-error' : ''}`}>
-            <label for="urls_file">{FIELD_LABELS.urls_file}</label>
-            <span class="hint" id="urls_file-hint">
-              A .txt file with one URL per line, or a .csv file (every cell that is a URL is used). Added to the URLs above.
-            </span>
-            <FieldErrors id="urls_file" messages={errors.urls_file} />
-            <input
-              type="file"
-              id="urls_file"
-              name="urls_file"
-              accept=".txt,.csv,text/plain,text/csv"
-              aria-describedby={describedBy('urls_file', true, !!errors.urls_file)}
-            />
-          </div>
-        </fieldset>
-
-        <fieldset>
-          <legend>2. The copyrighted work</legend>
-          <TextArea
-            id="work_description"
-            props={props}
-            hint="What is the work that is being infringed? For example: the film “Sunrise Over Harbor” (2025), or the photograph at the link below."
-          />
-          <TextField id="work_owner" props={props} />
-          <TextArea id="work_urls" props={props} hint="Links to the original, one per line. These are never acted on." />
-        </fieldset>
-
-        <fieldset>
-          <legend>3. About you</legend>
-          <TextField id="claimant_name" props={props} autocomplete="name" />
-          <TextField id="claimant_company" props={props} autocomplete="organization" />
-          <TextField id="claimant_email" type="email" props={props} autocomplete="email" hint="We send the status link and any questions here." />
-          <TextArea id="claimant_address" props={props} />
-          <TextField id="claimant_phone" type="tel" props={props} autocomplete="tel" />
-          <div class={`field${errors.claimant_country ? ' has-error' : ''}`}>
-            <label for="claimant_country">{FIELD_LABELS.claimant_country}</label>
-            <FieldErrors id="claimant_country" messages={errors.claimant_country} />
-            <select
-              id="claimant_country"
-              name="claimant_country"
-              autocomplete="country"
-              aria-invalid={errors.claimant_country ? 'true' : undefined}
-              aria-describedby={errors.claimant_country ? 'claimant_country-error' : undefined}
-            >
-              <option value="">Choose a country</option>
-              {countryList().map((c) => (
-                <option value={c.code} selected={(values.claimant_country ?? '').toUpperCase() === c.code}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        </fieldset>
-
-        <fieldset>
-          <legend>4. Who is told</legend>
-          <p>
-            The site owner always receives your notice with your name and contact details, so that they can remove the material or answer with a counter notice
-            (17 U.S.C. §512(g)).
-          </p>
-          <div class={errors.notify_host ? 'has-error' : undefined} role="radiogroup" aria-labelledby="notify_host-label">
-            <p class="label" id="notify_host-label">
-              <strong>{FIELD_LABELS.notify_host}</strong>
-            </p>
-            <FieldErrors id="notify_host" messages={errors.notify_host} />
-            <div class="radio">
-              <input type="radio" id="notify_host" name="notify_host" value="send" checked={host === 'send'} />
-              <label for="notify_host">Send the notice to the hosting provider, with my details</label>
-            </div>
-            <div class="radio">
-              <input type="radio" id="notify_host-anon" name="notify_host" value="send-anon" checked={host === 'send-anon'} />
-              <label for="notify_host-anon">Send it without my name and contact details</label>
-            </div>
-            <div class="radio">
-              <input type="radio" id="notify_host-none" name="notify_host" value="none" checked={host === 'none'} />
-              <label for="notify_host-none">Do not send it to the hosting provider</label>
-            </div>
-          </div>
-        </fieldset>
-
-        <fieldset>
-          <legend>5. Statements and signature</legend>
-          <p>
-            Tick both statements to affirm them. They are required by law; a notice that is knowingly false can make you liable for damages (17 U.S.C. §512(f)).
-          </p>
-          <Statement id="good_faith_belief" props={props} />
-          <Statement id="accuracy_and_authority" props={props} />
-          <TextField id="signature" props={props} hint="Type your full legal name, exactly as above." />
-          <TextArea id="comments" props={props} />
-        </fieldset>
-
-        <button type="submit">Send notice</button>
+        <input type="hidden" name="kind" value={kind} />
+        <input type="hidden" name="regime" value={regime} />
+        {groups.map(({ g, fields: fs }, i) => (
+          <fieldset>
+            <legend>
+              {i + 1}. {legendOf(g, kind, regime, fs)}
+            </legend>
+            {groupIntro(g, kind, regime, fs)}
+            {fs.map((f) => (
+              <>
+                <Field f={f} props={props} />
+                {f.path === 'urls' ? <UrlExtras props={props} /> : null}
+              </>
+            ))}
+          </fieldset>
+        ))}
+        <button type="submit">{regime === 'dmca' ? 'Send notice' : 'Send report'}</button>
       </form>
     </Layout>
   );
