@@ -153,7 +153,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   const sorted = sortUrls(located, kind === 'other' && !asReport ? 'other' : 'infringing', kind === 'counter_notice' || kind === 'counter_notice_retraction');
   let infringing = sorted.infringing;
   if (acns?.ok) infringing = uniqueUrls([...infringing, ...acns.facts.items.map((i) => i.url).filter((u): u is string => !!u && /^https?:\/\//i.test(u))]);
-  if (xarf?.url && (xarf.category === 'copyright' || asReport)) infringing = uniqueUrls([...infringing, xarf.url]);
+  if (xarf?.category === 'copyright' && xarf.url) infringing = uniqueUrls([...infringing, xarf.url]);
 
   // The claimant, outside the part about the infringer.
   const infringerSections = sections.filter((s) => s.heading !== null && isInfringerCue(s.heading));
