@@ -152,6 +152,11 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   }
   const sorted = sortUrls(located, kind === 'other' && !asReport ? 'other' : 'infringing', kind === 'counter_notice' || kind === 'counter_notice_retraction');
   let infringing = sorted.infringing;
+  let original = sorted.original;
+  // The cues of an original work are copyright's ("we own", "registration", "official site"): a report of
+  // another kind that names no URL to act on otherwise is about the URLs it names ("we own the registered
+  // trademark X; the shop at <url> sells counterfeits").
+  if (asReport && !infringing.length && original.length) [infringing, original] = [original, []];
   if (acns?.ok) infringing = uniqueUrls([...infringing, ...acns.facts.items.map((i) => i.url).filter((u): u is string => !!u && /^https?:\/\//i.test(u))]);
   if (xarf?.category === 'copyright' && xarf.url) infringing = uniqueUrls([...infringing, xarf.url]);
 
@@ -192,7 +197,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     : detectElements(kind, {
         text: prose,
         infringingUrls: infringing.length,
-        originalUrls: sorted.original.length,
+        originalUrls: original.length,
         workIdentified: work !== null,
         contact: {
           email: cf.present.email || !!claimant.email,
@@ -207,7 +212,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   return {
     kind,
     infringing_urls: infringing,
-    original_urls: sorted.original,
+    original_urls: original,
     claimant: claimant.name || claimant.email || claimant.company ? claimant : { ...emptyClaimant(), ...claimant },
     elements: el.elements,
     missing: el.missing,
