@@ -15,7 +15,7 @@ import type { FieldError } from '../domain/notice.ts';
 import type { StatusLinks } from '../services/status-links.ts';
 import type { Config } from '../config.ts';
 import { tokenFromAddress, type ReplyTokens } from './reply-tokens.ts';
-import { noticeFromReading, type NoticeReading } from './reading-to-notice.ts';
+import { readsAsReport, reportFromReading, type NoticeReading } from './reading-to-notice.ts';
 import { mailPartsFromParsed, readMail } from '../reader/index.ts';
 import { incompleteNoticeReply, replyReceivedMessage, shouldAutoReply } from './intake-messages.ts';
 import { retractionFromMail } from './reading-to-retraction.ts';
@@ -161,21 +161,23 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
   );
   if (network.handled) return true;
 
-  if (reading.kind !== 'takedown') {
+  if (!readsAsReport(reading)) {
     // Counter notices, retractions and the like without a case token need a person to match them.
     const outcome: IntakeOutcome = reading.kind === 'other' ? 'no_notice' : 'needs_staff';
     await finish(deps.db, m.id, outcome, null, { reading }, headerFacts);
     return true;
   }
 
-  const built = noticeFromReading(reading, { subject: headerFacts.subject, sender });
+  // A report of any kind goes through the same filing as the API's: its kind's receipt policy (child sexual
+  // abuse material disabled at once), its notification rules (CSAM never forwarded), its own receipt.
+  const built = reportFromReading(reading, { subject: headerFacts.subject, sender });
   const filed = built.missing.length
     ? null
     : await fileNotice(deps.db, {
         reporterId: deps.reporterId,
         channel: 'email',
         idempotencyKey: headerFacts.message_id ? `email:${headerFacts.from_address}:${headerFacts.message_id}`.slice(0, 255) : `email:${m.sha256}`,
-        body: built.notice,
+        body: built.body,
         maxUrls: deps.config.maxUrlsPerNotice,
         receipt: { provider: deps.config.providerName, statusUrl: deps.links.url },
       });
@@ -184,14 +186,14 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
     await deps.db.transaction().execute(async (trx) => {
       if (autoReply && sender)
         await enqueueMessages(trx, null, [
-          incompleteNoticeReply(deps.config.providerName, m.id, sender, headerFacts.subject, built.missing, errors, deps.links),
+          incompleteNoticeReply(deps.config.providerName, m.id, sender, headerFacts.subject, built.missing, errors, deps.links, built),
         ]);
-      await finishIn(trx, m.id, 'incomplete', null, { reading, missing: built.missing, errors }, headerFacts);
+      await finishIn(trx, m.id, 'incomplete', null, { reading, kind: built.kind, regime: built.regime, missing: built.missing, errors }, headerFacts);
     });
     return true;
   }
   const id = filed.value.id;
-  await finish(deps.db, m.id, 'notice_filed', id, { reading }, headerFacts);
+  await finish(deps.db, m.id, 'notice_filed', id, { reading, kind: built.kind, regime: built.regime }, headerFacts);
   await deps.processIfSmall(id, filed.value.itemCount);
   return true;
 }

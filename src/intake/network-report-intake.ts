@@ -9,6 +9,7 @@ import { enqueueMessages } from '../storage/outbox.ts';
 import { accountHoldingIp } from '../services/netblocks.ts';
 import { networkReportMessages, routeSighting, sightingFromReading, type NetworkRouting } from '../domain/network-report.ts';
 import type { ReadResult } from '../reader/types.ts';
+import { reportUrls } from './reading-to-notice.ts';
 
 export type NetworkReportOutcome = 'routed_by_ip' | 'not_on_network' | 'kept_for_staff';
 
@@ -34,6 +35,9 @@ export async function routeNetworkReport(
   reading: ReadResult,
   finish: (trx: Kysely<Database>, outcome: NetworkReportOutcome, detail: unknown) => Promise<void>,
 ): Promise<{ handled: false } | { handled: true; messagesQueued: number }> {
+  // An abuse report that names the URL it is about (a phishing page, say) is filed as a report of its kind
+  // about that URL, like any other; only one naming an address and a time alone is routed by the address.
+  if (reading.xarf && reading.xarf.category !== 'copyright' && reportUrls(reading).length) return { handled: false };
   const read = sightingFromReading(reading);
   if (!read || !read.ok) {
     if (read && !read.ok && reading.xarf && reading.xarf.category !== 'copyright') {

@@ -4,3 +4,5 @@ export { parseMime } from './mime.ts';
 export { parseAcns, findAcnsXml, MAX_XML_BYTES, type AcnsParse } from './acns.ts';
 export { mailPartsFromParsed } from './mail.ts';
 export * from './types.ts';
+export { classifySubject, detectRegime, isOtherKindReport, type ReportSubject } from './subject.ts';
+export { reportFacts, type ReportFacts } from './report-facts.ts';

@@ -5,6 +5,8 @@ import { parseAcns, findAcnsXml, hasDtd, type AcnsParse } from './acns.ts';
 import { extractClaimant } from './claimant.ts';
 import { detectElements } from './elements.ts';
 import { classifyKind, kindSignals } from './kind.ts';
+import { reportFacts } from './report-facts.ts';
+import { classifySubject, isOtherKindReport } from './subject.ts';
 import { locateUrls, sortUrls } from './locations.ts';
 import { parseMime } from './mime.ts';
 import { isInfringerCue, roleOfCue } from './roles.ts';
@@ -134,6 +136,10 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   }
   // A copyright report is a takedown; spam, phishing and other abuse reports are not DMCA notices at all.
   if (xarf) kind = xarf.category === 'copyright' ? (kind === 'retraction' ? kind : 'takedown') : 'other';
+  // What the report is about: copyright notices are read for their §512 elements below; a report
+  // of another kind (phishing, a threat…) asks for action on its URLs just the same, with its own fields.
+  const subject = classifySubject(prose, xarf);
+  const asReport = isOtherKindReport(subject) && (kind === 'takedown' || kind === 'other');
 
   // URLs: the sender's own text first; a reply that names none is about those it quotes.
   let urlText = own;
@@ -144,8 +150,13 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     sections = segment(text);
     located = locateUrls(text, sections);
   }
-  const sorted = sortUrls(located, kind === 'other' ? 'other' : 'infringing', kind === 'counter_notice' || kind === 'counter_notice_retraction');
+  const sorted = sortUrls(located, kind === 'other' && !asReport ? 'other' : 'infringing', kind === 'counter_notice' || kind === 'counter_notice_retraction');
   let infringing = sorted.infringing;
+  let original = sorted.original;
+  // The cues of an original work are copyright's ("we own", "registration", "official site"): a report of
+  // another kind that names no URL to act on otherwise is about the URLs it names ("we own the registered
+  // trademark X; the shop at <url> sells counterfeits").
+  if (asReport && !infringing.length && original.length) [infringing, original] = [original, []];
   if (acns?.ok) infringing = uniqueUrls([...infringing, ...acns.facts.items.map((i) => i.url).filter((u): u is string => !!u && /^https?:\/\//i.test(u))]);
   if (xarf?.category === 'copyright' && xarf.url) infringing = uniqueUrls([...infringing, xarf.url]);
 
@@ -181,25 +192,27 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
       : null) ??
     xarf?.infringed_material ??
     null;
-  const el = detectElements(kind, {
-    text: prose,
-    infringingUrls: infringing.length,
-    originalUrls: sorted.original.length,
-    workIdentified: work !== null,
-    contact: {
-      email: cf.present.email || !!claimant.email,
-      phone: cf.present.phone || !!claimant.phone,
-      address: cf.present.address || !!claimant.address,
-      name: cf.present.name || !!claimant.name,
-    },
-    signed: cf.signed || pgp.signed,
-    materialOtherwise: !!(acns?.ok && acns.facts.ip && acns.facts.timestamp) || !!(xarf?.source_ip && xarf.date),
-  });
+  const el = asReport
+    ? { elements: {}, missing: [] }
+    : detectElements(kind, {
+        text: prose,
+        infringingUrls: infringing.length,
+        originalUrls: original.length,
+        workIdentified: work !== null,
+        contact: {
+          email: cf.present.email || !!claimant.email,
+          phone: cf.present.phone || !!claimant.phone,
+          address: cf.present.address || !!claimant.address,
+          name: cf.present.name || !!claimant.name,
+        },
+        signed: cf.signed || pgp.signed,
+        materialOtherwise: !!(acns?.ok && acns.facts.ip && acns.facts.timestamp) || !!(xarf?.source_ip && xarf.date),
+      });
 
   return {
     kind,
     infringing_urls: infringing,
-    original_urls: sorted.original,
+    original_urls: original,
     claimant: claimant.name || claimant.email || claimant.company ? claimant : { ...emptyClaimant(), ...claimant },
     elements: el.elements,
     missing: el.missing,
@@ -208,6 +221,8 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     acns: acns?.ok ? acns.facts : null,
     xarf,
     warnings,
+    subject,
+    facts: asReport || subject.regime === 'dsa' ? reportFacts(own) : null,
   };
 }
 

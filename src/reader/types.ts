@@ -1,5 +1,7 @@
 // The notice reader's vocabulary: what kind of document it is, the legal elements it looks for,
 // and the shape of its answer. Types only (plus the element tables), no behaviour.
+import type { ReportSubject } from './subject.ts';
+import type { ReportFacts } from './report-facts.ts';
 
 export const KINDS = ['takedown', 'counter_notice', 'retraction', 'reversal', 'counter_notice_retraction', 'counter_notice_reversal', 'other'] as const;
 export type NoticeKind = (typeof KINDS)[number];
@@ -93,6 +95,10 @@ export interface ReadResult {
   xarf?: XarfReport | null;
   /** Things the reader refused or could not read (e.g. an XML document with a DTD). */
   warnings: string[];
+  /** What the report is about (copyright, phishing…) and under which law (src/reader/subject.ts); optional for hand-built readings. */
+  subject?: ReportSubject;
+  /** The fields of a report that is not a DMCA notice (src/reader/report-facts.ts); null for DMCA copyright notices. */
+  facts?: ReportFacts | null;
 }
 
 /** A mail message as the reader needs it (mailparser's ParsedMail maps onto this). */
