@@ -22,7 +22,14 @@ export type SubjectType =
 
 /** The notice-level event of a takedown lifecycle step (`notice.<step>`), one per step run. */
 export type LifecycleStepType =
-  'reviewed' | 'takedown_started' | 'counter_notice_received' | 'court_action_filed' | 'retracted' | 'lifecycle_command' | 'content_restored' | 'complaint_decided';
+  | 'reviewed'
+  | 'takedown_started'
+  | 'counter_notice_received'
+  | 'court_action_filed'
+  | 'retracted'
+  | 'lifecycle_command'
+  | 'content_restored'
+  | 'complaint_decided';
 
 export type EventType =
   // Notices and their items

@@ -178,7 +178,13 @@ export async function fileComplaint(deps: ComplaintDeps, filer: Filer, noticeId:
     // One filing at a time per notice: the open-complaint check and the insert do not race.
     await sql`SELECT id FROM notices WHERE id = ${noticeId}::uuid FOR UPDATE`.execute(trx);
     if (who.party === 'customer') {
-      const mine = await trx.selectFrom('notice_items').select('id').where('notice_id', '=', noticeId).where('account_id', '=', who.accountId).limit(1).executeTakeFirst();
+      const mine = await trx
+        .selectFrom('notice_items')
+        .select('id')
+        .where('notice_id', '=', noticeId)
+        .where('account_id', '=', who.accountId)
+        .limit(1)
+        .executeTakeFirst();
       if (!mine) return notFound('id', NO_NOTICE);
     }
     const decisions = await noticeDecisions(trx, noticeId, notice.reporterId);
@@ -186,7 +192,8 @@ export async function fileComplaint(deps: ComplaintDeps, filer: Filer, noticeId:
     if (!decision) return notFound('decision_id', 'no decision on this notice concerns you');
     const existing = (await trx.selectFrom('complaints').selectAll().where('notice_id', '=', noticeId).execute()).filter((c) => c.decision_id === decision.id);
     const verdict = mayComplain(decision, who, deps.lifecycle.now(), existing.map(facts));
-    if (!verdict.ok) return verdict.error === 'not_found' ? notFound(verdict.field, verdict.message) : conflict([{ field: verdict.field, message: verdict.message }]);
+    if (!verdict.ok)
+      return verdict.error === 'not_found' ? notFound(verdict.field, verdict.message) : conflict([{ field: verdict.field, message: verdict.message }]);
     if ('existing' in verdict) return ok(partyView(existing.find((c) => c.id === verdict.existing.id)!));
     const row = await trx
       .insertInto('complaints')
@@ -223,7 +230,19 @@ export async function fileComplaint(deps: ComplaintDeps, filer: Filer, noticeId:
     ]);
     const to = await complainantAddress(trx, notice, who);
     const page = who.party === 'customer' ? `${deps.lifecycle.publicUrl()}/portal/notices/${noticeId}` : notice.statusUrl;
-    if (to) await enqueueMessages(trx, noticeId, [complaintReceiptMessage(deps.provider, notice, messageFacts(row, verdict.items.map((i) => i.url)), to, page)]);
+    if (to)
+      await enqueueMessages(trx, noticeId, [
+        complaintReceiptMessage(
+          deps.provider,
+          notice,
+          messageFacts(
+            row,
+            verdict.items.map((i) => i.url),
+          ),
+          to,
+          page,
+        ),
+      ]);
     return ok(partyView(row), true);
   });
 }
@@ -246,7 +265,12 @@ export async function getComplaint(db: Kysely<Database>, viewer: Viewer, id: str
 
 /** Staff's list: by state (open first in the order filed), at most `limit`. */
 export async function listComplaints(db: Kysely<Database>, f: { state?: ComplaintState; limit?: number }): Promise<StaffComplaintView[]> {
-  let q = db.selectFrom('complaints').selectAll().orderBy('created_at').orderBy('id').limit(f.limit ?? 200);
+  let q = db
+    .selectFrom('complaints')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(f.limit ?? 200);
   if (f.state) q = q.where('state', '=', f.state);
   return (await q.execute()).map(staffView);
 }
@@ -258,14 +282,20 @@ export async function partyComplaints(db: Kysely<Database>, noticeId: string, wh
 }
 
 /** The decisions on a notice the party may still complain against (for the forms), with their deadlines. */
-export async function openDecisions(deps: ComplaintDeps, noticeId: string, who: Complainant): Promise<{ id: string; kind: string; decidedAt: Date; deadline: Date; urls: string[] }[]> {
+export async function openDecisions(
+  deps: ComplaintDeps,
+  noticeId: string,
+  who: Complainant,
+): Promise<{ id: string; kind: string; decidedAt: Date; deadline: Date; urls: string[] }[]> {
   const notice = await loadNoticeFacts(deps.db, noticeId, deps.links);
   if (!notice) return [];
   const existing = (await deps.db.selectFrom('complaints').selectAll().where('notice_id', '=', noticeId).execute()).map(facts);
   const now = deps.lifecycle.now();
   return (await noticeDecisions(deps.db, noticeId, notice.reporterId)).flatMap((d) => {
     const v = mayComplain(d, who, now, existing);
-    return v.ok && 'items' in v ? [{ id: d.id, kind: d.kind, decidedAt: d.decidedAt, deadline: complaintDeadline(d.decidedAt), urls: v.items.map((i) => i.url) }] : [];
+    return v.ok && 'items' in v
+      ? [{ id: d.id, kind: d.kind, decidedAt: d.decidedAt, deadline: complaintDeadline(d.decidedAt), urls: v.items.map((i) => i.url) }]
+      : [];
   });
 }
 
@@ -283,7 +313,10 @@ export async function decideComplaint(deps: ComplaintDeps, actor: Actor, id: str
     const row = await trx.selectFrom('complaints').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) return notFound('id', 'no such complaint');
     const verdict = mayDecide(facts(row), actor, parsed.decision);
-    if (!verdict.ok) return verdict.error === 'invalid' ? invalid([{ field: verdict.field, message: verdict.message }]) : conflict([{ field: verdict.field, message: verdict.message }]);
+    if (!verdict.ok)
+      return verdict.error === 'invalid'
+        ? invalid([{ field: verdict.field, message: verdict.message }])
+        : conflict([{ field: verdict.field, message: verdict.message }]);
     if ('already' in verdict) return ok(staffView(row));
     const notice = (await loadNoticeFacts(trx, row.notice_id, deps.links))!;
     const now = deps.lifecycle.now();
@@ -340,7 +373,13 @@ export async function decideComplaint(deps: ComplaintDeps, actor: Actor, id: str
 }
 
 /** The outcome to the notifier and to every customer whose URLs the complaint is about (each its own URLs). */
-async function outcomeMessages(trx: Kysely<Database>, deps: ComplaintDeps, notice: NoticeFacts, r: ComplaintRow, decidedAt: Date): Promise<(OutgoingMessage | null)[]> {
+async function outcomeMessages(
+  trx: Kysely<Database>,
+  deps: ComplaintDeps,
+  notice: NoticeFacts,
+  r: ComplaintRow,
+  decidedAt: Date,
+): Promise<(OutgoingMessage | null)[]> {
   const items = await trx
     .selectFrom('notice_items as i')
     .leftJoin('accounts as a', 'a.id', 'i.account_id')

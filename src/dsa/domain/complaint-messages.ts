@@ -42,7 +42,13 @@ export const REMAINING_REDRESS: readonly string[] = REDRESS_OPTIONS.slice(1);
 const recipientRole = (a: Addressee): OutgoingMessage['recipientRole'] => (a.role === 'customer' ? 'owner' : 'reporter');
 
 /** To the complainant: the complaint is recorded, who decides it and how. */
-export function complaintReceiptMessage(provider: string, notice: NoticeFacts, c: ComplaintMessageFacts, to: Addressee, pageUrl: string | null): OutgoingMessage {
+export function complaintReceiptMessage(
+  provider: string,
+  notice: NoticeFacts,
+  c: ComplaintMessageFacts,
+  to: Addressee,
+  pageUrl: string | null,
+): OutgoingMessage {
   return {
     dedupeKey: `complaint:${c.id}:receipt`,
     recipientRole: recipientRole(to),
@@ -65,7 +71,8 @@ A member of our staff who did not take the decision will review it, free of char
 
 const OUTCOME_WORDS: Record<ComplaintOutcome, (k: DecisionKind) => string> = {
   upheld: () => 'The decision stands.',
-  reversed: (k) => (k === 'restriction' ? 'The decision is reversed: access to the content is restored.' : 'The decision is reversed: access to the content is disabled.'),
+  reversed: (k) =>
+    k === 'restriction' ? 'The decision is reversed: access to the content is restored.' : 'The decision is reversed: access to the content is disabled.',
   partly_reversed: (k) =>
     k === 'restriction'
       ? 'The decision is partly reversed: access to the content at the URLs below is restored; for the others it stands.'

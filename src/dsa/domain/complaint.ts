@@ -219,7 +219,8 @@ const OutcomeSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.outcome === 'partly_reversed' && !v.positions) ctx.addIssue({ code: 'custom', path: ['positions'], message: 'name the URLs (positions) to reverse' });
-    if (v.outcome !== 'partly_reversed' && v.positions) ctx.addIssue({ code: 'custom', path: ['positions'], message: 'positions go with partly_reversed only' });
+    if (v.outcome !== 'partly_reversed' && v.positions)
+      ctx.addIssue({ code: 'custom', path: ['positions'], message: 'positions go with partly_reversed only' });
   });
 export type ComplaintDecision = z.infer<typeof OutcomeSchema>;
 export const complaintDecisionSchema = OutcomeSchema;
@@ -243,7 +244,12 @@ export type DecidingVerdict =
  */
 export function mayDecide(complaint: ComplaintFacts, decider: string, d: ComplaintDecision): DecidingVerdict {
   if (decider === complaint.decisionActor) {
-    return { ok: false, error: 'conflict', field: '(principal)', message: 'you made the decision this complaint is against: another staff member must decide it' };
+    return {
+      ok: false,
+      error: 'conflict',
+      field: '(principal)',
+      message: 'you made the decision this complaint is against: another staff member must decide it',
+    };
   }
   if (complaint.state !== 'open') {
     if (complaint.state === d.outcome && complaint.decidedBy === decider) return { ok: true, already: true };
@@ -253,9 +259,16 @@ export function mayDecide(complaint: ComplaintFacts, decider: string, d: Complai
   if (d.outcome === 'reversed') return { ok: true, reverse: [...complaint.positions] };
   const own = new Set(complaint.positions);
   const foreign = d.positions!.filter((p) => !own.has(p));
-  if (foreign.length) return { ok: false, error: 'invalid', field: 'positions', message: `not URLs of this complaint: ${foreign.join(', ')} (it is about ${complaint.positions.join(', ')})` };
+  if (foreign.length)
+    return {
+      ok: false,
+      error: 'invalid',
+      field: 'positions',
+      message: `not URLs of this complaint: ${foreign.join(', ')} (it is about ${complaint.positions.join(', ')})`,
+    };
   const wanted = [...new Set(d.positions!)].sort((a, b) => a - b);
-  if (wanted.length === own.size) return { ok: false, error: 'invalid', field: 'positions', message: 'that is every URL of the complaint: the outcome is reversed' };
+  if (wanted.length === own.size)
+    return { ok: false, error: 'invalid', field: 'positions', message: 'that is every URL of the complaint: the outcome is reversed' };
   return { ok: true, reverse: wanted };
 }
 
@@ -264,7 +277,11 @@ export function mayDecide(complaint: ComplaintFacts, decider: string, d: Complai
  * reversed takedown restores the content; a reversed rejection disables it — where the kind of
  * report allows disabling (a WHOIS request does not) — and tells the customer as a takedown does.
  */
-export function reversalEvents(decisionKind: DecisionKind, reportKind: ReportKind, complaintId: string): { ok: true; events: LifecycleEvent[] } | { ok: false; reason: string } {
+export function reversalEvents(
+  decisionKind: DecisionKind,
+  reportKind: ReportKind,
+  complaintId: string,
+): { ok: true; events: LifecycleEvent[] } | { ok: false; reason: string } {
   if (decisionKind === 'restriction') return { ok: true, events: [{ type: 'reverse_decision', complaintId }] };
   const allowed = allowedAction(reportKind, 'disable');
   if (!allowed.ok) return { ok: false, reason: `the rejection cannot be reversed by disabling the content: ${allowed.reason}` };
