@@ -10,6 +10,7 @@ import { storeKinds } from '../support/stores.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
 import { createPrincipal } from '../../src/services/principals.ts';
+import { webSession } from '../support/web-session.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 h1,Hosted One,one@hosted.test,hosted-one.example,hosted,198.51.100.1
@@ -26,6 +27,8 @@ for (const kind of storeKinds()) {
     let reporter: { token: string; id: string };
     let otherReporter: { token: string };
     let staffB: string;
+    let staffBId: string;
+    let h1Id: string;
     let h1: string;
     let h2: string;
     let h3: string;
@@ -58,7 +61,10 @@ for (const kind of storeKinds()) {
       const b = await s.api('/v1/principals', { token: s.adminToken, body: { role: 'staff', email: 'second@desk.test', name: 'Second Reviewer' } });
       assert.equal(b.status, 201);
       staffB = b.body.token;
-      h1 = (await createPrincipal(s.store.db, { role: 'customer', email: 'one@hosted.test', accountId: 'h1', actor: 'system' })).token;
+      staffBId = b.body.id;
+      const c1 = await createPrincipal(s.store.db, { role: 'customer', email: 'one@hosted.test', accountId: 'h1', actor: 'system' });
+      h1 = c1.token;
+      h1Id = c1.principal.id;
       h2 = (await createPrincipal(s.store.db, { role: 'customer', email: 'two@hosted.test', accountId: 'h2', actor: 'system' })).token;
       h3 = (await createPrincipal(s.store.db, { role: 'customer', email: 'three@hosted.test', accountId: 'h3', actor: 'system' })).token;
 
@@ -173,6 +179,7 @@ for (const kind of storeKinds()) {
       const types = events.body.events.map((e: { type: string }) => e.type);
       assert.ok(types.includes('complaint.decided') && types.includes('notice.complaint_decided'), types.join(','));
       const blocked = await s.api('/v1/edge/blocklist', { token: s.adminToken });
+      assert.equal(blocked.status, 200);
       assert.doesNotMatch(String(blocked.body), /hosted-one\.example\/a/, 'off the edge blocklist');
     });
 
@@ -234,6 +241,64 @@ for (const kind of storeKinds()) {
       )!;
       assert.match(toCustomer.parsed.text!, /The decision stands/);
       assert.ok(!toCustomer.parsed.text!.includes('analyst@hotline.test') && !toCustomer.parsed.text!.includes('Hotline Analyst'), 'the reporter is not named');
+    });
+
+    test('on the web: the customer complains from the portal, the reporter from its private status page, staff decide on the console (CSRF-protected)', async () => {
+      const id = await file(['https://hosted-one.example/web']);
+      await s.api(`/v1/notices/${id}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } });
+      const customer = await webSession(s, h1Id, `/portal/notices/${id}`);
+      const page = await (await customer.get(`/portal/notices/${id}`)).text();
+      assert.match(page, /Send the complaint/);
+      assert.equal((await customer.post(`/portal/notices/${id}/complaint`, { text: 'Mine.' }, { csrf: false })).status, 403, 'no CSRF token, no complaint');
+      const sent = await customer.post(`/portal/notices/${id}/complaint`, { text: 'This is my own film review with a short clip.' });
+      assert.equal(sent.status, 303);
+      assert.equal(sent.headers.get('location'), `/portal/notices/${id}?complained=1`);
+      const after = await (await customer.get(`/portal/notices/${id}?complained=1`)).text();
+      assert.match(after, /Your complaint was received/);
+      assert.match(after, /my own film review/);
+
+      // The reporter's private status link, from its acknowledgement.
+      const ack = await smtp.waitFor((m) =>
+        m.some((x) => x.envelopeTo.includes('jane@harborpictures.test') && (x.parsed.text ?? '').includes(`/status/${id}.`)),
+      );
+      const key = new RegExp(`/status/(${id}\\.[A-Za-z0-9_-]+)`).exec(ack.find((x) => (x.parsed.text ?? '').includes(`/status/${id}.`))!.parsed.text!)![1]!;
+      const status = await fetch(`${s.url}/status/${key}`);
+      const statusHtml = await status.text();
+      assert.doesNotMatch(statusHtml, /my own film review/, 'the customer’s complaint is not on the reporter’s page');
+      const token = /name="_csrf" value="([^"]+)"/.exec(statusHtml)![1]!;
+      const cookie = status.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const post = (k: string) =>
+        fetch(`${s.url}/status/${k}/complaint`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: token, text: 'Every URL should have been disabled, not only these.' }).toString(),
+          redirect: 'manual',
+        });
+      assert.equal((await post(`${id}.forged`)).status, 404, 'a forged link files nothing');
+      const filed = await post(key);
+      assert.equal(filed.status, 303);
+      const list = await s.api('/v1/complaints?state=open', { token: s.adminToken });
+      const mine = list.body.complaints.filter((c: { notice_id: string }) => c.notice_id === id);
+      assert.deepEqual(mine.map((c: { party: string; channel: string }) => `${c.party}:${c.channel}`).sort(), ['customer:portal', 'notifier:status_page']);
+
+      const staff = await webSession(s, staffBId, '/staff/complaints');
+      const consolePage = await (await staff.get('/staff/complaints')).text();
+      assert.match(consolePage, /my own film review/);
+      const customerComplaintId = mine.find((c: { party: string }) => c.party === 'customer').id;
+      const noReason = await staff.post(`/staff/complaints/${customerComplaintId}/decision`, { outcome: 'upheld', reason: '' });
+      assert.equal(noReason.status, 422);
+      assert.match(await noReason.text(), /give the reasons/);
+      const decided = await staff.post(`/staff/complaints/${customerComplaintId}/decision`, {
+        outcome: 'reversed',
+        reason: 'A short clip in a review is fair use.',
+      });
+      assert.equal(decided.status, 303);
+      assert.deepEqual(await states(id), ['restored']);
+      const adminConsole = await webSession(s, (await s.api('/v1/me', { token: s.adminToken })).body.id, '/staff/complaints');
+      assert.match(await (await adminConsole.get('/staff/complaints')).text(), /You took the decision this complaint is against/);
     });
 
     test('six months after the decision, a complaint is refused with the date it could be made until', async () => {
