@@ -18,11 +18,19 @@ export type SubjectType =
   | 'disclosure'
   | 'netblock'
   | 'network_report'
-  | 'statement';
+  | 'statement'
+  | 'complaint';
 
 /** The notice-level event of a takedown lifecycle step (`notice.<step>`), one per step run. */
 export type LifecycleStepType =
-  'reviewed' | 'takedown_started' | 'counter_notice_received' | 'court_action_filed' | 'retracted' | 'lifecycle_command' | 'content_restored';
+  | 'reviewed'
+  | 'takedown_started'
+  | 'counter_notice_received'
+  | 'court_action_filed'
+  | 'retracted'
+  | 'lifecycle_command'
+  | 'content_restored'
+  | 'complaint_decided';
 
 export type EventType =
   // Notices and their items
@@ -41,6 +49,9 @@ export type EventType =
   | 'item.reviewed'
   | 'item.lifecycle'
   | 'item.retracted'
+  // Internal complaints against decisions (DSA Art. 20)
+  | 'complaint.filed'
+  | 'complaint.decided'
   // Mail in and out
   | 'mail.received'
   | 'mail.read'

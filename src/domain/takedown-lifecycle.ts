@@ -23,6 +23,11 @@
  *   (content back up, strike removed); close: customer_notified, court_action_filed, restored,
  *   retracted → closed.
  *
+ *   reverse_decision (a staff member other than the decider upholds a complaint against the
+ *   decision, DSA Art. 20: dsa/domain/complaint.ts): a takedown reversed → takedown_reversed
+ *   (content back up, strike invalidated), from every disabled state but a pending court action;
+ *   a rejection of hosted content reversed → content_disabled (the takedown names the complaint).
+ *
  * Pure and total: `transition(state, event, ctx)` answers every event in every state — a new state
  * with the side effects the service must carry out (messages, strikes, wake-ups), "no change"
  * with a note, or a refusal with a code and a sentence. The one writer (services/item-steps.ts)
@@ -112,6 +117,8 @@ export interface Takedown {
   disabledAt: Date;
   /** Staff review, or automatic policy (`LifecyclePolicy.automaticTakedown`). */
   disabledBy: 'staff' | 'policy';
+  /** Set when the takedown is the reversal of a rejection on complaint: it makes that reversal's retry a no-op. */
+  complaintId?: string;
 }
 
 export interface CounterNoticeRef {
@@ -167,12 +174,14 @@ export interface Reported {
   /** What the reporter is told while it waits (null in states stored before it was kept). */
   reason?: string | null;
 }
-/** Staff declined to act. Final. */
+/** Staff declined to act. Final, but for a complaint against the rejection (`reverse_decision`). */
 export interface Rejected {
   kind: 'rejected';
   reportedAt: Date;
   rejectedAt: Date;
   reason: string;
+  /** The notice had been forwarded (a proxied site): nothing of ours to disable if the rejection is reversed. */
+  forwarded?: true;
 }
 /** Taken down; the customer has not been told yet. */
 export interface ContentDisabled {
@@ -224,6 +233,16 @@ export interface Restored {
   /** By hand, or by `tick` at `restoreWindow.scheduled`. */
   restoredBy: 'staff' | 'schedule';
 }
+/**
+ * Back up because the takedown was reversed on complaint (DSA Art. 20): the decision was wrong,
+ * so its strike is invalidated. Final: acting on the content again takes a new notice.
+ */
+export interface TakedownReversed {
+  kind: 'takedown_reversed';
+  reversedAt: Date;
+  complaintId: string;
+  before: ContentDisabled | CustomerNotified | CounterNoticeReceived | CounterNoticeForwarded;
+}
 /** The states a complainant's retraction can end. */
 export type Retractable = Forwarded | Reported | ContentDisabled | CustomerNotified | CounterNoticeReceived | CounterNoticeForwarded | CourtActionFiled;
 /** The complainant withdrew the notice; content that was disabled is back up, and no strike. */
@@ -259,6 +278,7 @@ export type LifecycleState =
   | CourtActionFiled
   | Restored
   | Retracted
+  | TakedownReversed
   | Closed;
 export type LifecycleKind = LifecycleState['kind'];
 
@@ -276,6 +296,7 @@ export const LIFECYCLE_KINDS = [
   'court_action_filed',
   'restored',
   'retracted',
+  'takedown_reversed',
   'closed',
 ] as const satisfies readonly LifecycleKind[];
 
@@ -328,6 +349,8 @@ export type LifecycleEvent =
   /** The complainant withdraws the notice for this URL. */
   | { type: 'retract' }
   | { type: 'close' }
+  /** A complaint against the decision on this URL was upheld in the complainant's favour: undo it (DSA Art. 20). */
+  | { type: 'reverse_decision'; complaintId: string }
   /** Time passed: restores when the scheduled time has come. Broadcast-safe: a no-op elsewhere. */
   | { type: 'tick' };
 export type LifecycleEventType = LifecycleEvent['type'];
@@ -403,7 +426,7 @@ export type TransitionResult =
 // The transition function
 
 /** Events that bring a closed case back (§512(g) sets no deadline for them). */
-const REOPENING: readonly LifecycleEventType[] = ['retract', 'receive_counter_notice'];
+const REOPENING: readonly LifecycleEventType[] = ['retract', 'receive_counter_notice', 'reverse_decision'];
 
 export function transition(state: LifecycleState, event: LifecycleEvent, ctx: LifecycleContext): TransitionResult {
   checkContext(ctx);
@@ -442,6 +465,8 @@ function step(s: Exclude<LifecycleState, Closed>, ev: LifecycleEvent, ctx: Lifec
       return close(s, ev, ctx);
     case 'tick':
       return tick(s, ctx);
+    case 'reverse_decision':
+      return reverseDecision(s, ev, ctx);
     default: {
       const never: never = ev;
       throw new TypeError(`unknown lifecycle event ${JSON.stringify(never)}`);
@@ -491,7 +516,7 @@ function resolve(s: Open, ev: Extract<LifecycleEvent, { type: 'resolve' }>, ctx:
 }
 
 /** Why nothing can be done to content that is up again or never was taken down. */
-function whyNot(s: Rejected | Restored | Retracted | Reported | NotHosted, ctx: LifecycleContext): string {
+function whyNot(s: Rejected | Restored | Retracted | Reported | NotHosted | TakedownReversed, ctx: LifecycleContext): string {
   switch (s.kind) {
     case 'received':
       return 'this URL has not been resolved yet';
@@ -511,6 +536,8 @@ function whyNot(s: Rejected | Restored | Retracted | Reported | NotHosted, ctx: 
       return !wasTakenDown(s)
         ? `the complainant retracted the notice on ${day(s.retractedAt, ctx)}, before any action`
         : `the complainant retracted the notice on ${day(s.retractedAt, ctx)} and the content was restored`;
+    case 'takedown_reversed':
+      return `the takedown was reversed on complaint ${s.complaintId} on ${day(s.reversedAt, ctx)} and the content restored; acting on it again takes a new notice`;
   }
 }
 
@@ -538,9 +565,14 @@ function reject(s: Open, ev: Extract<LifecycleEvent, { type: 'reject' }>, ctx: L
     const why = isDisabled(s) ? 'the content is already disabled; it comes back by retraction or counter notice, not by rejection' : whyNot(s, ctx);
     return fail('not_allowed', why, s, ev);
   }
-  return changed({ kind: 'rejected', reportedAt: s.reportedAt, rejectedAt: ctx.now, reason }, [
-    { type: 'message', to: 'complainant', message: { kind: 'rejected', reason } },
-  ]);
+  const next: Rejected = {
+    kind: 'rejected',
+    reportedAt: s.reportedAt,
+    rejectedAt: ctx.now,
+    reason,
+    ...(s.kind === 'forwarded' ? { forwarded: true as const } : {}),
+  };
+  return changed(next, [{ type: 'message', to: 'complainant', message: { kind: 'rejected', reason } }]);
 }
 
 function notifyCustomer(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): TransitionResult {
@@ -594,6 +626,7 @@ function receiveCounterNotice(s: Open, ev: Extract<LifecycleEvent, { type: 'rece
         ev,
       );
     case 'restored':
+    case 'takedown_reversed':
       return fail('already_restored', `${whyNot(s, ctx)}; no counter notice is needed`, s, ev);
     case 'retracted':
       return !wasTakenDown(s)
@@ -675,6 +708,8 @@ function restore(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): Transition
       return restored(s, 'staff', ctx);
     case 'restored':
       return same(s, `the content was already restored on ${day(s.restoredAt, ctx)}`);
+    case 'takedown_reversed':
+      return same(s, `the content was already restored on ${day(s.reversedAt, ctx)}, when the takedown was reversed on complaint`);
     case 'retracted':
       if (wasTakenDown(s)) return same(s, `the content was already restored when the complainant retracted on ${day(s.retractedAt, ctx)}`);
       return fail('not_allowed', `${whyNot(s, ctx)}; there is nothing to restore`, s, ev);
@@ -719,7 +754,7 @@ function retract(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): Transition
     return changed({ kind: 'retracted', retractedAt: ctx.now, before: s }, effects);
   }
   if (s.kind === 'retracted') return same(s, `the notice was already retracted on ${day(s.retractedAt, ctx)}`);
-  if (s.kind === 'restored') return same(s, `${whyNot(s, ctx)}: it is up and the strike no longer counts`);
+  if (s.kind === 'restored' || s.kind === 'takedown_reversed') return same(s, `${whyNot(s, ctx)}: it is up and the strike no longer counts`);
   return fail('not_allowed', `${whyNot(s, ctx)}; there is nothing to retract`, s, ev);
 }
 
@@ -732,6 +767,8 @@ function close(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): TransitionRe
       return changed({ kind: 'closed', closedAt: ctx.now, last: s }, []);
     case 'rejected':
       return same(s, 'a rejected URL needs no closing');
+    case 'takedown_reversed':
+      return same(s, 'a takedown reversed on complaint needs no closing: the content is up and nothing is pending');
     case 'invalid':
     case 'not_on_network':
     case 'forwarded':
@@ -751,6 +788,49 @@ function close(s: Open, ev: LifecycleEvent, ctx: LifecycleContext): TransitionRe
         s,
         ev,
       );
+  }
+}
+
+/**
+ * Undo the decision a complaint was upheld against (DSA Art. 20). A takedown: the content goes
+ * back up and its strike no longer counts — not while a court is seized of it (the complainant
+ * sued on a counter notice), since the court decides then. A rejection of hosted content: the
+ * content is disabled now, by staff. The messages are the complaint's outcome mail
+ * (complaint-messages.ts), so the machine sends none; the same complaint again changes nothing.
+ */
+function reverseDecision(s: Open, ev: Extract<LifecycleEvent, { type: 'reverse_decision' }>, ctx: LifecycleContext): TransitionResult {
+  const complaintId = typeof ev.complaintId === 'string' ? ev.complaintId.trim() : '';
+  if (!complaintId) return fail('invalid_event', 'the complaint id is missing', s, ev);
+  if (isDisabled(s) && s.takedown.complaintId === complaintId) return same(s, `complaint ${complaintId} already had the content disabled`);
+  switch (s.kind) {
+    case 'content_disabled':
+    case 'customer_notified':
+    case 'counter_notice_received':
+    case 'counter_notice_forwarded': {
+      const effects: SideEffect[] = [{ type: 'strike', status: 'invalidated', previous: strikeStatusOf(s) }];
+      if (s.kind === 'counter_notice_forwarded') effects.push({ type: 'cancel_tick' });
+      return changed({ kind: 'takedown_reversed', reversedAt: ctx.now, complaintId, before: s }, effects);
+    }
+    case 'court_action_filed':
+      return fail(
+        'not_allowed',
+        `the complainant has filed a court action (${s.courtAction.reference}); the court decides whether the content comes back`,
+        s,
+        ev,
+      );
+    case 'rejected': {
+      if (s.forwarded)
+        return fail('not_allowed', 'the site is proxied, not hosted by us: the notice was forwarded and there is no content of ours to disable', s, ev);
+      const takedown: Takedown = { reportedAt: s.reportedAt, disabledAt: ctx.now, disabledBy: 'staff', complaintId };
+      return changed({ kind: 'content_disabled', takedown }, [{ type: 'strike', status: 'active', previous: null }]);
+    }
+    case 'takedown_reversed':
+      if (s.complaintId === complaintId) return same(s, `the takedown was already reversed on complaint ${complaintId} on ${day(s.reversedAt, ctx)}`);
+      return fail('not_allowed', whyNot(s, ctx), s, ev);
+    case 'reported':
+      return fail('not_allowed', 'no decision has been made on this URL yet: there is nothing to reverse', s, ev);
+    default:
+      return fail('not_allowed', `${whyNot(s, ctx)}; there is no decision of ours on it to reverse`, s, ev);
   }
 }
 
@@ -811,6 +891,7 @@ export function coarseState(s: LifecycleState): CoarseItemState {
     case 'court_action_filed':
       return 'content_disabled';
     case 'restored':
+    case 'takedown_reversed':
       return 'restored';
     case 'retracted':
       return 'retracted';
@@ -887,6 +968,8 @@ export function strikeStatusOf(s: LifecycleState): StrikeStatus | null {
       return 'countered';
     case 'retracted':
       return wasTakenDown(s) ? 'retracted' : null;
+    case 'takedown_reversed':
+      return 'invalidated';
     case 'closed':
       return strikeStatusOf(s.last);
   }
@@ -923,12 +1006,16 @@ const PROBES: Record<LifecycleEventType, LifecycleEvent> = {
   retract: { type: 'retract' },
   close: { type: 'close' },
   tick: { type: 'tick' },
+  reverse_decision: { type: 'reverse_decision', complaintId: '\u0000probe' },
 };
 
-/** The commands that would change this state now (for buttons in the console); `tick` and `resolve` excluded. */
+/**
+ * The commands that would change this state now (for buttons in the console); `tick`, `resolve`
+ * and `reverse_decision` (only a decided complaint reverses: services/complaints.ts) excluded.
+ */
 export function availableCommands(s: LifecycleState, ctx: LifecycleContext): LifecycleEventType[] {
   return (Object.keys(PROBES) as LifecycleEventType[]).filter((t) => {
-    if (t === 'tick' || t === 'resolve') return false;
+    if (t === 'tick' || t === 'resolve' || t === 'reverse_decision') return false;
     const r = transition(s, PROBES[t], ctx);
     return r.ok && r.changed;
   });
@@ -938,7 +1025,12 @@ export function availableCommands(s: LifecycleState, ctx: LifecycleContext): Lif
 // Storage: JSON in, validated, out
 
 const instant = z.union([z.date(), z.iso.datetime({ offset: true }).transform((s) => new Date(s))]);
-const takedownSchema = z.object({ reportedAt: instant, disabledAt: instant, disabledBy: z.enum(['staff', 'policy']) });
+const takedownSchema = z.object({
+  reportedAt: instant,
+  disabledAt: instant,
+  disabledBy: z.enum(['staff', 'policy']),
+  complaintId: z.string().min(1).optional(),
+});
 const counterRef = z.object({ id: z.string().min(1), receivedAt: instant });
 const windowSchema = z.object({ earliest: instant, latest: instant, scheduled: instant });
 const receivedItemS = z.object({ kind: z.literal('received'), reportedAt: instant });
@@ -946,7 +1038,13 @@ const invalidS = z.object({ kind: z.literal('invalid'), reportedAt: instant, rea
 const notOnNetworkS = z.object({ kind: z.literal('not_on_network'), reportedAt: instant, resolvedAt: instant, reason: z.string().min(1) });
 const forwardedItemS = z.object({ kind: z.literal('forwarded'), reportedAt: instant, resolvedAt: instant });
 const reportedS = z.object({ kind: z.literal('reported'), reportedAt: instant, reason: z.string().nullable().optional() });
-const rejectedS = z.object({ kind: z.literal('rejected'), reportedAt: instant, rejectedAt: instant, reason: z.string().min(1) });
+const rejectedS = z.object({
+  kind: z.literal('rejected'),
+  reportedAt: instant,
+  rejectedAt: instant,
+  reason: z.string().min(1),
+  forwarded: z.literal(true).optional(),
+});
 const disabledS = z.object({ kind: z.literal('content_disabled'), takedown: takedownSchema });
 const notifiedS = z.object({ kind: z.literal('customer_notified'), takedown: takedownSchema, customerNotifiedAt: instant });
 const receivedS = z.object({
@@ -986,6 +1084,12 @@ const retractedS = z.object({
   retractedAt: instant,
   before: z.discriminatedUnion('kind', [forwardedItemS, reportedS, disabledS, notifiedS, receivedS, forwardedS, courtS]),
 });
+const takedownReversedS = z.object({
+  kind: z.literal('takedown_reversed'),
+  reversedAt: instant,
+  complaintId: z.string().min(1),
+  before: z.discriminatedUnion('kind', [disabledS, notifiedS, receivedS, forwardedS]),
+});
 const closedS = z.object({ kind: z.literal('closed'), closedAt: instant, last: z.discriminatedUnion('kind', [notifiedS, courtS, restoredS, retractedS]) });
 
 /** The schema of a stored lifecycle state (dates as ISO 8601 strings or `Date`s). */
@@ -1003,6 +1107,7 @@ export const LifecycleStateSchema = z.discriminatedUnion('kind', [
   courtS,
   restoredS,
   retractedS,
+  takedownReversedS,
   closedS,
 ]);
 

@@ -19,7 +19,9 @@ type Udt<V> = [V] extends [string]
           ? 'bytea'
           : [V] extends [string[]]
             ? '_text' | '_uuid'
-            : 'jsonb';
+            : [V] extends [number[]]
+              ? '_int4'
+              : 'jsonb';
 
 /**
  * How a column of TypeScript type T is described: its SQL type, with `| null` exactly when T admits
@@ -207,6 +209,27 @@ export const COLUMNS = {
     regime: 'text',
     priority: 'int2',
     retain_until: 'timestamptz | null',
+  },
+  complaints: {
+    id: 'uuid',
+    notice_id: 'uuid',
+    decision_id: 'text',
+    decision_kind: 'text',
+    decision_actor: 'text',
+    decision_at: 'timestamptz',
+    party: 'text',
+    account_id: 'text | null',
+    reporter_id: 'uuid | null',
+    positions: '_int4',
+    text: 'text',
+    filed_by: 'text',
+    channel: 'text',
+    state: 'text',
+    outcome_reason: 'text | null',
+    reversed_positions: '_int4 | null',
+    decided_by: 'text | null',
+    decided_at: 'timestamptz | null',
+    created_at: 'timestamptz',
   },
   hotline_reports: {
     notice_id: 'uuid',

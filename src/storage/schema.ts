@@ -472,6 +472,29 @@ export interface ZoneImportRowsTable {
   origin_kind: OriginKind;
 }
 
+/** Internal complaints against decisions, DSA Art. 20 (migration 020, dsa/domain/complaint.ts). */
+export interface ComplaintsTable {
+  id: Generated<string>;
+  notice_id: string;
+  decision_id: string;
+  decision_kind: 'restriction' | 'rejection';
+  decision_actor: string;
+  decision_at: Timestamp;
+  party: 'customer' | 'notifier';
+  account_id: string | null;
+  reporter_id: string | null;
+  positions: number[];
+  text: string;
+  filed_by: string;
+  channel: 'api' | 'portal' | 'status_page';
+  state: Generated<'open' | 'upheld' | 'reversed' | 'partly_reversed'>;
+  outcome_reason: string | null;
+  reversed_positions: number[] | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   trusted_reporters: TrustedReportersTable;
   origin_disclosures: OriginDisclosuresTable;
@@ -508,4 +531,5 @@ export interface Database {
   zone_import_rows: ZoneImportRowsTable;
   hotline_reports: HotlineReportsTable;
   statements_of_reasons: StatementsOfReasonsTable;
+  complaints: ComplaintsTable;
 }

@@ -29,6 +29,7 @@ function navFor(user: Principal | null | undefined): [string, string][] {
       ['/staff/legal', 'Legal requests'],
       ['/staff/network-reports', 'Network reports'],
       ['/staff/trusted-reporters', 'Trusted reporters'],
+      ['/staff/complaints', 'Complaints'],
       ['/staff/repeat-infringers', 'Repeat infringers'],
       ['/report', 'Report form'],
     ];

@@ -15,6 +15,7 @@ import { field, fields } from './form-body.ts';
 import { FAILURE_STATUS } from '../http/reply.ts';
 import { fileCounterNotice } from '../services/takedown-lifecycle.ts';
 import type { CounterNoticeFormValues } from './pages/portal.tsx';
+import { COMPLAINED_FLASH, complaintSection } from './complaint-routes.tsx';
 
 /** The portal's counter-notice form as the API's JSON body (one validation for both). */
 export function counterNoticeFromForm(body: unknown): Record<string, unknown> {
@@ -70,7 +71,7 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
       );
     });
 
-    portal.get('/portal/notices/:id', { schema: { params: pageParams('id'), querystring: pageQuery('countered') } }, async (req, reply) => {
+    portal.get('/portal/notices/:id', { schema: { params: pageParams('id'), querystring: pageQuery('countered', 'complained') } }, async (req, reply) => {
       const notice = await customerNotice(ctx.store.db, req.user!.accountId!, req.params.id);
       // Another account's notice does not exist for this customer.
       if (!notice) {
@@ -89,7 +90,21 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
       }
       const flash =
         req.query.countered === '1' ? 'Your counter notice was received and a copy sent to the complainant; we have e-mailed you the restore date.' : null;
-      return html(reply, 200, <PortalNoticePage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} notice={notice} flash={flash} />);
+      const csrfToken = reply.generateCsrf();
+      const who = { party: 'customer', accountId: req.user!.accountId! } as const;
+      const complaints = await complaintSection(
+        ctx,
+        notice.id,
+        who,
+        `/portal/notices/${notice.id}/complaint`,
+        csrfToken,
+        req.query.complained === '1' ? COMPLAINED_FLASH : null,
+      );
+      return html(
+        reply,
+        200,
+        <PortalNoticePage provider={provider} user={req.user!} csrfToken={csrfToken} notice={notice} flash={flash} complaints={complaints} />,
+      );
     });
 
     portal.get('/portal/statements/:id', { schema: { params: pageParams('id') } }, async (req, reply) => {

@@ -35,6 +35,7 @@ import { portalRoutes } from './portal-routes.tsx';
 import { publicNoticeRoutes } from './public-notice-routes.tsx';
 import { legalWebRoutes } from '../legal/web/routes.tsx';
 import { networkReportRoutes } from './network-report-routes.tsx';
+import { COMPLAINED_FLASH, complaintRoutes, complaintSection } from './complaint-routes.tsx';
 import { isUuid, pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = {
@@ -61,6 +62,7 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
   await repeatInfringerRoutes(app, ctx);
   await legalWebRoutes(app, ctx);
   await networkReportRoutes(app, ctx);
+  await complaintRoutes(app, ctx);
 
   app.get('/assets/:name', { schema: { params: pageParams('name') } }, async (req, reply) => {
     const a = ASSETS[req.params.name];
@@ -191,33 +193,47 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
     return reply.redirect(`/status/${ctx.links.key(id)}?filed=1`, 303);
   });
 
-  app.get('/status/:key', { schema: { params: pageParams('key'), querystring: pageQuery('state', 'per_page', 'after', 'filed') } }, async (req, reply) => {
-    const { key } = req.params;
-    const id = ctx.links.verify(key);
-    const n = id ? await ctx.store.db.selectFrom('notices').select(['reporter_id']).where('id', '=', id).executeTakeFirst() : undefined;
-    if (!id || !n) return html(reply, 404, <NotFoundPage provider={ctx.config.providerName} />);
-    const q = req.query;
-    const state = parseItemState(q.state);
-    const per = PAGE_SIZES.find((s) => String(s) === q.per_page) ?? 1000;
-    const after = q.after !== undefined && /^\d+$/.test(q.after) ? Number(q.after) : null;
-    // The link stands for the notice's reporter: the same view, with the same redactions.
-    const viewer = { id: n.reporter_id, role: 'reporter' as const, email: '', name: null, accountId: null };
-    const view = await getNoticeView(ctx.store.db, viewer, id, { after: after ?? undefined, limit: per, state: state === 'bad' ? undefined : state });
-    const events = await listNoticeEvents(ctx.store.db, viewer, id, { scope: 'notice', limit: 500 });
-    return html(
-      reply,
-      200,
-      <StatusPage
-        provider={ctx.config.providerName}
-        statusKey={key}
-        notice={view!}
-        state={state === 'bad' || state === undefined ? null : state}
-        perPage={per}
-        after={after}
-        events={events?.events ?? []}
-        justFiled={q.filed === '1'}
-        statusUrl={ctx.links.url(id)}
-      />,
-    );
-  });
+  app.get(
+    '/status/:key',
+    { schema: { params: pageParams('key'), querystring: pageQuery('state', 'per_page', 'after', 'filed', 'complained') } },
+    async (req, reply) => {
+      const { key } = req.params;
+      const id = ctx.links.verify(key);
+      const n = id ? await ctx.store.db.selectFrom('notices').select(['reporter_id']).where('id', '=', id).executeTakeFirst() : undefined;
+      if (!id || !n) return html(reply, 404, <NotFoundPage provider={ctx.config.providerName} />);
+      const q = req.query;
+      const state = parseItemState(q.state);
+      const per = PAGE_SIZES.find((s) => String(s) === q.per_page) ?? 1000;
+      const after = q.after !== undefined && /^\d+$/.test(q.after) ? Number(q.after) : null;
+      // The link stands for the notice's reporter: the same view, with the same redactions.
+      const viewer = { id: n.reporter_id, role: 'reporter' as const, email: '', name: null, accountId: null };
+      const view = await getNoticeView(ctx.store.db, viewer, id, { after: after ?? undefined, limit: per, state: state === 'bad' ? undefined : state });
+      const events = await listNoticeEvents(ctx.store.db, viewer, id, { scope: 'notice', limit: 500 });
+      const flash = q.complained === '1' ? COMPLAINED_FLASH : null;
+      const complaints = await complaintSection(
+        ctx,
+        id,
+        { party: 'notifier', reporterId: n.reporter_id },
+        `/status/${key}/complaint`,
+        reply.generateCsrf(),
+        flash,
+      );
+      return html(
+        reply,
+        200,
+        <StatusPage
+          provider={ctx.config.providerName}
+          statusKey={key}
+          notice={view!}
+          state={state === 'bad' || state === undefined ? null : state}
+          perPage={per}
+          after={after}
+          events={events?.events ?? []}
+          justFiled={q.filed === '1'}
+          statusUrl={ctx.links.url(id)}
+          complaints={complaints}
+        />,
+      );
+    },
+  );
 }

@@ -43,6 +43,7 @@ const EVENTS: LifecycleEvent[] = [
   { type: 'retract' },
   { type: 'close' },
   { type: 'tick' },
+  { type: 'reverse_decision', complaintId: 'complaint-1' },
 ];
 const EVENT_TYPES = [
   'resolve',
@@ -56,6 +57,7 @@ const EVENT_TYPES = [
   'retract',
   'close',
   'tick',
+  'reverse_decision',
 ] as const satisfies readonly LifecycleEvent['type'][];
 
 /** One state of every kind (and more), reached from receipt by the events above. */

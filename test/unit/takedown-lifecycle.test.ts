@@ -518,6 +518,7 @@ const EVENTS: LifecycleEvent[] = [
   { type: 'retract' },
   { type: 'close' },
   { type: 'tick' },
+  { type: 'reverse_decision', complaintId: 'complaint-1' },
 ];
 
 test('exploration: the coarse steps are exactly the documented ones, strike and wake-up effects match the states, retries are no-ops, JSON round-trips', () => {
@@ -593,6 +594,7 @@ test('exploration: the coarse steps are exactly the documented ones, strike and 
       'pending_review>content_disabled',
       'pending_review>rejected',
       'pending_review>retracted',
+      'rejected>content_disabled',
       'received>forwarded',
       'received>not_on_network',
       'received>pending_review',
@@ -600,4 +602,49 @@ test('exploration: the coarse steps are exactly the documented ones, strike and 
     'the coarse steps the machine takes',
   );
   assert.ok(transitions > 100, `explored ${transitions} transitions`);
+});
+
+test('a complaint upheld against a takedown restores the content and invalidates the strike; not while a court is seized', () => {
+  const c = ctx('2026-03-02T10:00:00Z');
+  for (const s of [notified(), countered(), forwarded()]) {
+    const r = go(s, { type: 'reverse_decision', complaintId: 'cp-1' }, c);
+    assert.equal(r.state.kind, 'takedown_reversed');
+    assert.equal(coarseState(r.state), 'restored');
+    assert.equal(isContentDisabled(r.state), false);
+    assert.equal(strikeStatusOf(r.state), 'invalidated');
+    assert.deepEqual(messages(r.effects), [], 'the complaint outcome mail tells the parties');
+    assert.equal(
+      r.effects.some((e) => e.type === 'cancel_tick'),
+      s.kind === 'counter_notice_forwarded',
+      `${s.kind}: the scheduled restore is cancelled`,
+    );
+    assert.match(noop(r.state, { type: 'reverse_decision', complaintId: 'cp-1' }, c), /already reversed on complaint cp-1/);
+    assert.match(refused(r.state, { type: 'reverse_decision', complaintId: 'cp-2' }, c, 'not_allowed'), /reversed on complaint cp-1/);
+    refused(r.state, { type: 'receive_counter_notice', counterNoticeId: 'cn-9' }, c, 'already_restored');
+    noop(r.state, { type: 'retract' }, c);
+    refused(r.state, { type: 'disable', by: 'staff' }, c, 'not_allowed');
+  }
+  const court = go(countered(), { type: 'court_action_filed', reference: 'N.D. Cal. 26-1' }, ctx(CN_RECEIVED));
+  assert.match(refused(court.state, { type: 'reverse_decision', complaintId: 'cp-1' }, c, 'not_allowed'), /court action/);
+  // A closed case reopens: the takedown it closed on is reversed.
+  const closed = go(notified(), { type: 'close' }, ctx('2026-03-01T10:00:00Z')).state;
+  assert.equal(go(closed, { type: 'reverse_decision', complaintId: 'cp-1' }, c).state.kind, 'takedown_reversed');
+  refused(startLifecycle(at(REPORTED)), { type: 'reverse_decision', complaintId: 'cp-1' }, c, 'not_allowed');
+  refused(notified(), { type: 'reverse_decision', complaintId: ' ' }, c, 'invalid_event');
+});
+
+test('a complaint upheld against a rejection of hosted content disables it (a strike, no mail of its own); a forwarded notice has nothing of ours to disable', () => {
+  const c = ctx('2026-03-02T10:00:00Z');
+  const rejected = go(startLifecycle(at(REPORTED)), { type: 'reject', reason: 'not infringing' }, ctx(DISABLED)).state;
+  const r = go(rejected, { type: 'reverse_decision', complaintId: 'cp-1' }, c);
+  assert.ok(r.state.kind === 'content_disabled' && r.state.takedown.complaintId === 'cp-1' && r.state.takedown.disabledBy === 'staff');
+  assert.deepEqual(r.effects, [{ type: 'strike', status: 'active', previous: null }]);
+  assert.match(noop(r.state, { type: 'reverse_decision', complaintId: 'cp-1' }, c), /already had the content disabled/);
+  const notifiedNow = go(r.state, { type: 'notify_customer' }, c);
+  assert.deepEqual(messages(notifiedNow.effects), ['customer:takedown_notice']);
+  const fwd = go(receiveItem(at(REPORTED)), { type: 'resolve', resolution: { to: 'forwarded' } }, ctx(DISABLED)).state;
+  const fwdRejected = go(fwd, { type: 'reject', reason: 'abusive' }, ctx(NOTIFIED)).state;
+  assert.match(refused(fwdRejected, { type: 'reverse_decision', complaintId: 'cp-1' }, c, 'not_allowed'), /proxied/);
+  const back = parseLifecycleState(JSON.stringify(fwdRejected));
+  assert.ok(back.ok && back.state.kind === 'rejected' && back.state.forwarded === true);
 });

@@ -20,6 +20,7 @@ export const LIFECYCLE_STEP_LABELS: Record<LifecycleState['kind'], string> = {
   court_action_filed: 'Court action filed; stays disabled',
   restored: 'Restored after the counter notice',
   retracted: 'Retracted by the complainant',
+  takedown_reversed: 'Restored: the takedown was reversed on complaint',
   closed: 'Closed',
 };
 
@@ -34,7 +35,8 @@ function history(s: Open): [string, Date][] {
     ];
   if (s.kind === 'rejected') return [['rejected', s.rejectedAt]];
   if (s.kind === 'retracted') return [...history(s.before), ['retracted', s.retractedAt]];
-  out.push([s.takedown.disabledBy === 'policy' ? 'disabled by policy' : 'disabled', s.takedown.disabledAt]);
+  if (s.kind === 'takedown_reversed') return [...history(s.before), ['takedown reversed on complaint', s.reversedAt]];
+  out.push([s.takedown.disabledBy === 'policy' ? 'disabled by policy' : s.takedown.complaintId ? 'disabled on complaint' : 'disabled', s.takedown.disabledAt]);
   if (s.kind === 'content_disabled') return out;
   if (s.customerNotifiedAt) out.push(['customer notified', s.customerNotifiedAt]);
   if (s.kind === 'customer_notified') return out;

@@ -1,5 +1,6 @@
 // The customer portal: the notices about the account's sites and, for each, what it asks, what
 // was done, and what the customer can do about it.
+import { ComplaintSection, type ComplaintSectionProps } from './complaints.tsx';
 import { Layout, ErrorSummary } from '../layout.tsx';
 import { COUNTER_NOTICE_REASONS, COUNTER_NOTICE_STATEMENTS } from '../../domain/counter-notice.ts';
 import { stateSummary } from './state-summary.ts';
@@ -263,6 +264,8 @@ export function PortalNoticePage(p: {
   notice: PortalNotice;
   form?: { errors: { field: string; message: string }[]; values: CounterNoticeFormValues };
   flash?: string | null;
+  /** The customer's complaints against decisions on the notice, and the form (DSA Art. 20). */
+  complaints?: ComplaintSectionProps;
 }) {
   const v = p.notice;
   const disabledUrls = v.items.filter((i) => i.state === 'content_disabled').map((i) => i.url);
@@ -345,6 +348,7 @@ export function PortalNoticePage(p: {
       ) : (
         <p>Nothing is required of you by a deadline. For forwarded notices, deciding what to do about the material is up to you as the site's operator.</p>
       )}
+      {p.complaints ? <ComplaintSection {...p.complaints} /> : null}
     </Layout>
   );
 }

@@ -1,5 +1,6 @@
 // A notice's private status page: every URL with its state, zone and hosting provider, filter
 // by state, pages of any size a browser can take, and the notice's timeline.
+import { ComplaintSection, type ComplaintSectionProps } from './complaints.tsx';
 import { Layout } from '../layout.tsx';
 import { ReportFacts, kindLabel } from './report-facts.tsx';
 import type { NoticeView, EventView } from '../../services/notice-views.ts';
@@ -49,6 +50,8 @@ export interface StatusPageProps {
   events: EventView[];
   justFiled: boolean;
   statusUrl: string;
+  /** The reporter's complaints against decisions on the notice, and the form (DSA Art. 20). */
+  complaints?: ComplaintSectionProps;
 }
 
 export function describeEvent(e: EventView): string {
@@ -215,6 +218,7 @@ export function StatusPage(p: StatusPageProps) {
           ))}
         </ol>
       )}
+      {p.complaints ? <ComplaintSection {...p.complaints} /> : null}
     </Layout>
   );
 }
