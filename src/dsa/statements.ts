@@ -81,20 +81,10 @@ export type StatementReader = { role: 'staff' } | { role: 'customer'; accountId:
 
 const COLUMNS = ['id', 'puid', 'notice_id', 'account_id', 'restriction', 'kind', 'regime', 'urls', 'issued_at', 'submitted_at', 'statement', 'plain'] as const;
 
-function view(r: {
-  id: string;
-  puid: string;
-  notice_id: string | null;
-  account_id: string | null;
-  restriction: string;
-  kind: string;
-  regime: string;
-  urls: string[];
-  issued_at: Date;
-  submitted_at: Date | null;
-  statement: unknown;
-  plain: unknown;
-}): StatementView {
+/** A row as stored: the view with its dates as the driver returns them. */
+type StatementRow = Omit<StatementView, 'issued_at' | 'submitted_at'> & { issued_at: Date; submitted_at: Date | null };
+
+function view(r: StatementRow): StatementView {
   return {
     ...r,
     issued_at: new Date(r.issued_at).toISOString(),

@@ -1,5 +1,6 @@
 // The customer portal and a signed-in reporter's list of notices.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Principal } from '../services/principals.ts';
 import type { AppContext } from '../http/context.ts';
 import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
@@ -45,6 +46,25 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
   const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
 
+  // Another account's notice or statement does not exist for this customer: one answer for both.
+  const MISSING = {
+    notice: ['No such notice', 'There is no notice about your sites at this address.'],
+    statement: ['No such statement', 'There is no statement of reasons addressed to you at this address.'],
+  } as const;
+  const missing = (reply: FastifyReply, user: Principal | null | undefined, what: keyof typeof MISSING) =>
+    html(
+      reply,
+      404,
+      <MessagePage
+        provider={provider}
+        user={user}
+        csrfToken={reply.generateCsrf()}
+        title={MISSING[what][0]}
+        text={MISSING[what][1]}
+        link={['/portal', 'All notices']}
+      />,
+    );
+
   await app.register(async (scope) => {
     const portal = scope.withTypeProvider<ZodRequests>();
     portal.addHook('preHandler', rolePages(provider, ['customer'], 'This page is for customers: sign in with the e-mail address of your account.'));
@@ -75,18 +95,7 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
       const notice = await customerNotice(ctx.store.db, req.user!.accountId!, req.params.id);
       // Another account's notice does not exist for this customer.
       if (!notice) {
-        return html(
-          reply,
-          404,
-          <MessagePage
-            provider={provider}
-            user={req.user}
-            csrfToken={reply.generateCsrf()}
-            title="No such notice"
-            text="There is no notice about your sites at this address."
-            link={['/portal', 'All notices']}
-          />,
-        );
+        return missing(reply, req.user, 'notice');
       }
       const flash =
         req.query.countered === '1' ? 'Your counter notice was received and a copy sent to the complainant; we have e-mailed you the restore date.' : null;
@@ -110,18 +119,7 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
     portal.get('/portal/statements/:id', { schema: { params: pageParams('id') } }, async (req, reply) => {
       const r = await statementOf(ctx.store.db, { role: 'customer', accountId: req.user!.accountId! }, req.params.id);
       if (!r.ok) {
-        return html(
-          reply,
-          404,
-          <MessagePage
-            provider={provider}
-            user={req.user}
-            csrfToken={reply.generateCsrf()}
-            title="No such statement"
-            text="There is no statement of reasons addressed to you at this address."
-            link={['/portal', 'All notices']}
-          />,
-        );
+        return missing(reply, req.user, 'statement');
       }
       return html(reply, 200, <PortalStatementPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} statement={r.value} />);
     });
@@ -133,18 +131,7 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
       if (r.ok) return reply.redirect(`/portal/notices/${id}?countered=1`, 303);
       const notice = 'errors' in r ? await customerNotice(ctx.store.db, user.accountId!, id) : null;
       if (!notice || !('errors' in r)) {
-        return html(
-          reply,
-          404,
-          <MessagePage
-            provider={provider}
-            user={user}
-            csrfToken={reply.generateCsrf()}
-            title="No such notice"
-            text="There is no notice about your sites at this address."
-            link={['/portal', 'All notices']}
-          />,
-        );
+        return missing(reply, user, 'notice');
       }
       const { _csrf, ...values } = (req.body ?? {}) as CounterNoticeFormValues;
       return html(

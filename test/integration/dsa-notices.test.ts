@@ -88,6 +88,35 @@ for (const store of storeKinds()) {
       assert.match(ack, /your options for redress/);
     });
 
+    test('through the web form: the same receipt', async () => {
+      const page = await fetch(`${s.url}/report?kind=phishing&regime=dsa`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      const cookie = page.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const token = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1]!;
+      const form = new FormData();
+      for (const [k, v] of Object.entries({
+        _csrf: token('_csrf'),
+        submission_id: token('submission_id'),
+        kind: 'phishing',
+        regime: 'dsa',
+        urls: 'https://proxied.example/login',
+        claimant_name: notifier.name,
+        claimant_email: notifier.email,
+        explanation: 'A copy of the Example Bank login page that collects passwords.',
+        accurate_and_complete: 'yes',
+      }))
+        form.append(k, v);
+      const filed = await fetch(`${s.url}/report`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie } });
+      assert.equal(filed.status, 303, await filed.text());
+      const row = await s.store.db.selectFrom('notices').select(['id', 'regime', 'channel']).where('channel', '=', 'web').executeTakeFirstOrThrow();
+      assert.deepEqual([row.regime, row.channel], ['dsa', 'web']);
+      assert.match(await mailTo(row.id, /We received/), /confirms receipt of your notice under Art\. 16\(4\)/);
+    });
+
     test('a DMCA notice through the API: no receipt mail, and no word of DSA rights', async () => {
       const id = await file({
         kind: 'copyright',

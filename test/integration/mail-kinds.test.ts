@@ -206,6 +206,13 @@ for (const store of storeKinds()) {
       assert.equal(sub.statements.accurate_and_complete, true);
       assert.match(sub.explanation, /incitement to violence/);
       assert.deepEqual([sub.claimant.name, sub.claimant.email], ['Lena Hoffmann', 'lena@meldestelle.test']);
+      // Art. 16(4) and (5) by mail as by every channel: the receipt, then the outcome with the redress.
+      await smtp.waitFor(() => mailsTo('lena@meldestelle.test', m.notice_id!).length >= 2);
+      const [receipt, ack] = ['We received', 'processed'].map((w) =>
+        mailsTo('lena@meldestelle.test', m.notice_id!).find((x) => x.parsed.subject!.includes(w))!,
+      );
+      assert.match(receipt!.parsed.text!, /confirms receipt of your notice under Art\. 16\(4\) of the EU Digital Services Act/);
+      assert.match(ack!.parsed.text!, /your options for redress/);
     });
 
     test('a DSA notice without the good-faith statement, and a trademark complaint without a registration number, get replies naming what is missing', async () => {
