@@ -70,7 +70,9 @@ Email: jane@harborpictures.test
   assert.deepEqual(r.missing, []);
 });
 
-test('non-copyright XARF v4 (phishing) is other; its URL is not a URL to take down', () => {
+// Not a copyright takedown for the reader; mail intake files it as a phishing report from its
+// category and URL (test/integration/mail-kinds.test.ts).
+test('non-copyright XARF v4 (phishing) is not a copyright takedown: its category and URL are kept for the report', () => {
   const doc = JSON.stringify({
     Version: '4',
     ReporterInfo: { ReporterOrg: 'PhishWatch', ReporterContactEmail: 'desk@phishwatch.test' },
@@ -81,6 +83,7 @@ test('non-copyright XARF v4 (phishing) is other; its URL is not a URL to take do
   assert.deepEqual(r.infringing_urls, []);
   assert.equal(r.xarf?.category, 'phishing');
   assert.equal(r.xarf?.url, 'https://mirrorsite.example/login');
+  assert.equal(r.subject?.kind, 'phishing');
 });
 
 test('XARF parsers refuse what they will not read, with the reason, and never throw', () => {
