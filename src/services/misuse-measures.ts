@@ -471,11 +471,11 @@ export async function notifierSuspension(
   now: Date,
 ): Promise<{ reason: string; endsAt: Date } | null> {
   const email = who.email?.trim().toLowerCase() || null;
-  const r = await sql<{ reason: string; ends_at: Date }>`
-    SELECT m.reason, m.ends_at FROM misuse_measures m JOIN principals p ON p.id = m.principal_id
+  const r = await sql<{ principal_id: string; reason: string; ends_at: Date }>`
+    SELECT m.principal_id::text AS principal_id, m.reason, m.ends_at FROM misuse_measures m JOIN principals p ON p.id = m.principal_id
      WHERE m.measure = 'suspension' AND m.lifted_at IS NULL AND m.starts_at <= ${now.toISOString()}::timestamptz AND m.ends_at > ${now.toISOString()}::timestamptz
        AND (m.principal_id = ${who.principalId}::uuid ${email ? sql`OR lower(p.email) = ${email}` : sql``})
      ORDER BY m.ends_at DESC LIMIT 1`.execute(db);
   const row = r.rows[0];
-  return row ? { reason: row.reason, endsAt: new Date(row.ends_at) } : null;
+  return row ? { principalId: row.principal_id, reason: row.reason, endsAt: new Date(row.ends_at) } : null;
 }

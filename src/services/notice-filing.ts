@@ -109,8 +109,9 @@ export async function fileNotice(db: Kysely<Database>, args: FileArgs): Promise<
       {
         actor: `principal:${args.reporterId}`,
         type: 'notifier.notice_refused',
+        // The suspended notifier's record, whichever principal the channel files as.
         subjectType: 'principal',
-        subjectId: args.reporterId,
+        subjectId: barred.principalId,
         data: { channel: args.channel, ends_at: barred.endsAt.toISOString(), claimant_email: v.submission.claimant?.email ?? null },
       },
     ]);

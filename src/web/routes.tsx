@@ -29,6 +29,7 @@ import { getNoticeView, listNoticeEvents, parseItemState } from '../services/not
 import { html, pageForFailure } from './respond.ts';
 import { failureErrors, type FieldError } from '../services/result.ts';
 import { repeatInfringerRoutes } from './repeat-infringer-routes.tsx';
+import { misuseRoutes } from './misuse-routes.tsx';
 import { homeFor, registerSessions } from './session.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { staffRoutes } from './staff-routes.tsx';
@@ -61,6 +62,7 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
   await portalRoutes(app, ctx);
   await publicNoticeRoutes(app, ctx);
   await repeatInfringerRoutes(app, ctx);
+  await misuseRoutes(app, ctx);
   await legalWebRoutes(app, ctx);
   await networkReportRoutes(app, ctx);
   await complaintRoutes(app, ctx);
