@@ -469,7 +469,7 @@ export async function notifierSuspension(
   db: Db,
   who: { principalId: string; email: string | null },
   now: Date,
-): Promise<{ reason: string; endsAt: Date } | null> {
+): Promise<{ principalId: string; reason: string; endsAt: Date } | null> {
   const email = who.email?.trim().toLowerCase() || null;
   const r = await sql<{ principal_id: string; reason: string; ends_at: Date }>`
     SELECT m.principal_id::text AS principal_id, m.reason, m.ends_at FROM misuse_measures m JOIN principals p ON p.id = m.principal_id
