@@ -4,6 +4,7 @@ import { DEFAULT_CUSTOMER_NOTICE_POLICY, type CustomerNoticePolicy } from './leg
 import { createCalendar, type BusinessCalendar } from './domain/business-days.ts';
 import { parseLifecyclePolicy, type LifecyclePolicy } from './domain/takedown-lifecycle.ts';
 import { parseStrikePolicy, type StrikePolicy } from './domain/strike-policy.ts';
+import { parseMisusePolicy, type MisusePolicy } from './dsa/domain/misuse-policy.ts';
 import { parseOriginDisclosurePolicy, type OriginDisclosurePolicy } from './domain/origin-disclosure-policy.ts';
 
 export interface Config {
@@ -38,6 +39,8 @@ export interface Config {
   lifecyclePolicy: LifecyclePolicy;
   /** The repeat-infringer policy (SAFEHARBOR_STRIKE_POLICY, JSON; defaults in strike-policy.ts). */
   strikePolicy: StrikePolicy;
+  /** Measures against misuse, DSA Art. 23 (SAFEHARBOR_MISUSE_POLICY, JSON; defaults in dsa/domain/misuse-policy.ts). */
+  misusePolicy: MisusePolicy;
   /** When customers hear of legal process about them (SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS; see legal-request.ts). */
   legalNoticePolicy: CustomerNoticePolicy;
 }
@@ -78,6 +81,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     lifecyclePolicy: jsonPolicy(env.SAFEHARBOR_LIFECYCLE_POLICY, 'SAFEHARBOR_LIFECYCLE_POLICY', parseLifecyclePolicy, (r) => r.policy),
     strikePolicy: jsonPolicy(env.SAFEHARBOR_STRIKE_POLICY, 'SAFEHARBOR_STRIKE_POLICY', parseStrikePolicy, (r) => r.policy),
+    misusePolicy: jsonPolicy(env.SAFEHARBOR_MISUSE_POLICY, 'SAFEHARBOR_MISUSE_POLICY', parseMisusePolicy, (r) => r.policy),
     legalNoticePolicy: {
       delayHours: int(env.SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS, DEFAULT_CUSTOMER_NOTICE_POLICY.delayHours, 'SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS'),
     },

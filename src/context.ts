@@ -15,6 +15,7 @@ import type { WebhookDeps } from './services/webhooks.ts';
 import type { LifecycleDeps } from './services/takedown-lifecycle.ts';
 import type { ReviewDeps } from './services/item-review.ts';
 import type { AccountActionDeps } from './services/repeat-infringers.ts';
+import type { MisuseDeps } from './services/misuse-measures.ts';
 import type { LegalDeps } from './legal/services/rows.ts';
 
 export interface ContextOptions {
@@ -59,6 +60,8 @@ export interface AppContext {
   review: ReviewDeps;
   /** Strikes and terminations of customer accounts. */
   readonly accounts: AccountActionDeps;
+  /** Warnings and suspensions of notifiers and customers (DSA Art. 23), with the server's clock. */
+  readonly misuse: MisuseDeps;
   /** Legal process (subpoenas, court orders) and the customer notices they cause. */
   legal: LegalDeps;
   /** Reading stored inbound mail. */
@@ -127,6 +130,16 @@ export async function createAppContext(opts: ContextOptions): Promise<AppContext
     // A getter: the policy's address is known only once the server listens.
     get accounts() {
       return { db, provider: config.providerName, policyUrl: `${publicUrl()}/policy/repeat-infringers`, publicUrl: publicUrl() };
+    },
+    get misuse() {
+      return {
+        db,
+        provider: config.providerName,
+        policy: config.misusePolicy,
+        policyUrl: `${publicUrl()}/policy/misuse`,
+        publicUrl: publicUrl(),
+        now: clock,
+      };
     },
     legal: { db, provider: config.providerName, policy: config.legalNoticePolicy },
     intake: {

@@ -11,6 +11,7 @@ import { processNextInbound } from './intake/mail-intake.ts';
 import { originWatchLoop } from './services/webhooks.ts';
 import { runDueLifecycles } from './services/takedown-lifecycle.ts';
 import { liftEndedRules, sendDueLegalNotices } from './legal/services/jobs.ts';
+import { endDueSuspensions } from './services/misuse-measures.ts';
 
 /** What the daemon needs of a loop (PollingLoop, Mailer). */
 export interface Loop {
@@ -40,6 +41,8 @@ export interface Daemon {
   lifecycle: Loop;
   /** Legal process: customer notices that come due, court-order block rules whose end passed. */
   legal: Loop;
+  /** Suspensions under the misuse policy (DSA Art. 23) whose period ended: zones served again, parties told. */
+  suspensions: Loop;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -76,13 +79,20 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
     (err) => log('legal process run failed', err),
   );
 
+  // The edge feed also ends due suspensions when it is read; a notifier's bar ends by the clock.
+  const suspensions = new PollingLoop(
+    async () => (await endDueSuspensions(ctx.misuse, ctx.clock())) > 0,
+    slowPollMs,
+    (err) => log('misuse suspension run failed', err),
+  );
+
   const wakes: [WakeChannel, Loop | null][] = [
     ['notices', notices],
     ['outbox', mailer],
     ['inbound', mailIntake],
   ];
   // The mailer stops last: the others may still queue messages while they finish.
-  const loops = ([mailIntake, notices, originWatch, lifecycle, legal, mailer] as (Loop | null)[]).filter((l) => l !== null);
+  const loops = ([mailIntake, notices, originWatch, lifecycle, legal, suspensions, mailer] as (Loop | null)[]).filter((l) => l !== null);
   let unlisten: (() => Promise<void>)[] = [];
   return {
     notices,
@@ -91,6 +101,7 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
     originWatch,
     lifecycle,
     legal,
+    suspensions,
     async start() {
       for (const [channel, loop] of wakes) if (loop) unlisten.push(await ctx.store.listen(channel, () => loop.kick()));
       for (const loop of loops) loop.start();

@@ -9,6 +9,8 @@ export const REJECTION_REASONS = {
   not_infringing: 'The material does not appear to infringe the work described.',
   authorised_use: 'The use appears to be licensed, authorised or fair use.',
   duplicate: 'The URL has already been dealt with in another notice.',
+  /** Counts towards suspending the notifier (DSA Art. 23(2), dsa/domain/misuse-policy.ts). */
+  manifestly_unfounded: 'The notice is manifestly unfounded: it is evident without a detailed examination that the content is not illegal.',
   other: 'Other reason (see the note).',
 } as const;
 export type RejectionReason = keyof typeof REJECTION_REASONS;
@@ -19,7 +21,11 @@ export function isRejectionReason(s: unknown): s is RejectionReason {
 
 export type ReviewDecision =
   /** Hosted content: take it down; the note, if any, is the ground the customer's statement of reasons gives. */
-  { type: 'disable'; note: string | null } | { type: 'reject'; reason: RejectionReason; note: string | null };
+  /**
+   * `manifestlyIllegal`: staff found the content illegal without a detailed legal or factual
+   * examination; it counts towards suspending the customer (DSA Art. 23(1), misuse-policy.ts).
+   */
+  { type: 'disable'; note: string | null; manifestlyIllegal?: boolean } | { type: 'reject'; reason: RejectionReason; note: string | null };
 
 export const NOTE_MAX = 2000;
 
@@ -28,11 +34,20 @@ export function parseDecision(input: {
   action?: unknown;
   reason?: unknown;
   note?: unknown;
+  manifestly_illegal?: unknown;
 }): { ok: true; decision: ReviewDecision } | { ok: false; errors: { field: string; message: string }[] } {
   const errors: { field: string; message: string }[] = [];
   const note = typeof input.note === 'string' && input.note.trim() ? input.note.trim() : null;
   if (note && note.length > NOTE_MAX) errors.push({ field: 'note', message: `must be at most ${NOTE_MAX} characters (it has ${note.length})` });
-  if (input.action === 'disable') return errors.length ? { ok: false, errors } : { ok: true, decision: { type: 'disable', note } };
+  // From a form a checkbox sends "true" or "on"; from the API a boolean.
+  const flag = input.manifestly_illegal;
+  if (flag !== undefined && flag !== null && flag !== '' && ![true, false, 'true', 'on', 'false'].includes(flag as never))
+    errors.push({ field: 'manifestly_illegal', message: 'must be true or false' });
+  const manifestlyIllegal = flag === true || flag === 'true' || flag === 'on';
+  if (manifestlyIllegal && input.action !== 'disable')
+    errors.push({ field: 'manifestly_illegal', message: 'only a decision to disable can find the content manifestly illegal' });
+  if (input.action === 'disable')
+    return errors.length ? { ok: false, errors } : { ok: true, decision: { type: 'disable', note, ...(manifestlyIllegal ? { manifestlyIllegal } : {}) } };
   if (input.action === 'reject') {
     if (!isRejectionReason(input.reason)) {
       errors.push({ field: 'reason', message: `choose a reason: one of ${Object.keys(REJECTION_REASONS).join(', ')}` });
@@ -53,4 +68,14 @@ export function rejectionText(reason: RejectionReason, note: string | null): str
 /** A decision as the item's state machine takes it (takedown-lifecycle.ts decides per item). */
 export function decisionEvent(decision: ReviewDecision): LifecycleEvent {
   return decision.type === 'disable' ? { type: 'disable', by: 'staff' } : { type: 'reject', reason: rejectionText(decision.reason, decision.note) };
+}
+
+/**
+ * What a decision records on each item's review event for the misuse policy (DSA Art. 23):
+ * counted set-based from the event log (services/misuse-measures.ts). Empty for other decisions.
+ */
+export function misuseMark(decision: ReviewDecision): { misuse?: 'manifestly_unfounded' | 'manifestly_illegal' } {
+  if (decision.type === 'reject' && decision.reason === 'manifestly_unfounded') return { misuse: 'manifestly_unfounded' };
+  if (decision.type === 'disable' && decision.manifestlyIllegal) return { misuse: 'manifestly_illegal' };
+  return {};
 }

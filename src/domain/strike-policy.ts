@@ -58,7 +58,8 @@ export const DEFAULT_STRIKE_POLICY: Readonly<StrikePolicy> = Object.freeze({
   countForwarded: true,
 });
 
-const int = (field: string, min: number, max: number) =>
+/** A whole number in [min, max] with its field named in every error (shared by the configurable policies). */
+export const wholeNumber = (field: string, min: number, max: number) =>
   z
     .number({ error: `${field} must be a whole number` })
     .int(`${field} must be a whole number`)
@@ -67,9 +68,9 @@ const int = (field: string, min: number, max: number) =>
 
 export const StrikePolicySchema = z
   .object({
-    windowDays: int('windowDays', 1, 3650).default(DEFAULT_STRIKE_POLICY.windowDays),
-    reviewAt: int('reviewAt', 1, 1000).default(DEFAULT_STRIKE_POLICY.reviewAt),
-    terminateAt: int('terminateAt', 1, 1000).default(DEFAULT_STRIKE_POLICY.terminateAt),
+    windowDays: wholeNumber('windowDays', 1, 3650).default(DEFAULT_STRIKE_POLICY.windowDays),
+    reviewAt: wholeNumber('reviewAt', 1, 1000).default(DEFAULT_STRIKE_POLICY.reviewAt),
+    terminateAt: wholeNumber('terminateAt', 1, 1000).default(DEFAULT_STRIKE_POLICY.terminateAt),
     countDisputed: z.boolean({ error: 'countDisputed must be true or false' }).default(DEFAULT_STRIKE_POLICY.countDisputed),
     countForwarded: z.boolean({ error: 'countForwarded must be true or false' }).default(DEFAULT_STRIKE_POLICY.countForwarded),
   })

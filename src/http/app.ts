@@ -17,6 +17,7 @@ import { trustedRoutes } from './routes/trusted.ts';
 import { legalRoutes } from '../legal/http/routes.ts';
 import { takedownRoutes } from './routes/takedown.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { misuseRoutes } from './routes/misuse.ts';
 import { complaintRoutes } from './routes/complaints.ts';
 import { registerOpenApi, undeclared } from './openapi.ts';
 import { RequestValidationError, validatorCompiler } from './schemas.ts';
@@ -120,6 +121,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await legalRoutes(app, ctx);
   await takedownRoutes(app, ctx);
   await accountRoutes(app, ctx);
+  await misuseRoutes(app, ctx);
   await complaintRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await cloudflareRoutes(app, ctx);

@@ -7,6 +7,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents } from '../storage/events.ts';
+import { refusedByMailMessage } from '../dsa/domain/misuse-messages.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { wakeOnCommit } from '../storage/wake.ts';
 import { fileNotice } from '../services/notice-filing.ts';
@@ -180,7 +181,24 @@ export async function processNextInbound(deps: IntakeDeps, onlyId?: number): Pro
         body: built.body,
         maxUrls: deps.config.maxUrlsPerNotice,
         receipt: { provider: deps.config.providerName, statusUrl: deps.links.url },
+        now: deps.lifecycle?.now(),
       });
+  if (filed && !filed.ok && filed.error === 'forbidden') {
+    // A suspended notifier (DSA Art. 23(2)): told why and until when, not asked to complete the notice.
+    await deps.db.transaction().execute(async (trx) => {
+      if (autoReply && sender)
+        await enqueueMessages(trx, null, [refusedByMailMessage(deps.config.providerName, m.id, sender, headerFacts.subject, filed.message)]);
+      await finishIn(
+        trx,
+        m.id,
+        'incomplete',
+        null,
+        { reading, kind: built.kind, regime: built.regime, refused: filed.reason, errors: failureErrors(filed) },
+        headerFacts,
+      );
+    });
+    return true;
+  }
   if (!filed || !filed.ok) {
     const errors: FieldError[] = filed && !filed.ok ? failureErrors(filed) : [];
     await deps.db.transaction().execute(async (trx) => {

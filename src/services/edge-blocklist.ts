@@ -29,7 +29,8 @@ export async function loadBlocklist(db: Kysely<Database>, publicBaseUrl: string,
       const urls = await sql<{ url: string; notice_id: string }>`
         SELECT url, notice_id::text AS notice_id FROM notice_items
          WHERE edge_blocks_item_state(state) AND url IS NOT NULL`.execute(trx);
-      const zones = await sql<{ name: string }>`SELECT name FROM zones WHERE status = 'terminated'`.execute(trx);
+      // Terminated and suspended (DSA Art. 23) zones alike: the whole site is not served.
+      const zones = await sql<{ name: string }>`SELECT name FROM zones WHERE edge_blocks_zone_status(status)`.execute(trx);
       const domains = await courtOrderedDomains(trx);
       const doc = buildBlocklist({
         publicBaseUrl,
@@ -70,12 +71,15 @@ export class EdgeBlocklistCache {
     private readonly db: Kysely<Database>,
     private readonly publicBaseUrl: () => string,
     private readonly now: () => Date = () => new Date(),
+    /** Timed changes that must show on the feed at once (suspensions whose period ended), run before each read. */
+    private readonly beforeRead: () => Promise<unknown> = async () => {},
   ) {}
 
   async get(): Promise<BlocklistSnapshot> {
     const base = this.publicBaseUrl();
     // Court-order rules with an end date stop blocking then: lifting them moves the counter.
     await liftEndedRules(this.db, this.now());
+    await this.beforeRead();
     const seq = await blocklistSeq(this.db);
     const key = `${seq}\n${base}`;
     if (this.current?.key === key) return this.current.snap;

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
-import { decisionEvent, type ReviewDecision } from '../domain/review.ts';
+import { decisionEvent, misuseMark, type ReviewDecision } from '../domain/review.ts';
 import { decisionMessage, infoRequestMessage, type DecidedUrl } from '../domain/review-messages.ts';
 import type { LifecycleEvent } from '../domain/takedown-lifecycle.ts';
 import type { ItemState } from '../domain/item-state.ts';
@@ -63,8 +63,9 @@ export async function reviewItems(
       // The reporter's mail is the decision mail below, one for the whole decision.
       skip: ['content_disabled', 'rejected'],
       itemEvent: 'item.reviewed',
-      data: { decision_id: decisionId, decision: decision.type },
-      itemData: { decision_id: decisionId },
+      data: { decision_id: decisionId, decision: decision.type, ...(decision.type === 'reject' ? { reason: decision.reason } : {}), ...misuseMark(decision) },
+      // The misuse mark on each item's event: what the misuse policy counts (misuse-measures.ts).
+      itemData: { decision_id: decisionId, ...misuseMark(decision) },
       explanation: decision.type === 'disable' ? decision.note : null,
     });
     const byPosition = new Map(items.map((i) => [i.position, i]));

@@ -9,7 +9,9 @@ import { appendEvents } from '../storage/events.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { wakeOnCommit } from '../storage/wake.ts';
 import { receiptMessage, receiptWanted } from '../domain/messages.ts';
-import { conflict, invalid, ok, type Result } from './result.ts';
+import { conflict, forbidden, invalid, ok, type Result } from './result.ts';
+import { notifierSuspension } from './misuse-measures.ts';
+import { refusalText } from '../dsa/domain/misuse-messages.ts';
 import type { Channel, FieldError, NoticeSubmission } from '../domain/notice.ts';
 import { parseReport } from '../domain/report-submission.ts';
 import { KIND_RULES } from '../domain/report-kinds.ts';
@@ -32,6 +34,8 @@ export interface FileArgs {
   maxUrls: number;
   /** How to word the claimant's receipt, mailed in the filing's transaction when `receiptWanted` says so. */
   receipt?: { provider: string; statusUrl: (noticeId: string) => string };
+  /** The server's clock: whether a notifier's suspension (DSA Art. 23(2)) still runs. */
+  now?: Date;
 }
 
 const MAX_URL_ERRORS_LISTED = 100;
@@ -95,6 +99,23 @@ export async function fileNotice(db: Kysely<Database>, args: FileArgs): Promise<
   if (args.idempotencyKey) {
     const replay = await findByIdempotencyKey(db, args.reporterId, args.idempotencyKey, requestHash);
     if (replay) return replay;
+  }
+  // A notifier suspended under the misuse policy (DSA Art. 23(2)) files nothing until the end:
+  // checked after the replay, so a retry of a notice filed before the suspension still answers.
+  const now = args.now ?? new Date();
+  const barred = await notifierSuspension(db, { principalId: args.reporterId, email: v.submission.claimant?.email ?? null }, now);
+  if (barred) {
+    await appendEvents(db, [
+      {
+        actor: `principal:${args.reporterId}`,
+        type: 'notifier.notice_refused',
+        // The suspended notifier's record, whichever principal the channel files as.
+        subjectType: 'principal',
+        subjectId: barred.principalId,
+        data: { channel: args.channel, ends_at: barred.endsAt.toISOString(), claimant_email: v.submission.claimant?.email ?? null },
+      },
+    ]);
+    return forbidden('notifier_suspended', refusalText(args.receipt?.provider ?? 'We', barred.reason, barred.endsAt), '(notifier)');
   }
   try {
     const id = await db.transaction().execute(async (trx) => {

@@ -116,7 +116,8 @@ const noAccount = (accountId: string) => notFound('id', `no account ${accountId}
 
 const REASON_MAX = 2000;
 
-function checkReason(reason: unknown): string | { field: string; message: string } {
+/** A staff reason, required and bounded (recorded and sent to the party concerned). */
+export function checkReason(reason: unknown): string | { field: string; message: string } {
   if (typeof reason !== 'string' || !reason.trim()) return { field: 'reason', message: 'give the reason (it is recorded and sent to the customer)' };
   if (reason.trim().length > REASON_MAX) return { field: 'reason', message: `must be at most ${REASON_MAX} characters` };
   return reason.trim();

@@ -45,7 +45,7 @@ export async function resolveHosts(deps: ResolverDeps, hosts: readonly string[],
           WHERE zo.zone_id = z.id AND zo.valid_from <= ${at}
           ORDER BY zo.valid_from DESC LIMIT 1
         ) o ON true
-        WHERE z.id = ANY(${zoneIds}::int[]) AND z.status = 'active'`.execute(deps.db)
+        WHERE z.id = ANY(${zoneIds}::int[]) AND z.status <> 'terminated'`.execute(deps.db)
     ).rows;
     for (const r of rows) {
       zones.set(r.id, {

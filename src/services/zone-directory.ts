@@ -27,7 +27,8 @@ export class ZoneDirectory {
           SELECT id, name, status, change_seq FROM zones WHERE change_seq > ${this.lastSeq} ORDER BY change_seq LIMIT ${PAGE}`.execute(this.db)
       ).rows;
       for (const z of rows) {
-        if (z.status === 'active') this.index.set(z.name, z.id);
+        // A suspended customer's zones (DSA Art. 23) are still its zones: notices about them resolve to it.
+        if (z.status !== 'terminated') this.index.set(z.name, z.id);
         else this.index.delete(z.name);
         this.lastSeq = z.change_seq;
       }

@@ -31,7 +31,8 @@ export interface ZonesTable {
   mode: ZoneMode;
   origin: string;
   origin_kind: OriginKind;
-  status: Generated<'active' | 'terminated'>;
+  /** 'suspended': the account is suspended under the misuse policy (DSA Art. 23, migration 021). */
+  status: Generated<'active' | 'terminated' | 'suspended'>;
   change_seq: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -495,6 +496,24 @@ export interface ComplaintsTable {
   created_at: Generated<Date>;
 }
 
+/** Warnings, suspensions and lifts under the misuse policy, DSA Art. 23 (migration 021, dsa/domain/misuse-policy.ts). */
+export interface MisuseMeasuresTable {
+  id: Generated<string>;
+  party_type: 'notifier' | 'customer';
+  principal_id: string | null;
+  account_id: string | null;
+  measure: 'warning' | 'suspension' | 'lift';
+  reason: string;
+  counts: unknown;
+  starts_at: Timestamp;
+  ends_at: Timestamp | null;
+  decided_by: string;
+  created_at: Generated<Date>;
+  lifted_at: Timestamp | null;
+  lifted_by: string | null;
+  lift_reason: string | null;
+}
+
 export interface Database {
   trusted_reporters: TrustedReportersTable;
   origin_disclosures: OriginDisclosuresTable;
@@ -532,4 +551,5 @@ export interface Database {
   hotline_reports: HotlineReportsTable;
   statements_of_reasons: StatementsOfReasonsTable;
   complaints: ComplaintsTable;
+  misuse_measures: MisuseMeasuresTable;
 }

@@ -31,6 +31,7 @@ function navFor(user: Principal | null | undefined): [string, string][] {
       ['/staff/trusted-reporters', 'Trusted reporters'],
       ['/staff/complaints', 'Complaints'],
       ['/staff/repeat-infringers', 'Repeat infringers'],
+      ['/staff/misuse', 'Misuse'],
       ['/report', 'Report form'],
     ];
   if (user.role === 'customer') return [['/portal', 'Notices about your sites']];

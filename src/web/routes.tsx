@@ -1,5 +1,6 @@
 // The public pages: the report form (GET/POST /report: first what is wrong, then that kind's fields) and the private status page
 // (/status/{key}). Server-rendered HTML that works without JavaScript.
+import { MessagePage } from './pages/message-page.tsx';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -28,6 +29,7 @@ import { getNoticeView, listNoticeEvents, parseItemState } from '../services/not
 import { html, pageForFailure } from './respond.ts';
 import { failureErrors, type FieldError } from '../services/result.ts';
 import { repeatInfringerRoutes } from './repeat-infringer-routes.tsx';
+import { misuseRoutes } from './misuse-routes.tsx';
 import { homeFor, registerSessions } from './session.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { staffRoutes } from './staff-routes.tsx';
@@ -60,6 +62,7 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
   await portalRoutes(app, ctx);
   await publicNoticeRoutes(app, ctx);
   await repeatInfringerRoutes(app, ctx);
+  await misuseRoutes(app, ctx);
   await legalWebRoutes(app, ctx);
   await networkReportRoutes(app, ctx);
   await complaintRoutes(app, ctx);
@@ -179,7 +182,21 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
       body: reportFromForm(kind, regime, values, upload),
       maxUrls: ctx.config.maxUrlsPerNotice,
       receipt: { provider: ctx.config.providerName, statusUrl: ctx.links.url },
+      now: ctx.clock(),
     });
+    if (!result.ok && result.error === 'forbidden') {
+      // A suspended notifier (DSA Art. 23(2)): a page saying why and until when, not the form's errors.
+      return html(
+        reply,
+        403,
+        <MessagePage
+          provider={ctx.config.providerName}
+          title="Your notice was not accepted"
+          text={`${result.message} You may complain about this decision (DSA Art. 20) by replying to the suspension e-mail we sent you.`}
+          link={['/policy/misuse', 'Our policy on misuse']}
+        />,
+      );
+    }
     if (!result.ok) {
       const form = (status: number, errors: FieldError[]) => {
         const errs = formErrors(kind, regime, errors);

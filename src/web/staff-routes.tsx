@@ -182,7 +182,12 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
     staff.post('/staff/notices/:id/review', { preHandler: csrf, schema: NoticeForm }, async (req, reply) => {
       const id = req.params.id;
       const body = req.body;
-      const values = { action: field(body, 'action'), reason: field(body, 'reason'), note: field(body, 'note') };
+      const values = {
+        action: field(body, 'action'),
+        reason: field(body, 'reason'),
+        note: field(body, 'note'),
+        manifestly_illegal: field(body, 'manifestly_illegal'),
+      };
       const parsed = parseDecision(values);
       const errors = parsed.ok ? [] : [...parsed.errors];
       const st = parseItemState(req.query.state);

@@ -212,6 +212,7 @@ export async function cloudflareRoutes(fastify: FastifyInstance, ctx: AppContext
             body: report,
             maxUrls: ctx.config.maxUrlsPerNotice,
             receipt: { provider: ctx.config.providerName, statusUrl: ctx.links.url },
+            now: ctx.clock(),
           });
       const reported = new Set(errors.map((e) => e.field));
       const nativeErrors = [...(native && !native.ok ? native.errors : []), ...(result && !result.ok ? failureErrors(result) : [])].filter(

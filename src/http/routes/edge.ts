@@ -8,6 +8,7 @@ import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { empty, errors, type ZodRequests } from '../schemas.ts';
 import { EdgeBlocklistCache } from '../../services/edge-blocklist.ts';
+import { endDueSuspensions } from '../../services/misuse-measures.ts';
 import { BLOCKLIST_FORMAT } from '../../domain/edge-blocklist.ts';
 
 const FORMATS = ['json', 'nginx'] as const;
@@ -43,6 +44,8 @@ export async function edgeRoutes(fastify: FastifyInstance, ctx: AppContext): Pro
     ctx.store.db,
     () => ctx.publicUrl(),
     () => ctx.lifecycle.now(),
+    // A suspended customer's sites are served again from the first poll after the end (DSA Art. 23).
+    () => endDueSuspensions(ctx.misuse),
   );
 
   app.get(

@@ -88,6 +88,7 @@ export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): P
         body: req.body,
         maxUrls: ctx.config.maxUrlsPerNotice,
         receipt: { provider: ctx.config.providerName, statusUrl: ctx.links.url },
+        now: ctx.clock(),
       });
       if (!result.ok) return sendFailure(reply, result);
       const filed = result.value;

@@ -25,6 +25,10 @@ const ReviewBody = validatedInService(
       .max(NOTE_MAX)
       .optional()
       .describe('To reject: shown to the reporter, required with reason "other". To disable: the ground the customer\'s statement of reasons gives'),
+    manifestly_illegal: z
+      .boolean()
+      .optional()
+      .describe('To disable: the content is manifestly illegal (counts towards suspending the customer, DSA Art. 23(1))'),
     positions: z.array(z.number().int().min(0)).max(MAX_POSITIONS).optional().describe('The items, by position (or give state)'),
     state: z.enum(ITEM_STATES).optional().describe('Every item in this state (or give positions)'),
   }),

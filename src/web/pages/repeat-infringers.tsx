@@ -5,7 +5,7 @@ import type { Principal } from '../../services/principals.ts';
 import type { ReviewQueueRow } from '../../services/repeat-infringers.ts';
 import type { AccountStanding } from '../../domain/strike-policy.ts';
 
-const when = (d: Date | string | null) => (d ? `${new Date(d).toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—');
+export const when = (d: Date | string | null) => (d ? `${new Date(d).toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—');
 const LEVELS = { ok: 'Below the review threshold', review: 'Review', terminate: 'Termination level' } as const;
 
 export function PolicyPage(p: { provider: string; text: string; user?: Principal | null; csrfToken?: string }) {

@@ -27,7 +27,7 @@ export interface StaffNoticeProps {
   raw: unknown;
   flash: string | null;
   errors: { field: string; message: string }[];
-  values: { action?: string; reason?: string; note?: string; question?: string; lifecycle?: { position: number; reason: string } };
+  values: { action?: string; reason?: string; note?: string; manifestly_illegal?: string; question?: string; lifecycle?: { position: number; reason: string } };
   /** The takedown lifecycle of this page's items that have one, by position. */
   lifecycles?: Map<number, LifecycleState>;
   /** The commands staff may give each of this page's items now (staff-lifecycle-commands.ts), by position. */
@@ -320,6 +320,15 @@ export function StaffNoticePage(p: StaffNoticeProps) {
             <textarea id="note-text" name="note">
               {p.values.note ?? ''}
             </textarea>
+          </div>
+          <div class={`field${err('manifestly_illegal').length ? ' has-error' : ''}`} id="manifestly_illegal">
+            {err('manifestly_illegal').map((m) => (
+              <p class="field-error">{m}</p>
+            ))}
+            <label>
+              <input type="checkbox" name="manifestly_illegal" value="true" checked={p.values.manifestly_illegal === 'true'} /> When disabling: the content is
+              manifestly illegal (counts towards suspending the customer under the <a href="/policy/misuse">misuse policy</a>)
+            </label>
           </div>
           <button type="submit">Apply decision</button>
         </fieldset>
