@@ -69,7 +69,8 @@ export function decodeQueueCursor(c: string): QueueEntry | null {
   try {
     const [t, p, at, id, kind] = JSON.parse(Buffer.from(c, 'base64url').toString()) as unknown[];
     const createdAt = new Date(String(at));
-    if (typeof t !== 'boolean' || !Number.isInteger(p) || Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (typeof t !== 'boolean' || !Number.isInteger(p) || Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
+      return null;
     if (!(REPORT_KINDS as readonly unknown[]).includes(kind)) return null;
     return { trustedFlagger: t, priority: p as number, createdAt, id, kind: kind as ReportKind };
   } catch {

@@ -113,7 +113,9 @@ export async function grantTrustedFlagger(
     if (current) {
       const cur = view(current);
       if (sameGrant(cur, g)) return ok({ grant: cur, changed: false });
-      return conflict([{ field: 'principal_id', message: `this reporter already holds grant ${cur.id} (${cur.kinds.join(', ')}); revoke it before recording another` }]);
+      return conflict([
+        { field: 'principal_id', message: `this reporter already holds grant ${cur.id} (${cur.kinds.join(', ')}); revoke it before recording another` },
+      ]);
     }
     const row = await trx
       .insertInto('trusted_flaggers')
@@ -154,7 +156,12 @@ export async function revokeTrustedFlagger(
 ): Promise<Result<{ grant: TrustedFlaggerView; changed: boolean }>> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return notFound('id', 'no such trusted flagger grant');
   return db.transaction().execute(async (trx) => {
-    const cur = await trx.selectFrom('trusted_flaggers').select(['id', 'principal_id', 'kinds', 'revoked_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+    const cur = await trx
+      .selectFrom('trusted_flaggers')
+      .select(['id', 'principal_id', 'kinds', 'revoked_at'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!cur) return notFound('id', 'no such trusted flagger grant');
     if (cur.revoked_at !== null) return ok({ grant: await one(trx, id), changed: false });
     await trx
@@ -190,9 +197,17 @@ export async function filedByTrustedFlagger(trx: Kysely<Database>, reporterId: s
       WHERE tf.principal_id = ${reporterId}::uuid AND (tf.revoked_at IS NULL OR tf.revoked_at > now())`.execute(trx)
   ).rows;
   if (rows.length === 0) return false;
-  const grants = rows.map((r) => ({ principalId: reporterId, kinds: r.kinds, grantedAt: new Date(r.granted_at), revokedAt: r.revoked_at && new Date(r.revoked_at) }));
+  const grants = rows.map((r) => ({
+    principalId: reporterId,
+    kinds: r.kinds,
+    grantedAt: new Date(r.granted_at),
+    revokedAt: r.revoked_at && new Date(r.revoked_at),
+  }));
   return isTrustedFlaggerFor(grants, reporterId, kind, new Date(rows[0]!.now));
 }
+
+/** How far back the figures look unless asked: a quarter, as transparency reports are often made. */
+export const STATS_DEFAULT_DAYS = 90;
 
 /**
  * Decision speed of notices received in [since, until): one set-based query finds each notice's

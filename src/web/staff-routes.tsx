@@ -13,6 +13,7 @@ import { StaffNoticePage, type StaffNoticeProps } from './pages/staff-notice.tsx
 import { StaffAccountPage } from './pages/staff-account.tsx';
 import { StaffSearchPage } from './pages/staff-search.tsx';
 import { staffTrustedRoutes } from './staff-trusted-routes.tsx';
+import { staffTrustedFlaggerRoutes } from './staff-trusted-flaggers-routes.tsx';
 import { accountPage, decodeQueueCursor, deskCounts, encodeQueueCursor, reviewQueue, search } from '../services/staff-views.ts';
 import { legalQueue } from '../legal/services/views.ts';
 import { getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
@@ -58,6 +59,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
     const staff = scope.withTypeProvider<ZodRequests>();
     staff.addHook('preHandler', staffPages(provider));
     staffTrustedRoutes(scope, ctx, csrf);
+    staffTrustedFlaggerRoutes(scope, ctx, csrf);
 
     staff.get('/staff', { schema: { querystring: pageQuery('state', 'kind', 'reporter', 'account', 'after') } }, async (req, reply) => {
       const q = req.query;
@@ -92,6 +94,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
           filter={filter}
           rows={page.rows}
           nextHref={nextHref}
+          now={ctx.clock()}
           legal={legal}
         />,
       );

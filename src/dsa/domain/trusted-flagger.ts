@@ -46,10 +46,7 @@ export const TrustedFlaggerGrantSchema = z.object({
     .trim()
     .transform((s) => (s.toUpperCase() === 'EL' ? 'GR' : s.toUpperCase()))
     .pipe(z.enum(EU_MEMBER_STATES, { error: `dsc_country must be the code of an EU member state (${EU_MEMBER_STATES.join(', ')})` })),
-  dsc_reference: text('dsc_reference', 500)
-    .nullable()
-    .default(null)
-    .describe("The coordinator's decision number or the URL of its list of trusted flaggers"),
+  dsc_reference: text('dsc_reference', 500).nullable().default(null).describe("The coordinator's decision number or the URL of its list of trusted flaggers"),
   kinds: z
     .array(z.enum(FLAGGER_KINDS, { error: `each kind must be one of ${FLAGGER_KINDS.join(', ')}` }), {
       error: 'kinds must be a list of the areas of expertise (report kinds)',
