@@ -17,7 +17,7 @@ export interface QueueFilter {
   reporter?: string;
   account?: string;
   /** Position in the queue: the last row shown (decodeQueueCursor). */
-  after?: QueueEntry;
+  after?: QueueCursor;
   limit?: number;
 }
 
@@ -45,9 +45,15 @@ const QUEUE_CAST: Record<QueueKey, string> = { trustedFlagger: 'boolean', priori
 /** ORDER BY of QUEUE_ORDER: the SQL sorts as compareQueue does. */
 const queueOrderBy = sql.raw(QUEUE_ORDER.map((o) => `${QUEUE_COLUMN[o.key]} ${o.dir.toUpperCase()}`).join(', '));
 
+/**
+ * A position in the queue: the last row shown, its receipt time as the store has it. The store
+ * keeps microseconds and a Date only milliseconds: a cursor of Dates would find its own row again.
+ */
+export type QueueCursor = QueueEntry & { createdExact: string };
+
 /** Rows after `e` in QUEUE_ORDER (mixed directions, so not one row comparison): k1 beyond, or k1 equal and k2 beyond, … */
-function afterInQueue(e: QueueEntry) {
-  const value = (k: QueueKey) => sql`${k === 'createdAt' ? e.createdAt.toISOString() : e[k]}::${sql.raw(QUEUE_CAST[k])}`;
+function afterInQueue(e: QueueCursor) {
+  const value = (k: QueueKey) => sql`${k === 'createdAt' ? e.createdExact : e[k]}::${sql.raw(QUEUE_CAST[k])}`;
   const col = (k: QueueKey) => sql.raw(QUEUE_COLUMN[k]);
   const alternatives = QUEUE_ORDER.map((o, i) => {
     const equal = QUEUE_ORDER.slice(0, i).map((p) => sql`${col(p.key)} = ${value(p.key)}`);
@@ -60,26 +66,27 @@ function afterInQueue(e: QueueEntry) {
   )})`;
 }
 
-export function encodeQueueCursor(e: QueueEntry): string {
-  return Buffer.from(JSON.stringify([e.trustedFlagger, e.priority, e.createdAt.toISOString(), e.id, e.kind])).toString('base64url');
+export function encodeQueueCursor(e: QueueCursor): string {
+  return Buffer.from(JSON.stringify([e.trustedFlagger, e.priority, e.createdExact, e.id, e.kind])).toString('base64url');
 }
 
 /** A cursor from a link; null when it is not one this queue made. */
-export function decodeQueueCursor(c: string): QueueEntry | null {
+export function decodeQueueCursor(c: string): QueueCursor | null {
   try {
     const [t, p, at, id, kind] = JSON.parse(Buffer.from(c, 'base64url').toString()) as unknown[];
     const createdAt = new Date(String(at));
+    if (typeof at !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(at)) return null;
     if (typeof t !== 'boolean' || !Number.isInteger(p) || Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
       return null;
     if (!(REPORT_KINDS as readonly unknown[]).includes(kind)) return null;
-    return { trustedFlagger: t, priority: p as number, createdAt, id, kind: kind as ReportKind };
+    return { trustedFlagger: t, priority: p as number, createdAt, createdExact: at, id, kind: kind as ReportKind };
   } catch {
     return null;
   }
 }
 
 /** Notices with items in a state, in the order they must be decided (dsa/domain/trusted-flagger-queue.ts). */
-export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise<{ rows: QueueRow[]; next: QueueEntry | null }> {
+export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise<{ rows: QueueRow[]; next: QueueCursor | null }> {
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
   const reporter = f.reporter?.trim().toLowerCase() || null;
   const account = f.account?.trim() || null;
@@ -89,6 +96,7 @@ export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise
       kind: ReportKind;
       channel: string;
       created_at: Date;
+      created_exact: string;
       reporter: string;
       claimant: string;
       item_count: number;
@@ -97,7 +105,8 @@ export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise
       trusted_flagger: boolean;
       priority: number;
     }>`
-      SELECT n.id, n.kind, n.channel, n.created_at, p.email AS reporter,
+      SELECT n.id, n.kind, n.channel, n.created_at, to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_exact,
+             p.email AS reporter,
              coalesce(n.submission #>> '{claimant,name}', '') AS claimant, n.item_count, s.n, s.domains,
              n.trusted_flagger, n.priority
       FROM (
@@ -117,8 +126,9 @@ export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise
   ).rows;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const entry = (r: (typeof rows)[number]): QueueEntry => ({
+  const entry = (r: (typeof rows)[number]): QueueCursor => ({
     id: r.id,
+    createdExact: r.created_exact,
     kind: r.kind,
     trustedFlagger: r.trusted_flagger,
     priority: r.priority,

@@ -19,9 +19,20 @@ test('a grant is read with every problem by field', () => {
 });
 
 test('a grant: country in upper case (EL is Greece, GR), kinds once each in the table order, reference optional', () => {
-  const r = parseGrant({ principal_id: REPORTER.toUpperCase(), organisation: ' Anti-Phishing Org ', dsc_country: 'el', kinds: ['phishing', 'copyright', 'phishing'] });
+  const r = parseGrant({
+    principal_id: REPORTER.toUpperCase(),
+    organisation: ' Anti-Phishing Org ',
+    dsc_country: 'el',
+    kinds: ['phishing', 'copyright', 'phishing'],
+  });
   assert.ok(r.ok);
-  assert.deepEqual(r.grant, { principal_id: REPORTER, organisation: 'Anti-Phishing Org', dsc_country: 'GR', dsc_reference: null, kinds: ['copyright', 'phishing'] });
+  assert.deepEqual(r.grant, {
+    principal_id: REPORTER,
+    organisation: 'Anti-Phishing Org',
+    dsc_country: 'GR',
+    dsc_reference: null,
+    kinds: ['copyright', 'phishing'],
+  });
 });
 
 test('areas of expertise are the kinds that are notices of illegal content: not WHOIS requests', () => {
@@ -46,7 +57,14 @@ test('a trusted flagger only for its kinds, its own notices, while the grant is 
   assert.equal(isTrustedFlaggerFor([], REPORTER, 'phishing', t('11:00:00')), false);
 });
 
-const entry = (id: string, over: Partial<QueueEntry>): QueueEntry => ({ id, kind: 'copyright', trustedFlagger: false, priority: 3, createdAt: t('10:00:00'), ...over });
+const entry = (id: string, over: Partial<QueueEntry>): QueueEntry => ({
+  id,
+  kind: 'copyright',
+  trustedFlagger: false,
+  priority: 3,
+  createdAt: t('10:00:00'),
+  ...over,
+});
 
 test('queue: trusted flaggers first, then the kind priority (0 first), then the oldest, then the id', () => {
   const q = [
