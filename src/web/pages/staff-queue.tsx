@@ -55,6 +55,9 @@ export function StaffQueuePage(p: StaffQueueProps) {
           <strong>{n(c.messages_failed)}</strong> messages that could not be delivered
         </li>
       </ul>
+      <p>
+        <a href="/staff/trusted-flaggers">Trusted flaggers</a>: who holds the status, and how fast their notices are decided.
+      </p>
       <form method="get" action="/staff" class="filter" aria-label="Filter the queue">
         <div class="field">
           <label for="state">URLs in state</label>
