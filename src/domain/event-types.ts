@@ -14,6 +14,7 @@ export type SubjectType =
   | 'legal_request'
   | 'court_order_rule'
   | 'trusted_reporter'
+  | 'trusted_flagger'
   | 'webhook'
   | 'disclosure'
   | 'netblock'
@@ -103,6 +104,9 @@ export type EventType =
   | 'trusted_reporter.rejected'
   | 'trusted_reporter.suspended'
   | 'trusted_reporter.revoked'
+  // Trusted flaggers (DSA Art. 22)
+  | 'trusted_flagger.granted'
+  | 'trusted_flagger.revoked'
   | 'origin.disclosed'
   | 'origin.disclosure_refused'
   | 'origin.changed'

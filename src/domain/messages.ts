@@ -24,8 +24,8 @@ export interface NoticeFacts {
   createdAt: Date;
   submission: NoticeSubmission;
   statusUrl: string | null;
-  /** Filed by a trusted flagger (DSA Art. 22) for this kind of report. */
-  trustedFlagger?: boolean;
+  /** Filed by a trusted flagger within its expertise (DSA Art. 22): statements of reasons name it as the source. */
+  trustedFlagger: boolean;
 }
 
 export interface Attachment {

@@ -89,7 +89,7 @@ export interface KindRules {
   elements: Partial<Record<LegalRegime, readonly ReportElement[]>>;
   /** The choices for telling the site owner and the host (first: the default); `send-anon` withholds the reporter's identity. */
   notify: { owner: readonly [NotifyChoice, ...NotifyChoice[]]; host: readonly [NotifyChoice, ...NotifyChoice[]] };
-  /** Lower is sooner: the console's queue is ordered by this, then trusted flaggers, then age. */
+  /** Lower is sooner: the console's queue puts trusted flaggers' notices first (DSA Art. 22), then orders by this, then by age. */
   priority: 0 | 1 | 2 | 3;
   /** The provider's own target for a first decision. */
   decideWithinHours: number;

@@ -61,8 +61,14 @@ export interface ItemStepDeps {
 
 export async function loadNoticeFacts(db: Kysely<Database>, noticeId: string, links: StatusLinks): Promise<(NoticeFacts & { reporterId: string }) | null> {
   if (!/^[0-9a-f-]{36}$/i.test(noticeId)) return null;
-  const n = await db.selectFrom('notices').select(['id', 'created_at', 'submission', 'reporter_id']).where('id', '=', noticeId).executeTakeFirst();
-  return n ? { id: n.id, createdAt: n.created_at, submission: n.submission, statusUrl: links.url(n.id), reporterId: n.reporter_id } : null;
+  const n = await db
+    .selectFrom('notices')
+    .select(['id', 'created_at', 'submission', 'reporter_id', 'trusted_flagger'])
+    .where('id', '=', noticeId)
+    .executeTakeFirst();
+  return n
+    ? { id: n.id, createdAt: n.created_at, submission: n.submission, statusUrl: links.url(n.id), trustedFlagger: n.trusted_flagger, reporterId: n.reporter_id }
+    : null;
 }
 
 /** An item as the writer reads it, locked. */

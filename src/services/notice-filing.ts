@@ -16,6 +16,7 @@ import type { Channel, FieldError, NoticeSubmission } from '../domain/notice.ts'
 import { parseReport } from '../domain/report-submission.ts';
 import { KIND_RULES } from '../domain/report-kinds.ts';
 import { foldUrlList, type ListedUrl } from '../domain/url-list.ts';
+import { filedByTrustedFlagger } from './trusted-flaggers.ts';
 
 export interface FiledNotice {
   id: string;
@@ -119,12 +120,15 @@ export async function fileNotice(db: Kysely<Database>, args: FileArgs): Promise<
   }
   try {
     const id = await db.transaction().execute(async (trx) => {
+      // DSA Art. 22: whether the reporter is a trusted flagger for this kind is settled as received.
+      const trustedFlagger = await filedByTrustedFlagger(trx, args.reporterId, v.submission.kind);
       const notice = await trx
         .insertInto('notices')
         .values({
           kind: v.submission.kind,
           regime: v.submission.regime,
           priority: KIND_RULES[v.submission.kind].priority,
+          trusted_flagger: trustedFlagger,
           channel: args.channel,
           reporter_id: args.reporterId,
           idempotency_key: args.idempotencyKey,
@@ -152,6 +156,7 @@ export async function fileNotice(db: Kysely<Database>, args: FileArgs): Promise<
             kind: v.submission.kind,
             regime: v.submission.regime,
             channel: args.channel,
+            ...(trustedFlagger ? { trusted_flagger: true } : {}),
             items: v.urls.items.length,
             invalid,
             duplicates_folded: v.urls.duplicatesFolded,
@@ -166,6 +171,7 @@ export async function fileNotice(db: Kysely<Database>, args: FileArgs): Promise<
           createdAt: notice.created_at,
           submission: v.submission,
           statusUrl: args.receipt.statusUrl(notice.id),
+          trustedFlagger,
           itemCount: v.urls.items.length,
         });
         await enqueueMessages(trx, notice.id, [receipt]);

@@ -35,6 +35,7 @@ interface ClaimedNotice {
   id: string;
   created_at: Date;
   submission: NoticeSubmission;
+  trusted_flagger: boolean;
 }
 
 /** Claim one notice that needs work (a given one, or the oldest). */
@@ -52,7 +53,7 @@ export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineL
         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED
       ) c
       WHERE n.id = c.id
-      RETURNING n.id, n.created_at, n.submission, c.old_status`.execute(db)
+      RETURNING n.id, n.created_at, n.submission, n.trusted_flagger, c.old_status`.execute(db)
   ).rows[0];
   if (!row) return null;
   if (row.old_status === 'received') {
@@ -80,7 +81,13 @@ export async function processNextNotice(deps: ProcessorDeps, onlyId?: string): P
 }
 
 async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void> {
-  const facts: NoticeFacts = { id: notice.id, createdAt: notice.created_at, submission: notice.submission, statusUrl: deps.links.url(notice.id) };
+  const facts: NoticeFacts = {
+    id: notice.id,
+    createdAt: notice.created_at,
+    submission: notice.submission,
+    statusUrl: deps.links.url(notice.id),
+    trustedFlagger: notice.trusted_flagger,
+  };
   for (;;) {
     await refreshDirectories(deps);
     const batch = (
@@ -252,6 +259,7 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
     createdAt: notice.created_at,
     submission: notice.submission,
     statusUrl: deps.links.url(notice.id),
+    trustedFlagger: notice.trusted_flagger,
   };
   const { messages, hostsWithoutContact } = composeMessages(deps.config.providerName, facts, items, accounts);
   const retain = retainUntil(notice.submission.kind, notice.created_at);

@@ -1,9 +1,11 @@
-// What the staff console reads: the review queue, an account's page, and search. Staff only:
+// What the staff console reads: the review queue (in the order things must be decided), an account's page, and search. Staff only:
 // the routes check the role before calling these.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { ItemState } from '../domain/item-state.ts';
 import { classifySearch } from '../domain/search-query.ts';
+import { REPORT_KINDS, type ReportKind } from '../domain/report-kinds.ts';
+import { dueBy, QUEUE_ORDER, type QueueEntry, type QueueKey } from '../dsa/domain/trusted-flagger-queue.ts';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
@@ -14,8 +16,8 @@ export interface QueueFilter {
   /** Reporter: principal e-mail or the claimant's e-mail. */
   reporter?: string;
   account?: string;
-  /** Position in the queue: created_at|id of the last row shown. */
-  after?: { createdAt: Date; id: string };
+  /** Position in the queue: the last row shown (decodeQueueCursor). */
+  after?: QueueCursor;
   limit?: number;
 }
 
@@ -29,27 +31,84 @@ export interface QueueRow {
   items_total: number;
   items_in_state: number;
   domains: string[];
+  /** Filed by a trusted flagger within its expertise (DSA Art. 22). */
+  trusted_flagger: boolean;
+  priority: number;
+  /** When the first decision is due (the kind's decideWithinHours after receipt). */
+  due_by: string;
 }
 
-export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise<{ rows: QueueRow[]; next: { createdAt: Date; id: string } | null }> {
+/** The SQL column of each key of the queue's order. */
+const QUEUE_COLUMN: Record<QueueKey, string> = { trustedFlagger: 'n.trusted_flagger', priority: 'n.priority', createdAt: 'n.created_at', id: 'n.id' };
+const QUEUE_CAST: Record<QueueKey, string> = { trustedFlagger: 'boolean', priority: 'smallint', createdAt: 'timestamptz', id: 'uuid' };
+
+/** ORDER BY of QUEUE_ORDER: the SQL sorts as compareQueue does. */
+const queueOrderBy = sql.raw(QUEUE_ORDER.map((o) => `${QUEUE_COLUMN[o.key]} ${o.dir.toUpperCase()}`).join(', '));
+
+/**
+ * A position in the queue: the last row shown, its receipt time as the store has it. The store
+ * keeps microseconds and a Date only milliseconds: a cursor of Dates would find its own row again.
+ */
+export type QueueCursor = QueueEntry & { createdExact: string };
+
+/** Rows after `e` in QUEUE_ORDER (mixed directions, so not one row comparison): k1 beyond, or k1 equal and k2 beyond, … */
+function afterInQueue(e: QueueCursor) {
+  const value = (k: QueueKey) => sql`${k === 'createdAt' ? e.createdExact : e[k]}::${sql.raw(QUEUE_CAST[k])}`;
+  const col = (k: QueueKey) => sql.raw(QUEUE_COLUMN[k]);
+  const alternatives = QUEUE_ORDER.map((o, i) => {
+    const equal = QUEUE_ORDER.slice(0, i).map((p) => sql`${col(p.key)} = ${value(p.key)}`);
+    const beyond = o.dir === 'asc' ? sql`${col(o.key)} > ${value(o.key)}` : sql`${col(o.key)} < ${value(o.key)}`;
+    return sql.join([...equal, beyond], sql` AND `);
+  });
+  return sql`(${sql.join(
+    alternatives.map((a) => sql`(${a})`),
+    sql` OR `,
+  )})`;
+}
+
+export function encodeQueueCursor(e: QueueCursor): string {
+  return Buffer.from(JSON.stringify([e.trustedFlagger, e.priority, e.createdExact, e.id, e.kind])).toString('base64url');
+}
+
+/** A cursor from a link; null when it is not one this queue made. */
+export function decodeQueueCursor(c: string): QueueCursor | null {
+  try {
+    const [t, p, at, id, kind] = JSON.parse(Buffer.from(c, 'base64url').toString()) as unknown[];
+    const createdAt = new Date(String(at));
+    if (typeof at !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(at)) return null;
+    if (typeof t !== 'boolean' || !Number.isInteger(p) || Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
+      return null;
+    if (!(REPORT_KINDS as readonly unknown[]).includes(kind)) return null;
+    return { trustedFlagger: t, priority: p as number, createdAt, createdExact: at, id, kind: kind as ReportKind };
+  } catch {
+    return null;
+  }
+}
+
+/** Notices with items in a state, in the order they must be decided (dsa/domain/trusted-flagger-queue.ts). */
+export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise<{ rows: QueueRow[]; next: QueueCursor | null }> {
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
   const reporter = f.reporter?.trim().toLowerCase() || null;
   const account = f.account?.trim() || null;
-  // Oldest first: the notice that has waited longest is at the top.
   const rows = (
     await sql<{
       id: string;
-      kind: string;
+      kind: ReportKind;
       channel: string;
       created_at: Date;
+      created_exact: string;
       reporter: string;
       claimant: string;
       item_count: number;
       n: number;
       domains: string[];
+      trusted_flagger: boolean;
+      priority: number;
     }>`
-      SELECT n.id, n.kind, n.channel, n.created_at, p.email AS reporter,
-             coalesce(n.submission #>> '{claimant,name}', '') AS claimant, n.item_count, s.n, s.domains
+      SELECT n.id, n.kind, n.channel, n.created_at, to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_exact,
+             p.email AS reporter,
+             coalesce(n.submission #>> '{claimant,name}', '') AS claimant, n.item_count, s.n, s.domains,
+             n.trusted_flagger, n.priority
       FROM (
         SELECT notice_id, count(*)::int AS n, (array_agg(DISTINCT zone) FILTER (WHERE zone IS NOT NULL))[1:3] AS domains
         FROM notice_items
@@ -61,12 +120,20 @@ export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise
       WHERE true
         ${f.kind ? sql`AND n.kind = ${f.kind}` : sql``}
         ${reporter ? sql`AND (lower(p.email) = ${reporter} OR lower(n.submission #>> '{claimant,email}') = ${reporter})` : sql``}
-        ${f.after ? sql`AND (n.created_at, n.id) > (${f.after.createdAt}, ${f.after.id}::uuid)` : sql``}
-      ORDER BY n.created_at, n.id
+        ${f.after ? sql`AND ${afterInQueue(f.after)}` : sql``}
+      ORDER BY ${queueOrderBy}
       LIMIT ${limit + 1}`.execute(db)
   ).rows;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  const entry = (r: (typeof rows)[number]): QueueCursor => ({
+    id: r.id,
+    createdExact: r.created_exact,
+    kind: r.kind,
+    trustedFlagger: r.trusted_flagger,
+    priority: r.priority,
+    createdAt: new Date(r.created_at),
+  });
   return {
     rows: page.map((r) => ({
       id: r.id,
@@ -78,8 +145,11 @@ export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise
       items_total: r.item_count,
       items_in_state: r.n,
       domains: r.domains ?? [],
+      trusted_flagger: r.trusted_flagger,
+      priority: r.priority,
+      due_by: dueBy(r.kind, new Date(r.created_at)).toISOString(),
     })),
-    next: rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : null,
+    next: rows.length > limit && last ? entry(last) : null,
   };
 }
 

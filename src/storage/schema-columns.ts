@@ -54,6 +54,19 @@ export const COLUMNS = {
     ended_at: 'timestamptz | null',
     updated_at: 'timestamptz',
   },
+  trusted_flaggers: {
+    id: 'uuid',
+    principal_id: 'uuid',
+    organisation: 'text',
+    dsc_country: 'text',
+    dsc_reference: 'text | null',
+    kinds: '_text',
+    granted_by: 'uuid | null',
+    granted_at: 'timestamptz',
+    revoked_at: 'timestamptz | null',
+    revoked_by: 'uuid | null',
+    revoke_reason: 'text | null',
+  },
   origin_disclosures: {
     id: 'uuid',
     disclosed_at: 'timestamptz',
@@ -209,6 +222,7 @@ export const COLUMNS = {
     regime: 'text',
     priority: 'int2',
     retain_until: 'timestamptz | null',
+    trusted_flagger: 'bool',
   },
   complaints: {
     id: 'uuid',

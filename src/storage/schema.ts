@@ -134,6 +134,8 @@ export interface NoticesTable {
   item_counts: Json<Record<string, number>> | null;
   /** Until when the notice is evidence that may not be deleted (report-kinds.ts evidenceRetentionDays); null: the ordinary retention. */
   retain_until: Date | null;
+  /** Filed by a trusted flagger (DSA Art. 22) within its expertise, as it was at filing (migration 021). */
+  trusted_flagger: Generated<boolean>;
 }
 
 /** The report prepared for the national hotline / NCMEC's CyberTipline (domain/hotline-report.ts). */
@@ -271,6 +273,21 @@ export interface TrustedReportersTable {
   decision_reason: string | null;
   ended_at: Timestamp | null;
   updated_at: Generated<Date>;
+}
+
+/** Trusted flagger grants (DSA Art. 22; migration 021): in force from granted_at until revoked_at. */
+export interface TrustedFlaggersTable {
+  id: Generated<string>;
+  principal_id: string;
+  organisation: string;
+  dsc_country: string;
+  dsc_reference: string | null;
+  kinds: string[];
+  granted_by: string | null;
+  granted_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
 }
 
 export interface OriginDisclosuresTable {
@@ -516,6 +533,7 @@ export interface MisuseMeasuresTable {
 
 export interface Database {
   trusted_reporters: TrustedReportersTable;
+  trusted_flaggers: TrustedFlaggersTable;
   origin_disclosures: OriginDisclosuresTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -13,9 +13,10 @@ import { StaffNoticePage, type StaffNoticeProps } from './pages/staff-notice.tsx
 import { StaffAccountPage } from './pages/staff-account.tsx';
 import { StaffSearchPage } from './pages/staff-search.tsx';
 import { staffTrustedRoutes } from './staff-trusted-routes.tsx';
-import { accountPage, deskCounts, reviewQueue, search } from '../services/staff-views.ts';
+import { staffTrustedFlaggerRoutes } from './staff-trusted-flaggers-routes.tsx';
+import { accountPage, decodeQueueCursor, deskCounts, encodeQueueCursor, reviewQueue, search } from '../services/staff-views.ts';
 import { legalQueue } from '../legal/services/views.ts';
-import { decodeCursor, encodeCursor, getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
+import { getNoticeView, listNoticeEvents, parseItemState } from '../services/notice-views.ts';
 import { MAX_POSITIONS, requestInformation, reviewItems, type ItemSelection } from '../services/item-review.ts';
 import { accountStanding } from '../services/repeat-infringers.ts';
 import { applyStaffCommand, itemLifecycleStates, type ItemRefusal } from '../services/takedown-lifecycle.ts';
@@ -58,6 +59,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
     const staff = scope.withTypeProvider<ZodRequests>();
     staff.addHook('preHandler', staffPages(provider));
     staffTrustedRoutes(scope, ctx, csrf);
+    staffTrustedFlaggerRoutes(scope, ctx, csrf);
 
     staff.get('/staff', { schema: { querystring: pageQuery('state', 'kind', 'reporter', 'account', 'after') } }, async (req, reply) => {
       const q = req.query;
@@ -68,7 +70,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
         reporter: (q.reporter ?? '').slice(0, 320),
         account: (q.account ?? '').slice(0, 200),
       };
-      const after = q.after ? decodeCursor(q.after) : null;
+      const after = q.after ? decodeQueueCursor(q.after) : null;
       const [counts, page, legal] = await Promise.all([
         deskCounts(ctx.store.db),
         reviewQueue(ctx.store.db, {
@@ -80,7 +82,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
         }),
         legalQueue(ctx.store.db, ctx.lifecycle.now()),
       ]);
-      const nextHref = page.next ? `/staff?${new URLSearchParams({ ...filter, after: encodeCursor(page.next.createdAt, page.next.id) })}` : null;
+      const nextHref = page.next ? `/staff?${new URLSearchParams({ ...filter, after: encodeQueueCursor(page.next) })}` : null;
       return html(
         reply,
         200,
@@ -92,6 +94,7 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
           filter={filter}
           rows={page.rows}
           nextHref={nextHref}
+          now={ctx.clock()}
           legal={legal}
         />,
       );

@@ -153,7 +153,7 @@ test('a reversal: a takedown is restored; a rejection is turned into a takedown,
 
 test('mails: the receipt to the complainant; the outcome with its reasons and the redress left; the customer never learns who reported', () => {
   const submission = { kind: 'csam', regime: 'dsa', claimant: { name: 'Hotline Analyst', email: 'analyst@hotline.test' } } as unknown as NoticeSubmission;
-  const notice: NoticeFacts = { id: 'n-1', createdAt: at('2026-01-01T00:00:00Z'), submission, statusUrl: null };
+  const notice: NoticeFacts = { id: 'n-1', createdAt: at('2026-01-01T00:00:00Z'), submission, statusUrl: null, trustedFlagger: false };
   const c = {
     id: 'c-1',
     party: 'notifier' as const,

@@ -10,6 +10,7 @@ const notice: NoticeFacts = {
   id: '11111111-2222-4333-8444-555555555555',
   createdAt: new Date('2026-03-02T12:00:00Z'),
   statusUrl: 'https://desk.test/status/abc',
+  trustedFlagger: false,
   submission: {
     kind: 'copyright',
     regime: 'dmca',

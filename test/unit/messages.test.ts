@@ -41,7 +41,7 @@ function submission(patch: Partial<DmcaSubmission> = {}): DmcaSubmission {
 }
 
 function facts(patch: Partial<DmcaSubmission> = {}, statusUrl: string | null = 'https://desk.example/s/abc'): NoticeFacts {
-  return { id: ID, createdAt: AT, submission: submission(patch), statusUrl };
+  return { id: ID, createdAt: AT, submission: submission(patch), statusUrl, trustedFlagger: false };
 }
 
 function item(position: number, patch: Partial<MessageItem> = {}): MessageItem {
@@ -237,7 +237,7 @@ test('host, send-anon: no name, company, e-mail, address, phone, country or sign
     },
     signature: '/s/ Zelda Quixote-Vance',
   });
-  const f: NoticeFacts = { id: ID, createdAt: AT, submission: distinctive, statusUrl: 'https://desk.example/s/secret-token' };
+  const f: NoticeFacts = { id: ID, createdAt: AT, submission: distinctive, statusUrl: 'https://desk.example/s/secret-token', trustedFlagger: false };
   const list = items(BODY_URL_LIMIT + 1);
   const m = hostMessage(PROVIDER, f, HOST, list, true);
   const everything = [m.to, m.subject, m.body, m.dedupeKey, ...m.attachments.flatMap((a) => [a.filename, a.content])].join('\n');
@@ -457,7 +457,7 @@ test('subjects carry only the provider, the notice number and a count, whatever 
     claimant: { name: 'Eve\r\nBcc: victim@else.example', company: 'X\nSubject: pwned', email: 'eve@evil.example', address: 'A\r\n\r\n<html>', country: 'US' },
     signature: 'Eve\r\nBcc: victim@else.example',
   });
-  const f: NoticeFacts = { id: ID, createdAt: AT, submission: hostile, statusUrl: null };
+  const f: NoticeFacts = { id: ID, createdAt: AT, submission: hostile, statusUrl: null, trustedFlagger: false };
   const account = { id: 'acct\r\nX: y', name: 'Owner\r\nBcc: a@b.example', email: 'owner@piratefilms.example' };
   const host = { name: 'Host\r\nBcc: a@b.example', abuseEmail: 'abuse@hosting.example' };
   const messages = [

@@ -101,7 +101,13 @@ function submission(notify: { owner: NotifyChoice; host: NotifyChoice }): DmcaSu
 }
 
 function facts(notify: { owner: NotifyChoice; host: NotifyChoice } = { owner: 'send', host: 'send' }): NoticeFacts {
-  return { id: '00000000-0000-4000-8000-000000000001', createdAt: new Date('2025-06-01T12:00:00Z'), submission: submission(notify), statusUrl: null };
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    createdAt: new Date('2025-06-01T12:00:00Z'),
+    submission: submission(notify),
+    statusUrl: null,
+    trustedFlagger: false,
+  };
 }
 
 let position = 0;

@@ -49,7 +49,7 @@ export function contentDecisions(
       urls: g.urls,
       explanation: step.explanation?.trim() || (passedOn ? reportedExplanation(s) : ''),
       notifierCompany: passedOn ? (s.claimant?.company ?? null) : null,
-      trustedFlagger: notice.trustedFlagger ?? false,
+      trustedFlagger: notice.trustedFlagger,
       byPolicy: step.byPolicy,
       contentDate: notice.createdAt,
       appliedAt: step.at,

@@ -1,4 +1,5 @@
-// The staff queue: notices with URLs waiting for a human, oldest first, with the desk's counts.
+// The staff queue: notices with URLs waiting for a human, in the order they must be decided
+// (dsa/domain/trusted-flagger-queue.ts), each with its due time, and the desk's counts.
 import { Layout } from '../layout.tsx';
 import type { Principal } from '../../services/principals.ts';
 import type { DeskCounts, QueueRow } from '../../services/staff-views.ts';
@@ -23,11 +24,14 @@ export interface StaffQueueProps {
   filter: QueueFilterValues;
   rows: QueueRow[];
   nextHref: string | null;
+  /** For telling which due times have passed. */
+  now: Date;
   /** Open legal requests by deadline and court-ordered domains that came back. */
   legal?: LegalQueue;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
+const utc = (isoTime: string) => `${isoTime.replace('T', ' ').slice(0, 16)} UTC`;
 
 export function StaffQueuePage(p: StaffQueueProps) {
   const c = p.counts;
@@ -51,6 +55,9 @@ export function StaffQueuePage(p: StaffQueueProps) {
           <strong>{n(c.messages_failed)}</strong> messages that could not be delivered
         </li>
       </ul>
+      <p>
+        <a href="/staff/trusted-flaggers">Trusted flaggers</a>: who holds the status, and how fast their notices are decided.
+      </p>
       <form method="get" action="/staff" class="filter" aria-label="Filter the queue">
         <div class="field">
           <label for="state">URLs in state</label>
@@ -88,10 +95,14 @@ export function StaffQueuePage(p: StaffQueueProps) {
       ) : (
         <div class="table-wrap">
           <table class="stack">
-            <caption>Oldest first: the notice that has waited longest is at the top.</caption>
+            <caption>
+              In the order they must be decided: notices of trusted flaggers (DSA Art. 22) within their expertise first, then the most urgent kinds, then the
+              oldest.
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Received</th>
+                <th scope="col">Due by</th>
                 <th scope="col">Notice</th>
                 <th scope="col">Claimant</th>
                 <th scope="col">Sites</th>
@@ -102,13 +113,23 @@ export function StaffQueuePage(p: StaffQueueProps) {
               {p.rows.map((r) => (
                 <tr>
                   <td data-label="Received">
-                    <time datetime={r.created_at}>{r.created_at.replace('T', ' ').slice(0, 16)} UTC</time>
+                    <time datetime={r.created_at}>{utc(r.created_at)}</time>
+                  </td>
+                  <td data-label="Due by">
+                    <time datetime={r.due_by}>{utc(r.due_by)}</time>
+                    {new Date(r.due_by) < p.now ? <strong> (overdue)</strong> : null}
                   </td>
                   <td data-label="Notice">
                     <a href={`/staff/notices/${r.id}?state=${p.filter.state}`}>{r.id.slice(0, 8)}</a>{' '}
                     <span class="muted">
                       {r.kind} · {r.channel}
                     </span>
+                    {r.trusted_flagger ? (
+                      <>
+                        {' '}
+                        <strong class="badge">Trusted flagger</strong>
+                      </>
+                    ) : null}
                   </td>
                   <td data-label="Claimant">
                     {r.claimant}
