@@ -154,6 +154,34 @@ for (const store of storeKinds()) {
       assert.doesNotMatch(mail.parsed.text!, /Images of the sexual abuse|dana@bank\.test/);
     });
 
+    test('a notice of a trusted flagger (DSA Art. 22) is the statement’s source as such', async () => {
+      const flagger = await s.reporter('desk@apwg.test');
+      const grant = await s.api('/v1/trusted-flaggers', {
+        token: s.adminToken,
+        body: { principal_id: flagger.id, organisation: 'Anti-Phishing Working Group e.V.', dsc_country: 'DE', kinds: ['phishing'] },
+      });
+      assert.equal(grant.status, 201, JSON.stringify(grant.body));
+      const n = await s.api('/v1/notices', {
+        token: flagger.token,
+        body: {
+          ...phishing(['https://two.example/flagged']),
+          claimant: { name: 'APWG desk', email: 'desk@apwg.test', company: 'Anti-Phishing Working Group e.V.' },
+        },
+      });
+      assert.equal(n.status, 201, JSON.stringify(n.body));
+      await processed(n.body.id);
+      assert.equal((await s.api(`/v1/notices/${n.body.id}/review`, { token: s.adminToken, body: { action: 'disable', state: 'pending_review' } })).status, 200);
+      const [st] = await statements(two, `?notice_id=${n.body.id}`);
+      assertValid(st!.statement);
+      assert.equal(st!.statement.source_type, 'SOURCE_TRUSTED_FLAGGER');
+      assert.equal(st!.statement.source_identity, 'Anti-Phishing Working Group e.V.');
+      assert.match(
+        String(st!.statement.illegal_content_explanation),
+        /imitates the Example Bank login/,
+        'without a note, the notice’s explanation is the ground',
+      );
+    });
+
     test('a customer reads only its own statements; a reporter none', async () => {
       const [st] = await statements(one, `?notice_id=${phishingId}`);
       assert.equal((await s.api(`/v1/statements/${st!.id}`, { token: one })).status, 200);
@@ -182,7 +210,7 @@ for (const store of storeKinds()) {
 
     test('staff export pages through every statement in the Transparency Database’s batch shape', async () => {
       const all = await statements(s.adminToken);
-      assert.equal(all.length, 4, 'two for the phishing takedown, one for the CSAM receipt, one for the termination');
+      assert.equal(all.length, 5, 'two for the phishing takedown, one for the CSAM receipt, one for the trusted flagger’s notice, one for the termination');
       const seen: unknown[] = [];
       let cursor: string | null = '';
       while (cursor !== null) {
