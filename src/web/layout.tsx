@@ -19,7 +19,7 @@ export interface LayoutProps {
 function navFor(user: Principal | null | undefined): [string, string][] {
   if (!user)
     return [
-      ['/report', 'Report infringement'],
+      ['/report', 'Report abuse'],
       ['/login', 'Sign in'],
     ];
   if (user.role === 'staff')
@@ -37,7 +37,7 @@ function navFor(user: Principal | null | undefined): [string, string][] {
   if (user.role === 'customer') return [['/portal', 'Notices about your sites']];
   return [
     ['/my', 'Your notices'],
-    ['/report', 'Report infringement'],
+    ['/report', 'Report abuse'],
   ];
 }
 

@@ -24,7 +24,7 @@ export async function publicNoticeRoutes(fastify: FastifyInstance, ctx: AppConte
           provider={ctx.config.providerName}
           title="No such public notice"
           text="There is no public notice with this number: nothing was blocked because of it."
-          link={['/report', 'Report infringement']}
+          link={['/report', 'Report abuse']}
         />,
       );
     if (!id) return notFound();

@@ -38,7 +38,7 @@ export async function legalWebRoutes(fastify: FastifyInstance, ctx: AppContext):
           provider={provider}
           title="No such court order"
           text="There is no court order with this number on record here."
-          link={['/report', 'Report infringement']}
+          link={['/report', 'Report abuse']}
         />,
       );
     return html(reply, 200, <PublicCourtOrderPage provider={provider} order={order} />);

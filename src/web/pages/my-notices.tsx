@@ -15,7 +15,7 @@ export function MyNoticesPage(p: {
       <h1>Your notices</h1>
       {p.notices.length === 0 ? (
         <p class="empty">
-          You have not filed a notice yet. <a href="/report">Report infringement</a>.
+          You have not filed a notice yet. <a href="/report">Report abuse</a>.
         </p>
       ) : (
         <div class="table-wrap">

@@ -229,7 +229,7 @@ export function NotFoundPage(p: { provider: string }) {
       <h1>Status link not found</h1>
       <p>This status link is not valid. Check that you copied the whole link from the e-mail we sent you.</p>
       <p>
-        <a href="/report">Report infringement</a>
+        <a href="/report">Report abuse</a>
       </p>
     </Layout>
   );
