@@ -5,11 +5,12 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import { sql } from 'kysely';
 import { storeKinds } from '../support/stores.ts';
-import { startSmtp, type TestSmtp } from '../support/smtp.ts';
-import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
+import type { TestSmtp } from '../support/smtp.ts';
+import { startMailDesk, type MailDesk } from '../support/mail-desk.ts';
+import { dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 m1,Mirror Site,owner@mirrorsite.test,mirrorsite.example,proxied,1.1.1.1
@@ -113,17 +114,12 @@ for (const kind of storeKinds()) {
         .orderBy('id')
         .execute();
 
+    let desk: MailDesk;
     before(async () => {
-      smtp = await startSmtp();
-      s = await startTestServer(kind, { smtpUrl: smtp.url, smtpPort: 0, config: { mailDomain: 'desk.test', intakeAddresses: ['dmca', 'abuse'] } });
-      await s.loadZones(ZONES);
-      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: s.server.smtpPort!, secure: false, ignoreTLS: true });
-      send = (m) => transport.sendMail(m) as Promise<{ response: string }>;
+      desk = await startMailDesk(kind, ['dmca', 'abuse'], ZONES);
+      ({ smtp, s, send } = desk);
     });
-    after(async () => {
-      await s?.close();
-      await smtp?.close();
-    });
+    after(() => desk?.close());
 
     test('a plain-text notice is stored raw, read, filed and processed like an API notice', async () => {
       const info = await send({

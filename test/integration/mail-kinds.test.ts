@@ -6,10 +6,11 @@
 // or quoted back.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import { storeKinds } from '../support/stores.ts';
-import { startSmtp, type TestSmtp } from '../support/smtp.ts';
-import { startTestServer, waitUntil, type TestServer } from '../support/server.ts';
+import type { TestSmtp } from '../support/smtp.ts';
+import { startMailDesk, type MailDesk } from '../support/mail-desk.ts';
+import { waitUntil, type TestServer } from '../support/server.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 p1,Proxied Owner,owner@proxied.test,proxied.example,proxied,8.8.8.8
@@ -117,17 +118,12 @@ for (const store of storeKinds()) {
     }
     const mailsTo = (addr: string, id: string) => smtp.mails.filter((m) => m.envelopeTo.includes(addr) && m.parsed.subject?.includes(id));
 
+    let desk: MailDesk;
     before(async () => {
-      smtp = await startSmtp();
-      s = await startTestServer(store, { smtpUrl: smtp.url, smtpPort: 0, config: { mailDomain: 'desk.test', intakeAddresses: ['abuse', 'dmca'] } });
-      await s.loadZones(ZONES);
-      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: s.server.smtpPort!, secure: false, ignoreTLS: true });
-      send = (m) => transport.sendMail(m) as Promise<{ response: string }>;
+      desk = await startMailDesk(store, ['abuse', 'dmca'], ZONES);
+      ({ smtp, s, send } = desk);
     });
-    after(async () => {
-      await s?.close();
-      await smtp?.close();
-    });
+    after(() => desk?.close());
 
     test('an X-ARF phishing report naming a URL is filed as a phishing report and forwarded to the site owner', async () => {
       const m = await deliver({
