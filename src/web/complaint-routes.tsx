@@ -9,7 +9,7 @@ import { html } from './respond.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field } from './form-body.ts';
 import { rolePages, staffPages } from './page-guards.tsx';
-import { MessagePage } from './pages/message-page.tsx';
+import { sendMessage } from './pages/message-page.tsx';
 import { StaffComplaintsPage, type ComplaintSectionProps } from './pages/complaints.tsx';
 import { decideComplaint, fileComplaint, listComplaints, openDecisions, partyComplaints } from '../services/complaints.ts';
 import type { Complainant } from '../dsa/domain/complaint.ts';
@@ -39,20 +39,15 @@ export async function complaintRoutes(fastify: FastifyInstance, ctx: AppContext)
   const provider = ctx.config.providerName;
   const csrf = csrfGuard(app, provider);
   const refused = (req: FastifyRequest, reply: FastifyReply, f: Failure, back: [string, string]) =>
-    html(
-      reply,
-      FAILURE_STATUS[f.error],
-      <MessagePage
-        provider={provider}
-        user={req.user}
-        csrfToken={reply.generateCsrf()}
-        title="The complaint was not sent"
-        text={failureErrors(f)
-          .map((e) => e.message)
-          .join('; ')}
-        link={back}
-      />,
-    );
+    sendMessage(reply, FAILURE_STATUS[f.error], {
+      provider,
+      user: req.user,
+      title: 'The complaint was not sent',
+      text: failureErrors(f)
+        .map((e) => e.message)
+        .join('; '),
+      link: back,
+    });
 
   await app.register(async (scope) => {
     const portal = scope.withTypeProvider<ZodRequests>();
@@ -75,7 +70,7 @@ export async function complaintRoutes(fastify: FastifyInstance, ctx: AppContext)
     const { key } = req.params;
     const id = ctx.links.verify(key);
     const n = id ? await ctx.store.db.selectFrom('notices').select(['reporter_id']).where('id', '=', id).executeTakeFirst() : undefined;
-    if (!id || !n) return html(reply, 404, <MessagePage provider={provider} title="No such notice" text="There is no notice at this address." />);
+    if (!id || !n) return sendMessage(reply, 404, { provider, title: 'No such notice', text: 'There is no notice at this address.' });
     // The private link stands for the notice's reporter: the complaint is the notifier's.
     const r = await fileComplaint(
       ctx.review,

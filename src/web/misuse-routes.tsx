@@ -8,7 +8,7 @@ import { html, pageForFailure } from './respond.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field } from './form-body.ts';
 import { staffPages } from './page-guards.tsx';
-import { MessagePage } from './pages/message-page.tsx';
+import { sendMessage } from './pages/message-page.tsx';
 import { PolicyPage } from './pages/repeat-infringers.tsx';
 import { MisusePartyPage, MisuseQueuePage } from './pages/misuse.tsx';
 import { describeMisusePolicy } from '../dsa/domain/misuse-policy.ts';
@@ -53,18 +53,13 @@ export async function misuseRoutes(fastify: FastifyInstance, ctx: AppContext): P
       const { type, id } = req.params as z.infer<typeof PartyParams>;
       const r = await partyStanding(ctx.misuse, { type, id });
       if (!r.ok)
-        return html(
-          reply,
-          404,
-          <MessagePage
-            provider={provider}
-            user={req.user}
-            csrfToken={reply.generateCsrf()}
-            title="No such party"
-            text={`There is no ${type} ${id}.`}
-            link={['/staff/misuse', 'Back to the queue']}
-          />,
-        );
+        return sendMessage(reply, 404, {
+          provider,
+          user: req.user,
+          title: 'No such party',
+          text: `There is no ${type} ${id}.`,
+          link: ['/staff/misuse', 'Back to the queue'],
+        });
       return html(
         reply,
         status,

@@ -5,7 +5,7 @@ import type { AppContext } from '../http/context.ts';
 import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
 import { staffPages } from './page-guards.tsx';
-import { MessagePage } from './pages/message-page.tsx';
+import { sendMessage } from './pages/message-page.tsx';
 import { StaffNetworkReportPage, StaffNetworkReportsPage, type NetworkReportListFilter } from './pages/staff-network-reports.tsx';
 import {
   NETWORK_REPORT_STATES,
@@ -23,18 +23,13 @@ export async function networkReportRoutes(fastify: FastifyInstance, ctx: AppCont
   const app = fastify.withTypeProvider<ZodRequests>();
   const provider = ctx.config.providerName;
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    html(
-      reply,
-      404,
-      <MessagePage
-        provider={provider}
-        user={req.user}
-        csrfToken={reply.generateCsrf()}
-        title="No such network report"
-        text="There is no network report at this address."
-        link={['/staff/network-reports', 'All network reports']}
-      />,
-    );
+    sendMessage(reply, 404, {
+      provider,
+      user: req.user,
+      title: 'No such network report',
+      text: 'There is no network report at this address.',
+      link: ['/staff/network-reports', 'All network reports'],
+    });
 
   await app.register(async (scope) => {
     const staff = scope.withTypeProvider<ZodRequests>();

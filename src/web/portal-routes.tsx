@@ -5,7 +5,7 @@ import type { AppContext } from '../http/context.ts';
 import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 import { html } from './respond.ts';
 import { rolePages } from './page-guards.tsx';
-import { MessagePage } from './pages/message-page.tsx';
+import { sendMessage } from './pages/message-page.tsx';
 import { PortalNoticePage, PortalPage, PortalStatementPage } from './pages/portal.tsx';
 import { statementOf } from '../dsa/statements.ts';
 import { MyNoticesPage } from './pages/my-notices.tsx';
@@ -52,18 +52,7 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
     statement: ['No such statement', 'There is no statement of reasons addressed to you at this address.'],
   } as const;
   const missing = (reply: FastifyReply, user: Principal | null | undefined, what: keyof typeof MISSING) =>
-    html(
-      reply,
-      404,
-      <MessagePage
-        provider={provider}
-        user={user}
-        csrfToken={reply.generateCsrf()}
-        title={MISSING[what][0]}
-        text={MISSING[what][1]}
-        link={['/portal', 'All notices']}
-      />,
-    );
+    sendMessage(reply, 404, { provider, user, title: MISSING[what][0], text: MISSING[what][1], link: ['/portal', 'All notices'] });
 
   await app.register(async (scope) => {
     const portal = scope.withTypeProvider<ZodRequests>();

@@ -9,7 +9,7 @@ import { pageUuid, type ZodRequests } from '../http/schemas.ts';
 import type { AppContext } from '../http/context.ts';
 import type { DmcaSubmission } from '../domain/notice.ts';
 import { html } from './respond.ts';
-import { MessagePage } from './pages/message-page.tsx';
+import { sendMessage } from './pages/message-page.tsx';
 import { PublicNoticePage } from './pages/public-notice.tsx';
 
 export async function publicNoticeRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -17,16 +17,12 @@ export async function publicNoticeRoutes(fastify: FastifyInstance, ctx: AppConte
   app.get('/notices/:id/public', { schema: { params: z.object({ id: pageUuid }) } }, async (req, reply) => {
     const { id } = req.params;
     const notFound = () =>
-      html(
-        reply,
-        404,
-        <MessagePage
-          provider={ctx.config.providerName}
-          title="No such public notice"
-          text="There is no public notice with this number: nothing was blocked because of it."
-          link={['/report', 'Report abuse']}
-        />,
-      );
+      sendMessage(reply, 404, {
+        provider: ctx.config.providerName,
+        title: 'No such public notice',
+        text: 'There is no public notice with this number: nothing was blocked because of it.',
+        link: ['/report', 'Report abuse'],
+      });
     if (!id) return notFound();
     const r = await sql<{ kind: string; created_at: Date; submission: DmcaSubmission; blocked: number; ever_disabled: boolean }>`
       SELECT n.kind, n.created_at, n.submission,

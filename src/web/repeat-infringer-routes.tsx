@@ -7,7 +7,7 @@ import { html, pageForFailure } from './respond.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field } from './form-body.ts';
 import { staffPages } from './page-guards.tsx';
-import { MessagePage } from './pages/message-page.tsx';
+import { sendMessage } from './pages/message-page.tsx';
 import { AccountStrikesPage, PolicyPage, RepeatInfringerQueuePage } from './pages/repeat-infringers.tsx';
 import { describePolicy } from '../domain/strike-policy.ts';
 import { accountStanding, reinstateAccount, repeatInfringerQueue, terminateAccount } from '../services/repeat-infringers.ts';
@@ -49,18 +49,13 @@ export async function repeatInfringerRoutes(fastify: FastifyInstance, ctx: AppCo
         .where('id', '=', id)
         .executeTakeFirst();
       if (!account)
-        return html(
-          reply,
-          404,
-          <MessagePage
-            provider={provider}
-            user={req.user}
-            csrfToken={reply.generateCsrf()}
-            title="No such account"
-            text="There is no account at this address."
-            link={['/staff', 'Back to the queue']}
-          />,
-        );
+        return sendMessage(reply, 404, {
+          provider,
+          user: req.user,
+          title: 'No such account',
+          text: 'There is no account at this address.',
+          link: ['/staff', 'Back to the queue'],
+        });
       const standing = await accountStanding(ctx.store.db, id, ctx.config.strikePolicy, ctx.lifecycle.now());
       return html(
         reply,

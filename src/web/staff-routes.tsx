@@ -7,7 +7,7 @@ import { html } from './respond.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field, fields } from './form-body.ts';
 import { staffPages } from './page-guards.tsx';
-import { MessagePage } from './pages/message-page.tsx';
+import { sendMessage } from './pages/message-page.tsx';
 import { StaffQueuePage, type QueueFilterValues } from './pages/staff-queue.tsx';
 import { StaffNoticePage, type StaffNoticeProps } from './pages/staff-notice.tsx';
 import { StaffAccountPage } from './pages/staff-account.tsx';
@@ -42,18 +42,13 @@ export async function staffRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
   const provider = ctx.config.providerName;
   const csrf = csrfGuard(app, provider);
   const notFound = (req: FastifyRequest, reply: FastifyReply, what: string) =>
-    html(
-      reply,
-      404,
-      <MessagePage
-        provider={provider}
-        user={req.user}
-        csrfToken={reply.generateCsrf()}
-        title={`No such ${what}`}
-        text={`There is no ${what} at this address.`}
-        link={['/staff', 'Back to the queue']}
-      />,
-    );
+    sendMessage(reply, 404, {
+      provider,
+      user: req.user,
+      title: `No such ${what}`,
+      text: `There is no ${what} at this address.`,
+      link: ['/staff', 'Back to the queue'],
+    });
 
   await app.register(async (scope) => {
     const staff = scope.withTypeProvider<ZodRequests>();

@@ -11,7 +11,7 @@ import type { FieldError } from '../../services/result.ts';
 import { csrfGuard } from '../../web/csrf.tsx';
 import { field, fields } from '../../web/form-body.ts';
 import { staffPages } from '../../web/page-guards.tsx';
-import { MessagePage } from '../../web/pages/message-page.tsx';
+import { sendMessage } from '../../web/pages/message-page.tsx';
 import { StaffLegalPage, type StaffLegalProps } from './pages/staff-legal.tsx';
 import { PublicCourtOrderPage } from './pages/public-court-order.tsx';
 import { NewLegalRequestPage, type LegalFormErrors } from './pages/staff-legal-new.tsx';
@@ -31,32 +31,23 @@ export async function legalWebRoutes(fastify: FastifyInstance, ctx: AppContext):
   app.get('/court-orders/:id/public', { schema: { params: pageParams('id') } }, async (req, reply) => {
     const order = await publicCourtOrder(ctx.store.db, req.params.id.toLowerCase());
     if (!order)
-      return html(
-        reply,
-        404,
-        <MessagePage
-          provider={provider}
-          title="No such court order"
-          text="There is no court order with this number on record here."
-          link={['/report', 'Report abuse']}
-        />,
-      );
+      return sendMessage(reply, 404, {
+        provider,
+        title: 'No such court order',
+        text: 'There is no court order with this number on record here.',
+        link: ['/report', 'Report abuse'],
+      });
     return html(reply, 200, <PublicCourtOrderPage provider={provider} order={order} />);
   });
 
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    html(
-      reply,
-      404,
-      <MessagePage
-        provider={provider}
-        user={req.user}
-        csrfToken={reply.generateCsrf()}
-        title="No such legal request"
-        text="There is no legal request at this address."
-        link={['/staff', 'Back to the queue']}
-      />,
-    );
+    sendMessage(reply, 404, {
+      provider,
+      user: req.user,
+      title: 'No such legal request',
+      text: 'There is no legal request at this address.',
+      link: ['/staff', 'Back to the queue'],
+    });
 
   await app.register(async (scope) => {
     const staff = scope.withTypeProvider<ZodRequests>();
