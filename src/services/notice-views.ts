@@ -3,6 +3,7 @@
 // views (disclosure to trusted reporters is its own, logged path).
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
+import { exactTime, isExactTime } from '../storage/exact-time.ts';
 import type { Principal } from './principals.ts';
 import type { DmcaSubmission, NoticeSubmission } from '../domain/notice.ts';
 import { ITEM_STATES, type ItemState } from '../domain/item-state.ts';
@@ -162,14 +163,20 @@ export interface NoticeSummary {
   domain: string | null;
 }
 
-export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${new Date(createdAt).toISOString()}|${id}`).toString('base64url');
+/** A position in a list of notices, newest first: the last notice shown, its receipt time exact (storage/exact-time.ts). */
+export interface NoticeCursor {
+  createdExact: string;
+  id: string;
 }
-export function decodeCursor(c: string): { createdAt: Date; id: string } | null {
+export function encodeCursor(c: NoticeCursor): string {
+  return Buffer.from(`${c.createdExact}|${c.id}`).toString('base64url');
+}
+export function decodeCursor(c: string): NoticeCursor | null {
   const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
-  const d = new Date(at ?? '');
-  return id && !Number.isNaN(d.getTime()) && /^[0-9a-f-]{36}$/i.test(id) ? { createdAt: d, id } : null;
+  return at && id && isExactTime(at) && /^[0-9a-f-]{36}$/i.test(id) ? { createdExact: at, id } : null;
 }
+/** Notices after the cursor in newest-first order. */
+export const beforeCursor = (c: NoticeCursor) => sql<boolean>`(n.created_at, n.id) < (${c.createdExact}::timestamptz, ${c.id}::uuid)`;
 
 export async function listNotices(
   db: Kysely<Database>,
@@ -191,6 +198,7 @@ export async function listNotices(
       'n.items_resolved',
       'first.submitted_url as first_url',
       'first.host as first_host',
+      exactTime('n.created_at').as('created_exact'),
     ])
     .orderBy('n.created_at', 'desc')
     .orderBy('n.id', 'desc')
@@ -200,8 +208,7 @@ export async function listNotices(
   if (q.since) query = query.where('n.created_at', '>=', q.since);
   if (q.until) query = query.where('n.created_at', '<', q.until);
   const cur = q.cursor ? decodeCursor(q.cursor) : null;
-  if (cur)
-    query = query.where((eb) => eb.or([eb('n.created_at', '<', cur.createdAt), eb.and([eb('n.created_at', '=', cur.createdAt), eb('n.id', '<', cur.id)])]));
+  if (cur) query = query.where(beforeCursor(cur));
   const rows = await query.execute();
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
@@ -218,7 +225,7 @@ export async function listNotices(
       first_url: r.first_url ?? null,
       domain: r.first_host ?? null,
     })),
-    next_cursor: more ? encodeCursor(page[page.length - 1]!.created_at, page[page.length - 1]!.id) : null,
+    next_cursor: more ? encodeCursor({ createdExact: page[page.length - 1]!.created_exact, id: page[page.length - 1]!.id }) : null,
   };
 }
 

@@ -2,6 +2,8 @@
 // notice that names no URL of the account does not exist for it (404, like any other).
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
+import { exactTime } from '../storage/exact-time.ts';
+import { beforeCursor, type NoticeCursor } from './notice-views.ts';
 import type { DmcaSubmission, NoticeSubmission } from '../domain/notice.ts';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -18,18 +20,18 @@ export interface PortalNoticeRow {
 export async function customerNotices(
   db: Kysely<Database>,
   accountId: string,
-  page: { before?: { createdAt: Date; id: string }; limit?: number } = {},
-): Promise<{ rows: PortalNoticeRow[]; next: { createdAt: Date; id: string } | null }> {
+  page: { before?: NoticeCursor; limit?: number } = {},
+): Promise<{ rows: PortalNoticeRow[]; next: NoticeCursor | null }> {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
   const rows = (
-    await sql<{ id: string; kind: string; created_at: Date; work: string | null; items: number; states: Record<string, number> }>`
-      SELECT n.id, n.kind, n.created_at, n.submission #>> '{work,description}' AS work, s.items, s.states
+    await sql<{ id: string; kind: string; created_at: Date; created_exact: string; work: string | null; items: number; states: Record<string, number> }>`
+      SELECT n.id, n.kind, n.created_at, ${exactTime('n.created_at')} AS created_exact, n.submission #>> '{work,description}' AS work, s.items, s.states
       FROM (
         SELECT notice_id, sum(c)::int AS items, jsonb_object_agg(state, c) AS states
         FROM (SELECT notice_id, state, count(*)::int AS c FROM notice_items WHERE account_id = ${accountId} GROUP BY notice_id, state) per_state
         GROUP BY notice_id
       ) s JOIN notices n ON n.id = s.notice_id
-      ${page.before ? sql`WHERE (n.created_at, n.id) < (${page.before.createdAt}, ${page.before.id}::uuid)` : sql``}
+      ${page.before ? sql`WHERE ${beforeCursor(page.before)}` : sql``}
       ORDER BY n.created_at DESC, n.id DESC
       LIMIT ${limit + 1}`.execute(db)
   ).rows;
@@ -37,7 +39,7 @@ export async function customerNotices(
   const last = shown[shown.length - 1];
   return {
     rows: shown.map((r) => ({ id: r.id, kind: r.kind, created_at: iso(r.created_at)!, work: r.work ?? '', items: r.items, states: r.states })),
-    next: rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : null,
+    next: rows.length > limit && last ? { createdExact: last.created_exact, id: last.id } : null,
   };
 }
 

@@ -2,6 +2,7 @@
 // the routes check the role before calling these.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
+import { exactTime, isExactTime } from '../storage/exact-time.ts';
 import type { ItemState } from '../domain/item-state.ts';
 import { classifySearch } from '../domain/search-query.ts';
 import { REPORT_KINDS, type ReportKind } from '../domain/report-kinds.ts';
@@ -75,7 +76,7 @@ export function decodeQueueCursor(c: string): QueueCursor | null {
   try {
     const [t, p, at, id, kind] = JSON.parse(Buffer.from(c, 'base64url').toString()) as unknown[];
     const createdAt = new Date(String(at));
-    if (typeof at !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(at)) return null;
+    if (typeof at !== 'string' || !isExactTime(at)) return null;
     if (typeof t !== 'boolean' || !Number.isInteger(p) || Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
       return null;
     if (!(REPORT_KINDS as readonly unknown[]).includes(kind)) return null;
@@ -105,7 +106,7 @@ export async function reviewQueue(db: Kysely<Database>, f: QueueFilter): Promise
       trusted_flagger: boolean;
       priority: number;
     }>`
-      SELECT n.id, n.kind, n.channel, n.created_at, to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_exact,
+      SELECT n.id, n.kind, n.channel, n.created_at, ${exactTime('n.created_at')} AS created_exact,
              p.email AS reporter,
              coalesce(n.submission #>> '{claimant,name}', '') AS claimant, n.item_count, s.n, s.domains,
              n.trusted_flagger, n.priority

@@ -65,7 +65,7 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
         customerNotices(ctx.store.db, user.accountId!, { before: before ?? undefined }),
         ctx.store.db.selectFrom('accounts').select('name').where('id', '=', user.accountId!).executeTakeFirst(),
       ]);
-      const nextHref = page.next ? `/portal?before=${encodeCursor(page.next.createdAt, page.next.id)}` : null;
+      const nextHref = page.next ? `/portal?before=${encodeCursor(page.next)}` : null;
       return html(
         reply,
         200,
