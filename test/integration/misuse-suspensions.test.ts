@@ -9,6 +9,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import nodemailer from 'nodemailer';
 import { storeKinds } from '../support/stores.ts';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
@@ -23,6 +24,23 @@ c2,Bad Host,owner@bad.test,bad.example,hosted,198.51.100.11
 c2,Bad Host,owner@bad.test,bad-two.example,proxied,198.51.100.12
 `;
 const DAY = 86_400_000;
+const LETTER = `Dear Sir or Madam,
+
+I am the owner of the exclusive copyrights in the photograph "Harbour at dawn" (2024). The original work can be viewed at
+https://photos.test/harbour (my official site).
+
+The following URL on your network makes an unauthorised copy of the photograph available:
+
+https://clean.example/mail-copy
+
+I have a good faith belief that use of the material in the manner complained of is not authorized by the copyright owner, its agent, or the law.
+I swear, under penalty of perjury, that the information in this notification is accurate and that I am authorized to act on behalf of the owner.
+
+/s/ Sam Spammy
+Sam Spammy, 1 Main St, Berlin, Germany
+Phone: +49 30 1234567
+Email: spammy@notifier.test
+`;
 const NOTIFIER_EMAIL = 'spammy@notifier.test';
 
 for (const kind of storeKinds()) {
@@ -39,8 +57,11 @@ for (const kind of storeKinds()) {
       smtp = await startSmtp();
       s = await startTestServer(kind, {
         smtpUrl: smtp.url,
+        smtpPort: 0,
         clock,
         config: {
+          mailDomain: 'desk.test',
+          intakeAddresses: ['dmca'],
           misusePolicy: {
             notifier: { windowDays: 30, warnAt: 2, suspendAt: 3, minProportion: 0.5, suspensionDays: 7 },
             customer: { windowDays: 30, warnAt: 1, suspendAt: 2, minProportion: 0.5, suspensionDays: 3 },
@@ -129,7 +150,7 @@ for (const kind of storeKinds()) {
       assert.equal(await levelOf('notifier', notifier.id), 'ok', 'warned, below the suspension threshold');
     });
 
-    test('a notifier reaches suspension and is suspended: the API answers 403 with the reason and the end date, the web form refuses too', async () => {
+    test('a notifier reaches suspension and is suspended: the API answers 403 with the reason and the end date, the web form and mail refuse too', async () => {
       await unfounded(1);
       assert.equal(await levelOf('notifier', notifier.id), 'suspend');
       const sus = await s.api(`/v1/notifiers/${notifier.id}/suspend`, {
@@ -180,6 +201,21 @@ for (const kind of storeKinds()) {
       assert.match(page, /Your notice was not accepted/);
       assert.match(page, /suspended the processing of notices from you until/);
 
+      // By mail: the letter is kept, nothing is filed, and the sender is told why and until when.
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: s.server.smtpPort!, secure: false, ignoreTLS: true });
+      await transport.sendMail({ from: `Sam Spammy <${NOTIFIER_EMAIL}>`, to: 'dmca@desk.test', subject: 'DMCA notice: Harbour at dawn', text: LETTER });
+      const replies = await smtp.waitFor((m) => m.some((x) => x.envelopeTo.includes(NOTIFIER_EMAIL) && /Harbour at dawn/.test(x.parsed.subject ?? '')));
+      const reply = replies.find((x) => x.envelopeTo.includes(NOTIFIER_EMAIL) && /Harbour at dawn/.test(x.parsed.subject ?? ''))!;
+      assert.match(reply.parsed.text ?? '', /suspended/);
+      assert.match(reply.parsed.text ?? '', /Three manifestly unfounded notices after a warning/);
+      const inbound = await s.store.db
+        .selectFrom('inbound_messages')
+        .select(['notice_id', 'detail'])
+        .where('subject', '=', 'DMCA notice: Harbour at dawn')
+        .executeTakeFirstOrThrow();
+      assert.equal(inbound.notice_id, null, 'nothing filed');
+      assert.equal((inbound.detail as { refused?: string }).refused, 'notifier_suspended');
+
       const history = await s.api(`/v1/notifiers/${notifier.id}/misuse`, { token: s.adminToken });
       assert.deepEqual(
         history.body.measures.map((m: { measure: string }) => m.measure),
@@ -222,8 +258,9 @@ for (const kind of storeKinds()) {
         [
           'notifier.warned',
           'notifier.suspended',
-          'notifier.notice_refused',
-          'notifier.notice_refused',
+          'notifier.notice_refused', // the API
+          'notifier.notice_refused', // the web form
+          'notifier.notice_refused', // mail
           'notifier.reinstated',
           'notifier.warned',
           'notifier.suspended',
