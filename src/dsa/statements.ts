@@ -1,7 +1,8 @@
 // Issuing and reading statements of reasons (DSA Art. 17). `issueStatements` runs inside the
 // transaction that restricts (the item writer, terminations, suspensions), so a restriction never
 // exists without its statement; the derived ids make a retried step issue nothing new.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { exactTime, type KeysetCursor } from '../storage/exact-time.ts';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
 import { statementOfReasons, type RestrictionDecision } from './domain/statement-of-reasons.ts';
@@ -106,22 +107,34 @@ export interface StatementFilter {
   accountId?: string;
   since?: Date;
   until?: Date;
-  /** Keyset cursor: statements after this (issued_at, id). */
-  after?: { issuedAt: Date; id: string };
+  /** Statements after this one in issue order. */
+  after?: KeysetCursor;
   limit: number;
 }
 
 /** Statements in issue order, for the reader; keyset-paged so an export of millions streams in pages. */
-export async function listStatements(db: Kysely<Database>, reader: StatementReader, f: StatementFilter): Promise<StatementView[]> {
-  let q = db.selectFrom('statements_of_reasons').select(COLUMNS).orderBy('issued_at').orderBy('id').limit(f.limit);
+export async function listStatements(
+  db: Kysely<Database>,
+  reader: StatementReader,
+  f: StatementFilter,
+): Promise<{ statements: StatementView[]; next: KeysetCursor | null }> {
+  let q = db
+    .selectFrom('statements_of_reasons')
+    .select([...COLUMNS, exactTime('issued_at').as('issued_exact')])
+    .orderBy('issued_at')
+    .orderBy('id')
+    .limit(f.limit + 1);
   if (reader.role === 'customer') q = q.where('account_id', '=', reader.accountId);
   if (f.accountId) q = q.where('account_id', '=', f.accountId);
   if (f.noticeId) q = q.where('notice_id', '=', f.noticeId);
   if (f.since) q = q.where('issued_at', '>=', f.since);
   if (f.until) q = q.where('issued_at', '<', f.until);
-  if (f.after) {
-    const a = f.after;
-    q = q.where((eb) => eb.or([eb('issued_at', '>', a.issuedAt), eb.and([eb('issued_at', '=', a.issuedAt), eb('id', '>', a.id)])]));
-  }
-  return (await q.execute()).map(view);
+  if (f.after) q = q.where(sql<boolean>`(issued_at, id) > (${f.after.at}::timestamptz, ${f.after.id}::uuid)`);
+  const rows = await q.execute();
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return {
+    statements: page.map(({ issued_exact: _, ...r }) => view(r)),
+    next: rows.length > f.limit && last ? { at: last.issued_exact, id: last.id } : null,
+  };
 }

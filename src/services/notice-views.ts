@@ -3,7 +3,7 @@
 // views (disclosure to trusted reporters is its own, logged path).
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { exactTime, isExactTime } from '../storage/exact-time.ts';
+import { decodeKeyset, encodeKeyset, exactTime, type KeysetCursor } from '../storage/exact-time.ts';
 import type { Principal } from './principals.ts';
 import type { DmcaSubmission, NoticeSubmission } from '../domain/notice.ts';
 import { ITEM_STATES, type ItemState } from '../domain/item-state.ts';
@@ -163,20 +163,8 @@ export interface NoticeSummary {
   domain: string | null;
 }
 
-/** A position in a list of notices, newest first: the last notice shown, its receipt time exact (storage/exact-time.ts). */
-export interface NoticeCursor {
-  createdExact: string;
-  id: string;
-}
-export function encodeCursor(c: NoticeCursor): string {
-  return Buffer.from(`${c.createdExact}|${c.id}`).toString('base64url');
-}
-export function decodeCursor(c: string): NoticeCursor | null {
-  const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
-  return at && id && isExactTime(at) && /^[0-9a-f-]{36}$/i.test(id) ? { createdExact: at, id } : null;
-}
 /** Notices after the cursor in newest-first order. */
-export const beforeCursor = (c: NoticeCursor) => sql<boolean>`(n.created_at, n.id) < (${c.createdExact}::timestamptz, ${c.id}::uuid)`;
+export const beforeCursor = (c: KeysetCursor) => sql<boolean>`(n.created_at, n.id) < (${c.at}::timestamptz, ${c.id}::uuid)`;
 
 export async function listNotices(
   db: Kysely<Database>,
@@ -207,7 +195,7 @@ export async function listNotices(
   if (q.status) query = query.where('n.status', '=', q.status);
   if (q.since) query = query.where('n.created_at', '>=', q.since);
   if (q.until) query = query.where('n.created_at', '<', q.until);
-  const cur = q.cursor ? decodeCursor(q.cursor) : null;
+  const cur = q.cursor ? decodeKeyset(q.cursor) : null;
   if (cur) query = query.where(beforeCursor(cur));
   const rows = await query.execute();
   const more = rows.length > limit;
@@ -225,7 +213,7 @@ export async function listNotices(
       first_url: r.first_url ?? null,
       domain: r.first_host ?? null,
     })),
-    next_cursor: more ? encodeCursor({ createdExact: page[page.length - 1]!.created_exact, id: page[page.length - 1]!.id }) : null,
+    next_cursor: more ? encodeKeyset({ at: page[page.length - 1]!.created_exact, id: page[page.length - 1]!.id }) : null,
   };
 }
 

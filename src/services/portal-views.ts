@@ -2,8 +2,8 @@
 // notice that names no URL of the account does not exist for it (404, like any other).
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { exactTime } from '../storage/exact-time.ts';
-import { beforeCursor, type NoticeCursor } from './notice-views.ts';
+import { exactTime, type KeysetCursor } from '../storage/exact-time.ts';
+import { beforeCursor } from './notice-views.ts';
 import type { DmcaSubmission, NoticeSubmission } from '../domain/notice.ts';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -20,8 +20,8 @@ export interface PortalNoticeRow {
 export async function customerNotices(
   db: Kysely<Database>,
   accountId: string,
-  page: { before?: NoticeCursor; limit?: number } = {},
-): Promise<{ rows: PortalNoticeRow[]; next: NoticeCursor | null }> {
+  page: { before?: KeysetCursor; limit?: number } = {},
+): Promise<{ rows: PortalNoticeRow[]; next: KeysetCursor | null }> {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
   const rows = (
     await sql<{ id: string; kind: string; created_at: Date; created_exact: string; work: string | null; items: number; states: Record<string, number> }>`
@@ -39,7 +39,7 @@ export async function customerNotices(
   const last = shown[shown.length - 1];
   return {
     rows: shown.map((r) => ({ id: r.id, kind: r.kind, created_at: iso(r.created_at)!, work: r.work ?? '', items: r.items, states: r.states })),
-    next: rows.length > limit && last ? { createdExact: last.created_exact, id: last.id } : null,
+    next: rows.length > limit && last ? { at: last.created_exact, id: last.id } : null,
   };
 }
 

@@ -7,3 +7,18 @@ export const exactTime = (column: string): RawBuilder<string> => sql<string>`to_
 
 /** Whether a cursor's text is one exactTime made. */
 export const isExactTime = (s: string): boolean => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(s) && !Number.isNaN(Date.parse(s));
+
+/** A position in a keyset-paged list: the last row shown, its time as exactTime gave it, and its id. */
+export interface KeysetCursor {
+  at: string;
+  id: string;
+}
+
+/** The cursor as a link or an API's `next_cursor` carries it: opaque to callers. */
+export const encodeKeyset = (c: KeysetCursor): string => Buffer.from(`${c.at}|${c.id}`).toString('base64url');
+
+/** A cursor from a caller; null when it is not one encodeKeyset made. */
+export function decodeKeyset(s: string): KeysetCursor | null {
+  const [at, id] = Buffer.from(s, 'base64url').toString().split('|');
+  return at && id && isExactTime(at) && /^[0-9a-f-]{36}$/i.test(id) ? { at, id } : null;
+}

@@ -10,7 +10,8 @@ import { PortalNoticePage, PortalPage, PortalStatementPage } from './pages/porta
 import { statementOf } from '../dsa/statements.ts';
 import { MyNoticesPage } from './pages/my-notices.tsx';
 import { customerNotice, customerNotices } from '../services/portal-views.ts';
-import { decodeCursor, encodeCursor, listNotices } from '../services/notice-views.ts';
+import { listNotices } from '../services/notice-views.ts';
+import { decodeKeyset, encodeKeyset } from '../storage/exact-time.ts';
 import { csrfGuard } from './csrf.tsx';
 import { field, fields } from './form-body.ts';
 import { FAILURE_STATUS } from '../http/reply.ts';
@@ -60,12 +61,12 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
 
     portal.get('/portal', { schema: { querystring: pageQuery('before') } }, async (req, reply) => {
       const user = req.user!;
-      const before = decodeCursor(req.query.before ?? '');
+      const before = decodeKeyset(req.query.before ?? '');
       const [page, account] = await Promise.all([
         customerNotices(ctx.store.db, user.accountId!, { before: before ?? undefined }),
         ctx.store.db.selectFrom('accounts').select('name').where('id', '=', user.accountId!).executeTakeFirst(),
       ]);
-      const nextHref = page.next ? `/portal?before=${encodeCursor(page.next)}` : null;
+      const nextHref = page.next ? `/portal?before=${encodeKeyset(page.next)}` : null;
       return html(
         reply,
         200,

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { storeKinds } from '../support/stores.ts';
 import { dmcaNotice, startTestServer, type TestServer } from '../support/server.ts';
 import { customerNotices } from '../../src/services/portal-views.ts';
-import type { NoticeCursor } from '../../src/services/notice-views.ts';
+import type { KeysetCursor } from '../../src/storage/exact-time.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 h1,Hosted One,one@hosted.test,hosted.example,hosted,198.51.100.1
@@ -50,7 +50,7 @@ for (const store of storeKinds()) {
 
     test('the portal lists each notice once, a page of one at a time', async () => {
       const seen: string[] = [];
-      let before: NoticeCursor | undefined;
+      let before: KeysetCursor | undefined;
       do {
         const page = await customerNotices(s.store.db, 'h1', { before, limit: 1 });
         seen.push(...page.rows.map((r) => r.id));

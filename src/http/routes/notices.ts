@@ -5,7 +5,8 @@ import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { sendFailure, sendResult } from '../reply.ts';
 import { fileNotice } from '../../services/notice-filing.ts';
-import { getNoticeView, listNoticeEvents, listNotices, decodeCursor } from '../../services/notice-views.ts';
+import { getNoticeView, listNoticeEvents, listNotices } from '../../services/notice-views.ts';
+import { decodeKeyset } from '../../storage/exact-time.ts';
 import { DMCA_STATEMENTS } from '../../domain/notice.ts';
 import { DSA_STATEMENT, ReportInputSchema } from '../../domain/report-submission.ts';
 import { REPORT_KINDS } from '../../domain/report-kinds.ts';
@@ -22,7 +23,7 @@ const ListQuery = z.object({
   limit: wholeNumber('limit').meta({ maximum: 500, default: 50 }),
   cursor: z
     .string()
-    .refine((c) => c === '' || decodeCursor(c) !== null, 'cursor is not one this API gave out')
+    .refine((c) => c === '' || decodeKeyset(c) !== null, 'cursor is not one this API gave out')
     .optional()
     .describe('next_cursor of the previous page'),
 });

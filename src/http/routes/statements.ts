@@ -7,15 +7,8 @@ import type { AppContext } from '../context.ts';
 import { requireRole } from '../auth.ts';
 import { sendResult } from '../reply.ts';
 import { described, errors, IdParams, type ZodRequests } from '../schemas.ts';
-import { listStatements, statementOf, type StatementReader, type StatementView } from '../../dsa/statements.ts';
-
-/** The cursor is the last statement's (issued_at, id): opaque to callers. */
-const encodeCursor = (s: StatementView) => Buffer.from(`${s.issued_at}|${s.id}`).toString('base64url');
-function decodeCursor(c: string): { issuedAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
-  const issuedAt = new Date(at ?? '');
-  return id && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(issuedAt.getTime()) ? { issuedAt, id } : null;
-}
+import { listStatements, statementOf, type StatementReader } from '../../dsa/statements.ts';
+import { decodeKeyset, encodeKeyset } from '../../storage/exact-time.ts';
 
 const isoDate = (what: string) =>
   z
@@ -32,7 +25,7 @@ const ListQuery = z.object({
   limit: z.coerce.number().int('limit must be a whole number').min(1, 'limit must be at least 1').max(1000, 'limit must be at most 1000').default(100),
   cursor: z
     .string()
-    .refine((c) => decodeCursor(c) !== null, 'cursor is not one this API gave out')
+    .refine((c) => decodeKeyset(c) !== null, 'cursor is not one this API gave out')
     .optional()
     .describe('next_cursor of the previous page'),
 });
@@ -76,10 +69,10 @@ export async function statementRoutes(fastify: FastifyInstance, ctx: AppContext)
         accountId: reader.role === 'staff' ? q.account_id : undefined,
         since: q.since,
         until: q.until,
-        after: q.cursor ? decodeCursor(q.cursor)! : undefined,
+        after: q.cursor ? decodeKeyset(q.cursor)! : undefined,
         limit: q.limit,
       });
-      return { statements: page, next_cursor: page.length === q.limit ? encodeCursor(page[page.length - 1]!) : null };
+      return { statements: page.statements, next_cursor: page.next && encodeKeyset(page.next) };
     },
   );
 
@@ -107,11 +100,11 @@ export async function statementRoutes(fastify: FastifyInstance, ctx: AppContext)
           noticeId: q.notice_id,
           since: q.since,
           until: q.until,
-          after: q.cursor ? decodeCursor(q.cursor)! : undefined,
+          after: q.cursor ? decodeKeyset(q.cursor)! : undefined,
           limit: q.limit,
         },
       );
-      return { statements: page.map((s) => s.statement), next_cursor: page.length === q.limit ? encodeCursor(page[page.length - 1]!) : null };
+      return { statements: page.statements.map((s) => s.statement), next_cursor: page.next && encodeKeyset(page.next) };
     },
   );
 
