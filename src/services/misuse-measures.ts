@@ -7,6 +7,7 @@
 // fileNotice refuse its notices (notifierSuspension). Suspensions end by themselves:
 // endDueSuspensions runs in the daemon's loop and before the edge blocklist is read; the filing
 // check compares ends_at with the clock, so a notifier files again the moment the period ends.
+import { moveAccountZones } from '../storage/zone-status.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents, type Actor, type NewEvent } from '../storage/events.ts';
@@ -305,13 +306,7 @@ export async function suspendParty(deps: MisuseDeps, actor: Actor, ref: PartyRef
       await enqueueMessages(trx, null, [suspensionMessage(facts)]);
       return ok({ changed: true, measureId: row.id, endsAt, zones: [] }, true);
     }
-    const zones = (
-      await sql<{ name: string }>`
-        UPDATE zones SET status = 'suspended', updated_at = now(), change_seq = nextval('zone_change_seq')
-         WHERE account_id = ${ref.id} AND status = 'active' RETURNING name`.execute(trx)
-    ).rows
-      .map((z) => z.name)
-      .sort();
+    const zones = (await moveAccountZones(trx, ref.id, 'active', 'suspended')).sort();
     events.push(
       ...zones.map((z): NewEvent => ({
         actor,
@@ -370,11 +365,7 @@ async function endIn(trx: Db, deps: MisuseDeps, ended: readonly Ended[], actor: 
       },
     ];
     if (ref.type === 'customer') {
-      const zones = (
-        await sql<{ name: string }>`
-          UPDATE zones SET status = 'active', updated_at = now(), change_seq = nextval('zone_change_seq')
-           WHERE account_id = ${ref.id} AND status = 'suspended' RETURNING name`.execute(trx)
-      ).rows.map((z) => z.name);
+      const zones = await moveAccountZones(trx, ref.id, 'suspended', 'active');
       events.push(
         ...zones.map((z): NewEvent => ({
           actor,

@@ -3,6 +3,7 @@
 // notices forwarded to it; strike-policy.ts decides what counts and where the account stands.
 // Staff terminate (every zone 'terminated', blocked at the edge; the account's identifiers on
 // the sign-up blocklist) and reinstate; each is one transaction with its events and mail.
+import { moveAccountZones } from '../storage/zone-status.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
@@ -137,11 +138,7 @@ export async function terminateAccount(deps: AccountActionDeps, actor: Actor, ac
     }
     const at = new Date();
     await trx.updateTable('accounts').set({ terminated_at: at, termination_reason: reason, updated_at: at }).where('id', '=', accountId).execute();
-    const zones = (
-      await sql<{ name: string; status: string }>`
-        UPDATE zones SET status = 'terminated', updated_at = now(), change_seq = nextval('zone_change_seq')
-        WHERE account_id = ${accountId} AND status <> 'terminated' RETURNING name, status`.execute(trx)
-    ).rows.map((z) => z.name);
+    const zones = await moveAccountZones(trx, accountId, { not: 'terminated' }, 'terminated');
     const allZones = (await trx.selectFrom('zones').select('name').where('account_id', '=', accountId).orderBy('name').execute()).map((z) => z.name);
     const entries = [{ kind: 'email' as const, value: a.email.trim().toLowerCase() }, ...allZones.map((z) => ({ kind: 'zone' as const, value: z }))];
     await trx
@@ -209,11 +206,7 @@ export async function reinstateAccount(deps: AccountActionDeps, actor: Actor, ac
     if (!a) return noAccount(accountId);
     if (!a.terminated_at) return ok({ changed: false, zones: [] as string[] });
     await trx.updateTable('accounts').set({ terminated_at: null, termination_reason: null, updated_at: new Date() }).where('id', '=', accountId).execute();
-    const zones = (
-      await sql<{ name: string }>`
-        UPDATE zones SET status = 'active', updated_at = now(), change_seq = nextval('zone_change_seq')
-        WHERE account_id = ${accountId} AND status = 'terminated' RETURNING name`.execute(trx)
-    ).rows.map((z) => z.name);
+    const zones = await moveAccountZones(trx, accountId, 'terminated', 'active');
     await trx.deleteFrom('signup_blocklist').where('account_id', '=', accountId).execute();
     const stepId = randomUUID();
     await appendEvents(trx, [

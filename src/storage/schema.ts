@@ -10,6 +10,9 @@ import type { ItemState } from '../domain/item-state.ts';
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
+/** Whether a zone is served: terminated and suspended zones are blocked at the edge (migrations 005, 021). */
+export type ZoneStatus = 'active' | 'terminated' | 'suspended';
+
 export interface AccountsTable {
   id: string;
   name: string;
@@ -32,7 +35,7 @@ export interface ZonesTable {
   origin: string;
   origin_kind: OriginKind;
   /** 'suspended': the account is suspended under the misuse policy (DSA Art. 23, migration 021). */
-  status: Generated<'active' | 'terminated' | 'suspended'>;
+  status: Generated<ZoneStatus>;
   change_seq: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
