@@ -84,7 +84,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       info: {
         title: 'Safeharbor API',
         version: '1',
-        description: `Notice-and-action API of ${config.providerName}. File copyright (DMCA) notices with any number of URLs and follow the status of every URL. Authenticate with "Authorization: Bearer <token>". Errors are {"errors":[{"field","message"}]} and list every problem at once.`,
+        description: `Notice-and-action API of ${config.providerName}. File reports of every kind (copyright, trademark, phishing and malware, child sexual abuse material, threats, intimate imagery, WHOIS, general abuse) under the DMCA or the EU Digital Services Act, with any number of URLs, and follow the status of every URL. Authenticate with "Authorization: Bearer <token>". Errors are {"errors":[{"field","message"}]} and list every problem at once.`,
       },
       servers: config.publicUrl ? [{ url: config.publicUrl }] : [],
       security: [{ bearer: [] }],

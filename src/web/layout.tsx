@@ -82,6 +82,9 @@ export function Layout(p: LayoutProps) {
         </main>
         <footer class="site">
           <p>
+            <a href="/api">API reference</a> · <a href="/openapi.json">OpenAPI document</a>
+          </p>
+          <p>
             Hosting providers are identified with IP-to-ASN data from ip-location-db (RouteViews, NRO and <a href="https://db-ip.com">DB-IP</a>), licensed CC BY
             4.0.
           </p>

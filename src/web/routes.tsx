@@ -35,6 +35,7 @@ import { loginRoutes } from './login-routes.tsx';
 import { staffRoutes } from './staff-routes.tsx';
 import { portalRoutes } from './portal-routes.tsx';
 import { publicNoticeRoutes } from './public-notice-routes.tsx';
+import { apiReferenceRoutes } from './api-reference-routes.tsx';
 import { legalWebRoutes } from '../legal/web/routes.tsx';
 import { networkReportRoutes } from './network-report-routes.tsx';
 import { COMPLAINED_FLASH, complaintRoutes, complaintSection } from './complaint-routes.tsx';
@@ -66,6 +67,7 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
   await legalWebRoutes(app, ctx);
   await networkReportRoutes(app, ctx);
   await complaintRoutes(app, ctx);
+  await apiReferenceRoutes(app, ctx);
 
   app.get('/assets/:name', { schema: { params: pageParams('name') } }, async (req, reply) => {
     const a = ASSETS[req.params.name];
