@@ -114,7 +114,12 @@ export function typeOf(schema: unknown): string {
   if (t === 'array') return `array of ${typeOf(s.items)}`;
   if (t === 'string') return s.format ? `string (${String(s.format)})` : s.pattern ? `string matching ${String(s.pattern)}` : 'string';
   if (t === 'integer' || t === 'number') {
-    const range = [s.minimum !== undefined ? `≥ ${String(s.minimum)}` : '', s.maximum !== undefined && Number(s.maximum) < Number.MAX_SAFE_INTEGER ? `≤ ${String(s.maximum)}` : ''].filter(Boolean).join(', ');
+    const range = [
+      s.minimum !== undefined ? `≥ ${String(s.minimum)}` : '',
+      s.maximum !== undefined && Number(s.maximum) < Number.MAX_SAFE_INTEGER ? `≤ ${String(s.maximum)}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     return range ? `${t} (${range})` : t;
   }
   if (t === 'object' || s.properties) return 'object';
