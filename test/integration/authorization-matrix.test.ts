@@ -1,5 +1,6 @@
-// The authorization matrix: every API route in /openapi.json × every kind of caller, with the
-// answer each must get. A new route fails this test until its row says who may call it. The
+// The authorization matrix: every API route in /openapi.json and every web page × every kind of
+// caller, with the answer each must get. A new route or page fails this test until its row says
+// who may call it. The
 // callers: anonymous, the reporter of a notice, another reporter, an active and a revoked trusted
 // reporter, the customer the notice is about, another customer, staff (test/support/authorization-world.ts).
 // Denials come before validation (requireRole runs in preValidation), so an empty body is enough
@@ -10,6 +11,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeKinds } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { routeTable } from '../support/route-table.ts';
+import { webSession, type WebSession } from '../support/web-session.ts';
+import { homeFor } from '../../src/web/session.ts';
 import { buildAuthorizationWorld, CALLERS, type AuthorizationWorld, type Caller } from '../support/authorization-world.ts';
 
 /**
@@ -92,6 +96,73 @@ const MATRIX: Record<string, string> = {
   'GET /client/v4/accounts/{account_id}/abuse-reports/{report_id}': 'AVFFFFFV',
 };
 
+/**
+ * The web pages, GET and POST (a form post with the caller's own CSRF token and no fields), for
+ * a signed-in session of each caller (anonymous: none). L: sent to sign in (303 to /login);
+ * F 403; N 404; O 2xx; V let through. Sign-out is left out: it would end the sessions.
+ */
+const PAGES: Record<string, string> = {
+  'GET /': 'VVVVVVVV',
+  'GET /court-orders/:id/public': 'VVVVVVVV',
+  'GET /login': 'OVVVVVVV',
+  'POST /login/token': 'FVVVVVVV',
+  'POST /login/email': 'FVVVVVVV',
+  'GET /login/link/:token': 'VVVVVVVV',
+  'GET /staff': 'LFFFFFFO',
+  'GET /staff/trusted-reporters': 'LFFFFFFO',
+  'POST /staff/trusted-reporters/:id/approve': 'LFFFFFFV',
+  'POST /staff/trusted-reporters/:id/reject': 'LFFFFFFV',
+  'POST /staff/trusted-reporters/:id/revoke': 'LFFFFFFV',
+  'GET /staff/trusted-flaggers': 'LFFFFFFO',
+  'POST /staff/trusted-flaggers': 'LFFFFFFV',
+  'POST /staff/trusted-flaggers/:id/revoke': 'LFFFFFFV',
+  'GET /staff/disclosures': 'LFFFFFFO',
+  'GET /staff/notices/:id': 'LFFFFFFO',
+  'POST /staff/notices/:id/review': 'LFFFFFFV',
+  'POST /staff/notices/:id/lifecycle': 'LFFFFFFV',
+  'POST /staff/notices/:id/ask': 'LFFFFFFV',
+  'GET /staff/network-reports': 'LFFFFFFO',
+  'GET /staff/network-reports/:id': 'LFFFFFFV',
+  'GET /staff/network-reports/:id/message.eml': 'LFFFFFFV',
+  'GET /staff/accounts/:id': 'LFFFFFFO',
+  'GET /staff/accounts/:id/strikes': 'LFFFFFFO',
+  'POST /staff/accounts/:id/terminate': 'LFFFFFFV',
+  'POST /staff/accounts/:id/reinstate': 'LFFFFFFV',
+  'GET /staff/search': 'LFFFFFFO',
+  'GET /staff/repeat-infringers': 'LFFFFFFO',
+  'GET /staff/misuse': 'LFFFFFFO',
+  'GET /staff/misuse/:type/:id': 'LFFFFFFO',
+  'POST /staff/misuse/:type/:id/warn': 'LFFFFFFV',
+  'POST /staff/misuse/:type/:id/suspend': 'LFFFFFFV',
+  'POST /staff/misuse/:type/:id/lift': 'LFFFFFFV',
+  'GET /staff/legal': 'LFFFFFFO',
+  'POST /staff/legal': 'LFFFFFFV',
+  'GET /staff/legal/new': 'LFFFFFFO',
+  'POST /staff/legal/matches/:matchId/acknowledge': 'LFFFFFFV',
+  'GET /staff/legal/:id': 'LFFFFFFV',
+  'POST /staff/legal/:id/state': 'LFFFFFFV',
+  'POST /staff/legal/:id/productions': 'LFFFFFFV',
+  'POST /staff/legal/:id/rules/:ruleId/lift': 'LFFFFFFV',
+  'GET /staff/complaints': 'LFFFFFFO',
+  'POST /staff/complaints/:id/decision': 'LFFFFFFV',
+  'GET /status/:key': 'VVVVVVVV',
+  'POST /status/:key/complaint': 'FVVVVVVV',
+  'GET /portal': 'LFFFFOOF',
+  'GET /portal/notices/:id': 'LFFFFONF',
+  'POST /portal/notices/:id/counter-notice': 'LFFFFVNF',
+  'POST /portal/notices/:id/complaint': 'LFFFFVVF',
+  'GET /portal/statements/:id': 'LFFFFVNF',
+  'GET /policy/repeat-infringers': 'OOOOOOOO',
+  'GET /policy/misuse': 'OOOOOOOO',
+  'GET /my': 'LOOOOFFF',
+  'GET /notices/:id/public': 'VVVVVVVV',
+  'GET /api': 'OOOOOOOO',
+  'GET /report': 'OOOOOOOO',
+  'POST /report': 'VVVVVVVV',
+  'GET /report/:kind': 'VVVVVVVV',
+};
+const NOT_PAGES = ['/healthz', '/openapi.json', '/assets/:name', '/logout'];
+
 /** Who may see reporter A's notice in full: everyone else must never read its secrets. */
 const NOT_ENTITLED: Caller[] = ['anonymous', 'other_reporter', 'trusted', 'revoked_trusted', 'other_customer'];
 const MADE_UP = '00000000-0000-4000-8000-000000000000';
@@ -113,8 +184,10 @@ function urlFor(path: string, w: AuthorizationWorld, me: { id: string; account_i
     .replace(/\{\w+\}/g, MADE_UP);
 }
 
-function matches(code: string, status: number): boolean {
+function matches(code: string, status: number, location = ''): boolean {
   switch (code) {
+    case 'L':
+      return status === 303 && location.startsWith('/login');
     case 'A':
       return status === 401;
     case 'F':
@@ -124,7 +197,7 @@ function matches(code: string, status: number): boolean {
     case 'O':
       return status >= 200 && status < 300;
     case 'V':
-      return status !== 401 && status !== 403 && status < 500;
+      return status !== 401 && status !== 403 && status < 500 && !(status === 303 && location.startsWith('/login'));
     default:
       throw new Error(`unknown matrix code ${code}`);
   }
@@ -199,6 +272,60 @@ for (const kind of storeKinds()) {
       const list = await s.api('/v1/notices', { token: w.tokens.other_reporter! });
       assert.equal(list.status, 200);
       assert.ok(!JSON.stringify(list.body).includes(w.noticeId), "another reporter's list does not hold A's notice");
+    });
+
+    test('every page has its row, and every row is a page', () => {
+      const pages = routeTable(s.server.app)
+        .filter((r) => !r.path.startsWith('/v1/') && !r.path.startsWith('/client/v4/') && !NOT_PAGES.includes(r.path))
+        .map((r) => `${r.method} ${r.path}`);
+      assert.deepEqual(
+        pages.filter((r) => !PAGES[r]),
+        [],
+        'pages without a row in the matrix',
+      );
+      assert.deepEqual(
+        Object.keys(PAGES).filter((r) => !pages.includes(r)),
+        [],
+        'rows for pages that do not exist',
+      );
+    });
+
+    test('every page × every signed-in caller gets its answer, and nobody reads what is not theirs', async () => {
+      const sessions = new Map<Caller, WebSession>();
+      for (const caller of CALLERS) {
+        const token = w.tokens[caller];
+        if (!token) continue;
+        const me = (await s.api('/v1/me', { token })).body;
+        sessions.set(caller, await webSession(s, me.id, homeFor(me)));
+      }
+      const wrong: string[] = [];
+      const leaks: string[] = [];
+      for (const [route, codes] of Object.entries(PAGES)) {
+        const [method, path] = route.split(' ') as [string, string];
+        const url = path
+          .replace(/^\/(staff|portal)\/notices\/:id/, (_m, area: string) => `/${area}/notices/${w.noticeId}`)
+          .replace('/staff/accounts/:id', `/staff/accounts/${w.customerAccount}`)
+          .replace('/staff/misuse/:type/:id', `/staff/misuse/customer/${w.customerAccount}`)
+          .replace(/:\w+/g, MADE_UP);
+        for (const [i, caller] of CALLERS.entries()) {
+          const session = sessions.get(caller);
+          const res = session
+            ? method === 'GET'
+              ? await session.get(url)
+              : await session.post(url, {})
+            : await fetch(s.url + url, {
+                method,
+                redirect: 'manual',
+                ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' } : {}),
+              });
+          const text = await res.text();
+          if (!matches(codes[i]!, res.status, res.headers.get('location') ?? ''))
+            wrong.push(`${route} as ${caller}: ${res.status} ${res.headers.get('location') ?? ''}, expected ${codes[i]}`);
+          if (NOT_ENTITLED.includes(caller)) for (const secret of w.secrets) if (text.includes(secret)) leaks.push(`${route} as ${caller} shows "${secret}"`);
+        }
+      }
+      assert.deepEqual(wrong, []);
+      assert.deepEqual(leaks, []);
     });
   });
 }
