@@ -232,10 +232,14 @@ describe('charts', () => {
         ],
       }),
     );
-    const widths = [...out.matchAll(/<rect class="bar" data-label="([^"]+)" data-value="(\d+)"[^>]* width="([\d.]+)"/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    const widths = [...out.matchAll(/<rect class="bar" data-label="([^"]+)" data-value="(\d+)"[^>]* width="([\d.]+)"/g)].map((m) => ({
+      label: m[1],
+      value: Number(m[2]),
+      width: Number(m[3]),
+    }));
     assert.equal(widths.length, 3);
-    assert.equal(widths[0]![2]! / widths[1]![2]!, 4, 'eight is four times two');
-    assert.equal(widths[2]![2], 0);
+    assert.equal(widths[0]!.width / widths[1]!.width, 4, 'eight is four times two');
+    assert.equal(widths[2]!.width, 0);
     assert.match(out, /role="img"/);
     assert.match(out, /<title id="k-svg-title">Notices by kind<\/title>/);
     assert.match(out, /aria-labelledby="k-svg-title k-desc"/);
@@ -261,20 +265,22 @@ describe('charts', () => {
       }),
     );
     assert.equal(count(out, /<g class="column"/g), 3);
-    const segs = [...out.matchAll(/<rect class="segment" data-series="(\w+)" data-value="(\d+)"[^>]* height="([\d.]+)"/g)].map((m) => [
-      m[1],
-      Number(m[2]),
-      Number(m[3]),
-    ]);
+    const segs = [...out.matchAll(/<rect class="segment" data-series="(\w+)" data-value="(\d+)"[^>]* height="([\d.]+)"/g)].map((m) => ({
+      series: m[1],
+      value: Number(m[2]),
+      height: Number(m[3]),
+    }));
     assert.equal(segs.length, 4);
-    for (const [, v, h] of segs) assert.equal(h, segs[0]![2]! * (v as number) / (segs[0]![1] as number));
+    for (const g of segs) assert.equal(g.height, (segs[0]!.height * g.value) / segs[0]!.value, 'heights proportional to values');
     assert.equal(count(out, /class="legend-item"/g), 2, 'a series without values has no legend entry');
     assert.match(out, /class="column-label">2026-02</);
     assert.match(out, /<th scope="row">2026-01<\/th><td>4<\/td><td>4<\/td><td>8<\/td>/);
   });
 
   test('empty data: no SVG, a sentence instead', () => {
-    const bars = String(BarChart({ id: 'e', title: 'T', description: 'D', unit: 'Notices', labelHeader: 'Kind', bars: [{ label: 'A', value: 0 }], emptyText: 'None.' }));
+    const bars = String(
+      BarChart({ id: 'e', title: 'T', description: 'D', unit: 'Notices', labelHeader: 'Kind', bars: [{ label: 'A', value: 0 }], emptyText: 'None.' }),
+    );
     assert.doesNotMatch(bars, /<svg/);
     assert.match(bars, /<p class="empty">None\.<\/p>/);
     const cols = String(StackedColumns({ id: 'e2', title: 'T', description: 'D', columns: [], series: [], xLabel: 'Month', yLabel: 'N' }));
