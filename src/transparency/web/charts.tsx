@@ -73,7 +73,7 @@ export interface BarChartProps {
   emptyText?: string;
 }
 
-const BAR = { width: 680, labelWidth: 230, valueGap: 8, valueWidth: 60, row: 30, barHeight: 18, top: 8, axis: 40 };
+const BAR = { width: 680, labelWidth: 285, valueGap: 8, valueWidth: 60, row: 30, barHeight: 18, top: 8, axis: 40 };
 
 /** Horizontal bars, one per label, on a common axis from 0. */
 export function BarChart(p: BarChartProps) {
@@ -112,7 +112,7 @@ export function BarChart(p: BarChartProps) {
           const w = barLength(b.value, top, plot);
           return (
             <g>
-              <text x={BAR.labelWidth - 8} y={y + BAR.barHeight / 2 + 5} text-anchor="end" font-size="13" fill="#1a1a1a" class="bar-label">
+              <text x={BAR.labelWidth - 8} y={y + BAR.barHeight / 2 + 5} text-anchor="end" font-size="12" fill="#1a1a1a" class="bar-label">
                 {b.label}
               </text>
               <rect class="bar" data-label={b.label} data-value={b.value} x={BAR.labelWidth} y={y} width={w} height={BAR.barHeight} fill={colour(i)} />
@@ -182,7 +182,8 @@ export function StackedColumns(p: StackedColumnsProps) {
   const plotW = COL.width - COL.left - COL.right;
   const slot = plotW / p.columns.length;
   const barW = Math.min(56, slot * 0.7);
-  const legendCols = 4;
+  // Two to a row: the kinds' names are long.
+  const legendCols = 2;
   const legendRows = Math.ceil(shown.length / legendCols);
   const height = COL.top + COL.plot + COL.bottom + legendRows * COL.legendRow;
   const baseY = COL.top + COL.plot;

@@ -170,7 +170,7 @@ function Report(p: { r: TransparencyReport; period: Period; topLink: boolean }) 
         yLabel="Notices"
         emptyText="No notices were received in this period."
       />
-      <div class="two-col">
+      <div class="charts">
         <BarChart
           id="chart-kinds"
           title="Notices by kind"
