@@ -43,6 +43,8 @@ export interface Config {
   misusePolicy: MisusePolicy;
   /** When customers hear of legal process about them (SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS; see legal-request.ts). */
   legalNoticePolicy: CustomerNoticePolicy;
+  /** The transparency report's most-reported domains and accounts are public (SAFEHARBOR_TRANSPARENCY_PUBLIC_TOP=on); staff only by default. */
+  transparencyPublicTop: boolean;
 }
 
 function int(v: string | undefined, fallback: number, name: string): number {
@@ -50,6 +52,13 @@ function int(v: string | undefined, fallback: number, name: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${v}"`);
   return n;
+}
+
+function onOff(v: string | undefined, fallback: boolean, name: string): boolean {
+  if (v === undefined || v === '') return fallback;
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  throw new Error(`${name} must be on or off, got "${v}"`);
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -85,6 +94,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     legalNoticePolicy: {
       delayHours: int(env.SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS, DEFAULT_CUSTOMER_NOTICE_POLICY.delayHours, 'SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS'),
     },
+    transparencyPublicTop: onOff(env.SAFEHARBOR_TRANSPARENCY_PUBLIC_TOP, false, 'SAFEHARBOR_TRANSPARENCY_PUBLIC_TOP'),
   };
 }
 

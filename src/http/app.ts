@@ -24,6 +24,7 @@ import { registerOpenApi, undeclared } from './openapi.ts';
 import { RequestValidationError, validatorCompiler } from './schemas.ts';
 import { validationFailure } from './reply.ts';
 import { webRoutes } from '../web/routes.tsx';
+import { transparencyRoutes } from '../transparency/http/routes.ts';
 
 /**
  * A request path as the log shows it: the secret part of a sign-in link (/login/link/<token>) and
@@ -125,6 +126,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await accountRoutes(app, ctx);
   await misuseRoutes(app, ctx);
   await complaintRoutes(app, ctx);
+  await transparencyRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await cloudflareRoutes(app, ctx);
   await webRoutes(app, ctx);

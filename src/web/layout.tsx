@@ -20,6 +20,7 @@ function navFor(user: Principal | null | undefined): [string, string][] {
   if (!user)
     return [
       ['/report', 'Report abuse'],
+      ['/transparency', 'Transparency'],
       ['/login', 'Sign in'],
     ];
   if (user.role === 'staff')
@@ -32,12 +33,18 @@ function navFor(user: Principal | null | undefined): [string, string][] {
       ['/staff/complaints', 'Complaints'],
       ['/staff/repeat-infringers', 'Repeat infringers'],
       ['/staff/misuse', 'Misuse'],
+      ['/transparency', 'Transparency'],
       ['/report', 'Report form'],
     ];
-  if (user.role === 'customer') return [['/portal', 'Notices about your sites']];
+  if (user.role === 'customer')
+    return [
+      ['/portal', 'Notices about your sites'],
+      ['/transparency', 'Transparency'],
+    ];
   return [
     ['/my', 'Your notices'],
     ['/report', 'Report abuse'],
+    ['/transparency', 'Transparency'],
   ];
 }
 

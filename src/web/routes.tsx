@@ -39,6 +39,7 @@ import { apiReferenceRoutes } from './api-reference-routes.tsx';
 import { legalWebRoutes } from '../legal/web/routes.tsx';
 import { networkReportRoutes } from './network-report-routes.tsx';
 import { COMPLAINED_FLASH, complaintRoutes, complaintSection } from './complaint-routes.tsx';
+import { transparencyWebRoutes } from '../transparency/web/routes.tsx';
 import { isUuid, pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = {
@@ -68,6 +69,7 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
   await networkReportRoutes(app, ctx);
   await complaintRoutes(app, ctx);
   await apiReferenceRoutes(app, ctx);
+  await transparencyWebRoutes(app, ctx);
 
   app.get('/assets/:name', { schema: { params: pageParams('name') } }, async (req, reply) => {
     const a = ASSETS[req.params.name];
