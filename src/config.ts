@@ -6,6 +6,45 @@ import { parseLifecyclePolicy, type LifecyclePolicy } from './domain/takedown-li
 import { parseStrikePolicy, type StrikePolicy } from './domain/strike-policy.ts';
 import { parseMisusePolicy, type MisusePolicy } from './dsa/domain/misuse-policy.ts';
 import { parseOriginDisclosurePolicy, type OriginDisclosurePolicy } from './domain/origin-disclosure-policy.ts';
+import { inspect } from 'node:util';
+
+/**
+ * A credential that does not show itself: printed, logged or serialised (a config dumped while
+ * debugging, an error that carries it) it reads [withheld]; only reveal() gives the value.
+ */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '[withheld]';
+  }
+  toJSON(): string {
+    return '[withheld]';
+  }
+  [inspect.custom](): string {
+    return '[withheld]';
+  }
+}
+
+/** Where statements of reasons are submitted (DSA Transparency Database); off without SAFEHARBOR_DSA_TDB_URL. */
+export interface TransparencyDbConfig {
+  /** The base URL, e.g. https://transparency.dsa.ec.europa.eu (the API is under /api/v1). */
+  url: string;
+  /** The platform's API token (Bearer). */
+  token: Secret;
+  /** Statements per call, 1–100. */
+  batchSize: number;
+  /** The wait after a failure, doubling from retryBaseMs up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long one call may take. */
+  timeoutMs: number;
+}
 
 export interface Config {
   /** The provider's name as reporters and customers see it. */
@@ -45,6 +84,8 @@ export interface Config {
   legalNoticePolicy: CustomerNoticePolicy;
   /** The transparency report's most-reported domains and accounts are public (SAFEHARBOR_TRANSPARENCY_PUBLIC_TOP=on); staff only by default. */
   transparencyPublicTop: boolean;
+  /** Submission of statements of reasons to the DSA Transparency Database; null: not submitted. */
+  transparencyDb: TransparencyDbConfig | null;
 }
 
 function int(v: string | undefined, fallback: number, name: string): number {
@@ -95,6 +136,35 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       delayHours: int(env.SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS, DEFAULT_CUSTOMER_NOTICE_POLICY.delayHours, 'SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS'),
     },
     transparencyPublicTop: onOff(env.SAFEHARBOR_TRANSPARENCY_PUBLIC_TOP, false, 'SAFEHARBOR_TRANSPARENCY_PUBLIC_TOP'),
+    transparencyDb: transparencyDbFromEnv(env.SAFEHARBOR_DSA_TDB_URL, env.SAFEHARBOR_DSA_TDB_TOKEN),
+  };
+}
+
+export function transparencyDbFromEnv(url: string | undefined, token: string | undefined): TransparencyDbConfig | null {
+  if (!url) {
+    if (token)
+      throw new Error('SAFEHARBOR_DSA_TDB_TOKEN is set but SAFEHARBOR_DSA_TDB_URL is not: set the base URL, e.g. https://transparency.dsa.ec.europa.eu');
+    return null;
+  }
+  let base: URL;
+  try {
+    base = new URL(url);
+  } catch {
+    throw new Error(`SAFEHARBOR_DSA_TDB_URL must be a URL such as https://transparency.dsa.ec.europa.eu, got "${url}"`);
+  }
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error('SAFEHARBOR_DSA_TDB_URL must be an http(s) URL');
+  if (base.username || base.password || base.search || base.hash) {
+    throw new Error('SAFEHARBOR_DSA_TDB_URL must be a plain base URL (no user, password, query or fragment); the token goes in SAFEHARBOR_DSA_TDB_TOKEN');
+  }
+  if (!token?.trim())
+    throw new Error('SAFEHARBOR_DSA_TDB_TOKEN is required when SAFEHARBOR_DSA_TDB_URL is set: the API token the Transparency Database issued');
+  return {
+    url: base.toString().replace(/\/+$/, ''),
+    token: new Secret(token.trim()),
+    batchSize: 100,
+    retryBaseMs: 10_000,
+    retryMaxMs: 60 * 60_000,
+    timeoutMs: 30_000,
   };
 }
 

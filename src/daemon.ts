@@ -12,6 +12,7 @@ import { originWatchLoop } from './services/webhooks.ts';
 import { runDueLifecycles } from './services/takedown-lifecycle.ts';
 import { liftEndedRules, sendDueLegalNotices } from './legal/services/jobs.ts';
 import { endDueSuspensions } from './services/misuse-measures.ts';
+import { transparencyDbLoop } from './dsa/transparency-db.ts';
 
 /** What the daemon needs of a loop (PollingLoop, Mailer). */
 export interface Loop {
@@ -43,6 +44,8 @@ export interface Daemon {
   legal: Loop;
   /** Suspensions under the misuse policy (DSA Art. 23) whose period ended: zones served again, parties told. */
   suspensions: Loop;
+  /** Statements of reasons → the DSA Transparency Database; null without SAFEHARBOR_DSA_TDB_URL. */
+  transparencyDb: Loop | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -86,13 +89,16 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
     (err) => log('misuse suspension run failed', err),
   );
 
+  // Statements are issued by many writers and need not reach the database within the second: it polls.
+  const transparencyDb = config.transparencyDb ? transparencyDbLoop({ db: ctx.store.db, config: config.transparencyDb, now: ctx.clock, log }, pollMs) : null;
+
   const wakes: [WakeChannel, Loop | null][] = [
     ['notices', notices],
     ['outbox', mailer],
     ['inbound', mailIntake],
   ];
   // The mailer stops last: the others may still queue messages while they finish.
-  const loops = ([mailIntake, notices, originWatch, lifecycle, legal, suspensions, mailer] as (Loop | null)[]).filter((l) => l !== null);
+  const loops = ([mailIntake, notices, originWatch, lifecycle, legal, suspensions, transparencyDb, mailer] as (Loop | null)[]).filter((l) => l !== null);
   let unlisten: (() => Promise<void>)[] = [];
   return {
     notices,
@@ -102,6 +108,7 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
     lifecycle,
     legal,
     suspensions,
+    transparencyDb,
     async start() {
       for (const [channel, loop] of wakes) if (loop) unlisten.push(await ctx.store.listen(channel, () => loop.kick()));
       for (const loop of loops) loop.start();

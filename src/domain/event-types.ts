@@ -20,6 +20,8 @@ export type SubjectType =
   | 'netblock'
   | 'network_report'
   | 'statement'
+  /** One call to the DSA Transparency Database, by its batch id. */
+  | 'statement_submission'
   | 'complaint';
 
 /** The notice-level event of a takedown lifecycle step (`notice.<step>`), one per step run. */
@@ -120,6 +122,10 @@ export type EventType =
   | 'webhook.delivery_cancelled'
   // DSA: statements of reasons (Art. 17)
   | 'statement.issued'
+  // … and their submission to the Transparency Database (Art. 24(5)): stored, refused as invalid, or put off
+  | 'statement.submitted'
+  | 'statement.submission_rejected'
+  | 'statement.submission_deferred'
   // Legal process
   | 'legal_request.recorded'
   | 'legal_request.customer_notified'

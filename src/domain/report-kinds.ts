@@ -26,8 +26,22 @@ export type CloudflareAct =
 /** The `type` Cloudflare's list and get answers carry. */
 export type CloudflareType = 'DMCA' | 'TM' | 'PHISH' | 'EMER' | 'THREAT' | 'NCSEI' | 'REG_WHO' | 'GEN';
 
-/** Lumen's notice types (lumendatabase.org). */
-export type LumenNoticeType = 'DMCA' | 'Trademark' | 'DataProtection' | 'PrivateInformation' | 'LawEnforcementRequest' | 'Other';
+/** Lumen's notice types (lumendatabase.org), every one its submission API takes. */
+export const LUMEN_NOTICE_TYPES = [
+  'DMCA',
+  'Counternotice',
+  'CourtOrder',
+  'DataProtection',
+  'Defamation',
+  'GovernmentRequest',
+  'LawEnforcementRequest',
+  'LocalLaw',
+  'PrivateInformation',
+  'Trademark',
+  'Counterfeit',
+  'Other',
+] as const;
+export type LumenNoticeType = (typeof LUMEN_NOTICE_TYPES)[number];
 
 /** The DSA Transparency Database's statement categories this desk's kinds fall in (schema v2). */
 export type DsaCategory =
@@ -80,7 +94,8 @@ export interface KindRules {
   /** One line under the label in the form's chooser: what belongs here. */
   hint: string;
   cloudflare: { act: CloudflareAct; type: CloudflareType };
-  lumen: LumenNoticeType;
+  /** The notice type of its Lumen record; null: never exported to Lumen (src/exports/lumen.ts says why). */
+  lumen: LumenNoticeType | null;
   /** `legalGround`: the law that makes such content illegal, as a statement of reasons names it (Art. 17(3)(d)). */
   dsa: { category: DsaCategory; keyword: DsaKeyword; legalGround: string };
   /** The regimes a report of this kind can be made under; the first is the default. */
@@ -102,7 +117,10 @@ export interface KindRules {
   evidenceRetentionDays: number | null;
   /** Whether a report for the national hotline / NCMEC's CyberTipline is prepared. */
   hotlineReport: boolean;
-  /** Whether a processed report of this kind may ever be published (transparency archive, Lumen). */
+  /**
+   * Whether the report itself may be published (transparency archive, Lumen). When not, a Lumen
+   * record still says what was asked and done, but without the reporter or their explanation.
+   */
   publishable: boolean;
 }
 
@@ -199,7 +217,8 @@ export const KIND_RULES: { readonly [K in ReportKind]: KindRules & { kind: K } }
     label: 'Child sexual abuse material',
     hint: 'Images or video of the sexual abuse of a child. Do not attach or send the material itself.',
     cloudflare: { act: 'abuse_children', type: 'EMER' },
-    lumen: 'LawEnforcementRequest',
+    // A public archive of the URLs would point people to the material: it goes to the hotline only.
+    lumen: null,
     dsa: {
       category: 'STATEMENT_CATEGORY_PROTECTION_OF_MINORS',
       keyword: 'KEYWORD_CHILD_SEXUAL_ABUSE_MATERIAL',

@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { cloudflareRoutes } from './routes/cloudflare.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { statementRoutes } from './routes/statements.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { hotlineRoutes } from './routes/hotline.ts';
 import { edgeRoutes } from './routes/edge.ts';
 import { trustedRoutes } from './routes/trusted.ts';
@@ -118,6 +119,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await reviewRoutes(app, ctx);
   await hotlineRoutes(app, ctx);
   await statementRoutes(app, ctx);
+  await exportRoutes(app, ctx);
   await edgeRoutes(app, ctx);
   await trustedRoutes(app, ctx);
   await trustedFlaggerRoutes(app, ctx);

@@ -167,6 +167,29 @@ export interface StatementsOfReasonsTable {
   submitted_at: Date | null;
 }
 
+/** Calls to the DSA Transparency Database (migration 024). */
+export interface StatementSubmissionAttemptsTable {
+  id: Generated<number>;
+  batch_id: string;
+  kind: 'submit' | 'lookup';
+  puids: string[];
+  status_code: number | null;
+  outcome: 'stored' | 'refused' | 'isolate' | 'retry' | 'exists' | 'absent';
+  error: string | null;
+  attempted_at: Generated<Date>;
+}
+
+/** A statement's submission once tried (migration 024); its submitted_at stays the record of success. */
+export interface StatementSubmissionsTable {
+  statement_id: string;
+  status: 'pending' | 'rejected' | 'submitted';
+  attempts: Generated<number>;
+  next_attempt_at: Date;
+  send_alone: Generated<boolean>;
+  last_error: string | null;
+  updated_at: Generated<Date>;
+}
+
 export interface NoticeItemsTable {
   id: Generated<number>;
   notice_id: string;
@@ -571,6 +594,8 @@ export interface Database {
   zone_import_rows: ZoneImportRowsTable;
   hotline_reports: HotlineReportsTable;
   statements_of_reasons: StatementsOfReasonsTable;
+  statement_submission_attempts: StatementSubmissionAttemptsTable;
+  statement_submissions: StatementSubmissionsTable;
   complaints: ComplaintsTable;
   misuse_measures: MisuseMeasuresTable;
 }

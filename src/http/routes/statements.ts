@@ -9,6 +9,7 @@ import { sendResult } from '../reply.ts';
 import { described, errors, IdParams, type ZodRequests } from '../schemas.ts';
 import { listStatements, statementOf, type StatementReader } from '../../dsa/statements.ts';
 import { decodeKeyset, encodeKeyset } from '../../storage/exact-time.ts';
+import { submissionOverview } from '../../dsa/transparency-db.ts';
 
 const isoDate = (what: string) =>
   z
@@ -38,6 +39,34 @@ const ExportQuery = ListQuery.omit({ account_id: true }).extend({
     .max(100, 'limit must be at most 100 (a Transparency Database batch)')
     .default(100),
 });
+
+const SubmissionsQuery = z.object({
+  limit: z.coerce.number().int('limit must be a whole number').min(1, 'limit must be at least 1').max(500, 'limit must be at most 500').default(50),
+});
+
+const Submissions = z
+  .object({
+    enabled: z.boolean().describe('Whether this server submits (SAFEHARBOR_DSA_TDB_URL is set)'),
+    counts: z.object({ pending: z.number().int(), submitted: z.number().int(), failed: z.number().int() }),
+    failed: z
+      .array(z.object({ statement_id: z.string(), puid: z.string(), error: z.string().nullable(), at: z.string() }))
+      .describe('Statements the database refused as invalid: not sent again'),
+    attempts: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          batch_id: z.string(),
+          kind: z.enum(['submit', 'lookup']),
+          puids: z.array(z.string()),
+          status_code: z.number().int().nullable().describe('null: no answer'),
+          outcome: z.string(),
+          error: z.string().nullable(),
+          at: z.string(),
+        }),
+      )
+      .describe('The latest calls to the database, newest first'),
+  })
+  .meta({ id: 'StatementSubmissions' });
 
 function readerOf(req: FastifyRequest): StatementReader {
   const p = req.principal!;
@@ -106,6 +135,19 @@ export async function statementRoutes(fastify: FastifyInstance, ctx: AppContext)
       );
       return { statements: page.statements.map((s) => s.statement), next_cursor: page.next && encodeKeyset(page.next) };
     },
+  );
+
+  app.get(
+    '/v1/statements/submissions',
+    {
+      preValidation: requireRole('staff'),
+      schema: {
+        summary: 'Submission of statements of reasons to the DSA Transparency Database: counts, refusals and the latest calls (staff only)',
+        querystring: SubmissionsQuery,
+        response: { 200: Submissions, 403: errors('Not staff') },
+      },
+    },
+    async (req) => submissionOverview(db, ctx.config.transparencyDb !== null, req.query.limit),
   );
 
   app.get(
