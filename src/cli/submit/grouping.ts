@@ -27,7 +27,7 @@
  * Deterministic: the same lines with the same limits give the same notices, URL for URL, which
  * is what makes the idempotency keys and the resume state of a rerun match.
  */
-import { parse } from 'tldts';
+import { getDomain } from 'tldts';
 
 export const DEFAULT_MAX_URLS_PER_NOTICE = 10_000;
 export const DEFAULT_BUFFER_URLS = 200_000;
@@ -47,12 +47,13 @@ export interface Batch {
 /** The zone a URL is grouped by: its registrable domain, or the host when it has none (an IP address). */
 export function zoneOf(host: string): string {
   if (host.startsWith('[')) return host;
-  return parse(host, { allowPrivateDomains: false }).domain ?? host;
+  return getDomain(host, { allowPrivateDomains: false, extractHostname: false }) ?? host;
 }
 
 interface Bucket {
   urls: string[];
-  seen: Set<string>;
+  /** The normalised URLs, to forget them from `seen` when the zone leaves the buffer alone. */
+  keys: string[];
 }
 
 export function bufferFor(limits: GroupingLimits): number {
@@ -61,6 +62,8 @@ export function bufferFor(limits: GroupingLimits): number {
 
 export class ZoneGrouper {
   private readonly buckets = new Map<string, Bucket>();
+  /** The normalised URLs in the buffer (one set, not one per zone: a buffer of 200,000 one-URL zones is common). */
+  private readonly seen = new Set<string>();
   private buffered = 0;
   private readonly max: number;
   private readonly bufferUrls: number;
@@ -74,19 +77,21 @@ export class ZoneGrouper {
 
   /** Adds one URL (`url` normalised, for folding duplicates); returns the notices this completes. */
   add(submitted: string, url: string, host: string): Batch[] {
-    const zone = zoneOf(host);
-    let b = this.buckets.get(zone);
-    if (!b) this.buckets.set(zone, (b = { urls: [], seen: new Set() }));
-    if (b.seen.has(url)) {
+    if (this.seen.has(url)) {
       this.duplicatesFolded++;
       return [];
     }
-    b.seen.add(url);
+    this.seen.add(url);
+    const zone = zoneOf(host);
+    let b = this.buckets.get(zone);
+    if (!b) this.buckets.set(zone, (b = { urls: [], keys: [] }));
     b.urls.push(submitted);
+    b.keys.push(url);
     this.buffered++;
     if (b.urls.length >= this.max) {
       this.buckets.delete(zone);
       this.buffered -= b.urls.length;
+      for (const k of b.keys) this.seen.delete(k);
       return [{ urls: b.urls, zones: [[zone, b.urls.length]] }];
     }
     return this.buffered >= this.bufferUrls ? this.flush() : [];
@@ -100,6 +105,7 @@ export class ZoneGrouper {
   private flush(): Batch[] {
     const zones = [...this.buckets].sort(([za, a], [zb, b]) => b.urls.length - a.urls.length || (za < zb ? -1 : za > zb ? 1 : 0));
     this.buckets.clear();
+    this.seen.clear();
     this.buffered = 0;
     const bins: { size: number; parts: [string, Bucket][] }[] = [];
     const room = new LeftmostFit(zones.length, this.max);
