@@ -365,24 +365,27 @@ async function fetchStatuses(
   say: (line: string) => void,
 ): Promise<void> {
   const ids = [...new Set(batches.map((b) => b.notice_id).filter((id): id is string => id !== null))];
-  for (let i = 0; i < ids.length; i += concurrency) {
-    const page = ids.slice(i, i + concurrency);
-    const got = await Promise.all(page.map((id) => noticeStatus(api, id)));
-    page.forEach((id, j) => out.set(id, got[j]!));
+  if (!wait) {
+    for (let i = 0; i < ids.length; i += concurrency) {
+      const page = ids.slice(i, i + concurrency);
+      const got = await Promise.all(page.map((id) => noticeStatus(api, id)));
+      page.forEach((id, j) => out.set(id, got[j]!));
+    }
+    return;
   }
-  if (!wait) return;
-  const pending = ids.filter((id) => out.get(id)!.status !== 'processed');
+  // Each status of an unprocessed notice is counted over its items, work taken from the very
+  // processing being waited for: so one question at a time, and none about notices not yet reached.
   let lastSaid = 0;
-  while (pending.length) {
-    const st = await noticeStatus(api, pending[0]!);
-    out.set(pending[0]!, st);
+  for (let i = 0; i < ids.length;) {
+    const st = await noticeStatus(api, ids[i]!);
+    out.set(ids[i]!, st);
     if (st.status === 'processed') {
-      pending.shift();
+      i++;
       continue;
     }
     if (Date.now() - lastSaid >= PROGRESS_LINE_EVERY_MS) {
       lastSaid = Date.now();
-      say(`submit: waiting for ${pending.length} of ${ids.length} notices to be processed`);
+      say(`submit: waiting for ${ids.length - i} of ${ids.length} notices to be processed`);
     }
     await sleep(WAIT_POLL_MS);
   }
