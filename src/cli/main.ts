@@ -1,6 +1,6 @@
 // `safeharbor` — the command line. Output meant for scripts is stable: `token create` prints the
 // token on its last line; `read`-style commands print JSON lines.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { configFromEnv } from '../config.ts';
@@ -10,16 +10,11 @@ import { CsvFileError } from '../domain/csv-file.ts';
 import { createLocalCliToken, revokeToken } from '../services/principals.ts';
 import { registerReadCommand } from './read-command.ts';
 import { registerEdgeCommand } from './edge-command.ts';
+import { registerSubmitCommand } from './submit-command.ts';
+import { wholeNumber } from './options.ts';
 
 const program = new Command();
 program.name('safeharbor').description('Notice-and-action desk: DMCA notices in, resolved to customer and host, acted on, status out.');
-function wholeNumber(name: string, min: number, max: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, not "${v}"`);
-    return n;
-  };
-}
 const dataOption = () => new Option('--data <dir>', 'directory of the embedded store (ignored when DATABASE_URL is set)').default('data');
 
 program
@@ -211,6 +206,8 @@ program
 registerEdgeCommand(program);
 
 registerReadCommand(program);
+
+registerSubmitCommand(program);
 
 program.parseAsync().catch((err: Error) => {
   console.error(`safeharbor: ${err.message}`);
