@@ -118,6 +118,7 @@ export type EventType =
   | 'webhook.attempt_failed'
   | 'webhook.delivery_failed'
   | 'webhook.delivery_cancelled'
+  | 'webhook.redelivery_requested'
   // DSA: statements of reasons (Art. 17)
   | 'statement.issued'
   // Legal process
