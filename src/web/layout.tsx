@@ -34,9 +34,14 @@ function navFor(user: Principal | null | undefined): [string, string][] {
       ['/staff/misuse', 'Misuse'],
       ['/report', 'Report form'],
     ];
-  if (user.role === 'customer') return [['/portal', 'Notices about your sites']];
+  if (user.role === 'customer')
+    return [
+      ['/portal', 'Notices about your sites'],
+      ['/portal/webhooks', 'Webhooks'],
+    ];
   return [
     ['/my', 'Your notices'],
+    ['/my/webhooks', 'Webhooks'],
     ['/report', 'Report abuse'],
   ];
 }

@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import { storeKinds } from '../support/stores.ts';
 import { startTestServer, dmcaNotice, waitUntil, type TestServer } from '../support/server.ts';
 import { createPrincipal } from '../../src/services/principals.ts';
+import { webSession } from '../support/web-session.ts';
 import { queueWebhookEvents } from '../../src/services/webhooks.ts';
 import { REJECTION_REASONS } from '../../src/domain/review.ts';
 
@@ -49,7 +50,7 @@ for (const kind of storeKinds()) {
     const statusFor = new Map<string, number>();
     let t = Date.parse('2026-12-01T09:00:00Z');
     const clock = () => new Date(t);
-    const hooks: Record<'r1' | 'r2' | 'c1' | 'c2', { token: string; id: string; secret: string }> = {} as never;
+    const hooks: Record<'r1' | 'r2' | 'c1' | 'c2', { token: string; principalId: string; id: string; secret: string }> = {} as never;
     let n1: string;
     let n2: string;
     const accepted = (path: string) => received.filter((r) => r.path === path && r.status === 200);
@@ -82,8 +83,10 @@ for (const kind of storeKinds()) {
     test('registering: bad URL, unknown or unavailable events are refused naming the field; origin.changed stays for trusted reporters', async () => {
       const r1 = await s.reporter('r1@rights.test');
       const r2 = await s.reporter('r2@rights.test');
-      const c1 = (await createPrincipal(s.store.db, { role: 'customer', email: 'owner@one.test', accountId: 'acc1', actor: 'system' })).token;
-      const c2 = (await createPrincipal(s.store.db, { role: 'customer', email: 'owner@two.test', accountId: 'acc2', actor: 'system' })).token;
+      const customer1 = await createPrincipal(s.store.db, { role: 'customer', email: 'owner@one.test', accountId: 'acc1', actor: 'system' });
+      const customer2 = await createPrincipal(s.store.db, { role: 'customer', email: 'owner@two.test', accountId: 'acc2', actor: 'system' });
+      const c1 = customer1.token;
+      const c2 = customer2.token;
       const reg = (token: string, body: unknown) => s.api('/v1/webhooks', { token, body });
       const fieldsOf = (r: { body: { errors: { field: string; message: string }[] } }) => r.body.errors.map((e) => e.field);
 
@@ -118,17 +121,17 @@ for (const kind of storeKinds()) {
 
       const mine = ['notice.received', 'notice.processed', 'item.state_changed'];
       const theirs = ['notice.processed', 'item.state_changed'];
-      for (const [who, token, events] of [
-        ['r1', r1.token, mine],
-        ['r2', r2.token, mine],
-        ['c1', c1, theirs],
-        ['c2', c2, theirs],
+      for (const [who, token, principalId, events] of [
+        ['r1', r1.token, r1.id, mine],
+        ['r2', r2.token, r2.id, mine],
+        ['c1', c1, customer1.principal.id, theirs],
+        ['c2', c2, customer2.principal.id, theirs],
       ] as const) {
         const r = await reg(token, { url: `${base}/${who}`, events });
         assert.equal(r.status, 201, JSON.stringify(r.body));
         assert.deepEqual(r.body.events, events);
         assert.match(r.body.secret, /^whsec_/);
-        hooks[who] = { token, id: r.body.id, secret: r.body.secret };
+        hooks[who] = { token, principalId, id: r.body.id, secret: r.body.secret };
       }
       const listed = await s.api('/v1/webhooks', { token: r1.token });
       assert.deepEqual(
@@ -340,6 +343,16 @@ for (const kind of storeKinds()) {
       assert.equal(d.attempts, 1, 'a fresh round');
       assert.equal(d.attempt_log.length, 2, 'every attempt kept');
       assert.equal(d.redelivered_at, clock().toISOString());
+
+      // The pages: one's own webhooks and their deliveries, nobody else's.
+      const customerPage = await (await (await webSession(s, hooks.c1.principalId, '/portal')).get('/portal/webhooks')).text();
+      assert.ok(customerPage.includes(`${base}/c1`));
+      assert.ok(!customerPage.includes(`${base}/r1`) && !customerPage.includes(`${base}/c2`));
+      assert.match(customerPage, /notice\.processed[\s\S]*delivered[\s\S]*HTTP 200/);
+      const reporterPage = await (await (await webSession(s, hooks.r1.principalId, '/my')).get('/my/webhooks')).text();
+      assert.ok(reporterPage.includes(`${base}/r1`) && !reporterPage.includes(`${base}/c1`));
+      assert.equal((reporterPage.match(/>delivered</g) ?? []).length, 4);
+      assert.equal((await (await webSession(s, hooks.r1.principalId, '/my')).get('/portal/webhooks')).status, 403, 'the customer page is for customers');
 
       // A restart that read the log again, and two processes at once: the unique key holds.
       const count = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM webhook_deliveries`.execute(s.store.db)).rows[0]!.n);
