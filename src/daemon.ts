@@ -8,7 +8,7 @@ import { PollingLoop } from './services/polling-loop.ts';
 import { Mailer } from './services/mailer.ts';
 import { noticeWorker } from './services/notice-processor.ts';
 import { processNextInbound } from './intake/mail-intake.ts';
-import { originWatchLoop } from './services/webhooks.ts';
+import { webhookLoop } from './services/webhooks.ts';
 import { runDueLifecycles } from './services/takedown-lifecycle.ts';
 import { liftEndedRules, sendDueLegalNotices } from './legal/services/jobs.ts';
 import { endDueSuspensions } from './services/misuse-measures.ts';
@@ -36,8 +36,8 @@ export interface Daemon {
   mailer: Loop | null;
   /** Reads stored inbound mail; null when no mail is received. */
   mailIntake: Loop | null;
-  /** Origin changes → webhook deliveries, and delayed customer notices of disclosures. */
-  originWatch: Loop;
+  /** The event log → webhook deliveries → attempts, and delayed customer notices of disclosures. */
+  webhooks: Loop;
   /** Restores content whose counter-notice waiting period ran out (see runDueLifecycles). */
   lifecycle: Loop;
   /** Legal process: customer notices that come due, court-order block rules whose end passed. */
@@ -64,7 +64,7 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
         (err) => log('mail intake run failed', err),
       )
     : null;
-  const originWatch = originWatchLoop(ctx.origins, pollMs, log);
+  const webhooks = webhookLoop(ctx.origins, pollMs, log);
   const lifecycle = new PollingLoop(
     () => runDueLifecycles(ctx.lifecycle),
     slowPollMs,
@@ -98,13 +98,13 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
     ['inbound', mailIntake],
   ];
   // The mailer stops last: the others may still queue messages while they finish.
-  const loops = ([mailIntake, notices, originWatch, lifecycle, legal, suspensions, transparencyDb, mailer] as (Loop | null)[]).filter((l) => l !== null);
+  const loops = ([mailIntake, notices, webhooks, lifecycle, legal, suspensions, transparencyDb, mailer] as (Loop | null)[]).filter((l) => l !== null);
   let unlisten: (() => Promise<void>)[] = [];
   return {
     notices,
     mailer,
     mailIntake,
-    originWatch,
+    webhooks,
     lifecycle,
     legal,
     suspensions,

@@ -120,6 +120,7 @@ export type EventType =
   | 'webhook.attempt_failed'
   | 'webhook.delivery_failed'
   | 'webhook.delivery_cancelled'
+  | 'webhook.redelivery_requested'
   // DSA: statements of reasons (Art. 17)
   | 'statement.issued'
   // … and their submission to the Transparency Database (Art. 24(5)): stored, refused as invalid, or put off

@@ -15,6 +15,7 @@ import { exportRoutes } from './routes/exports.ts';
 import { hotlineRoutes } from './routes/hotline.ts';
 import { edgeRoutes } from './routes/edge.ts';
 import { trustedRoutes } from './routes/trusted.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { trustedFlaggerRoutes } from './routes/trusted-flaggers.ts';
 import { legalRoutes } from '../legal/http/routes.ts';
 import { takedownRoutes } from './routes/takedown.ts';
@@ -122,6 +123,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await exportRoutes(app, ctx);
   await edgeRoutes(app, ctx);
   await trustedRoutes(app, ctx);
+  await webhookRoutes(app, ctx);
   await trustedFlaggerRoutes(app, ctx);
   await legalRoutes(app, ctx);
   await takedownRoutes(app, ctx);

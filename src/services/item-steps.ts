@@ -410,7 +410,14 @@ export async function applySteps(
       subjectId: String(item.id),
       noticeId: notice.id,
       before: { state: item.state, lifecycle: before.kind, strike: strikeStatusOf(before) },
-      after: { state: to, lifecycle: d.state.kind, strike: cols.strikeStatus, next_wake_at: cols.wake, ...(reason !== item.reason ? { reason } : {}) },
+      // With a new state its reason always, so the change reads whole from the log (webhooks' item.state_changed).
+      after: {
+        state: to,
+        lifecycle: d.state.kind,
+        strike: cols.strikeStatus,
+        next_wake_at: cols.wake,
+        ...(reason !== item.reason || to !== item.state ? { reason } : {}),
+      },
       data: {
         position: item.position,
         step: o.type,

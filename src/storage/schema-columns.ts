@@ -93,6 +93,7 @@ export const COLUMNS = {
     events: '_text',
     created_at: 'timestamptz',
     deleted_at: 'timestamptz | null',
+    from_event_id: 'int8',
   },
   webhook_deliveries: {
     id: 'int8',
@@ -107,6 +108,7 @@ export const COLUMNS = {
     next_attempt_at: 'timestamptz',
     created_at: 'timestamptz',
     delivered_at: 'timestamptz | null',
+    redelivered_at: 'timestamptz | null',
   },
   webhook_attempts: {
     id: 'int8',

@@ -343,6 +343,8 @@ export interface WebhooksTable {
   events: Generated<string[]>;
   created_at: Generated<Date>;
   deleted_at: Timestamp | null;
+  /** The log's last event when it was made: it hears of later ones only. */
+  from_event_id: Generated<number>;
 }
 
 export interface WebhookDeliveriesTable {
@@ -358,6 +360,7 @@ export interface WebhookDeliveriesTable {
   next_attempt_at: Timestamp;
   created_at: Generated<Date>;
   delivered_at: Timestamp | null;
+  redelivered_at: Timestamp | null;
 }
 
 export interface WebhookAttemptsTable {

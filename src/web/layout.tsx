@@ -39,10 +39,12 @@ function navFor(user: Principal | null | undefined): [string, string][] {
   if (user.role === 'customer')
     return [
       ['/portal', 'Notices about your sites'],
+      ['/portal/webhooks', 'Webhooks'],
       ['/transparency', 'Transparency'],
     ];
   return [
     ['/my', 'Your notices'],
+    ['/my/webhooks', 'Webhooks'],
     ['/report', 'Report abuse'],
     ['/transparency', 'Transparency'],
   ];

@@ -1,5 +1,5 @@
-// The customer portal and a signed-in reporter's list of notices.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+// The customer portal, a signed-in reporter's list of notices, and either's webhooks.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../services/principals.ts';
 import type { AppContext } from '../http/context.ts';
 import { pageParams, pageQuery, type ZodRequests } from '../http/schemas.ts';
@@ -9,6 +9,8 @@ import { sendMessage } from './pages/message-page.tsx';
 import { PortalNoticePage, PortalPage, PortalStatementPage } from './pages/portal.tsx';
 import { statementOf } from '../dsa/statements.ts';
 import { MyNoticesPage } from './pages/my-notices.tsx';
+import { WebhooksPage } from './pages/webhooks.tsx';
+import { listDeliveries, listWebhooks } from '../services/webhooks.ts';
 import { customerNotice, customerNotices } from '../services/portal-views.ts';
 import { listNotices } from '../services/notice-views.ts';
 import { decodeKeyset, encodeKeyset } from '../storage/exact-time.ts';
@@ -55,6 +57,18 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
   const missing = (reply: FastifyReply, user: Principal | null | undefined, what: keyof typeof MISSING) =>
     sendMessage(reply, 404, { provider, user, title: MISSING[what][0], text: MISSING[what][1], link: ['/portal', 'All notices'] });
 
+  /** One's webhooks with their newest deliveries, for the page of either role. */
+  const webhooksPage = async (req: FastifyRequest, reply: FastifyReply, current: string) => {
+    const user = req.user!;
+    const webhooks = await Promise.all(
+      (await listWebhooks(ctx.store.db, user.id)).map(async (w) => ({
+        ...w,
+        deliveries: (await listDeliveries(ctx.store.db, user, w.id, { limit: 20 })) ?? [],
+      })),
+    );
+    return html(reply, 200, <WebhooksPage provider={provider} user={user} csrfToken={reply.generateCsrf()} current={current} webhooks={webhooks} />);
+  };
+
   await app.register(async (scope) => {
     const portal = scope.withTypeProvider<ZodRequests>();
     portal.addHook('preHandler', rolePages(provider, ['customer'], 'This page is for customers: sign in with the e-mail address of your account.'));
@@ -80,6 +94,8 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
         />,
       );
     });
+
+    portal.get('/portal/webhooks', async (req, reply) => webhooksPage(req, reply, '/portal/webhooks'));
 
     portal.get('/portal/notices/:id', { schema: { params: pageParams('id'), querystring: pageQuery('countered', 'complained') } }, async (req, reply) => {
       const notice = await customerNotice(ctx.store.db, req.user!.accountId!, req.params.id);
@@ -142,5 +158,6 @@ export async function portalRoutes(fastify: FastifyInstance, ctx: AppContext): P
       const nextHref = page.next_cursor ? `/my?cursor=${encodeURIComponent(page.next_cursor)}` : null;
       return html(reply, 200, <MyNoticesPage provider={provider} user={req.user!} csrfToken={reply.generateCsrf()} notices={notices} nextHref={nextHref} />);
     });
+    my.get('/my/webhooks', async (req, reply) => webhooksPage(req, reply, '/my/webhooks'));
   });
 }

@@ -201,7 +201,7 @@ for (const kind of storeKinds()) {
       assert.equal(deliveries1.body.deliveries[0].attempt_log[0].status_code, 500);
       hookStatus = 200;
       t += 31_000;
-      s.server.daemon.originWatch.kick();
+      s.server.daemon.webhooks.kick();
       const deliveries2 = await waitUntil(
         () => s.api(`/v1/webhooks/${hook.body.id}/deliveries`, { token: scoped }),
         (r) => r.body.deliveries?.[0]?.status === 'delivered',
@@ -405,11 +405,11 @@ for (const kind of storeKinds()) {
       t += 3_600_000;
       assert.equal((await s.api(`/v1/notices/${n.body.id}/items/1/origin`, { token: scopedToken })).status, 200);
       t += 22 * 3_600_000; // 23 h after the first disclosure
-      s.server.daemon.originWatch.kick();
+      s.server.daemon.webhooks.kick();
       await new Promise((res) => setTimeout(res, 500)); // several runs of the 100 ms loop
       assert.deepEqual(await originMails(), []);
       t += 2 * 3_600_000; // 25 h after the first, 24 h after the second
-      s.server.daemon.originWatch.kick();
+      s.server.daemon.webhooks.kick();
       const mails = await smtp.waitFor((m) => m.some((x) => /origin address of pirate\.example/.test(x.parsed.subject ?? '')));
       const mine = mails.filter((x) => /origin address/.test(x.parsed.subject ?? ''));
       assert.equal(mine.length, 1, 'one message for the zone lists all four disclosures');

@@ -1,5 +1,5 @@
 // Trusted reporters over the API: applying and the terms (reporters), vetting (staff), scoped
-// tokens, origin disclosure per item, the disclosure log (staff), and webhooks.
+// tokens, origin disclosure per item and the disclosure log (staff). Webhooks: routes/webhooks.ts.
 import type { FastifyInstance } from 'fastify';
 import { sendFailure, sendResult } from '../reply.ts';
 import { notFound } from '../../services/result.ts';
@@ -18,7 +18,6 @@ import {
 } from '../../domain/trusted-reporter.ts';
 import { acceptTerms, applyAsTrusted, createScopedToken, decideTrusted, latestApplication, listTrustedReporters } from '../../services/trusted-reporters.ts';
 import { discloseItemOrigin, listDisclosures } from '../../services/origin-disclosure.ts';
-import { deleteWebhook, listDeliveries, listWebhooks, registerWebhook } from '../../services/webhooks.ts';
 import type { TrustedRowStatus } from '../../storage/schema.ts';
 
 const TRUSTED_STATUSES: readonly TrustedRowStatus[] = ['applied', 'active', 'rejected', 'suspended', 'revoked'];
@@ -63,12 +62,6 @@ const ApprovalBody = validatedInService(
   }),
 );
 const ReasonBody = validatedInService(z.object({ reason: z.string() }));
-const WebhookBody = validatedInService(
-  z.object({
-    url: z.url().describe('https only; no private or loopback addresses'),
-    events: z.array(z.literal('origin.changed')).optional(),
-  }),
-);
 const refusal = z
   .object({ errors: z.array(z.looseObject({})), reason: z.string() })
   .describe(
@@ -238,63 +231,6 @@ export async function trustedRoutes(fastify: FastifyInstance, ctx: AppContext): 
     async (req) => {
       const q = req.query;
       return { disclosures: await listDisclosures(ctx.store.db, { principalId: q.principal_id, zone: q.zone, limit: q.limit }) };
-    },
-  );
-
-  app.post(
-    '/v1/webhooks',
-    {
-      preValidation: requireRole('reporter'),
-      schema: {
-        summary:
-          'Register a webhook for origin.changed (trusted reporters with origin:read). The secret is shown once. Each delivery is a POST with Safeharbor-Timestamp (Unix seconds) and Safeharbor-Signature: v1=hex(HMAC-SHA256(secret, timestamp + "." + body))',
-        body: WebhookBody,
-        response: { 201: described('{id, url, events, created_at, secret}'), 403: refusal, 422: errs },
-      },
-    },
-    async (req, reply) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      if (body.events !== undefined && (!Array.isArray(body.events) || !body.events.every((e) => e === 'origin.changed'))) {
-        return reply.code(422).send({ errors: [{ field: 'events', message: 'events must be ["origin.changed"] (the only event so far)' }] });
-      }
-      const r = await registerWebhook(ctx.origins, req.principal!, body.url);
-      return sendResult(reply, r);
-    },
-  );
-
-  app.get(
-    '/v1/webhooks',
-    { preValidation: requireRole('reporter'), schema: { summary: 'Your webhooks', response: { 200: described('{webhooks}') } } },
-    async (req) => ({ webhooks: await listWebhooks(ctx.store.db, req.principal!.id) }),
-  );
-
-  app.delete(
-    '/v1/webhooks/:id',
-    {
-      preValidation: requireRole('reporter'),
-      schema: {
-        summary: 'Delete a webhook; pending deliveries are cancelled',
-        params: IdParams,
-        response: { 204: z.null().describe('Deleted'), 404: errs },
-      },
-    },
-    async (req, reply) => {
-      const ok = await deleteWebhook(ctx.store.db, req.principal!.id, req.params.id, now());
-      if (!ok) return sendFailure(reply, notFound('id', 'no such webhook of yours'));
-      return reply.code(204).send();
-    },
-  );
-
-  app.get(
-    '/v1/webhooks/:id/deliveries',
-    {
-      preValidation: requireRole('reporter', 'staff'),
-      schema: { summary: "A webhook's deliveries with every attempt", params: IdParams, response: { 200: described('{deliveries}'), 404: errs } },
-    },
-    async (req, reply) => {
-      const ds = await listDeliveries(ctx.store.db, req.principal!, req.params.id);
-      if (!ds) return reply.code(404).send({ errors: [{ field: 'id', message: 'no such webhook of yours' }] });
-      return { deliveries: ds };
     },
   );
 }
