@@ -6,6 +6,7 @@ import { parseLifecyclePolicy, type LifecyclePolicy } from './domain/takedown-li
 import { parseStrikePolicy, type StrikePolicy } from './domain/strike-policy.ts';
 import { parseMisusePolicy, type MisusePolicy } from './dsa/domain/misuse-policy.ts';
 import { parseOriginDisclosurePolicy, type OriginDisclosurePolicy } from './domain/origin-disclosure-policy.ts';
+import { parsePublicationPolicy, type PublicationPolicy } from './publication/domain/publication-policy.ts';
 
 export interface Config {
   /** The provider's name as reporters and customers see it. */
@@ -41,6 +42,8 @@ export interface Config {
   strikePolicy: StrikePolicy;
   /** Measures against misuse, DSA Art. 23 (SAFEHARBOR_MISUSE_POLICY, JSON; defaults in dsa/domain/misuse-policy.ts). */
   misusePolicy: MisusePolicy;
+  /** Which processed notices are published, per kind, and whether staff review each redaction (SAFEHARBOR_PUBLICATION_POLICY, JSON; defaults in publication/domain/publication-policy.ts). */
+  publicationPolicy: PublicationPolicy;
   /** When customers hear of legal process about them (SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS; see legal-request.ts). */
   legalNoticePolicy: CustomerNoticePolicy;
 }
@@ -82,6 +85,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     lifecyclePolicy: jsonPolicy(env.SAFEHARBOR_LIFECYCLE_POLICY, 'SAFEHARBOR_LIFECYCLE_POLICY', parseLifecyclePolicy, (r) => r.policy),
     strikePolicy: jsonPolicy(env.SAFEHARBOR_STRIKE_POLICY, 'SAFEHARBOR_STRIKE_POLICY', parseStrikePolicy, (r) => r.policy),
     misusePolicy: jsonPolicy(env.SAFEHARBOR_MISUSE_POLICY, 'SAFEHARBOR_MISUSE_POLICY', parseMisusePolicy, (r) => r.policy),
+    publicationPolicy: jsonPolicy(env.SAFEHARBOR_PUBLICATION_POLICY, 'SAFEHARBOR_PUBLICATION_POLICY', parsePublicationPolicy, (r) => r.policy),
     legalNoticePolicy: {
       delayHours: int(env.SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS, DEFAULT_CUSTOMER_NOTICE_POLICY.delayHours, 'SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS'),
     },

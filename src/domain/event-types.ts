@@ -20,7 +20,8 @@ export type SubjectType =
   | 'netblock'
   | 'network_report'
   | 'statement'
-  | 'complaint';
+  | 'complaint'
+  | 'publication';
 
 /** The notice-level event of a takedown lifecycle step (`notice.<step>`), one per step run. */
 export type LifecycleStepType =
@@ -120,6 +121,10 @@ export type EventType =
   | 'webhook.delivery_cancelled'
   // DSA: statements of reasons (Art. 17)
   | 'statement.issued'
+  // Publication of redacted notices (src/publication): queued for review, published, withheld
+  | 'publication.queued'
+  | 'publication.published'
+  | 'publication.withheld'
   // Legal process
   | 'legal_request.recorded'
   | 'legal_request.customer_notified'

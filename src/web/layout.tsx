@@ -20,6 +20,7 @@ function navFor(user: Principal | null | undefined): [string, string][] {
   if (!user)
     return [
       ['/report', 'Report abuse'],
+      ['/notices', 'Published notices'],
       ['/login', 'Sign in'],
     ];
   if (user.role === 'staff')
@@ -32,6 +33,7 @@ function navFor(user: Principal | null | undefined): [string, string][] {
       ['/staff/complaints', 'Complaints'],
       ['/staff/repeat-infringers', 'Repeat infringers'],
       ['/staff/misuse', 'Misuse'],
+      ['/staff/publications', 'Publication'],
       ['/report', 'Report form'],
     ];
   if (user.role === 'customer') return [['/portal', 'Notices about your sites']];

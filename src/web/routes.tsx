@@ -35,6 +35,7 @@ import { loginRoutes } from './login-routes.tsx';
 import { staffRoutes } from './staff-routes.tsx';
 import { portalRoutes } from './portal-routes.tsx';
 import { publicNoticeRoutes } from './public-notice-routes.tsx';
+import { publicationWebRoutes } from '../publication/web/routes.tsx';
 import { legalWebRoutes } from '../legal/web/routes.tsx';
 import { networkReportRoutes } from './network-report-routes.tsx';
 import { COMPLAINED_FLASH, complaintRoutes, complaintSection } from './complaint-routes.tsx';
@@ -61,6 +62,7 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
   await staffRoutes(app, ctx);
   await portalRoutes(app, ctx);
   await publicNoticeRoutes(app, ctx);
+  await publicationWebRoutes(app, ctx);
   await repeatInfringerRoutes(app, ctx);
   await misuseRoutes(app, ctx);
   await legalWebRoutes(app, ctx);

@@ -52,8 +52,9 @@ export function urlKey(url: string): string {
 // Company forms and words that name organisations rather than people; a name with one of them is kept.
 const ORG_FORM =
   /(?:^|[\s,(])(?:inc|incorporated|llc|l\.l\.c|llp|ltd|limited|plc|gmbh|ag|kg|s\.?a|s\.?r\.?l|s\.?r\.?o|s\.?p\.?a|sas|sarl|b\.?v|n\.?v|pty|pte|corp|corporation|company|co|oy|ab|as|a\/s|k\.?k|lda|ltda|sdn bhd|bhd|e\.?v|ug)\.?(?=$|[\s,.)])/i;
+// Only words no one is surnamed: "Brand", "Law", "Bank" or "Church" would keep a person's name public.
 const ORG_WORD =
-  /\b(?:pictures|records|recordings|studios?|media|entertainment|group|association|foundation|university|college|school|institute|software|technolog(?:y|ies)|labs?|systems|solutions|games|gaming|publishing|publishers|press|films?|music|networks?|holdings|team|department|office|agency|services|society|club|bank|law|legal|partners|associates|industries|international|global|digital|interactive|productions?|broadcasting|council|ministry|government|organi[sz]ation|alliance|federation|federal|national|trust|enterprises?|ventures|capital|consulting|security|support|project|community|committee|commission|authority|police|church|hospital|museum|library|academy|center|centre|store|shop|brands?|apps?|online|web|net|tech|inc)\b/i;
+  /\b(?:pictures|records|recordings|studios?|media|entertainment|group|association|foundation|university|college|school|institute|software|technolog(?:y|ies)|labs?|systems|solutions|games|gaming|publishing|publishers|films|music|networks|holdings|team|department|agency|services|legal|partners|associates|industries|interactive|productions?|broadcasting|council|ministry|government|organi[sz]ation|alliance|federation|enterprises?|ventures|consulting|committee|commission|authority|academy)\b/i;
 
 /** Whether a name is an organisation's (kept) rather than a private person's. */
 export function looksLikeOrganisation(name: string): boolean {
