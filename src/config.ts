@@ -45,6 +45,7 @@ export interface TransparencyDbConfig {
   /** How long one call may take. */
   timeoutMs: number;
 }
+import { parsePublicationPolicy, type PublicationPolicy } from './publication/domain/publication-policy.ts';
 
 export interface Config {
   /** The provider's name as reporters and customers see it. */
@@ -80,6 +81,8 @@ export interface Config {
   strikePolicy: StrikePolicy;
   /** Measures against misuse, DSA Art. 23 (SAFEHARBOR_MISUSE_POLICY, JSON; defaults in dsa/domain/misuse-policy.ts). */
   misusePolicy: MisusePolicy;
+  /** Which processed notices are published, per kind, and whether staff review each redaction (SAFEHARBOR_PUBLICATION_POLICY, JSON; defaults in publication/domain/publication-policy.ts). */
+  publicationPolicy: PublicationPolicy;
   /** When customers hear of legal process about them (SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS; see legal-request.ts). */
   legalNoticePolicy: CustomerNoticePolicy;
   /** The transparency report's most-reported domains and accounts are public (SAFEHARBOR_TRANSPARENCY_PUBLIC_TOP=on); staff only by default. */
@@ -132,6 +135,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     lifecyclePolicy: jsonPolicy(env.SAFEHARBOR_LIFECYCLE_POLICY, 'SAFEHARBOR_LIFECYCLE_POLICY', parseLifecyclePolicy, (r) => r.policy),
     strikePolicy: jsonPolicy(env.SAFEHARBOR_STRIKE_POLICY, 'SAFEHARBOR_STRIKE_POLICY', parseStrikePolicy, (r) => r.policy),
     misusePolicy: jsonPolicy(env.SAFEHARBOR_MISUSE_POLICY, 'SAFEHARBOR_MISUSE_POLICY', parseMisusePolicy, (r) => r.policy),
+    publicationPolicy: jsonPolicy(env.SAFEHARBOR_PUBLICATION_POLICY, 'SAFEHARBOR_PUBLICATION_POLICY', parsePublicationPolicy, (r) => r.policy),
     legalNoticePolicy: {
       delayHours: int(env.SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS, DEFAULT_CUSTOMER_NOTICE_POLICY.delayHours, 'SAFEHARBOR_LEGAL_NOTICE_DELAY_HOURS'),
     },

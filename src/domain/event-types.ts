@@ -22,7 +22,8 @@ export type SubjectType =
   | 'statement'
   /** One call to the DSA Transparency Database, by its batch id. */
   | 'statement_submission'
-  | 'complaint';
+  | 'complaint'
+  | 'publication';
 
 /** The notice-level event of a takedown lifecycle step (`notice.<step>`), one per step run. */
 export type LifecycleStepType =
@@ -127,6 +128,10 @@ export type EventType =
   | 'statement.submitted'
   | 'statement.submission_rejected'
   | 'statement.submission_deferred'
+  // Publication of redacted notices (src/publication): queued for review, published, withheld
+  | 'publication.queued'
+  | 'publication.published'
+  | 'publication.withheld'
   // Legal process
   | 'legal_request.recorded'
   | 'legal_request.customer_notified'

@@ -22,6 +22,7 @@ import { takedownRoutes } from './routes/takedown.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { misuseRoutes } from './routes/misuse.ts';
 import { complaintRoutes } from './routes/complaints.ts';
+import { publicationRoutes } from '../publication/http/routes.ts';
 import { registerOpenApi, undeclared } from './openapi.ts';
 import { RequestValidationError, validatorCompiler } from './schemas.ts';
 import { validationFailure } from './reply.ts';
@@ -131,6 +132,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await misuseRoutes(app, ctx);
   await complaintRoutes(app, ctx);
   await transparencyRoutes(app, ctx);
+  await publicationRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await cloudflareRoutes(app, ctx);
   await webRoutes(app, ctx);

@@ -19,6 +19,7 @@ import { PollingLoop } from './polling-loop.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
 import { refreshItemCounts } from '../storage/item-counts.ts';
 import type { StatusLinks } from './status-links.ts';
+import { queueIfPublished } from '../publication/services/publications.ts';
 
 export interface ProcessorDeps extends ResolverDeps {
   config: Config;
@@ -294,6 +295,8 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
       UPDATE notices SET status = 'processed', processed_at = now(), lease_until = NULL, updated_at = now()
       WHERE id = ${notice.id}::uuid AND status = 'processing' RETURNING id`.execute(trx);
     await refreshItemCounts(trx, notice.id);
+    // In the same transaction: a notice the publication policy publishes is queued as it completes.
+    if (finished.rows.length) await queueIfPublished(trx, deps.config.publicationPolicy, notice.id, notice.submission.kind);
     await appendEvents(trx, [
       ...(prepared
         ? [

@@ -290,7 +290,7 @@ function redactEventData(type: string, data: unknown): unknown {
     return rest;
   }
   // Why staff acted by hand is the desk's note, not the complainant's business.
-  if (type === 'notice.lifecycle_command') {
+  if (type === 'notice.lifecycle_command' || type === 'publication.withheld') {
     const { reason: _r, ...rest } = data as Record<string, unknown>;
     return rest;
   }

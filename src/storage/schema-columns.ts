@@ -226,6 +226,17 @@ export const COLUMNS = {
     retain_until: 'timestamptz | null',
     trusted_flagger: 'bool',
   },
+  publications: {
+    notice_id: 'uuid',
+    status: 'text',
+    record: 'jsonb',
+    redactions: 'jsonb',
+    requested_by: 'text',
+    queued_at: 'timestamptz',
+    reviewed_by: 'text | null',
+    reviewed_at: 'timestamptz | null',
+    published_at: 'timestamptz | null',
+  },
   complaints: {
     id: 'uuid',
     notice_id: 'uuid',

@@ -6,6 +6,7 @@ import type { LegalRegime, ReportKind } from '../domain/report-kinds.ts';
 import type { PlainReasons, Restriction, TransparencyStatement } from '../dsa/domain/statement-of-reasons.ts';
 import type { HotlineReport } from '../domain/hotline-report.ts';
 import type { ItemState } from '../domain/item-state.ts';
+import type { PublicRecord, Redaction } from '../publication/domain/public-record.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -542,6 +543,22 @@ export interface ComplaintsTable {
   created_at: Generated<Date>;
 }
 
+export type PublicationStatus = 'pending_review' | 'published' | 'withheld';
+
+/** Redacted public records of processed notices (migration 023, src/publication). */
+export interface PublicationsTable {
+  notice_id: string;
+  status: PublicationStatus;
+  record: Json<PublicRecord>;
+  /** Staff only: what was replaced, with the original values. */
+  redactions: Json<Redaction[]>;
+  requested_by: 'policy' | 'reporter';
+  queued_at: Generated<Date>;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  published_at: Timestamp | null;
+}
+
 /** Warnings, suspensions and lifts under the misuse policy, DSA Art. 23 (migration 021, dsa/domain/misuse-policy.ts). */
 export interface MisuseMeasuresTable {
   id: Generated<string>;
@@ -601,4 +618,5 @@ export interface Database {
   statement_submissions: StatementSubmissionsTable;
   complaints: ComplaintsTable;
   misuse_measures: MisuseMeasuresTable;
+  publications: PublicationsTable;
 }

@@ -21,6 +21,7 @@ function navFor(user: Principal | null | undefined): [string, string][] {
     return [
       ['/report', 'Report abuse'],
       ['/transparency', 'Transparency'],
+      ['/notices', 'Published notices'],
       ['/login', 'Sign in'],
     ];
   if (user.role === 'staff')
@@ -34,6 +35,7 @@ function navFor(user: Principal | null | undefined): [string, string][] {
       ['/staff/repeat-infringers', 'Repeat infringers'],
       ['/staff/misuse', 'Misuse'],
       ['/transparency', 'Transparency'],
+      ['/staff/publications', 'Publication'],
       ['/report', 'Report form'],
     ];
   if (user.role === 'customer')

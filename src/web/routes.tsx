@@ -36,6 +36,7 @@ import { staffRoutes } from './staff-routes.tsx';
 import { portalRoutes } from './portal-routes.tsx';
 import { publicNoticeRoutes } from './public-notice-routes.tsx';
 import { apiReferenceRoutes } from './api-reference-routes.tsx';
+import { publicationWebRoutes } from '../publication/web/routes.tsx';
 import { legalWebRoutes } from '../legal/web/routes.tsx';
 import { networkReportRoutes } from './network-report-routes.tsx';
 import { COMPLAINED_FLASH, complaintRoutes, complaintSection } from './complaint-routes.tsx';
@@ -63,6 +64,7 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
   await staffRoutes(app, ctx);
   await portalRoutes(app, ctx);
   await publicNoticeRoutes(app, ctx);
+  await publicationWebRoutes(app, ctx);
   await repeatInfringerRoutes(app, ctx);
   await misuseRoutes(app, ctx);
   await legalWebRoutes(app, ctx);
