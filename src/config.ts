@@ -56,6 +56,11 @@ export interface Config {
   /** Notices with at most this many URLs are processed before the POST answers. */
   inlineProcessingLimit: number;
   smtpUrl: string | null;
+  /**
+   * How long a worker's claim on a notice or on outbox messages lasts without renewal: a live
+   * worker renews it, so this is how soon the work of a crashed one is taken over.
+   */
+  workerLeaseSeconds: number;
   mailFrom: string;
   /** Resolve hostname origins through DNS (off: recorded as dns_failed "disabled"). */
   dnsLookups: boolean;
@@ -105,6 +110,13 @@ function onOff(v: string | undefined, fallback: boolean, name: string): boolean 
   throw new Error(`${name} must be on or off, got "${v}"`);
 }
 
+function leaseSeconds(v: string | undefined): number {
+  const n = int(v, 120, 'SAFEHARBOR_WORKER_LEASE_SECONDS');
+  // Renewal runs every third of the lease; below a few seconds one slow round trip would lose it.
+  if (n < 3) throw new Error(`SAFEHARBOR_WORKER_LEASE_SECONDS must be at least 3, got "${v}"`);
+  return n;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     providerName: env.SAFEHARBOR_PROVIDER_NAME || 'Safeharbor',
@@ -112,6 +124,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxUrlsPerNotice: int(env.SAFEHARBOR_MAX_URLS_PER_NOTICE, DEFAULT_MAX_URLS_PER_NOTICE, 'SAFEHARBOR_MAX_URLS_PER_NOTICE'),
     inlineProcessingLimit: int(env.SAFEHARBOR_INLINE_PROCESSING_LIMIT, 1000, 'SAFEHARBOR_INLINE_PROCESSING_LIMIT'),
     smtpUrl: env.SMTP_URL || null,
+    workerLeaseSeconds: leaseSeconds(env.SAFEHARBOR_WORKER_LEASE_SECONDS),
     mailFrom: env.SAFEHARBOR_MAIL_FROM || 'Safeharbor <abuse@safeharbor.invalid>',
     dnsLookups: env.SAFEHARBOR_DNS !== 'off',
     rateLimitPerMinute: int(env.SAFEHARBOR_RATE_LIMIT_PER_MINUTE, 600, 'SAFEHARBOR_RATE_LIMIT_PER_MINUTE'),

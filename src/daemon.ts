@@ -56,7 +56,9 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
   const pollMs = opts.pollMs ?? 1000;
   const slowPollMs = Math.max(pollMs, 1000) * 30;
   const notices = noticeWorker(ctx.processor, pollMs, log);
-  const mailer = config.smtpUrl ? new Mailer(ctx.store.db, config.smtpUrl, config.mailFrom, opts.pollMs ?? 2000, log, ctx.replyAddress) : null;
+  const mailer = config.smtpUrl
+    ? new Mailer(ctx.store.db, config.smtpUrl, config.mailFrom, opts.pollMs ?? 2000, log, ctx.replyAddress, config.workerLeaseSeconds)
+    : null;
   const mailIntake = opts.readMail
     ? new PollingLoop(
         () => processNextInbound(ctx.intake),

@@ -10,6 +10,7 @@ import { startSmtpListener, type RunningListener } from './intake/smtp-listener.
 import { refreshDirectories } from './services/resolver.ts';
 import { createAppContext, type AppContext } from './context.ts';
 import { createDaemon, type Daemon } from './daemon.ts';
+import { LOCKS } from './storage/locks.ts';
 
 export interface ServerOptions {
   store: Store;
@@ -27,13 +28,19 @@ export interface ServerOptions {
   clock?: () => Date;
   /** Addresses of a webhook's host (default: system DNS); tests replace DNS with it. */
   webhookResolve?: (host: string) => Promise<string[]>;
+  /**
+   * Run the background daemon here too (default). False: the API only — a stateless process
+   * behind a load balancer, while `safeharbor worker` processes on the same PostgreSQL do the
+   * background work.
+   */
+  worker?: boolean;
 }
 
 export interface RunningServer {
   url: string;
   app: FastifyInstance;
   context: AppContext;
-  /** The background loops (tests kick them instead of waiting for a poll). */
+  /** The background loops (tests kick them instead of waiting for a poll); not started with `worker: false`. */
   daemon: Daemon;
   /** The SMTP listener's port, when one runs. */
   smtpPort: number | null;
@@ -45,17 +52,21 @@ export interface RunningServer {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { store, config } = opts;
   const host = opts.host ?? '127.0.0.1';
-  const admin = await ensureAdmin(store.db, opts.adminToken);
   let app: FastifyInstance | null = null;
-  const context = await createAppContext({
-    store,
-    config,
-    dns: opts.dns,
-    clock: opts.clock,
-    webhookResolve: opts.webhookResolve,
-    readsMail: opts.smtpPort !== undefined,
-    log: (msg, err) => app?.log.error({ err }, msg),
-  });
+  // Several processes starting on an empty database would each create the administrator and the
+  // channels' principals.
+  const { admin, context } = await store.exclusively(LOCKS.setup, async () => ({
+    admin: await ensureAdmin(store.db, opts.adminToken),
+    context: await createAppContext({
+      store,
+      config,
+      dns: opts.dns,
+      clock: opts.clock,
+      webhookResolve: opts.webhookResolve,
+      readsMail: opts.smtpPort !== undefined,
+      log: (msg, err) => app?.log.error({ err }, msg),
+    }),
+  }));
   await refreshDirectories(context.processor); // load the zone index and the ASN table before taking work
   app = await buildApp(context, { logger: opts.logger ?? false });
   const daemon = createDaemon(context, { pollMs: opts.pollMs, readMail: opts.smtpPort !== undefined });
@@ -76,7 +87,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       log: context.log,
     });
   }
-  await daemon.start();
+  if (opts.worker !== false) await daemon.start();
   const running = app;
   return {
     url,

@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress';
 import { configFromEnv } from '../config.ts';
 import { openAdmin, openStoreFromFlags, writeHandoff } from './store-options.ts';
 import { startServer } from '../server.ts';
+import { startWorker } from '../worker.ts';
 import { CsvFileError } from '../domain/csv-file.ts';
 import { createLocalCliToken, revokeToken } from '../services/principals.ts';
 import { registerReadCommand } from './read-command.ts';
@@ -24,9 +25,16 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--smtp-port <port>', 'SMTP port for notices by e-mail (0: any free port)', wholeNumber('--smtp-port', 0, 65535), 2525)
   .option('--no-smtp', 'do not listen for mail')
+  .option('--no-worker', 'serve the API only (stateless); `safeharbor worker` processes on the same PostgreSQL do the background work')
   .addOption(dataOption())
-  .action(async (o: { port: number; host: string; data: string; smtpPort: number; smtp: boolean }) => {
+  .action(async (o: { port: number; host: string; data: string; smtpPort: number; smtp: boolean; worker: boolean }) => {
     const config = configFromEnv();
+    if (!o.worker && !process.env.DATABASE_URL) {
+      throw new Error(
+        '--no-worker needs DATABASE_URL: the embedded store can be opened by one process only, so no `safeharbor worker` could do the ' +
+          'background work next to this server. Run `safeharbor serve` without --no-worker, or use PostgreSQL.',
+      );
+    }
     const store = await openStoreFromFlags(o);
     const server = await startServer({
       store,
@@ -36,6 +44,7 @@ program
       adminToken: process.env.SAFEHARBOR_ADMIN_TOKEN || undefined,
       logger: process.env.SAFEHARBOR_LOG !== 'off',
       smtpPort: o.smtp ? o.smtpPort : undefined,
+      worker: o.worker,
     });
     if (server.createdAdminToken) {
       console.log(`Created the staff administrator. Its API token is shown only this once:\n\n  ${server.createdAdminToken}\n`);
@@ -51,6 +60,7 @@ program
         `Reading notices sent by e-mail to ${config.intakeAddresses.map((a) => `${a}@${config.mailDomain}`).join(', ')} on SMTP port ${server.smtpPort}`,
       );
     }
+    if (!o.worker) console.log('API only (--no-worker): background work is done by `safeharbor worker` processes.');
     console.log(`Safeharbor (${store.kind} store: ${store.location}) listening on ${server.url}`);
     let stopping = false;
     const stop = async () => {
@@ -59,6 +69,54 @@ program
       await server.close();
       if (localToken) await revokeToken(store.db, localToken, 'system');
       await store.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+program
+  .command('worker')
+  .description('run the background work without HTTP: notice processing, outgoing mail, reading stored inbound mail, webhooks, timers')
+  .option('--no-read-mail', 'do not read stored inbound mail (no `serve` of this deployment listens for mail: all run with --no-smtp)')
+  .addOption(dataOption())
+  .addHelpText(
+    'after',
+    `
+With DATABASE_URL, run as many workers as you like next to any number of \`safeharbor serve --no-worker\`
+API processes: each notice and each message is claimed by one worker (FOR UPDATE SKIP LOCKED) with a
+lease it renews while it works. On SIGTERM or SIGINT a worker finishes the batch in hand, gives the
+rest of its work back for another worker to go on with at once, and exits. A worker that dies
+(kill -9, a lost machine) leaves its lease to run out (SAFEHARBOR_WORKER_LEASE_SECONDS, default 120),
+then another takes the work over where it stopped.
+
+The embedded store (--data) can be opened by one process only: there \`safeharbor serve\` runs the
+background work itself, and a worker refuses to start while a server has the store open.
+Set SAFEHARBOR_PUBLIC_URL: links in the mail a worker sends point there.`,
+  )
+  .action(async (o: { data: string; readMail: boolean }) => {
+    const config = configFromEnv();
+    const store = await openStoreFromFlags(o);
+    const worker = await startWorker({
+      store,
+      config,
+      readMail: o.readMail,
+      log: (msg, err) => console.error(`safeharbor worker: ${msg}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}`),
+    });
+    if (!config.smtpUrl) console.log('No SMTP_URL set: outgoing mail waits in the outbox (see `safeharbor outbox`).');
+    if (!config.publicUrl) console.log('No SAFEHARBOR_PUBLIC_URL set: links in outgoing mail point at http://127.0.0.1.');
+    console.log(`Safeharbor worker (${store.kind} store: ${store.location}) running, pid ${process.pid}`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) {
+        console.error('safeharbor worker: stopping at once; claimed work is taken over when its lease runs out');
+        process.exit(1);
+      }
+      stopping = true;
+      console.log('Stopping: finishing the batch in hand and giving the rest of the work back');
+      await worker.close();
+      await store.close();
+      console.log('Safeharbor worker stopped');
       process.exit(0);
     };
     process.on('SIGINT', stop);

@@ -2,7 +2,7 @@
 // The embedded store belongs to one process at a time (PGlite is not a server): `serve` marks
 // it with a pid file and a handoff file (its URL and a staff token for local commands, mode
 // 0600, next to the data itself), and other commands go through that server instead.
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Store } from '../storage/store.ts';
 import { localAdmin, remoteAdmin, type AdminClient, type ServerHandoff } from './admin-client.ts';
@@ -34,20 +34,57 @@ function runningOwner(dataDir: string): number | null {
   return pid && pid !== process.pid && alive(pid) ? pid : null;
 }
 
+function inUse(dataDir: string, owner: number): Error {
+  return new Error(
+    `the embedded store in ${dataDir} is in use by another Safeharbor process (pid ${owner}).\n` +
+      `Stop it first, or run Safeharbor on PostgreSQL (DATABASE_URL=postgres://…) so that several processes can share the store.`,
+  );
+}
+
+/**
+ * Take the pid file before opening the store: created exclusively, so of two processes started
+ * together only one gets the store (PGlite would let both open it and corrupt it). A pid file
+ * left by a process that is gone is taken over.
+ */
+function claimPidFile(dataDir: string, pidFile: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  for (let tries = 0; ; tries++) {
+    try {
+      writeFileSync(pidFile, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let pid = 0;
+    try {
+      pid = Number(readFileSync(pidFile, 'utf8').trim());
+    } catch {
+      /* removed meanwhile: try again */
+    }
+    if (pid && pid !== process.pid && alive(pid)) throw inUse(dataDir, pid);
+    // Empty: its writer may be between creating and writing it; give it a moment before taking it over.
+    if (!pid && tries < 3) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      continue;
+    }
+    if (tries > 5) throw new Error(`cannot take ${pidFile}: another process keeps replacing it`);
+    rmSync(pidFile, { force: true });
+  }
+}
+
 export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) return openStore({ databaseUrl });
   const dataDir = dataDirOf(flags);
-  const owner = runningOwner(dataDir);
-  if (owner) {
-    throw new Error(
-      `the embedded store in ${dataDir} is in use by another Safeharbor process (pid ${owner}).\n` +
-        `Stop it first, or run Safeharbor on PostgreSQL (DATABASE_URL=postgres://…) so that several processes can share the store.`,
-    );
-  }
-  const store = await openStore({ dataDir });
   const pidFile = join(dataDir, PID_FILE);
-  writeFileSync(pidFile, String(process.pid));
+  claimPidFile(dataDir, pidFile);
+  let store: Store;
+  try {
+    store = await openStore({ dataDir });
+  } catch (err) {
+    rmSync(pidFile, { force: true });
+    throw err;
+  }
   const release = () => {
     for (const f of [pidFile, join(dataDir, HANDOFF_FILE)]) {
       try {

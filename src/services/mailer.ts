@@ -3,15 +3,28 @@
 // `safeharbor outbox`) after MAX_ATTEMPTS. Without SMTP_URL nothing is sent and nothing is lost.
 // Private links (sign-in and status links) go to the mail server only: once a message is sent or
 // given up, its stored body keeps placeholders instead (withholdPrivateLinks).
+// A mail server that cannot be reached (down, refusing connections, failing TLS or login) is
+// no fault of the message: the claimed messages are put back untouched, without using up any of
+// their attempts, and tried again shortly, so an outage of any length loses nothing and gives
+// nothing up. The claim is a lease renewed while the batch is being sent (holdLease).
 import nodemailer, { type Transporter } from 'nodemailer';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { appendEvents } from '../storage/events.ts';
 import { hasPrivateLinks, withholdPrivateLinks, type Attachment } from '../domain/messages.ts';
 import { PollingLoop } from './polling-loop.ts';
+import { holdLease } from './lease.ts';
 
 const MAX_ATTEMPTS = 8;
 const CLAIM = 50;
+/** How soon messages held back by an unreachable mail server are tried again. */
+const SERVER_RETRY_SECONDS = 5;
+
+/** Whether a failed send says the mail server could not take any message (not this one). */
+export function serverUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; responseCode?: unknown };
+  return ['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'EAUTH', 'ETLS', 'EPROXY'].includes(String(e?.code)) || e?.responseCode === 421;
+}
 
 export function backoffSeconds(attempt: number): number {
   return Math.min(3600, 30 * 2 ** (attempt - 1));
@@ -20,6 +33,17 @@ export function backoffSeconds(attempt: number): number {
 /** The SET clause that replaces a finished message's private links by placeholders; empty when it has none. */
 function withheldBody(body: string) {
   return hasPrivateLinks(body) ? sql`, body = ${withholdPrivateLinks(body)}` : sql``;
+}
+
+interface Claimed {
+  id: number;
+  notice_id: string | null;
+  recipient_role: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  attachments: Attachment[];
+  attempts: number;
 }
 
 export class Mailer {
@@ -34,86 +58,122 @@ export class Mailer {
     private readonly log: (msg: string, err?: unknown) => void = () => {},
     /** The Reply-To for a message about a notice, so that answers find their case. */
     private readonly replyTo: (noticeId: string, recipientRole: string) => string | null = () => null,
+    /** How long claimed messages stay claimed without renewal (a crashed mailer's are sent by another after it). */
+    private readonly leaseSeconds = 120,
   ) {
     this.transport = nodemailer.createTransport(smtpUrl);
     this.loop = new PollingLoop(
-      async () => (await this.sendDue()) > 0,
+      async (stopping) => (await this.sendDue(stopping)) > 0,
       pollMs,
       (err) => log('outbox run failed', err),
     );
   }
 
-  /** Send what is due; returns how many were sent. */
-  async sendDue(): Promise<number> {
+  /** Send what is due; returns how many were sent. Once `stopping` is aborted, the rest of the claim is put back. */
+  async sendDue(stopping?: AbortSignal): Promise<number> {
+    if (stopping?.aborted) return 0;
     const due = (
-      await sql<{
-        id: number;
-        notice_id: string | null;
-        recipient_role: string;
-        to_address: string;
-        subject: string;
-        body: string;
-        attachments: Attachment[];
-        attempts: number;
-      }>`
-        UPDATE outbox o SET attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes'
+      await sql<Claimed>`
+        UPDATE outbox o SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => ${this.leaseSeconds})
         FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED) c
         WHERE o.id = c.id
         RETURNING o.id, o.notice_id, o.recipient_role, o.to_address, o.subject, o.body, o.attachments, o.attempts`.execute(this.db)
     ).rows;
     let sent = 0;
-    for (const m of due) {
-      try {
-        const info = await this.transport.sendMail({
-          from: this.from,
-          to: m.to_address,
-          subject: m.subject,
-          text: m.body,
-          attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
-          replyTo: m.notice_id ? (this.replyTo(m.notice_id, m.recipient_role) ?? undefined) : undefined,
-          headers: { 'Auto-Submitted': 'auto-generated' },
-        });
-        await this.db.transaction().execute(async (trx) => {
-          await sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL${withheldBody(m.body)} WHERE id = ${m.id}`.execute(trx);
-          await appendEvents(trx, [
-            {
-              actor: 'system',
-              type: 'message.sent',
-              subjectType: 'message',
-              subjectId: String(m.id),
-              noticeId: m.notice_id,
-              before: { status: 'pending' },
-              after: { status: 'sent' },
-              data: { message_id: info.messageId },
-            },
-          ]);
-        });
-        sent++;
-      } catch (err) {
-        const giveUp = m.attempts >= MAX_ATTEMPTS;
-        const error = String((err as Error).message ?? err).slice(0, 500);
-        await this.db.transaction().execute(async (trx) => {
-          await sql`UPDATE outbox SET status = ${giveUp ? 'failed' : 'pending'}, last_error = ${error},
-              next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)})${giveUp ? withheldBody(m.body) : sql``} WHERE id = ${m.id}`.execute(
-            trx,
-          );
-          await appendEvents(trx, [
-            {
-              actor: 'system',
-              type: giveUp ? 'message.failed' : 'message.send_failed',
-              subjectType: 'message',
-              subjectId: String(m.id),
-              noticeId: m.notice_id,
-              before: { status: 'pending' },
-              after: { status: giveUp ? 'failed' : 'pending' },
-              data: { attempt: m.attempts, error },
-            },
-          ]);
-        });
-        this.log(`sending outbox message ${m.id} failed (attempt ${m.attempts})`, err);
+    const unfinished = new Set(due.map((m) => m.id));
+    const putBack = async (error: string | null) => {
+      if (!unfinished.size) return;
+      await sql`UPDATE outbox SET attempts = attempts - 1, next_attempt_at = now() + make_interval(secs => ${error ? SERVER_RETRY_SECONDS : 0})${error ? sql`, last_error = ${error}` : sql``}
+        WHERE id = ANY(${[...unfinished]}::bigint[]) AND status = 'pending'`.execute(this.db);
+    };
+    const held = holdLease(
+      () =>
+        sql`UPDATE outbox SET next_attempt_at = now() + make_interval(secs => ${this.leaseSeconds}) WHERE id = ANY(${[...unfinished]}::bigint[]) AND status = 'pending'`.execute(
+          this.db,
+        ),
+      this.leaseSeconds,
+      this.log,
+    );
+    try {
+      for (const m of due) {
+        if (stopping?.aborted) break;
+        if (await this.sendOne(m)) sent++;
+        unfinished.delete(m.id);
       }
+      await putBack(null);
+    } catch (err) {
+      if (!serverUnavailable(err)) throw err;
+      const error = String((err as Error).message ?? err).slice(0, 500);
+      await putBack(error);
+      this.log(`the mail server cannot be reached; ${unfinished.size} messages wait and are tried again in ${SERVER_RETRY_SECONDS} s`, err);
+    } finally {
+      held.release();
     }
     return sent;
+  }
+
+  /**
+   * One claimed message: sent and marked sent, or its failure recorded (retried with backoff,
+   * given up after MAX_ATTEMPTS). False when it failed; throws, recording nothing, when the
+   * server is unavailable.
+   */
+  private async sendOne(m: Claimed): Promise<boolean> {
+    let info: { messageId: string };
+    try {
+      info = await this.transport.sendMail({
+        from: this.from,
+        to: m.to_address,
+        subject: m.subject,
+        text: m.body,
+        attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+        replyTo: m.notice_id ? (this.replyTo(m.notice_id, m.recipient_role) ?? undefined) : undefined,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
+    } catch (err) {
+      if (serverUnavailable(err)) throw err;
+      await this.recordFailure(m, err);
+      return false;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      await sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL${withheldBody(m.body)} WHERE id = ${m.id}`.execute(trx);
+      await appendEvents(trx, [
+        {
+          actor: 'system',
+          type: 'message.sent',
+          subjectType: 'message',
+          subjectId: String(m.id),
+          noticeId: m.notice_id,
+          before: { status: 'pending' },
+          after: { status: 'sent' },
+          data: { message_id: info.messageId },
+        },
+      ]);
+    });
+    return true;
+  }
+
+  private async recordFailure(m: Claimed, err: unknown): Promise<void> {
+    const giveUp = m.attempts >= MAX_ATTEMPTS;
+    const error = String((err as Error).message ?? err).slice(0, 500);
+    await this.db.transaction().execute(async (trx) => {
+      await sql`UPDATE outbox SET status = ${giveUp ? 'failed' : 'pending'}, last_error = ${error},
+          next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)})${giveUp ? withheldBody(m.body) : sql``} WHERE id = ${m.id}`.execute(
+        trx,
+      );
+      await appendEvents(trx, [
+        {
+          actor: 'system',
+          type: giveUp ? 'message.failed' : 'message.send_failed',
+          subjectType: 'message',
+          subjectId: String(m.id),
+          noticeId: m.notice_id,
+          before: { status: 'pending' },
+          after: { status: giveUp ? 'failed' : 'pending' },
+          data: { attempt: m.attempts, error },
+        },
+      ]);
+    });
+    this.log(`sending outbox message ${m.id} failed (attempt ${m.attempts})`, err);
   }
 
   start(): void {

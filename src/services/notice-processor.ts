@@ -20,6 +20,7 @@ import { enqueueMessages } from '../storage/outbox.ts';
 import { refreshItemCounts } from '../storage/item-counts.ts';
 import type { StatusLinks } from './status-links.ts';
 import { queueIfPublished } from '../publication/services/publications.ts';
+import { holdLease } from './lease.ts';
 
 export interface ProcessorDeps extends ResolverDeps {
   config: Config;
@@ -30,7 +31,6 @@ export interface ProcessorDeps extends ResolverDeps {
 }
 
 const BATCH = 5_000;
-const LEASE_SECONDS = 120;
 
 interface ClaimedNotice {
   id: string;
@@ -40,10 +40,10 @@ interface ClaimedNotice {
 }
 
 /** Claim one notice that needs work (a given one, or the oldest). */
-export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineLimit = 0): Promise<ClaimedNotice | null> {
+export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineLimit = 0, leaseSeconds = 120): Promise<ClaimedNotice | null> {
   const row = (
     await sql<ClaimedNotice & { old_status: string }>`
-      UPDATE notices n SET status = 'processing', lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = now()
+      UPDATE notices n SET status = 'processing', lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
       FROM (
         SELECT id, status AS old_status FROM notices
         WHERE status <> 'processed' AND (lease_until IS NULL OR lease_until < now())
@@ -73,15 +73,33 @@ export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineL
   return row;
 }
 
-/** Claim and process one notice; false when there was nothing to claim. */
-export async function processNextNotice(deps: ProcessorDeps, onlyId?: string): Promise<boolean> {
-  const notice = await claimNotice(deps.db, onlyId, deps.config.inlineProcessingLimit);
+/**
+ * Claim and process one notice; false when there was nothing to claim. When `stopping` is
+ * aborted (the worker shuts down) the notice is given back after the batch in hand, its progress
+ * kept, for another worker to go on with at once.
+ */
+export async function processNextNotice(deps: ProcessorDeps, onlyId?: string, stopping?: AbortSignal): Promise<boolean> {
+  if (stopping?.aborted) return false;
+  const lease = deps.config.workerLeaseSeconds;
+  const notice = await claimNotice(deps.db, onlyId, deps.config.inlineProcessingLimit, lease);
   if (!notice) return false;
-  await processClaimed(deps, notice);
-  return true;
+  const held = holdLease(
+    () =>
+      sql`UPDATE notices SET lease_until = now() + make_interval(secs => ${lease}) WHERE id = ${notice.id}::uuid AND status = 'processing'`.execute(deps.db),
+    lease,
+    () => {},
+  );
+  try {
+    if (await processClaimed(deps, notice, stopping)) return true;
+    await sql`UPDATE notices SET lease_until = NULL WHERE id = ${notice.id}::uuid AND status = 'processing'`.execute(deps.db);
+    return false;
+  } finally {
+    held.release();
+  }
 }
 
-async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void> {
+/** False when it stopped before the end (the worker is shutting down). */
+async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice, stopping?: AbortSignal): Promise<boolean> {
   const facts: NoticeFacts = {
     id: notice.id,
     createdAt: notice.created_at,
@@ -90,6 +108,7 @@ async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice): Promi
     trustedFlagger: notice.trusted_flagger,
   };
   for (;;) {
+    if (stopping?.aborted) return false;
     await refreshDirectories(deps);
     const batch = (
       await deps.db
@@ -109,12 +128,13 @@ async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice): Promi
     );
     await deps.db.transaction().execute(async (trx) => {
       const updated = await saveResolutions(trx, deps, facts, batch, resolutions);
-      await sql`UPDATE notices SET items_resolved = items_resolved + ${updated}, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = now() WHERE id = ${notice.id}::uuid`.execute(
+      await sql`UPDATE notices SET items_resolved = items_resolved + ${updated}, lease_until = now() + make_interval(secs => ${deps.config.workerLeaseSeconds}), updated_at = now() WHERE id = ${notice.id}::uuid`.execute(
         trx,
       );
     });
   }
   await finish(deps, notice);
+  return true;
 }
 
 /** One batch's resolutions, written by the one writer's batch path (item-steps.ts). */
@@ -310,7 +330,9 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
             } satisfies NewEvent,
           ]
         : []),
-      ...hostsWithoutContact.map((h): NewEvent => ({
+      // Only the worker that moved the notice to processed records these: a worker whose lease ran
+      // out while it was still finishing must not log them a second time.
+      ...(finished.rows.length ? hostsWithoutContact : []).map((h): NewEvent => ({
         actor: 'system',
         type: 'notice.host_contact_unknown',
         subjectType: 'notice',
@@ -341,7 +363,7 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
  */
 export function noticeWorker(deps: ProcessorDeps, pollMs = 1000, log: (msg: string, err?: unknown) => void = () => {}): PollingLoop {
   return new PollingLoop(
-    () => processNextNotice(deps),
+    (stopping) => processNextNotice(deps, undefined, stopping),
     pollMs,
     (err) => log('notice processing failed; will retry after the lease expires', err),
   );

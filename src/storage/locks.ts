@@ -6,4 +6,6 @@ export const LOCKS = {
    * commit order and a process tailing change_seq (the zone index) cannot skip a change.
    */
   zoneChanges: 727002,
+  /** First-start setup (the staff administrator, the channels' principals), once however many processes start together. */
+  setup: 727003,
 } as const;

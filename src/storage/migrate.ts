@@ -22,7 +22,12 @@ export function migrationFiles(): string[] {
 }
 
 export async function migrate(store: Pick<Store, 'db' | 'execScript'>): Promise<string[]> {
-  await store.execScript(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  // Under the lock too: two first starts racing through CREATE TABLE IF NOT EXISTS can both miss
+  // the table and one fails on the catalog's unique index.
+  await store.execScript(`BEGIN;
+SELECT pg_advisory_xact_lock(${LOCKS.migrations});
+CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+COMMIT;`);
   const applied: string[] = [];
   for (const file of migrationFiles()) {
     if (!/^[0-9]{3}_[a-z0-9_]+\.sql$/.test(file)) throw new Error(`migration file name ${file} must look like 001_name.sql`);

@@ -31,6 +31,12 @@ export interface Store {
    * or another one on the same database. Resolves to the function that stops listening.
    */
   listen(channel: WakeChannel, fn: () => void): Promise<() => Promise<void>>;
+  /**
+   * Run `fn` holding advisory lock `lock` (storage/locks.ts) for the whole of it, across its
+   * transactions: processes that start together on one database do their first-start setup one
+   * after the other. The embedded store has one process only, so there it just runs.
+   */
+  exclusively<T>(lock: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -100,6 +106,22 @@ function openPostgres(databaseUrl: string): Store {
       }
     },
     listen: (channel, fn) => listener.add(WAKE_CHANNELS[channel], fn),
+    async exclusively(lock, fn) {
+      // A session lock on a connection of its own, held while fn works through the pool.
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [lock]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [lock]).catch((err: Error) => (broken = err));
+        }
+      } finally {
+        // A connection that could not unlock may still hold the lock: it is closed, not pooled.
+        client.release(broken);
+      }
+    },
     async close() {
       await listener.close();
       await db.destroy();
@@ -271,6 +293,7 @@ async function openEmbedded(opts: OpenStoreOptions): Promise<Store & { pglite: P
       const unlisten = await whileHolding(pool, () => pglite.listen(WAKE_CHANNELS[channel], () => fn()));
       return () => whileHolding(pool, unlisten);
     },
+    exclusively: (_lock, fn) => fn(),
     async close() {
       await db.destroy();
       await pglite.close();

@@ -15,8 +15,12 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
-  const mails: ReceivedMail[] = [];
+/**
+ * `port`: listen on this one (a mail server that comes back after an outage); `mails`: keep
+ * appending to this list (what the server received before it went down stays counted).
+ */
+export async function startSmtp(opts: { port?: number; mails?: ReceivedMail[] } = {}): Promise<TestSmtp> {
+  const mails: ReceivedMail[] = opts.mails ?? [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -31,7 +35,7 @@ export async function startSmtp(): Promise<TestSmtp> {
         .catch(callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,
