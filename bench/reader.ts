@@ -29,13 +29,18 @@ export async function benchReader(options: ReaderBenchOptions = {}): Promise<Rec
   let sink = 0;
   for (const d of docs) sink += readNotice(d).infringing_urls.length; // warm-up
   let best = Infinity;
+  let bestCpu = Infinity;
   const times: number[] = [];
   for (let p = 0; p < passes; p++) {
     const t0 = performance.now();
+    // CPU time as well as wall time: on a shared machine the wall clock counts other processes' turns.
+    const c0 = process.cpuUsage();
     for (const d of docs) sink += readNotice(d).infringing_urls.length;
+    const cpu = process.cpuUsage(c0);
     const ms = performance.now() - t0;
     times.push(ms);
     best = Math.min(best, ms);
+    bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1000);
   }
   // Per-notice latency, one more pass.
   const lat: number[] = [];
@@ -56,6 +61,7 @@ export async function benchReader(options: ReaderBenchOptions = {}): Promise<Rec
       passes,
       notices_per_s: round((docs.length / best) * 1000),
       notices_per_s_median: round((docs.length / times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!) * 1000),
+      notices_per_cpu_s: round((docs.length / bestCpu) * 1000),
       mb_per_s: round(bytes / 1e6 / (best / 1000), 1),
       p50_ms: round(q(0.5), 3),
       p99_ms: round(q(0.99), 3),

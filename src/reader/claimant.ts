@@ -4,9 +4,12 @@
 // not reported as values.
 import type { Claimant } from './types.ts';
 import type { Section } from './sections.ts';
+import { isContactRole } from './questions.ts';
 
 export interface ClaimantFacts {
   claimant: Claimant;
+  /** 0–1 per field read: an answer to a question asking for it, a labelled line, or a guess from the letter's shape. */
+  confidence: Partial<Record<keyof Claimant, number>>;
   signed: boolean;
   present: { name: boolean; email: boolean; phone: boolean; address: boolean };
 }
@@ -43,14 +46,21 @@ function clean(v: string): string {
     .replace(/[,;]$/, '');
 }
 
+// The answer to a yes/no question or a statement, never a name or an address.
+const YES_NO =
+  /^(?:yes|no|y|n|n\/a|na|none|nil|not applicable|ok|okay|true|false|confirmed?|agreed?|i (?:do|am|have|agree|confirm|understand)|i have read (?:it|the guide)|correct|accept(?:ed)?)\b[\s\S]{0,40}$/i;
+
 function value(v: string): string | null {
   const c = clean(v).replace(
     /^([^,]{3,60}),\s*(?:[\w&.-]+\s+){0,3}(?:lead|manager|counsel|attorney|lawyer|director|agent|officer|head|president|ceo|cto|founder|owner|partner|esq\.?|paralegal|specialist|analyst)\b.*$/i,
     '$1',
   );
-  if (!c || REDACTED.test(c) || c.length > 300) return null;
+  if (!c || REDACTED.test(c) || c.length > 300 || YES_NO.test(c)) return null;
   return c;
 }
+
+const EMAIL_ONLY = /^\W*[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\W*$/;
+const PHONE_ONLY = /^\W*(?:tel|phone|mobile)?\W*\+?\d[\d ().\-/]{6,}\d\W*$/i;
 
 export function extractClaimant(
   text: string,
@@ -61,35 +71,56 @@ export function extractClaimant(
   const c: Claimant = { name: null, email: null, company: null, address: null, phone: null, country: null };
   const present = { name: false, email: false, phone: false, address: false };
   let signed = false;
+  const confidence: ClaimantFacts['confidence'] = {};
+  let sure = 0.6;
   const set = (field: keyof Claimant, v: string | null) => {
-    if (v && !c[field]) c[field] = v;
+    if (v && !c[field]) {
+      c[field] = v;
+      confidence[field] = sure;
+    }
   };
 
-  // Sections whose heading asks for a name, contact details or a signature.
+  // Questions that ask for a name, a signature or contact details: their answers, and only theirs.
+  // A form that asks for the name has said where it is: no other line is taken for it.
+  let nameAsked = false;
   for (const s of sections) {
-    if (!s.heading || excluded(s.start)) continue;
-    const h = s.heading.toLowerCase();
+    if (!s.heading || !s.role || excluded(s.start)) continue;
     const body = text.slice(s.bodyStart, s.end).trim();
     if (!body) continue;
-    const firstLine = body.split('\n').find((l) => l.trim()) ?? '';
-    if (/\b(?:sign|signature)\b/.test(h) && /\bname\b|\bsignature\b/.test(h)) {
-      signed = true;
+    const answerLines = body
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const firstLine = answerLines[0] ?? '';
+    sure = Math.max(0.6, s.confidence);
+    if (s.role === 'name' || s.role === 'signature' || (s.signs && s.role !== 'statement')) {
+      signed ||= s.signs || s.role === 'signature';
       present.name = true;
-      if (!LABEL.test(firstLine)) set('name', value(firstLine));
-    } else if (/^(?:your |full |legal )*name\s*:?$/.test(h)) {
-      present.name = true;
-      set('name', value(firstLine));
-    } else if (/\b(?:e-?mail|phone|telephone|address|contact)\b/.test(h) && !/\binfringer|\buploader/.test(h)) {
-      if (/\bphone|telephone\b/.test(h) || PHONE_VALUE.test(body))
-        present.phone = present.phone || PHONE_VALUE.test(body) || REDACTED.test(firstLine) || /\bphone\b/i.test(body);
-      if (/\baddress\b/.test(h)) {
-        present.address = true;
-        if (!c.address && !LABEL.test(firstLine)) set('address', value(body.split('\n').slice(0, 4).map(clean).filter(Boolean).join(', ')));
+      nameAsked = true;
+      if (!LABEL.test(firstLine)) set('name', value(firstLine.replace(/^\/s\/\s*/i, '').replace(/^\/(.+)\/$/, '$1')));
+    } else if (isContactRole(s.role)) {
+      const h = s.heading.toLowerCase();
+      if (/\b(?:tele)?phone\b|\bmobile\b|\btel\b/.test(h) || answerLines.some((l) => PHONE_ONLY.test(l)))
+        present.phone = present.phone || answerLines.some((l) => PHONE_VALUE.test(l) || REDACTED.test(l)) || /\bphone\b/i.test(body);
+      if (/\baddress\b/.test(h) && !/\be-?mail address\b/.test(h)) present.address = true;
+      // Unlabelled lines by their shape: an e-mail address, a telephone number, else the postal address.
+      const postal: string[] = [];
+      for (const l of answerLines.slice(0, 8)) {
+        if (LABEL.test(l)) continue;
+        if (EMAIL_ONLY.test(l)) set('email', l.replace(/^\W+|\W+$/g, '').toLowerCase());
+        else if (PHONE_ONLY.test(l)) {
+          present.phone = true;
+          set('phone', clean(l.replace(/^\W*(?:tel|phone|mobile)\W*/i, '')));
+        } else if (postal.length < 4) postal.push(clean(l));
       }
+      if (/\baddress\b/.test(h) && postal.length) set('address', value(postal.filter(Boolean).join(', ')));
     }
   }
 
-  // Labelled lines anywhere outside the infringer's part.
+  // Labelled lines anywhere outside the infringer's part. A label's value may continue on the next
+  // lines, but never into the next question or its answer.
+  const questionStarts = new Set(sections.filter((s) => s.heading !== null).map((s) => s.start));
+  const questionAt = (lineAt: number, line: string) => questionStarts.has(lineAt) || questionStarts.has(lineAt + line.length - line.trimStart().length);
   const lines = text.split('\n');
   let at = 0;
   let afterClosing = false;
@@ -100,13 +131,19 @@ export function extractClaimant(
     if (line.length > 400 || /^\s*(?:[-*•\d.)]+\s*)?(?:https?:|<https?:)/i.test(line) || excluded(lineAt)) continue;
     const m = line.length < 3 ? null : LABEL.exec(line);
     if (m) {
+      sure = 0.85;
       const label = m[1]!.toLowerCase();
       let v = m[2] ?? '';
       // The value may be on the next lines ("Mailing address:" then the address).
       if (!clean(v)) {
         const next: string[] = [];
+        let nextAt = at;
         for (let k = i + 1; k < lines.length && next.length < 4; k++) {
-          const l = lines[k]!.trim();
+          const lineK = lines[k]!;
+          const kAt = nextAt;
+          nextAt += lineK.length + 1;
+          if (questionAt(kAt, lineK)) break;
+          const l = lineK.trim();
           if (!l) {
             if (next.length) break;
             continue;
@@ -145,7 +182,9 @@ export function extractClaimant(
       }
       continue;
     }
+    sure = 0.6;
     const t = line.trim();
+    sure = 0.6;
     // "/s/ Jane Doe" or "/Jane Doe/": an electronic signature.
     const s = /^\/s\/\s*(.{2,80})$/i.exec(t) ?? /^\/([^/]{2,80})\/$/.exec(t);
     if (s) {
@@ -158,7 +197,7 @@ export function extractClaimant(
       afterClosing = true;
       continue;
     }
-    if (afterClosing && t) {
+    if (afterClosing && t && !nameAsked) {
       afterClosing = false;
       if (t.length <= 80 && !/https?:\/\//.test(t) && !/[.?!:]$/.test(t.replace(/\b[A-Z]\.$/, ''))) {
         signed = true;
@@ -171,7 +210,7 @@ export function extractClaimant(
   // A letter that ends with a name ("Jane Doe", "Jane Doe, 1 Main St, …", then perhaps an address
   // and a phone number) is signed by it; so is "Signed, Jane Doe".
   const tail = lines.map((l) => l.trim()).filter(Boolean);
-  for (let k = Math.max(1, tail.length - 4); k < tail.length; k++) {
+  for (let k = Math.max(1, tail.length - 4); k < tail.length && !nameAsked; k++) {
     const line = tail[k]!.replace(/^(?:signed|signature|sincerely|regards|best regards|kind regards|yours truly|respectfully)\s*,\s*/i, '');
     const endName = /^(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})\s*(?:,|$)/u.exec(line);
     if (endName && !CLOSING.test(line) && !LABEL.test(line) && line.length < 200 && !/^(?:dear|hello|hi|thanks?|please|the|this|we|i|our|my)\b/i.test(line)) {
@@ -212,7 +251,7 @@ export function extractClaimant(
     const code = countryOf(c.address);
     if (code) set('country', code);
   }
-  return { claimant: c, signed, present };
+  return { claimant: c, confidence, signed, present };
 }
 
 /** A line that starts with a street address: a house number and a street word. */

@@ -189,8 +189,10 @@ export function kindSignals(input: string): KindSignals {
 }
 
 export function classifyKind(s: KindSignals): NoticeKind {
+  // Someone withdrawing their own counter notice may well say they reconsidered; only the provider
+  // reconsiders a counter notice it processed.
+  if (s.retractsCounter && s.counterStatutory < 2 && !s.reversesCounter) return 'counter_notice_retraction';
   if (s.providerReverses) return s.reversesCounter ? 'counter_notice_reversal' : 'reversal';
-  if (s.retractsCounter && s.counterStatutory < 2) return 'counter_notice_retraction';
   const counter = s.counterStatutory >= 2 || (s.counterSelf && s.counterStatutory >= 1) || (s.counterSelf && !s.retractsNotice && s.takedownCore < 2);
   if (s.retractsNotice && s.counterStatutory < 2 && !(s.takedown >= 4 && !s.counterSelf)) return 'retraction';
   if (counter) return 'counter_notice';

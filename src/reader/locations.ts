@@ -4,13 +4,16 @@
 import { findUrls, uniqueUrls } from './urls.ts';
 import type { Section } from './sections.ts';
 import { roleOfCue, type UrlRole } from './roles.ts';
+import { urlRoleOf } from './questions.ts';
 
 export interface LocatedUrl {
   url: string;
   start: number;
   role: UrlRole | null;
-  /** Where the role came from. */
-  via: 'line' | 'lead-in' | 'list' | 'heading' | 'none';
+  /** Where the role came from ('question': the URL is part of a question's text, a form's help link). */
+  via: 'question' | 'line' | 'lead-in' | 'list' | 'heading' | 'none';
+  /** 0–1: how sure the role is (a question's reading, a cue on the URL's own line, or none at all). */
+  confidence: number;
 }
 
 function lineStartOf(text: string, at: number): number {
@@ -54,20 +57,23 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
     const s = sections[k]!;
     let r: UrlRole | null = null;
     if (s.heading !== null) {
-      r = roleOfCue(s.heading, s.style === 'prompt' ? 'last' : 'first');
+      // What the question asks for; a plain prompt that asks for nothing the questions know is read
+      // as the sentence it is ("The previous notice is at:").
+      r = s.role ? urlRoleOf(s.role) : null;
+      if (!r && s.style === 'prompt' && s.role === 'other') r = roleOfCue(s.heading, 'last');
       if (!r && s.style === 'prompt') r = headingRole(k - 1);
     }
     roles[k] = r;
     return r;
   };
-  // The role a form question gives its whole answer: a markdown heading that says something
-  // governs the prompts and prose inside its answer, until the next markdown heading.
+  // The role a form question gives its whole answer: it governs the labels and prose inside its
+  // answer, until the next of the form's questions.
   const governed: (UrlRole | null | undefined)[] = new Array(sections.length);
   const governing = (k: number): UrlRole | null => {
     if (k < 0) return null;
     if (governed[k] !== undefined) return governed[k]!;
     const s = sections[k]!;
-    const r = s.style === 'markdown' ? headingRole(k) : s.style === 'prompt' ? governing(k - 1) : null;
+    const r = s.formQuestion ? headingRole(k) : s.heading !== null ? governing(k - 1) : null;
     governed[k] = r;
     return r;
   };
@@ -76,12 +82,21 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
   for (const h of hits) {
     const k = sectionIndexAt(sections, h.start);
     const sec = sections[k];
+    // A link inside a question's own text is the form's help, never an answer.
+    if (sec && sec.heading !== null && h.start < sec.bodyStart) {
+      const located: LocatedUrl = { url: h.url, start: h.start, role: 'reference', via: 'question', confidence: 0.95 };
+      out.push(located);
+      prev = located;
+      prevEnd = h.end;
+      continue;
+    }
     const ls = lineStartOf(text, h.start);
     // 1. The cue on the URL's own line, after any earlier URL on that line.
-    const from = Math.max(ls, prev && prevEnd > ls ? prevEnd : ls, sec ? sec.start : 0);
+    const from = Math.max(ls, prev && prevEnd > ls ? prevEnd : ls, sec ? (sec.heading !== null ? sec.bodyStart : sec.start) : 0);
     const prefix = cueText(text.slice(Math.max(from, h.start - 160), h.start));
     let role: UrlRole | null = null;
     let via: LocatedUrl['via'] = 'none';
+    let confidence = 0.5;
     const gov = governing(k);
     if (prefix.length >= 3) {
       // Inside a question's answer, prose says less than the question, except when it points to
@@ -90,6 +105,7 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
       if (r && (gov === null || SHORT_LABEL.test(prefix) || r === 'reference' || r === 'contact')) {
         role = r;
         via = 'line';
+        confidence = 0.85;
       }
     }
     if (!role && prefix.length < 3 && sec) {
@@ -105,12 +121,14 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
             if (prev.role) {
               role = prev.role;
               via = 'list';
+              confidence = prev.confidence;
             }
           } else if (LEAD_IN_END.test(line) && (gov === null || SHORT_LABEL.test(cueText(line)))) {
             const r = roleOfCue(cueText(line), 'last');
             if (r) {
               role = r;
               via = 'lead-in';
+              confidence = 0.8;
             }
           }
           break;
@@ -124,9 +142,10 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
       if (r) {
         role = r;
         via = 'heading';
+        confidence = Math.max(0.5, sec?.confidence ?? 0.5);
       }
     }
-    const located: LocatedUrl = { url: h.url, start: h.start, role, via };
+    const located: LocatedUrl = { url: h.url, start: h.start, role, via, confidence };
     out.push(located);
     prev = located;
     prevEnd = h.end;
@@ -138,6 +157,8 @@ export interface UrlsByRole {
   infringing: string[];
   original: string[];
   other: string[];
+  /** The lowest confidence among the URLs of each list (1 for an empty list). */
+  confidence: { infringing: number; original: number };
 }
 
 /**
@@ -150,12 +171,17 @@ export function sortUrls(located: LocatedUrl[], fallback: 'infringing' | 'other'
   const inf: string[] = [];
   const orig: string[] = [];
   const other: string[] = [];
+  const confidence = { infringing: 1, original: 1 };
   for (const l of located) {
     let role = l.role ?? (fallback === 'infringing' && !explicit ? 'infringing' : null);
     if (role === 'own') role = ownIsMaterial ? 'infringing' : 'original';
-    if (role === 'infringing') inf.push(l.url);
-    else if (role === 'original') orig.push(l.url);
-    else other.push(l.url);
+    if (role === 'infringing') {
+      inf.push(l.url);
+      confidence.infringing = Math.min(confidence.infringing, l.confidence);
+    } else if (role === 'original') {
+      orig.push(l.url);
+      confidence.original = Math.min(confidence.original, l.confidence);
+    } else other.push(l.url);
   }
-  return { infringing: uniqueUrls(inf), original: uniqueUrls(orig), other: uniqueUrls(other) };
+  return { infringing: uniqueUrls(inf), original: uniqueUrls(orig), other: uniqueUrls(other), confidence };
 }

@@ -4,14 +4,14 @@
 import { parseAcns, findAcnsXml, hasDtd, type AcnsParse } from './acns.ts';
 import { extractClaimant } from './claimant.ts';
 import { detectElements } from './elements.ts';
-import { classifyKind, kindSignals } from './kind.ts';
+import { classifyKind, kindSignals, type KindSignals } from './kind.ts';
 import { reportFacts } from './report-facts.ts';
 import { classifySubject, isOtherKindReport } from './subject.ts';
 import { locateUrls, sortUrls } from './locations.ts';
 import { parseMime } from './mime.ts';
-import { isInfringerCue, roleOfCue } from './roles.ts';
+import { isInfringerCue } from './roles.ts';
 import { segment, type Section } from './sections.ts';
-import { decodeContent, htmlToText, ownText, unwrapPgp } from './text.ts';
+import { decodeContent, htmlToText, markupToText, ownText, unwrapPgp } from './text.ts';
 import type { MailParts, NoticeKind, ReadResult, XarfReport } from './types.ts';
 import { uniqueUrls } from './urls.ts';
 import { looksLikeXarfJson, looksLikeXarfPlain, parseXarfJson, parseXarfPlain, type XarfParse } from './xarf.ts';
@@ -124,6 +124,8 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     if (whole !== 'plain') warnings.push(p.reason);
   }
 
+  // HTML markup (a form sent as HTML, a pasted page) is read as the Markdown it stands for.
+  text = markupToText(text);
   const own = ownText(text);
   const header = ctx.subject ? `${ctx.subject}\n\n` : '';
   // Statements are read with hard-wrapped lines joined (mail wraps at 72 characters), paragraphs kept.
@@ -161,7 +163,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   if (xarf?.category === 'copyright' && xarf.url) infringing = uniqueUrls([...infringing, xarf.url]);
 
   // The claimant, outside the part about the infringer.
-  const infringerSections = sections.filter((s) => s.heading !== null && isInfringerCue(s.heading));
+  const infringerSections = sections.filter((s) => s.role === 'infringer' || (s.heading !== null && isInfringerCue(s.heading)));
   const excluded = (at: number) => infringerSections.some((s) => at >= s.start && at < s.end);
   const cf = extractClaimant(urlText, sections, excluded, ctx.from ?? null);
   const claimant = cf.claimant;
@@ -223,7 +225,34 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     warnings,
     subject,
     facts: asReport || subject.regime === 'dsa' ? reportFacts(own) : null,
+    confidence: {
+      kind: kindConfidence(kind, signals),
+      infringing_urls: sorted.confidence.infringing,
+      original_urls: sorted.confidence.original,
+      claimant: cf.confidence,
+    },
+    questions: sections
+      .filter((s) => s.heading !== null)
+      .map((s) => ({ question: s.heading!, role: s.role ?? 'other', confidence: s.confidence, form_question: s.formQuestion })),
   };
+}
+
+/** How many of the kind's own signs the text carries: its statutory statements, or words that say what it does. */
+function kindConfidence(kind: NoticeKind, s: KindSignals): number {
+  switch (kind) {
+    case 'takedown':
+      return s.takedownCore >= 2 ? 0.97 : s.takedown >= 3 ? 0.9 : 0.7;
+    case 'counter_notice':
+      return s.counterStatutory >= 2 ? 0.97 : s.counterSelf ? 0.85 : 0.7;
+    case 'retraction':
+    case 'counter_notice_retraction':
+      return s.retractsNotice || s.retractsCounter ? 0.9 : 0.7;
+    case 'reversal':
+    case 'counter_notice_reversal':
+      return 0.85;
+    default:
+      return s.copyright ? 0.5 : 0.8;
+  }
 }
 
 const WORK_LABEL =
@@ -234,7 +263,7 @@ function findWork(text: string, sections: Section[]): string | null {
   const m = WORK_LABEL.exec(text);
   if (m && !/^\[?private\]?$/i.test(m[1]!.trim())) return m[1]!.replace(/\*\*/g, '').trim();
   for (const s of sections) {
-    if (!s.heading || roleOfCue(s.heading) !== 'original') continue;
+    if (s.role !== 'original') continue;
     const body = text.slice(s.bodyStart, s.end).replace(/\s+/g, ' ').trim();
     if (body.length >= 3) return body.length > 300 ? `${body.slice(0, 297)}…` : body;
   }

@@ -1,17 +1,34 @@
-// Cutting a document into sections: a heading (a markdown heading, a bold question, or a prompt
-// line ending in ':' or '?') and the answer that follows it. Free-form letters come out as one
-// section without a heading, or a few when they introduce lists ("… can be found at:").
+// A document's structure: the questions of a form and their answers. A question is marked up as a
+// Markdown heading of any level, a bold run opening a line ("**Q?**" alone, or "**Q:** answer"), an
+// HTML heading or bold paragraph (turned into the Markdown ones by markupToText first), or a plain
+// line ending in ':' or '?' (with the lines of its paragraph before it; numbered or not). The text
+// of a question — help links inside it included — is never part of its answer: the answer runs from
+// the end of the question to the next one. Each question is read for what it asks (questions.ts).
+// Free-form letters come out as one section without a question, or a few when they introduce lists
+// ("… can be found at:").
+import { classifyQuestion, type QuestionRole } from './questions.ts';
 
 export interface Section {
-  /** The heading text (markdown removed), or null for text before the first heading. */
+  /** The question text (markup removed), or null for text before the first question. */
   heading: string | null;
-  /** Offset in the text where the heading starts (or the body, with no heading). */
+  /** Offset in the text where the question starts (or the body, with no question). */
   start: number;
-  /** How the heading was marked: markdown (bold or #), or a prompt line ending in ':' or '?'. */
+  /** How the question was marked: markup (bold, heading, HTML), or a plain prompt line ending in ':' or '?'. */
   style: 'markdown' | 'prompt' | null;
-  /** Offset where the body (the answer) starts and ends. */
+  /** Offset where the answer starts (the question's text ends here) and ends. */
   bodyStart: number;
   end: number;
+  /** What the question asks for ('other' when nothing in its words says; null without a question). */
+  role: QuestionRole | null;
+  /** 0–1, how sure that reading of the question is. */
+  confidence: number;
+  /** The question asks for a signature too ("type your name below to sign"). */
+  signs: boolean;
+  /**
+   * One of the form's own questions, or a label inside an answer ("Original work:", "Below is a
+   * note:"), which the question it stands in answers to governs.
+   */
+  formQuestion: boolean;
 }
 
 interface Line {
@@ -34,14 +51,32 @@ function splitLines(text: string): Line[] {
 }
 
 const HAS_URL = /\b(?:https?|hxxps?):\/\//i;
+// A URL a question may carry as help: in brackets or parentheses, or as a Markdown link's target.
+// (A wrapped line may hold the URL and its closing bracket without the opening one.)
+const BRACKETED_URL = /\]\(\s*(?:https?|hxxps?):\/\/[^)\s]*\)|(?:[([]\s*(?:see\s+|cf\.?\s+)?|^\s*)(?:https?|hxxps?):\/\/[^)\]\s]*\s*[)\]]/gi;
 const MAX_HEADING = 700;
+/** A document with this many questions is a form. */
+const FORM_MIN_QUESTIONS = 3;
+const MIN_QUESTION_CONFIDENCE = 0.3;
+
+/** A plain line may ask a question with a help link in it, but a URL outside brackets makes it part of an answer. */
+function urlFreeForQuestion(line: string): boolean {
+  if (!HAS_URL.test(line)) return true;
+  return !HAS_URL.test(line.replace(BRACKETED_URL, ' '));
+}
 
 function cleanHeading(s: string): string {
   return s
     .replace(/\*\*|__/g, '')
     .replace(/^#+\s*/, '')
+    .replace(/^\s*(?:\(?\d{1,2}[.)]|[-*•])\s+/, '')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** Words outside URLs and markup: a bold URL is an answer emphasised, not a question. */
+function hasWords(s: string): boolean {
+  return (s.replace(/\b(?:https?|hxxps?):\/\/\S+/gi, ' ').match(/\p{L}{2,}/gu) ?? []).length >= 2;
 }
 
 /** The sections of a text, in order; together they cover it. */
@@ -52,10 +87,11 @@ export function segment(text: string): Section[] {
     const line = lines[i]!;
     const t = line.text.trim();
     if (!t) continue;
-    // Markdown bold opening a line: the heading runs to the closing ** (it may wrap over lines).
-    if (t.startsWith('**') && !t.startsWith('***')) {
-      const open = line.start + line.text.indexOf('**');
-      const close = text.indexOf('**', open + 2);
+    // Bold opening a line: the question runs to the closing ** (it may wrap over lines).
+    const bold = t.startsWith('**') && !t.startsWith('***') ? '**' : t.startsWith('__') && !t.startsWith('___') ? '__' : null;
+    if (bold) {
+      const open = line.start + line.text.indexOf(bold);
+      const close = text.indexOf(bold, open + 2);
       if (
         close > open + 2 &&
         close - open < MAX_HEADING &&
@@ -63,41 +99,63 @@ export function segment(text: string): Section[] {
         text.slice(open + 2, close).split('\n').length <= 10
       ) {
         const inner = text.slice(open + 2, close);
-        // "**Name:** Jane" is a label with its value, not a heading, unless the label asks a question.
-        const after = text.slice(close + 2, text.indexOf('\n', close) < 0 ? text.length : text.indexOf('\n', close)).trim();
-        if (!after || /[?:]\s*$/.test(inner.trim()) || inner.length > 60) {
+        // "**Name:** Jane" is a question with its answer beside it; "**Important** text" is emphasis.
+        const nl = text.indexOf('\n', close);
+        const after = text.slice(close + 2, nl < 0 ? text.length : nl).trim();
+        if (hasWords(inner) && (!after || /[?:.]\s*$/.test(inner.trim()) || inner.length > 60)) {
           heads.push({ start: line.start, bodyStart: close + 2, heading: cleanHeading(inner), style: 'markdown' });
           while (i + 1 < lines.length && lines[i + 1]!.start < close) i++;
           continue;
         }
       }
     }
-    if (/^#{1,6}\s+\S/.test(t)) {
+    if (/^#{1,6}\s+\S/.test(t) && hasWords(t)) {
       heads.push({ start: line.start, bodyStart: line.end, heading: cleanHeading(t), style: 'markdown' });
       continue;
     }
-    // A prompt: a line without a URL ending in ':' or '?', with the lines of its paragraph before it.
-    if (/[:?]\s*(?:\*\*)?$/.test(t) && !HAS_URL.test(t) && t.length < MAX_HEADING) {
+    // A prompt: a line ending in ':' or '?', with the lines of its paragraph before it.
+    if (/[:?]\s*(?:\*\*)?$/.test(t) && urlFreeForQuestion(t) && t.length < MAX_HEADING) {
       let first = i;
       let len = t.length;
       while (first > 0) {
         const prev = lines[first - 1]!.text.trim();
-        if (!prev || HAS_URL.test(prev) || /[:?]\s*(?:\*\*)?$/.test(prev) || len + prev.length > MAX_HEADING) break;
+        if (!prev || !urlFreeForQuestion(prev) || /[:?]\s*(?:\*\*)?$/.test(prev) || len + prev.length > MAX_HEADING) break;
         if (heads.length && lines[first - 1]!.start < heads[heads.length - 1]!.bodyStart) break;
         len += prev.length + 1;
         first--;
       }
-      heads.push({ start: lines[first]!.start, bodyStart: line.end, heading: cleanHeading(text.slice(lines[first]!.start, line.end)), style: 'prompt' });
+      const heading = cleanHeading(text.slice(lines[first]!.start, line.end));
+      if (hasWords(heading)) heads.push({ start: lines[first]!.start, bodyStart: line.end, heading, style: 'prompt' });
     }
   }
   const out: Section[] = [];
   const firstStart = heads[0]?.start ?? text.length;
-  if (firstStart > 0 || !heads.length) out.push({ heading: null, style: null, start: 0, bodyStart: 0, end: firstStart });
+  if (firstStart > 0 || !heads.length)
+    out.push({ heading: null, style: null, start: 0, bodyStart: 0, end: firstStart, role: null, confidence: 1, signs: false, formQuestion: false });
+  let marked = 0;
+  let knownPrompts = 0;
   for (let k = 0; k < heads.length; k++) {
     const h = heads[k]!;
     const end = heads[k + 1]?.start ?? text.length;
-    out.push({ heading: h.heading, style: h.style, start: h.start, bodyStart: Math.min(h.bodyStart, end), end });
+    const m = classifyQuestion(h.heading);
+    if (h.style === 'markdown') marked++;
+    else if (m.role !== 'other' && m.confidence >= MIN_QUESTION_CONFIDENCE) knownPrompts++;
+    out.push({
+      heading: h.heading,
+      style: h.style,
+      start: h.start,
+      bodyStart: Math.min(h.bodyStart, end),
+      end,
+      role: m.role,
+      confidence: m.confidence,
+      signs: m.signs,
+      formQuestion: h.style === 'markdown',
+    });
   }
+  // A form in plain lines: its questions are the prompts that ask for something known; the other
+  // prompts are labels inside their answers. With marked-up questions, every prompt is such a label.
+  if (marked < FORM_MIN_QUESTIONS && knownPrompts >= FORM_MIN_QUESTIONS)
+    for (const s of out) if (s.style === 'prompt' && s.role !== 'other' && s.confidence >= MIN_QUESTION_CONFIDENCE) s.formQuestion = true;
   return out;
 }
 

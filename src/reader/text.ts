@@ -104,3 +104,45 @@ export function ownText(text: string): string {
 export function stripMarkdown(s: string): string {
   return s.replace(/\\([\\`*_{}[\]()#+\-.!])/g, '$1').replace(/\*\*|__/g, '');
 }
+
+const HTML_STRUCTURE = /<\/?(?:h[1-6]|p|li|ul|ol|strong|b|br|div|a|table|tr|td|th|dl|dt|dd|span|em|i|html|body)\b[^>]*>/i;
+
+/**
+ * A document with HTML markup as the Markdown the reader segments: headings as '###', bold as '**',
+ * paragraphs and list items as lines, links as "text (url)" so that a link inside a question stays
+ * inside it. Text without HTML tags comes back unchanged (Markdown autolinks like <https://…> are not tags).
+ */
+export function markupToText(s: string): string {
+  if (!HTML_STRUCTURE.test(s)) return s;
+  return decodeEntities(
+    s
+      .replace(/<(script|style|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)["']?[^>]*>([\s\S]*?)<\/a\s*>/gi, (_m, href: string, inner: string) => {
+        const label = inner.replace(/<[^>]*>/g, '').trim();
+        return label && label !== href && !label.includes(href) ? `${label} (${href})` : label || href;
+      })
+      .replace(
+        /<h[1-6]\b[^>]*>([\s\S]*?)<\/h[1-6]\s*>/gi,
+        (_m, inner: string) =>
+          `\n\n### ${inner
+            .replace(/<[^>]*>/g, '')
+            .replace(/\s+/g, ' ')
+            .trim()}\n\n`,
+      )
+      .replace(/<(strong|b|dt)\b[^>]*>([\s\S]*?)<\/\1\s*>/gi, (_m, _t: string, inner: string) => {
+        const t = inner
+          .replace(/<[^>]*>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim();
+        return t ? `**${t}**` : '';
+      })
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<li\b[^>]*>/gi, '\n- ')
+      .replace(/<\/(?:p|div|li|tr|table|ul|ol|dd|dl|body|html)\s*>/gi, '\n\n')
+      .replace(/<(?:p|div|tr|table|ul|ol|dd|dl|body|html)\b[^>]*>/gi, '\n\n')
+      .replace(/<\/?(?:td|th|span|em|i|strong|b|a)\b[^>]*>/gi, ' '),
+  )
+    .replace(/[ \t\u00a0]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n');
+}

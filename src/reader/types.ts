@@ -75,6 +75,24 @@ export interface XarfReport {
   infringed_material: string | null;
 }
 
+/** How sure the reader is of what it read, 0–1 per field (the lowest of the URLs in a list). */
+export interface ReadConfidence {
+  kind: number;
+  infringing_urls: number;
+  original_urls: number;
+  claimant: Partial<Record<keyof Claimant, number>>;
+}
+
+/** One question of a form as the reader understood it. */
+export interface ReadQuestion {
+  question: string;
+  /** What it asks for (src/reader/questions.ts). */
+  role: string;
+  confidence: number;
+  /** One of the form's own questions, rather than a label inside an answer. */
+  form_question: boolean;
+}
+
 export interface ReadResult {
   kind: NoticeKind;
   /** The locations the document asks to act on (for a counter notice or a retraction: the material it concerns). */
@@ -99,6 +117,10 @@ export interface ReadResult {
   subject?: ReportSubject;
   /** The fields of a report that is not a DMCA notice (src/reader/report-facts.ts); null for DMCA copyright notices. */
   facts?: ReportFacts | null;
+  /** How sure each field is (the reader always sets it; optional for hand-built readings). */
+  confidence?: ReadConfidence;
+  /** The form's questions and labels, in order, as read (empty for a letter without any). */
+  questions?: ReadQuestion[];
 }
 
 /** A mail message as the reader needs it (mailparser's ParsedMail maps onto this). */
