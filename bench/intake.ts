@@ -24,6 +24,7 @@ async function fileAndWait(bs: BenchServer, store: Store, names: readonly string
   const bodies = Array.from({ length: notices }, (_, k) => JSON.stringify(dmcaNotice(urls.slice(k * perNotice, (k + 1) * perNotice))));
   const ids: string[] = [];
   let items = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (const [k, body] of bodies.entries()) {
     const res = await fetch(`${bs.url}/v1/notices`, {
@@ -51,7 +52,8 @@ async function fileAndWait(bs: BenchServer, store: Store, names: readonly string
     await new Promise((r) => setTimeout(r, 50));
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { ids, urls: urls.length, items, seconds, acceptedSeconds };
+  const cpu = process.cpuUsage(cpu0);
+  return { ids, urls: urls.length, items, seconds, acceptedSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 /** Seconds of each of COPY_RUNS raw COPYs of `data` (COPY text format) into a fresh table made by `create`. */
@@ -119,6 +121,9 @@ export async function benchIntake(
       seconds: round(run.seconds, 2),
       all_201_after_s: round(run.acceptedSeconds, 2),
       accepted_urls_per_s: perSecond(run.urls, run.acceptedSeconds),
+      // How much of a core the server's process had (the rest of the time it waited on
+      // PostgreSQL, or for a core on a busy machine).
+      server_cpu_share: round(run.cpuSeconds / run.seconds, 2),
       note: 'POST /v1/notices one after another over loopback, clock stopped when the last notice is processed (resolved, messages queued); DNS off',
     });
     figure('copy_rows_per_s', copyPerSecond, 'rows/s', {
