@@ -97,9 +97,9 @@ function rate(count: number, ms: number): number {
   return Math.round(count / (ms / 1000));
 }
 
-export async function benchAsn(options: { lookups?: number } = {}): Promise<Record<string, number | string>[]> {
+export async function benchAsn(options: { lookups?: number } = {}): Promise<Record<string, unknown>[]> {
   const lookups = options.lookups ?? LOOKUPS;
-  const results: Record<string, number | string>[] = [];
+  const results: Record<string, unknown>[] = [];
   const dir = bundledAsnDatasetDir();
 
   collect();
@@ -107,10 +107,11 @@ export async function benchAsn(options: { lookups?: number } = {}): Promise<Reco
   const loaded = await load(dir);
   const { table } = loaded;
   results.push({
-    bench: 'asn.load',
+    name: 'asn_load_ms',
+    value: Math.round(loaded.readMs + loaded.parseMs),
+    unit: 'ms',
     read_ms: Math.round(loaded.readMs),
     parse_ms: Math.round(loaded.parseMs),
-    total_ms: Math.round(loaded.readMs + loaded.parseMs),
     ipv4_ranges: table.ipv4RangeCount,
     ipv6_ranges: table.ipv6RangeCount,
     organisations: table.organisationCount,
@@ -119,11 +120,12 @@ export async function benchAsn(options: { lookups?: number } = {}): Promise<Reco
   collect();
   const after = process.memoryUsage();
   results.push({
-    bench: 'asn.memory',
+    name: 'asn_table_mb',
     // The CSV strings are garbage by now; what is left is the table.
+    value: mb(after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers),
+    unit: 'MB',
     heap_mb: mb(after.heapUsed - before.heapUsed),
     typed_arrays_mb: mb(after.arrayBuffers - before.arrayBuffers),
-    total_mb: mb(after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers),
     rss_mb: mb(after.rss),
   });
 
@@ -155,10 +157,11 @@ export async function benchAsn(options: { lookups?: number } = {}): Promise<Reco
     const providerMs = performance.now() - s;
 
     results.push({
-      bench: `asn.lookup.${family}`,
+      name: `asn_lookups_per_s_${family}`,
+      value: rate(ips.length, lookupMs),
+      unit: 'lookups/s',
       lookups: ips.length,
       hit_rate: Math.round((hits / ips.length) * 1000) / 1000,
-      lookups_per_s: rate(ips.length, lookupMs),
       search_only_per_s: rate(parsed.length, searchMs),
       hosting_provider_per_s: rate(ips.length, providerMs),
     });

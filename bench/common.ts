@@ -11,9 +11,23 @@ export function size(full: number, min = 1000): number {
   return quick ? Math.max(min, Math.round(full / 10)) : full;
 }
 
-/** One figure: one JSON object on one line of stdout. */
+/** One JSON object on one line of stdout. */
 export function emit(row: Row): void {
   process.stdout.write(`${JSON.stringify(row)}\n`);
+}
+
+/**
+ * One figure: `{"name","value","unit", ...context}`. The name is the same with --quick (the
+ * context says the sizes actually used), so one reader of the output serves both runs.
+ */
+export function figure(name: string, value: number | null, unit: string, context: Row = {}): void {
+  emit({ name, value, unit, ...context });
+}
+
+/** `a / b` rounded, for the ratios that set a figure beside its limit; null when either is missing. */
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a == null || b == null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return null;
+  return round(a / b, 3);
 }
 
 const started = performance.now();

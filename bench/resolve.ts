@@ -11,7 +11,7 @@ import { NetworkDirectory } from '../src/services/network-directory.ts';
 import { refreshDirectories, resolveHosts, type ResolverDeps } from '../src/services/resolver.ts';
 import { systemResolver } from '../src/services/dns.ts';
 import { normaliseUrl } from '../src/domain/url.ts';
-import { collectGarbage, emit, note, perSecond, round } from './common.ts';
+import { collectGarbage, figure, note, perSecond, ratio, round } from './common.ts';
 import { urlMix } from './world.ts';
 
 const BATCH = 5_000; // as src/services/notice-processor.ts
@@ -31,11 +31,10 @@ export async function benchResolve(store: Store, label: string, names: readonly 
   const loadSeconds = (performance.now() - t) / 1000;
   collectGarbage();
   const heapAfter = process.memoryUsage();
-  emit({
-    bench: 'resolve.load_directories',
+  const tail = label === 'postgres' ? '' : `_${label}`;
+  figure(`zone_directory_load_s${tail}`, round(loadSeconds, 2), 's', {
     store: label,
     zones: deps.zones.index.size,
-    seconds: round(loadSeconds, 2),
     zones_per_s: perSecond(deps.zones.index.size, loadSeconds),
     retained_mb: round((heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers) / 1024 / 1024, 1),
     note: 'ZoneDirectory.refresh (paged SELECT of every zone) + NetworkDirectory.refresh (bundled ASN table, overrides)',
@@ -96,13 +95,14 @@ export async function benchResolve(store: Store, label: string, names: readonly 
   }
   const totalSeconds = (performance.now() - t) / 1000;
 
-  emit({
-    bench: 'resolve.urls',
+  const matchPerSecond = perSecond(hosts.length, matchSeconds);
+  const urlsPerSecond = perSecond(urls.length, totalSeconds);
+  figure(`resolve_urls_per_s${tail}`, urlsPerSecond, 'URLs/s', {
     store: label,
     zones: names.length,
     urls: urls.length,
-    urls_per_s: perSecond(urls.length, totalSeconds),
     seconds: round(totalSeconds, 2),
+    vs_zone_match: ratio(urlsPerSecond, matchPerSecond),
     batch: BATCH,
     valid: hosts.length,
     on_network: onNetwork,
@@ -113,20 +113,16 @@ export async function benchResolve(store: Store, label: string, names: readonly 
     resolve_hosts_per_s: perSecond(hosts.length, resolveOnly / 1000),
     note: 'normaliseUrl + resolveHosts (zone match, zone/account/origin-history query per batch, hosting provider), DNS off',
   });
-  emit({
-    bench: 'resolve.normalise',
+  figure(`normalise_urls_per_s${tail}`, perSecond(urls.length, normaliseSeconds), 'URLs/s', {
     store: label,
     urls: urls.length,
-    urls_per_s: perSecond(urls.length, normaliseSeconds),
     ns_per_url: round((normaliseSeconds * 1e9) / urls.length),
     valid_share: round(hosts.length / urls.length, 3),
   });
-  emit({
-    bench: 'resolve.zone_match',
+  figure(`resolve_zone_match_per_s${tail}`, matchPerSecond, 'lookups/s', {
     store: label,
     zones: names.length,
     hosts: hosts.length,
-    lookups_per_s: perSecond(hosts.length, matchSeconds),
     hit_rate: round(matched / hosts.length, 3),
     note: 'ZoneDirectory.match on normalised hosts of the URL mix',
   });
