@@ -76,10 +76,8 @@ describe('two API processes and two workers on one PostgreSQL database', () => {
     const ids = await Promise.all(sizes.map((n, i) => fileNotice(urls[i % 2]!, reporter, noticeUrls(`n${i}`, n))));
     const large = ids.filter((_, i) => sizes[i]! > 20);
     const filed = await progress(store, large);
-    assert.ok(
-      filed.notices.some((n) => n.status !== 'processed'),
-      'large notices are left to the background',
-    );
+    // Whether some are still in the background when the last POST answers depends on the workers' speed: not asserted.
+    void filed;
 
     // Four owners, the host and the reporter for every notice.
     const expected = ids.length * 6;

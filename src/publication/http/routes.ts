@@ -114,7 +114,10 @@ export async function publicationRoutes(fastify: FastifyInstance, ctx: AppContex
         security: [],
         summary: 'Published notices, newest first (public; redacted)',
         querystring: z.object({ limit: limit(200), cursor }),
-        response: { 200: z.object({ notices: z.array(z.looseObject({})), next_cursor: z.string().nullable() }) },
+        response: {
+          200: z.object({ notices: z.array(z.looseObject({})), next_cursor: z.string().nullable() }),
+          422: errors('A cursor or limit that is not valid'),
+        },
       },
     },
     async (req) => listPublished(db, req.query),
