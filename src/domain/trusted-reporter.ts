@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { zodErrors, type FieldError } from './notice.ts';
 import { ORIGIN_DISCLOSURE_SCOPE, type TrustedStatus } from './origin-disclosure-policy.ts';
 import type { OutgoingMessage } from './messages.ts';
+import { exponentialBackoff } from './backoff.ts';
 
 /** The terms a trusted reporter accepts. A new text gets a new version; acceptance records which. */
 export const TRUSTED_REPORTER_TERMS = Object.freeze({
@@ -238,5 +239,5 @@ export const WEBHOOK_MAX_ATTEMPTS = 10;
 
 /** Seconds until the next attempt after `attempt` failed ones: 30 s doubling, at most 6 h. */
 export function webhookBackoffSeconds(attempt: number): number {
-  return Math.min(6 * 3600, 30 * 2 ** Math.max(0, attempt - 1));
+  return exponentialBackoff(attempt, 30, 6 * 3600);
 }

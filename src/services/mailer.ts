@@ -10,6 +10,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
+import { exponentialBackoff } from '../domain/backoff.ts';
 import { appendEvents } from '../storage/events.ts';
 import { hasPrivateLinks, withholdPrivateLinks, type Attachment } from '../domain/messages.ts';
 import { PollingLoop } from './polling-loop.ts';
@@ -27,7 +28,7 @@ export function serverUnavailable(err: unknown): boolean {
 }
 
 export function backoffSeconds(attempt: number): number {
-  return Math.min(3600, 30 * 2 ** (attempt - 1));
+  return exponentialBackoff(attempt, 30, 3600);
 }
 
 /** The SET clause that replaces a finished message's private links by placeholders; empty when it has none. */

@@ -1,5 +1,7 @@
 // When `safeharbor submit` tries a request again. Everything it sends carries an Idempotency-Key,
 // so a retry after a lost answer files nothing twice: the server replays the first notice.
+import { exponentialBackoff } from '../../domain/backoff.ts';
+
 export interface RetryPolicy {
   maxAttempts: number;
   baseMs: number;
@@ -30,7 +32,7 @@ export function retryAfterMs(value: string | null | undefined, now: number): num
  */
 export function retryDecision(attempt: number, outcome: Outcome, now: number, policy: RetryPolicy = DEFAULT_RETRY, random = Math.random): Decision {
   if (attempt >= policy.maxAttempts) return { retry: false };
-  const backoff = () => Math.round(Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1)) * (0.5 + random() / 2));
+  const backoff = () => Math.round(exponentialBackoff(attempt, policy.baseMs, policy.capMs) * (0.5 + random() / 2));
   if ('networkError' in outcome) return { retry: true, delayMs: backoff(), why: outcome.networkError };
   if (outcome.status === 429) {
     const after = retryAfterMs(outcome.retryAfter, now);

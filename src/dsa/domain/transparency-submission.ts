@@ -9,6 +9,7 @@
  * which the caller confirms before it counts it as submitted. The others of a refused batch are
  * sent again at once: they were not at fault.
  */
+import { exponentialBackoff } from '../../domain/backoff.ts';
 
 /** The database's limit per call. */
 export const MAX_BATCH = 100;
@@ -130,6 +131,5 @@ export const DEFAULT_BACKOFF: Backoff = { baseMs: 10_000, maxMs: 60 * 60_000 };
 
 /** The wait after the n-th failure in a row (n ≥ 1): doubling from the base, never above the cap. */
 export function backoffMs(failures: number, b: Backoff = DEFAULT_BACKOFF): number {
-  const n = Math.max(1, Math.floor(failures));
-  return Math.min(b.maxMs, b.baseMs * 2 ** Math.min(n - 1, 30));
+  return exponentialBackoff(failures, b.baseMs, b.maxMs);
 }
