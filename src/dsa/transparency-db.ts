@@ -9,7 +9,7 @@
 // The token goes in the Authorization header and nowhere else: errors and log lines are built
 // from status codes and messages, never from the request.
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type UpdateObject } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { TransparencyDbConfig } from '../config.ts';
 import { appendEvents, type NewEvent } from '../storage/events.ts';
@@ -147,6 +147,36 @@ async function markSubmitted(trx: Kysely<Database>, rows: readonly Claimed[], ba
   );
 }
 
+/** The batch waits: its rows get `set`, and one deferred event says why and what comes next. */
+async function putOff(
+  trx: Kysely<Database>,
+  batch: readonly Claimed[],
+  batchId: string,
+  set: UpdateObject<Database, 'statement_submissions'>,
+  data: Record<string, unknown>,
+  at: Date,
+) {
+  await trx
+    .updateTable('statement_submissions')
+    .set({ ...set, updated_at: at })
+    .where(
+      'statement_id',
+      'in',
+      batch.map((c) => c.id),
+    )
+    .execute();
+  await appendEvents(trx, [
+    {
+      actor: 'system',
+      type: 'statement.submission_deferred',
+      subjectType: 'statement_submission',
+      subjectId: batchId,
+      data: { statements: batch.length, ...data },
+      at,
+    },
+  ]);
+}
+
 /**
  * One round: claim a batch, send it, act on the answer. Returns whether there may be more to do
  * now (false when nothing was due, or the database failed and the loop should wait).
@@ -181,25 +211,14 @@ export class TransparencyDbSubmitter {
     if (result.outcome === 'isolate') {
       await deps.db.transaction().execute(async (trx) => {
         await recordAttempt(trx, { batchId, kind: 'submit', puids, status: answer.status, outcome: 'isolate', error: result.error, at });
-        await trx
-          .updateTable('statement_submissions')
-          .set({ send_alone: true, next_attempt_at: at, last_error: result.error, attempts: sql`attempts - 1`, updated_at: at })
-          .where(
-            'statement_id',
-            'in',
-            batch.map((b) => b.id),
-          )
-          .execute();
-        await appendEvents(trx, [
-          {
-            actor: 'system',
-            type: 'statement.submission_deferred',
-            subjectType: 'statement_submission',
-            subjectId: batchId,
-            data: { statements: batch.length, status_code: answer.status, error: result.error, next: 'each statement alone' },
-            at,
-          },
-        ]);
+        await putOff(
+          trx,
+          batch,
+          batchId,
+          { send_alone: true, next_attempt_at: at, last_error: result.error, attempts: sql`attempts - 1` },
+          { status_code: answer.status, error: result.error, next: 'each statement alone' },
+          at,
+        );
       });
       this.failures = 0;
       return true;
@@ -225,25 +244,7 @@ export class TransparencyDbSubmitter {
         error,
         at,
       });
-      await trx
-        .updateTable('statement_submissions')
-        .set({ next_attempt_at: retryAt, last_error: error, updated_at: at })
-        .where(
-          'statement_id',
-          'in',
-          batch.map((c) => c.id),
-        )
-        .execute();
-      await appendEvents(trx, [
-        {
-          actor: 'system',
-          type: 'statement.submission_deferred',
-          subjectType: 'statement_submission',
-          subjectId: batchId,
-          data: { statements: batch.length, status_code: status, error, retry_at: retryAt.toISOString() },
-          at,
-        },
-      ]);
+      await putOff(trx, batch, batchId, { next_attempt_at: retryAt, last_error: error }, { status_code: status, error, retry_at: retryAt.toISOString() }, at);
     });
     deps.log(
       `DSA Transparency Database: ${batch.length} statements not stored (${error}); next try in ${Math.round((this.pausedUntil - at.getTime()) / 1000)} s`,
