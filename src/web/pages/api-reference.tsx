@@ -1,5 +1,6 @@
 // GET /api: the API reference a reporter who automates reads, laid out from the model that
 // web/api-reference.ts reads off the generated OpenAPI document.
+import type { Child } from 'hono/jsx';
 import { Layout } from '../layout.tsx';
 import type { ApiReference, FieldRow, OperationDoc } from '../api-reference.ts';
 import type { Principal } from '../../services/principals.ts';
@@ -15,34 +16,40 @@ function TypeLink(p: { type: string | null; anchor: string | null }) {
   );
 }
 
-function Fields(p: { rows: FieldRow[]; caption: string }) {
-  if (!p.rows.length) return <p>No fields.</p>;
+/** A reference table: its caption (visible or for screen readers only), column headings, one row per entry. */
+function Table(p: { caption: string; captionHidden?: boolean; headings: string[]; rows: Child[][] }) {
   return (
     <table class="api-fields">
-      <caption class="visually-hidden">{p.caption}</caption>
+      <caption class={p.captionHidden ? 'visually-hidden' : undefined}>{p.caption}</caption>
       <thead>
         <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Type</th>
-          <th scope="col">Required</th>
-          <th scope="col">Meaning</th>
+          {p.headings.map((h) => (
+            <th scope="col">{h}</th>
+          ))}
         </tr>
       </thead>
       <tbody>
-        {p.rows.map((r) => (
+        {p.rows.map((cells) => (
           <tr>
-            <td>
-              <code>{r.name}</code>
-            </td>
-            <td>
-              <code>{r.type}</code>
-            </td>
-            <td>{r.required ? 'yes' : 'no'}</td>
-            <td>{r.description}</td>
+            {cells.map((c) => (
+              <td>{c}</td>
+            ))}
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+function Fields(p: { rows: FieldRow[]; caption: string }) {
+  if (!p.rows.length) return <p>No fields.</p>;
+  return (
+    <Table
+      caption={p.caption}
+      captionHidden
+      headings={['Field', 'Type', 'Required', 'Meaning']}
+      rows={p.rows.map((r) => [<code>{r.name}</code>, <code>{r.type}</code>, r.required ? 'yes' : 'no', r.description])}
+    />
   );
 }
 
@@ -57,33 +64,11 @@ function Operation(p: { op: OperationDoc }) {
       {op.description ? <p class="hint">{op.description}</p> : null}
       <p class="hint">{op.authenticated ? 'Needs a token: Authorization: Bearer <token>.' : 'No token needed.'}</p>
       {op.parameters.length ? (
-        <table class="api-fields">
-          <caption>Parameters</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">In</th>
-              <th scope="col">Type</th>
-              <th scope="col">Required</th>
-              <th scope="col">Meaning</th>
-            </tr>
-          </thead>
-          <tbody>
-            {op.parameters.map((x) => (
-              <tr>
-                <td>
-                  <code>{x.name}</code>
-                </td>
-                <td>{x.in}</td>
-                <td>
-                  <code>{x.type}</code>
-                </td>
-                <td>{x.required ? 'yes' : 'no'}</td>
-                <td>{x.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Parameters"
+          headings={['Name', 'In', 'Type', 'Required', 'Meaning']}
+          rows={op.parameters.map((x) => [<code>{x.name}</code>, x.in, <code>{x.type}</code>, x.required ? 'yes' : 'no', x.description])}
+        />
       ) : null}
       {op.body.length ? (
         <p>
@@ -96,27 +81,11 @@ function Operation(p: { op: OperationDoc }) {
           ))}
         </p>
       ) : null}
-      <table class="api-fields">
-        <caption>Answers</caption>
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Meaning</th>
-            <th scope="col">Body</th>
-          </tr>
-        </thead>
-        <tbody>
-          {op.responses.map((r) => (
-            <tr>
-              <td>{r.status}</td>
-              <td>{r.description}</td>
-              <td>
-                <TypeLink type={r.type} anchor={r.schemaAnchor} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        caption="Answers"
+        headings={['Status', 'Meaning', 'Body']}
+        rows={op.responses.map((r) => [r.status, r.description, <TypeLink type={r.type} anchor={r.schemaAnchor} />])}
+      />
     </section>
   );
 }
