@@ -118,16 +118,22 @@ function Figure(p: { label: string; value: string; id: string }) {
   );
 }
 
-function Rows(p: { rows: [string, number | null, string?][] }) {
+/** A captioned table of figures, one row per [label, value, unit?]. */
+function FigureTable(p: { caption: string; rows: [string, number | null, string?][] }) {
   return (
-    <tbody>
-      {p.rows.map(([label, v, unit]) => (
-        <tr>
-          <th scope="row">{label}</th>
-          <td>{fmt(v, unit)}</td>
-        </tr>
-      ))}
-    </tbody>
+    <div class="table-wrap">
+      <table>
+        <caption>{p.caption}</caption>
+        <tbody>
+          {p.rows.map(([label, v, unit]) => (
+            <tr>
+              <th scope="row">{label}</th>
+              <td>{fmt(v, unit)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -212,43 +218,35 @@ function Report(p: { r: TransparencyReport; period: Period; topLink: boolean }) 
       </div>
 
       <h2>The URLs reported</h2>
-      <div class="table-wrap">
-        <table>
-          <caption>URLs named by the notices received in the period</caption>
-          <Rows
-            rows={[
-              ['Reported', r.urls.reported],
-              ['On our network', r.urls.on_network],
-              ['Share on our network', r.urls.share_on_network_percent, ' %'],
-              ['Not on our network', r.urls.not_on_network],
-              ['Not a URL we can act on', r.urls.invalid],
-              ['Not yet resolved', r.urls.unresolved],
-              ['Notices with a URL forwarded or disabled', r.actions.notices_acted_on],
-              ['Median hours from receipt to first action', r.actions.median_hours_to_first_action],
-            ]}
-          />
-        </table>
-      </div>
+      <FigureTable
+        caption="URLs named by the notices received in the period"
+        rows={[
+          ['Reported', r.urls.reported],
+          ['On our network', r.urls.on_network],
+          ['Share on our network', r.urls.share_on_network_percent, ' %'],
+          ['Not on our network', r.urls.not_on_network],
+          ['Not a URL we can act on', r.urls.invalid],
+          ['Not yet resolved', r.urls.unresolved],
+          ['Notices with a URL forwarded or disabled', r.actions.notices_acted_on],
+          ['Median hours from receipt to first action', r.actions.median_hours_to_first_action],
+        ]}
+      />
 
       <h2>Counter notices, retractions, repeat infringers</h2>
-      <div class="table-wrap">
-        <table>
-          <caption>Received or decided in the period</caption>
-          <Rows
-            rows={[
-              ['Counter notices (17 U.S.C. §512(g))', r.counter_notices],
-              ['Court actions shown by complainants', r.court_actions],
-              ['Retractions by complainants', r.retractions],
-              ['Strikes under the repeat-infringer policy', r.strikes.issued],
-              ['of them still counting', r.strikes.in_force],
-              ['Accounts terminated', r.accounts.terminated],
-              ['Accounts reinstated', r.accounts.reinstated],
-              ['Origin addresses disclosed to trusted reporters', r.origin_disclosures.to_trusted_reporters],
-              ['Origin addresses disclosed by staff', r.origin_disclosures.by_staff],
-            ]}
-          />
-        </table>
-      </div>
+      <FigureTable
+        caption="Received or decided in the period"
+        rows={[
+          ['Counter notices (17 U.S.C. §512(g))', r.counter_notices],
+          ['Court actions shown by complainants', r.court_actions],
+          ['Retractions by complainants', r.retractions],
+          ['Strikes under the repeat-infringer policy', r.strikes.issued],
+          ['of them still counting', r.strikes.in_force],
+          ['Accounts terminated', r.accounts.terminated],
+          ['Accounts reinstated', r.accounts.reinstated],
+          ['Origin addresses disclosed to trusted reporters', r.origin_disclosures.to_trusted_reporters],
+          ['Origin addresses disclosed by staff', r.origin_disclosures.by_staff],
+        ]}
+      />
 
       <h2>Subpoenas, court orders and other legal requests</h2>
       <div class="table-wrap">
@@ -322,38 +320,30 @@ function Report(p: { r: TransparencyReport; period: Period; topLink: boolean }) 
         </table>
       </div>
       <div class="two-col">
-        <div class="table-wrap">
-          <table>
-            <caption>Complaints against our decisions (Art. 20), filed in the period</caption>
-            <Rows
-              rows={[
-                ['Received', r.dsa.complaints.received],
-                ['from customers', r.dsa.complaints.from_customers],
-                ['from notifiers', r.dsa.complaints.from_notifiers],
-                ['Decision upheld', r.dsa.complaints.upheld],
-                ['Decision reversed', r.dsa.complaints.reversed],
-                ['Decision partly reversed', r.dsa.complaints.partly_reversed],
-                ['Not yet decided', r.dsa.complaints.open],
-                ['Median hours to decide', r.dsa.complaints.median_hours_to_decide],
-              ]}
-            />
-          </table>
-        </div>
-        <div class="table-wrap">
-          <table>
-            <caption>Measures against misuse (Art. 23), taken in the period</caption>
-            <Rows
-              rows={[
-                ['Notifiers warned', r.dsa.misuse.notifiers_warned],
-                ['Notifiers suspended', r.dsa.misuse.notifiers_suspended],
-                ['Customers warned', r.dsa.misuse.customers_warned],
-                ['Customers suspended', r.dsa.misuse.customers_suspended],
-                ['Services suspended (statements of reasons)', r.dsa.service_restrictions.suspended],
-                ['Services terminated (statements of reasons)', r.dsa.service_restrictions.terminated],
-              ]}
-            />
-          </table>
-        </div>
+        <FigureTable
+          caption="Complaints against our decisions (Art. 20), filed in the period"
+          rows={[
+            ['Received', r.dsa.complaints.received],
+            ['from customers', r.dsa.complaints.from_customers],
+            ['from notifiers', r.dsa.complaints.from_notifiers],
+            ['Decision upheld', r.dsa.complaints.upheld],
+            ['Decision reversed', r.dsa.complaints.reversed],
+            ['Decision partly reversed', r.dsa.complaints.partly_reversed],
+            ['Not yet decided', r.dsa.complaints.open],
+            ['Median hours to decide', r.dsa.complaints.median_hours_to_decide],
+          ]}
+        />
+        <FigureTable
+          caption="Measures against misuse (Art. 23), taken in the period"
+          rows={[
+            ['Notifiers warned', r.dsa.misuse.notifiers_warned],
+            ['Notifiers suspended', r.dsa.misuse.notifiers_suspended],
+            ['Customers warned', r.dsa.misuse.customers_warned],
+            ['Customers suspended', r.dsa.misuse.customers_suspended],
+            ['Services suspended (statements of reasons)', r.dsa.service_restrictions.suspended],
+            ['Services terminated (statements of reasons)', r.dsa.service_restrictions.terminated],
+          ]}
+        />
       </div>
       <p class="muted">
         Notices, URLs and what was done about them are those of the notices received in the period, whatever the date of the action. Counter notices,
