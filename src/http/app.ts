@@ -78,9 +78,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
     // authenticate (an app-level onRequest hook) has run: trusted reporters' tokens get more.
     max: (req) => (req.principal?.trusted ? ctx.config.trustedRateLimitPerMinute : ctx.config.rateLimitPerMinute),
     timeWindow: 60_000,
+    // Only a token that authenticated has a bucket of its own: a made-up or revoked one counts
+    // against its address, else every guess at a token would start with a full allowance.
     keyGenerator: (req) => {
       const t = bearerToken(req);
-      return t ? `t:${hashToken(t).slice(0, 32)}` : `ip:${req.ip}`;
+      return t && req.principal ? `t:${hashToken(t).slice(0, 32)}` : `ip:${req.ip}`;
     },
     allowList: (req) => req.url === '/healthz',
     errorResponseBuilder: (_req, ctxRl) => ({

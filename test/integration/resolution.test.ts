@@ -110,5 +110,22 @@ for (const kind of storeKinds()) {
       assert.equal((await s.api('/v1/notices?limit=1', { token: b.token })).status, 200, 'another caller is not affected');
       assert.equal((await s.api('/healthz')).status, 200);
     });
+
+    test('guessed tokens share the allowance of the address they come from: a new guess does not start afresh', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 45; i++) statuses.push((await s.api('/v1/notices?limit=1', { token: `sh_guess_${i}_${Math.random()}` })).status);
+      assert.ok(
+        statuses.slice(0, 35).every((x) => x === 401),
+        'a wrong token is refused',
+      );
+      assert.ok(
+        statuses.slice(40).every((x) => x === 429),
+        `after 40 guesses from one address they are limited: ${statuses.join(',')}`,
+      );
+      const anonymous = await s.api('/v1/notices?limit=1');
+      assert.equal(anonymous.status, 429, 'the same address without a token shares that allowance');
+      const b = await s.reporter();
+      assert.equal((await s.api('/v1/notices?limit=1', { token: b.token })).status, 200, 'a valid token from that address has its own');
+    });
   });
 }
