@@ -30,11 +30,11 @@ export function parseOrigin(raw: string): { origin: string; kind: OriginKind } |
     const parts = quad.slice(1, 5).map(Number);
     return parts.every((n) => n <= 255) ? { origin: parts.join('.'), kind: 'ip' } : null;
   }
-  if (ipaddr.isValid(s)) {
-    const addr = ipaddr.parse(s);
-    if (addr.kind() === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(s)) return null; // "10" or "0x7f.1" are not origins
-    return { origin: addr.toString(), kind: 'ip' };
-  }
+  // Only an IPv6 address has a colon, and only hex digits, x and dots can spell another IPv4
+  // notation ("10", "0x7f.1", "010.0.0.1": not origins, nor hostnames): a hostname is not put to
+  // ipaddr.js, which tries every IPv4 notation first.
+  if (s.includes(':')) return ipaddr.IPv6.isValid(s) ? { origin: ipaddr.IPv6.parse(s).toString(), kind: 'ip' } : null;
+  if (/^[0-9a-fx.]+$/i.test(s) && ipaddr.IPv4.isValid(s)) return null;
   const host = normaliseHost(s);
   return host && host.includes('.') ? { origin: host, kind: 'hostname' } : null;
 }
