@@ -7,6 +7,7 @@ import { parseStrikePolicy, type StrikePolicy } from './domain/strike-policy.ts'
 import { parseMisusePolicy, type MisusePolicy } from './dsa/domain/misuse-policy.ts';
 import { parseOriginDisclosurePolicy, type OriginDisclosurePolicy } from './domain/origin-disclosure-policy.ts';
 import { inspect } from 'node:util';
+import ipaddr from 'ipaddr.js';
 
 /**
  * A credential that does not show itself: printed, logged or serialised (a config dumped while
@@ -68,6 +69,11 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Requests per minute for a token of an active trusted reporter. */
   trustedRateLimitPerMinute: number;
+  /**
+   * The load balancers or reverse proxies in front of the API (addresses or CIDR blocks), whose
+   * X-Forwarded-For names the caller: empty, the peer's address is the caller's.
+   */
+  trustedProxies: string[];
   /** Who may learn origin IPs, and when the zone's customer is told (SAFEHARBOR_ORIGIN_DISCLOSURE, JSON). */
   originDisclosure: OriginDisclosurePolicy;
   /** Webhooks may go to plain http on loopback and private addresses (tests, local development only). */
@@ -110,6 +116,19 @@ function onOff(v: string | undefined, fallback: boolean, name: string): boolean 
   throw new Error(`${name} must be on or off, got "${v}"`);
 }
 
+/** Addresses or CIDR blocks, comma-separated; a mistyped one is refused at start, not ignored. */
+function trustedProxies(v: string | undefined): string[] {
+  const list = (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  for (const x of list) {
+    const ok = x.includes('/') ? ipaddr.isValidCIDR(x) : ipaddr.isValid(x);
+    if (!ok) throw new Error(`SAFEHARBOR_TRUSTED_PROXIES: ${JSON.stringify(x)} is neither an IP address nor a CIDR block (e.g. 10.0.0.0/8)`);
+  }
+  return list;
+}
+
 function leaseSeconds(v: string | undefined): number {
   const n = int(v, 120, 'SAFEHARBOR_WORKER_LEASE_SECONDS');
   // Renewal runs every third of the lease; below a few seconds one slow round trip would lose it.
@@ -129,6 +148,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     dnsLookups: env.SAFEHARBOR_DNS !== 'off',
     rateLimitPerMinute: int(env.SAFEHARBOR_RATE_LIMIT_PER_MINUTE, 600, 'SAFEHARBOR_RATE_LIMIT_PER_MINUTE'),
     trustedRateLimitPerMinute: int(env.SAFEHARBOR_TRUSTED_RATE_LIMIT_PER_MINUTE, 6000, 'SAFEHARBOR_TRUSTED_RATE_LIMIT_PER_MINUTE'),
+    trustedProxies: trustedProxies(env.SAFEHARBOR_TRUSTED_PROXIES),
     originDisclosure: originDisclosureFromEnv(env.SAFEHARBOR_ORIGIN_DISCLOSURE),
     webhookAllowLoopback: env.SAFEHARBOR_WEBHOOK_ALLOW_LOOPBACK === '1',
     mailDomain: (env.SAFEHARBOR_MAIL_DOMAIN || 'localhost').toLowerCase(),

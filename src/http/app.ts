@@ -61,6 +61,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   const app = Fastify({
     logger: requestLogger(opts.logger),
     bodyLimit: 1024 * 1024,
+    // Behind a load balancer every peer is the balancer: only the proxies named here are
+    // believed about the caller's address (X-Forwarded-For), which the per-address limit uses.
+    trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
   });
   app.decorateRequest('principal', null);
   // Routes declare zod schemas: Fastify validates requests with them; answers are plain JSON

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { storeKinds } from '../support/stores.ts';
 import { startTestServer, dmcaNotice, type TestServer } from '../support/server.ts';
 import type { HostResolver } from '../../src/services/dns.ts';
+import { configFromEnv } from '../../src/config.ts';
 
 // The DNS of the test world: one name answers, one does not exist. The code under test is
 // resolution and recording, not the system resolver.
@@ -129,3 +130,38 @@ for (const kind of storeKinds()) {
     });
   });
 }
+
+describe('callers behind a load balancer (SAFEHARBOR_TRUSTED_PROXIES)', () => {
+  const guesses = async (s: TestServer, forwardedFor: string, n: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) statuses.push((await s.api('/v1/notices?limit=1', { headers: { 'x-forwarded-for': forwardedFor } })).status);
+    return statuses;
+  };
+
+  test('with the balancer trusted, each forwarded address has its own allowance', async () => {
+    const s = await startTestServer('embedded', { config: { rateLimitPerMinute: 5, trustedProxies: ['127.0.0.1', '::1'] } });
+    try {
+      assert.deepEqual(await guesses(s, '198.51.100.7', 6), [401, 401, 401, 401, 401, 429]);
+      assert.deepEqual(await guesses(s, '198.51.100.8', 1), [401], 'another caller behind the same balancer is not limited');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('without it, X-Forwarded-For is not believed: a caller cannot pick a fresh address for each request', async () => {
+    const s = await startTestServer('embedded', { config: { rateLimitPerMinute: 5 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push(...(await guesses(s, `198.51.100.${i + 1}`, 1)));
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a mistyped proxy is refused at start, naming the variable', () => {
+    assert.deepEqual(configFromEnv({ SAFEHARBOR_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.1' }).trustedProxies, ['10.0.0.0/8', '192.0.2.1']);
+    assert.deepEqual(configFromEnv({}).trustedProxies, []);
+    assert.throws(() => configFromEnv({ SAFEHARBOR_TRUSTED_PROXIES: '10.0.0.0/33' }), /SAFEHARBOR_TRUSTED_PROXIES: "10.0.0.0\/33" is neither/);
+  });
+});
