@@ -68,8 +68,20 @@ export function redactDatabaseUrl(url: string): string {
   }
 }
 
+/**
+ * Connections each process keeps to PostgreSQL (PG_POOL_MAX, default 10). Processes times this
+ * must stay under the server's max_connections (or a pooler's limit); a typo is refused at start
+ * rather than becoming a pool of NaN.
+ */
+export function poolSize(v: string | undefined): number {
+  if (v === undefined || v.trim() === '') return 10;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`PG_POOL_MAX: ${JSON.stringify(v)} is not a whole number of connections from 1 to 1000`);
+  return n;
+}
+
 function openPostgres(databaseUrl: string): Store {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.PG_POOL_MAX ?? 10) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize(process.env.PG_POOL_MAX) });
   // An idle connection dropped by the server (restart, failover) is replaced on next use; it
   // must not take the process down as an unhandled 'error' event.
   pool.on('error', (err) => console.error(`safeharbor: idle PostgreSQL connection lost: ${err.message}`));
