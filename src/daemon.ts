@@ -2,6 +2,7 @@
 // work while there is some, polls for work other processes left, and wakes at once when a
 // transaction that stored work for it commits (storage/wake.ts). Nothing here depends on HTTP,
 // so the same daemon can run in a process of its own.
+import { sql } from 'kysely';
 import type { AppContext } from './context.ts';
 import type { WakeChannel } from './storage/wake.ts';
 import { PollingLoop } from './services/polling-loop.ts';
@@ -46,6 +47,8 @@ export interface Daemon {
   suspensions: Loop;
   /** Statements of reasons → the DSA Transparency Database; null without SAFEHARBOR_DSA_TDB_URL. */
   transparencyDb: Loop | null;
+  /** Partitions of events and notice_items created ahead of their ids (ensure_partitions, migration 026). */
+  partitions: Loop;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -94,13 +97,26 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
   // Statements are issued by many writers and need not reach the database within the second: it polls.
   const transparencyDb = config.transparencyDb ? transparencyDbLoop({ db: ctx.store.db, config: config.transparencyDb, now: ctx.clock, log }, pollMs) : null;
 
+  // Each partition holds 10,000,000 ids and two are kept ahead: hourly is days early even at
+  // millions of URLs a day, and a run with nothing to create reads only the catalog.
+  const partitions = new PollingLoop(
+    async () => {
+      await sql`SELECT ensure_partitions()`.execute(ctx.store.db);
+      return false;
+    },
+    Math.max(slowPollMs, 3_600_000),
+    (err) => log('partition maintenance failed', err),
+  );
+
   const wakes: [WakeChannel, Loop | null][] = [
     ['notices', notices],
     ['outbox', mailer],
     ['inbound', mailIntake],
   ];
   // The mailer stops last: the others may still queue messages while they finish.
-  const loops = ([mailIntake, notices, webhooks, lifecycle, legal, suspensions, transparencyDb, mailer] as (Loop | null)[]).filter((l) => l !== null);
+  const loops = ([mailIntake, notices, webhooks, lifecycle, legal, suspensions, transparencyDb, partitions, mailer] as (Loop | null)[]).filter(
+    (l) => l !== null,
+  );
   let unlisten: (() => Promise<void>)[] = [];
   return {
     notices,
@@ -111,6 +127,7 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
     legal,
     suspensions,
     transparencyDb,
+    partitions,
     async start() {
       for (const [channel, loop] of wakes) if (loop) unlisten.push(await ctx.store.listen(channel, () => loop.kick()));
       for (const loop of loops) loop.start();

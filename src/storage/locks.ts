@@ -8,4 +8,6 @@ export const LOCKS = {
   zoneChanges: 727002,
   /** First-start setup (the staff administrator, the channels' principals), once however many processes start together. */
   setup: 727003,
+  /** ensure_partitions() (migration 026), which names it as a number of its own: keep the two equal. */
+  partitions: 727004,
 } as const;

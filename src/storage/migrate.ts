@@ -50,5 +50,8 @@ COMMIT;`;
       throw new Error(`migration ${file} failed: ${(err as Error).message}`);
     }
   }
+  // Partitions of events and notice_items ahead of their ids (026) at every start, not only from
+  // the daemon's hourly run: a process that only serves the API writes events too.
+  await sql`SELECT ensure_partitions()`.execute(store.db);
   return applied;
 }

@@ -21,6 +21,8 @@ for (const kind of storeKinds()) {
               FROM information_schema.columns c
               JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
              WHERE c.table_schema = current_schema()
+               -- Partitions (events_p0, notice_items_default…) have their parent's columns, declared once.
+               AND NOT EXISTS (SELECT 1 FROM pg_class p WHERE p.oid = format('%I.%I', c.table_schema, c.table_name)::regclass AND p.relispartition)
              ORDER BY c.table_name, c.column_name`.execute(store.db)
         ).rows
           .filter((r) => !(TABLES_OUTSIDE_SCHEMA as readonly string[]).includes(r.table_name))
