@@ -161,7 +161,7 @@ async function saveResolutions(
         mode: on?.zone.mode ?? null,
         origin: on?.zone.origin ?? null,
         origin_kind: on?.zone.originKind ?? null,
-        origin_ips: on?.origin ? `{${on.origin.ips.map((ip) => `"${ip}"`).join(',')}}` : null,
+        origin_ips: on?.origin ? on.origin.ips : null,
         origin_resolution: on?.origin?.resolution ?? null,
         host_asn: hosting?.asn ?? null,
         host_name: hosting?.name ?? null,
