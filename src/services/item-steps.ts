@@ -15,6 +15,7 @@ import type { Database } from '../storage/schema.ts';
 import { appendEvents, type Actor, type EventType, type NewEvent } from '../storage/events.ts';
 import type { LifecycleStepType } from '../domain/event-types.ts';
 import { enqueueMessages } from '../storage/outbox.ts';
+import { jsonRows } from '../storage/json-rows.ts';
 import { refreshItemCounts } from '../storage/item-counts.ts';
 import type { BusinessCalendar } from '../domain/business-days.ts';
 import {
@@ -475,14 +476,36 @@ export interface ResolutionColumns {
   mode: string | null;
   origin: string | null;
   origin_kind: string | null;
-  /** A PostgreSQL array literal. */
-  origin_ips: string | null;
+  origin_ips: string[] | null;
   origin_resolution: string | null;
   host_asn: number | null;
   host_name: string | null;
   host_abuse_email: string | null;
   dns_error: string | null;
 }
+
+/** The rows applyResolutions writes, as jsonb_to_recordset reads them. */
+const RESOLUTION_COLUMNS = {
+  id: 'bigint',
+  state: 'text',
+  reason: 'text',
+  zone_id: 'int',
+  zone: 'text',
+  account_id: 'text',
+  mode: 'text',
+  origin: 'text',
+  origin_kind: 'text',
+  origin_ips: 'text[]',
+  origin_resolution: 'text',
+  host_asn: 'bigint',
+  host_name: 'text',
+  host_abuse_email: 'text',
+  kind: 'text',
+  lifecycle: 'jsonb',
+  strike_status: 'text',
+  strike_at: 'timestamptz',
+  next_wake_at: 'timestamptz',
+} as const;
 
 export interface ResolvedItem {
   id: number;
@@ -521,30 +544,33 @@ export async function applyResolutions(trx: Kysely<Database>, deps: ItemStepDeps
   // complainant is not sent twice. Messages are grouped once the write says which items it took.
   const noMessages = new Map<string, Send>();
   for (const r of rows) carryOut(r.effects, r.cols, ctx.now, r.item, noMessages, ['content_disabled']);
-  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
-  const c = <K extends keyof ResolutionColumns>(k: K) => rows.map((r) => r.b.columns[k]);
+  // The machine state goes along only where it is stored (hosted content taken down on receipt):
+  // for the rest of the batch the row says it all (IMPLIED_BY_ROW).
+  const write = rows.map((r) => {
+    const stored = !IMPLIED_BY_ROW.has(r.state.kind);
+    return {
+      ...r.b.columns,
+      id: r.b.id,
+      state: coarseState(r.state),
+      reason: coarseReason(r.state),
+      ...(stored ? { kind: r.state.kind, lifecycle: r.state, strike_status: r.cols.strikeStatus, strike_at: r.cols.strikeAt, next_wake_at: r.cols.wake } : {}),
+    };
+  });
   const updated = (
     await sql<{ id: string | number }>`
       WITH u AS (
-        SELECT * FROM unnest(${col((r) => r.b.id)}::bigint[], ${col((r) => coarseState(r.state))}::text[], ${col((r) => coarseReason(r.state))}::text[],
-                  ${c('zone_id')}::int[], ${c('zone')}::text[], ${c('account_id')}::text[], ${c('mode')}::text[], ${c('origin')}::text[],
-                  ${c('origin_kind')}::text[], ${c('origin_ips')}::text[], ${c('origin_resolution')}::text[], ${c('host_asn')}::bigint[],
-                  ${c('host_name')}::text[], ${c('host_abuse_email')}::text[], ${col((r) => r.state.kind)}::text[], ${col((r) => JSON.stringify(r.state))}::text[],
-                  ${col((r) => r.cols.strikeStatus)}::text[], ${col((r) => iso(r.cols.strikeAt))}::timestamptz[], ${col((r) => iso(r.cols.wake))}::timestamptz[],
-                  ${col((r) => !IMPLIED_BY_ROW.has(r.state.kind))}::boolean[])
-          AS u(id, state, reason, zone_id, zone, account_id, mode, origin, origin_kind, origin_ips, origin_resolution, host_asn, host_name, host_abuse_email,
-               kind, lifecycle, strike_status, strike_at, next_wake_at, stored)
+        SELECT * FROM ${jsonRows(write, RESOLUTION_COLUMNS, 'u')}
       ), items AS (
         UPDATE notice_items i SET state = u.state, reason = u.reason, zone_id = u.zone_id, zone = u.zone, account_id = u.account_id,
-          mode = u.mode, origin = u.origin, origin_kind = u.origin_kind, origin_ips = u.origin_ips::text[], origin_resolution = u.origin_resolution,
+          mode = u.mode, origin = u.origin, origin_kind = u.origin_kind, origin_ips = u.origin_ips, origin_resolution = u.origin_resolution,
           host_asn = u.host_asn, host_name = u.host_name, host_abuse_email = u.host_abuse_email, updated_at = now()
         FROM u WHERE i.id = u.id AND i.state = 'received'
         RETURNING i.id
       ), states AS (
         INSERT INTO item_lifecycles (item_id, notice_id, account_id, kind, state, strike_status, strike_at, next_wake_at, updated_at)
-        SELECT u.id, ${notice.id}::uuid, u.account_id, u.kind, u.lifecycle::jsonb, u.strike_status, u.strike_at, u.next_wake_at, now()
+        SELECT u.id, ${notice.id}::uuid, u.account_id, u.kind, u.lifecycle, u.strike_status, u.strike_at, u.next_wake_at, now()
         FROM u JOIN items ON items.id = u.id
-        WHERE u.stored
+        WHERE u.kind IS NOT NULL
       )
       SELECT id FROM items`.execute(trx)
   ).rows;

@@ -107,34 +107,67 @@ async function processClaimed(deps: ProcessorDeps, notice: ClaimedNotice, stoppi
     statusUrl: deps.links.url(notice.id),
     trustedFlagger: notice.trusted_flagger,
   };
-  for (;;) {
-    if (stopping?.aborted) return false;
-    await refreshDirectories(deps);
-    const batch = (
-      await deps.db
-        .selectFrom('notice_items')
-        .select(['id', 'host', 'url', 'submitted_url'])
-        .where('notice_id', '=', notice.id)
-        .where('state', '=', 'received')
-        .orderBy('position')
-        .limit(BATCH)
-        .execute()
-    ).map((b) => ({ id: Number(b.id), host: b.host!, url: b.url ?? b.submitted_url }));
-    if (batch.length === 0) break;
-    const resolutions = await resolveHosts(
-      deps,
-      batch.map((b) => b.host),
-      notice.created_at,
-    );
-    await deps.db.transaction().execute(async (trx) => {
-      const updated = await saveResolutions(trx, deps, facts, batch, resolutions);
-      await sql`UPDATE notices SET items_resolved = items_resolved + ${updated}, lease_until = now() + make_interval(secs => ${deps.config.workerLeaseSeconds}), updated_at = now() WHERE id = ${notice.id}::uuid`.execute(
-        trx,
-      );
-    });
+  // Two batches in flight: while one batch's transaction runs in PostgreSQL, the next is read and
+  // resolved here, so the server's CPU and the database's work overlap instead of taking turns.
+  // Batches still commit one after another, in order; each takes only items still `received`.
+  let after = -1;
+  let writing: Promise<void> | null = null;
+  try {
+    for (;;) {
+      if (stopping?.aborted) return false;
+      const next = await prepareBatch(deps, notice, after);
+      if (writing) await writing;
+      writing = null;
+      if (!next) break;
+      after = next.lastPosition;
+      writing = writeBatch(deps, notice, facts, next.batch, next.resolutions);
+      // Awaited below; until then its failure must not count as unhandled.
+      writing.catch(() => {});
+    }
+  } finally {
+    // Whatever ends the loop (shutdown, an error), the batch in hand is written or fails before it returns.
+    if (writing) await writing;
   }
   await finish(deps, notice);
   return true;
+}
+
+type Batch = { id: number; host: string; url: string }[];
+
+/** The next batch after position `after`, resolved; null when none is left. */
+async function prepareBatch(
+  deps: ProcessorDeps,
+  notice: ClaimedNotice,
+  after: number,
+): Promise<{ batch: Batch; resolutions: ItemResolution[]; lastPosition: number } | null> {
+  await refreshDirectories(deps);
+  const rows = await deps.db
+    .selectFrom('notice_items')
+    .select(['id', 'position', 'host', 'url', 'submitted_url'])
+    .where('notice_id', '=', notice.id)
+    .where('state', '=', 'received')
+    .where('position', '>', after)
+    .orderBy('position')
+    .limit(BATCH)
+    .execute();
+  if (rows.length === 0) return null;
+  const batch = rows.map((b) => ({ id: Number(b.id), host: b.host!, url: b.url ?? b.submitted_url }));
+  const resolutions = await resolveHosts(
+    deps,
+    batch.map((b) => b.host),
+    notice.created_at,
+  );
+  return { batch, resolutions, lastPosition: rows[rows.length - 1]!.position };
+}
+
+/** One batch in one transaction: its items, and the notice's progress and lease. */
+async function writeBatch(deps: ProcessorDeps, notice: ClaimedNotice, facts: NoticeFacts, batch: Batch, resolutions: ItemResolution[]): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const updated = await saveResolutions(trx, deps, facts, batch, resolutions);
+    await sql`UPDATE notices SET items_resolved = items_resolved + ${updated}, lease_until = now() + make_interval(secs => ${deps.config.workerLeaseSeconds}), updated_at = now() WHERE id = ${notice.id}::uuid`.execute(
+      trx,
+    );
+  });
 }
 
 /** One batch's resolutions, written by the one writer's batch path (item-steps.ts). */
@@ -161,7 +194,7 @@ async function saveResolutions(
         mode: on?.zone.mode ?? null,
         origin: on?.zone.origin ?? null,
         origin_kind: on?.zone.originKind ?? null,
-        origin_ips: on?.origin ? `{${on.origin.ips.map((ip) => `"${ip}"`).join(',')}}` : null,
+        origin_ips: on?.origin ? on.origin.ips : null,
         origin_resolution: on?.origin?.resolution ?? null,
         host_asn: hosting?.asn ?? null,
         host_name: hosting?.name ?? null,
@@ -357,14 +390,36 @@ async function finish(deps: ProcessorDeps, notice: ClaimedNotice): Promise<void>
   });
 }
 
+/** Notices one process works on at once (see noticeWorker). */
+export const NOTICE_WORKER_LANES = 2;
+
 /**
  * Runs in every server process: processes notices as they arrive (kick) and polls for work
- * left by other processes or by a crash (expired leases).
+ * left by other processes or by a crash (expired leases). Two lanes, each claiming a notice of
+ * its own as two processes would: one notice's work alternates between this process's CPU and
+ * the database's, and a second notice fills the other's waits (filing after filing, the next
+ * notice is resolved while the last one's messages are written).
  */
-export function noticeWorker(deps: ProcessorDeps, pollMs = 1000, log: (msg: string, err?: unknown) => void = () => {}): PollingLoop {
-  return new PollingLoop(
-    (stopping) => processNextNotice(deps, undefined, stopping),
-    pollMs,
-    (err) => log('notice processing failed; will retry after the lease expires', err),
+export function noticeWorker(
+  deps: ProcessorDeps,
+  pollMs = 1000,
+  log: (msg: string, err?: unknown) => void = () => {},
+  lanes = NOTICE_WORKER_LANES,
+): { start(): void; kick(): void; stop(): Promise<void> } {
+  const loops = Array.from(
+    { length: lanes },
+    () =>
+      new PollingLoop(
+        (stopping) => processNextNotice(deps, undefined, stopping),
+        pollMs,
+        (err) => log('notice processing failed; will retry after the lease expires', err),
+      ),
   );
+  return {
+    start: () => loops.forEach((l) => l.start()),
+    kick: () => loops.forEach((l) => l.kick()),
+    stop: async () => {
+      await Promise.all(loops.map((l) => l.stop()));
+    },
+  };
 }

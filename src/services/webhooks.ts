@@ -46,6 +46,11 @@ const CURSOR = 'webhooks';
 const LOG_BATCH = 500;
 /** The item events of the one writer (item-steps.ts); resolution (item.resolved) is told by notice.processed instead. */
 const ITEM_CHANGE_TYPES = ['item.reviewed', 'item.lifecycle', 'item.retracted'];
+/**
+ * The events whose contents a run reads; of the others (most of the log: a notice's item.resolved
+ * and message.queued events) only the id is wanted, to move the cursor past them.
+ */
+const READ_TYPES = ['zone.origin_changed', 'notice.received', 'notice.status_changed', ...ITEM_CHANGE_TYPES];
 
 export interface WebhookDeps extends DisclosureDeps {
   allowLoopback: boolean;
@@ -542,7 +547,10 @@ export async function queueWebhookEvents(deps: WebhookDeps): Promise<number> {
     );
     const events = (
       await sql<LoggedEvent>`
-        SELECT id, at, type, subject_id, notice_id, before, after, data FROM events WHERE id > ${cursor} ORDER BY id LIMIT ${LOG_BATCH}`.execute(trx)
+        SELECT id, at, type, subject_id, notice_id,
+               CASE WHEN read THEN before END AS before, CASE WHEN read THEN after END AS after, CASE WHEN read THEN data END AS data
+        FROM (SELECT *, type = ANY(${READ_TYPES}::text[]) AS read FROM events WHERE id > ${cursor} ORDER BY id LIMIT ${LOG_BATCH}) e
+        ORDER BY id`.execute(trx)
     ).rows.map((e) => ({ ...e, id: Number(e.id) }));
     if (!events.length) return 0;
     const of = (...types: string[]) => events.filter((e) => types.includes(e.type));

@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { appendEvents } from './events.ts';
+import { jsonRows } from './json-rows.ts';
 import { wakeOnCommit } from './wake.ts';
 import type { OutgoingMessage } from '../domain/messages.ts';
 
@@ -11,13 +12,11 @@ import type { OutgoingMessage } from '../domain/messages.ts';
 export async function enqueueMessages(db: Kysely<Database>, noticeId: string | null, wanted: readonly (OutgoingMessage | null)[]): Promise<number> {
   const messages = wanted.filter((m): m is OutgoingMessage => m !== null);
   if (!messages.length) return 0;
+  const rows = messages.map((m) => ({ k: m.dedupeKey, r: m.recipientRole, t: m.to, s: m.subject, b: m.body, a: m.attachments }));
   const queued = (
     await sql<{ id: number; recipient_role: string; to_address: string }>`
       INSERT INTO outbox (dedupe_key, notice_id, recipient_role, to_address, subject, body, attachments)
-      SELECT k, ${noticeId}::uuid, r, t, s, b, a FROM unnest(
-        ${messages.map((m) => m.dedupeKey)}::text[], ${messages.map((m) => m.recipientRole)}::text[], ${messages.map((m) => m.to)}::text[],
-        ${messages.map((m) => m.subject)}::text[], ${messages.map((m) => m.body)}::text[], ${messages.map((m) => JSON.stringify(m.attachments))}::jsonb[]
-      ) AS m(k, r, t, s, b, a)
+      SELECT k, ${noticeId}::uuid, r, t, s, b, a FROM ${jsonRows(rows, { k: 'text', r: 'text', t: 'text', s: 'text', b: 'text', a: 'jsonb' }, 'm')}
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id, recipient_role, to_address`.execute(db)
   ).rows;
