@@ -74,6 +74,11 @@ export interface Config {
    * X-Forwarded-For names the caller: empty, the peer's address is the caller's.
    */
   trustedProxies: string[];
+  /**
+   * How long an API process may use a token's principal without reading it again (0: read it on
+   * every request). Changes are announced and drop it sooner; this bounds a missed announcement.
+   */
+  authCacheMs: number;
   /** Who may learn origin IPs, and when the zone's customer is told (SAFEHARBOR_ORIGIN_DISCLOSURE, JSON). */
   originDisclosure: OriginDisclosurePolicy;
   /** Webhooks may go to plain http on loopback and private addresses (tests, local development only). */
@@ -149,6 +154,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: int(env.SAFEHARBOR_RATE_LIMIT_PER_MINUTE, 600, 'SAFEHARBOR_RATE_LIMIT_PER_MINUTE'),
     trustedRateLimitPerMinute: int(env.SAFEHARBOR_TRUSTED_RATE_LIMIT_PER_MINUTE, 6000, 'SAFEHARBOR_TRUSTED_RATE_LIMIT_PER_MINUTE'),
     trustedProxies: trustedProxies(env.SAFEHARBOR_TRUSTED_PROXIES),
+    authCacheMs: int(env.SAFEHARBOR_AUTH_CACHE_MS, 5000, 'SAFEHARBOR_AUTH_CACHE_MS'),
     originDisclosure: originDisclosureFromEnv(env.SAFEHARBOR_ORIGIN_DISCLOSURE),
     webhookAllowLoopback: env.SAFEHARBOR_WEBHOOK_ALLOW_LOOPBACK === '1',
     mailDomain: (env.SAFEHARBOR_MAIL_DOMAIN || 'localhost').toLowerCase(),

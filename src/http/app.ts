@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import { authenticate, bearerToken } from './auth.ts';
 import { hashToken } from '../services/principals.ts';
+import { tokenAuthenticator } from '../services/token-auth.ts';
 import type { AppContext } from './context.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -75,7 +76,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
     const why = undeclared(route);
     if (why) throw new Error(`${[route.method].flat().join(',')} ${route.url}: the route's schema is incomplete (${why})`);
   });
-  app.addHook('onRequest', authenticate(ctx.store.db));
+  const tokens = await tokenAuthenticator(ctx.store, { maxAgeMs: ctx.config.authCacheMs });
+  app.addHook('onClose', () => tokens.close());
+  app.addHook('onRequest', authenticate(tokens));
 
   await app.register(rateLimit, {
     // authenticate (an app-level onRequest hook) has run: trusted reporters' tokens get more.

@@ -1,8 +1,8 @@
 // Bearer-token authentication for every API route, and per-route role checks.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database, Role } from '../storage/schema.ts';
-import { principalForToken, type Principal } from '../services/principals.ts';
+import type { Role } from '../storage/schema.ts';
+import type { Principal } from '../services/principals.ts';
+import type { TokenAuthenticator } from '../services/token-auth.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,10 +18,10 @@ export function bearerToken(req: FastifyRequest): string | null {
   return typeof key === 'string' && key ? key : null;
 }
 
-export function authenticate(db: Kysely<Database>) {
+export function authenticate(tokens: TokenAuthenticator) {
   return async (req: FastifyRequest) => {
     const token = bearerToken(req);
-    req.principal = token ? await principalForToken(db, token) : null;
+    req.principal = token ? await tokens.principal(token) : null;
   };
 }
 

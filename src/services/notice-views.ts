@@ -1,7 +1,7 @@
 // What callers see of notices. Access is decided here once: the reporter who filed a notice and
 // staff may read it; for anyone else it does not exist. Origin IPs never leave through these
 // views (disclosure to trusted reporters is its own, logged path).
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { decodeKeyset, encodeKeyset, exactTime, type KeysetCursor } from '../storage/exact-time.ts';
 import type { Principal } from './principals.ts';
@@ -75,36 +75,53 @@ export interface ItemPageQuery {
   state?: ItemState;
 }
 
+/** An item row as the notice view's statement aggregates it (JSON: timestamps are strings). */
+interface ItemRow {
+  position: number;
+  submitted_url: string;
+  url: string | null;
+  state: string;
+  reason: string | null;
+  zone: string | null;
+  host_name: string | null;
+  host_asn: number | null;
+  host_abuse_email: string | null;
+  updated_at: string;
+  account_id: string | null;
+  mode: string | null;
+  origin: string | null;
+  origin_ips: string[] | null;
+  origin_resolution: string | null;
+}
+
+type NoticeRow = Selectable<Database['notices']> & { view_items: ItemRow[]; view_counts: Partial<Record<ItemState, number>> };
+
+/**
+ * The notice, a page of its items and its counts in one statement, so that a status poll is one
+ * round trip: the counts as stored once the notice is processed, else counted now (noticeCounts).
+ */
+async function noticeWithPage(db: Kysely<Database>, id: string, after: number, limit: number, state: ItemState | undefined): Promise<NoticeRow | undefined> {
+  const byState = state ? sql`AND state = ${state}` : sql``;
+  return (
+    await sql<NoticeRow>`SELECT n.*,
+        coalesce((SELECT json_agg(i ORDER BY i.position) FROM (
+          SELECT position, submitted_url, url, state, reason, zone, host_name, host_asn, host_abuse_email, updated_at,
+                 account_id, mode, origin, origin_ips, origin_resolution
+          FROM notice_items WHERE notice_id = n.id AND position > ${after} ${byState} ORDER BY position LIMIT ${limit + 1}
+        ) i), '[]'::json) AS view_items,
+        CASE WHEN n.status = 'processed' AND n.item_counts IS NOT NULL THEN n.item_counts
+          ELSE coalesce((SELECT jsonb_object_agg(state, c) FROM (SELECT state, count(*)::int AS c FROM notice_items WHERE notice_id = n.id GROUP BY state) s), '{}'::jsonb)
+        END AS view_counts
+      FROM notices n WHERE n.id = ${id}::uuid`.execute(db)
+  ).rows[0];
+}
+
 export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id: string, page: ItemPageQuery = {}): Promise<NoticeView | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-  const n = await db.selectFrom('notices').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!n || !canRead(viewer, n.reporter_id)) return null;
   const limit = Math.min(Math.max(page.limit ?? 1000, 1), 10_000);
-  let q = db
-    .selectFrom('notice_items')
-    .select([
-      'position',
-      'submitted_url',
-      'url',
-      'state',
-      'reason',
-      'zone',
-      'host_name',
-      'host_asn',
-      'host_abuse_email',
-      'updated_at',
-      'account_id',
-      'mode',
-      'origin',
-      'origin_ips',
-      'origin_resolution',
-    ])
-    .where('notice_id', '=', id)
-    .where('position', '>', page.after ?? -1)
-    .orderBy('position')
-    .limit(limit + 1);
-  if (page.state) q = q.where('state', '=', page.state);
-  const rows = await q.execute();
+  const n = await noticeWithPage(db, id, page.after ?? -1, limit, page.state);
+  if (!n || !canRead(viewer, n.reporter_id)) return null;
+  const rows = n.view_items;
   const more = rows.length > limit;
   const items = rows.slice(0, limit).map((r): ItemView => ({
     position: r.position,
@@ -114,13 +131,13 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
     reason: r.reason,
     zone: r.zone,
     hosting_provider: r.host_name ? { name: r.host_name, asn: r.host_asn === null ? null : Number(r.host_asn), abuse_email: r.host_abuse_email } : null,
-    updated_at: iso(r.updated_at)!,
+    updated_at: iso(new Date(r.updated_at))!,
     ...(viewer.role === 'staff'
       ? { internal: { account_id: r.account_id, mode: r.mode, origin: r.origin, origin_ips: r.origin_ips, origin_resolution: r.origin_resolution } }
       : {}),
   }));
   const s = n.submission;
-  const counts = await noticeCounts(db, id);
+  const counts = n.view_counts;
   return {
     id: n.id,
     kind: n.kind,

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../storage/schema.ts';
 import { appendEvents, type Actor } from '../storage/events.ts';
+import { announcePrincipalChange, principalsChangedHere } from './principal-changes.ts';
 
 export interface Principal {
   id: string;
@@ -47,6 +48,14 @@ export async function createPrincipal(
 }
 
 export async function principalForToken(db: Kysely<Database>, token: string): Promise<Principal | null> {
+  return (await principalForTokenHash(db, hashToken(token)))?.principal ?? null;
+}
+
+/**
+ * The principal of a live token, by the token's hash, and until when that answer holds at most
+ * without a change announced (services/principal-changes.ts): a trust grant's expiry.
+ */
+export async function principalForTokenHash(db: Kysely<Database>, tokenHash: string): Promise<{ principal: Principal; until: Date | null } | null> {
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('principals as p', 'p.id', 't.principal_id')
@@ -56,13 +65,23 @@ export async function principalForToken(db: Kysely<Database>, token: string): Pr
         .on('tr.status', '=', 'active')
         .on((eb) => eb.or([eb('tr.expires_at', 'is', null), eb('tr.expires_at', '>', new Date())])),
     )
-    .select(['p.id', 'p.role', 'p.email', 'p.name', 'p.account_id', 't.scopes', 'tr.id as trusted_id'])
-    .where('t.token_hash', '=', hashToken(token))
+    .select(['p.id', 'p.role', 'p.email', 'p.name', 'p.account_id', 't.scopes', 'tr.id as trusted_id', 'tr.expires_at as trusted_until'])
+    .where('t.token_hash', '=', tokenHash)
     .where('t.revoked_at', 'is', null)
     .executeTakeFirst();
-  return row
-    ? { id: row.id, role: row.role, email: row.email, name: row.name, accountId: row.account_id, scopes: row.scopes ?? [], trusted: row.trusted_id !== null }
-    : null;
+  if (!row) return null;
+  return {
+    principal: {
+      id: row.id,
+      role: row.role,
+      email: row.email,
+      name: row.name,
+      accountId: row.account_id,
+      scopes: row.scopes ?? [],
+      trusted: row.trusted_id !== null,
+    },
+    until: row.trusted_until ? new Date(row.trusted_until) : null,
+  };
 }
 
 /** First start on an empty store: a staff admin, with SAFEHARBOR_ADMIN_TOKEN or a new token. */
@@ -107,11 +126,14 @@ export async function revokeToken(db: Kysely<Database>, token: string, actor: Ac
       .where('revoked_at', 'is', null)
       .returning(['id', 'principal_id', 'label'])
       .executeTakeFirst();
-    if (t)
+    if (t) {
       await appendEvents(trx, [
         { actor, type: 'token.revoked', subjectType: 'principal', subjectId: t.principal_id, data: { token_id: t.id, label: t.label } },
       ]);
+      await announcePrincipalChange(trx);
+    }
   });
+  principalsChangedHere(db);
 }
 
 /**

@@ -8,6 +8,7 @@ import { hashToken, newToken, type Principal } from './principals.ts';
 import type { Requester } from '../domain/origin-disclosure-policy.ts';
 import { decisionAllowed, trustedStatusOf, type Scope, type TrustDecision, type TrustedApplication } from '../domain/trusted-reporter.ts';
 import { conflict, notFound, ok, type Result } from './result.ts';
+import { announcePrincipalChange, principalsChangedHere } from './principal-changes.ts';
 
 export interface TrustedReporterView {
   id: string;
@@ -187,7 +188,7 @@ export async function decideTrusted(
   now: Date,
 ): Promise<DecideResult> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return notFound('id', 'no such application');
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx): Promise<DecideResult> => {
     const cur = await trx.selectFrom('trusted_reporters').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!cur) return notFound('id', 'no such application');
     const to = AFTER[decision];
@@ -252,8 +253,12 @@ export async function decideTrusted(
         );
       }
     }
+    // Trust sets the rate limit and a revocation ends scoped tokens: cached principals go.
+    await announcePrincipalChange(trx);
     return ok({ application: (await one(trx, id))!, changed: true });
   });
+  principalsChangedHere(db);
+  return result;
 }
 
 async function one(db: Kysely<Database>, id: string): Promise<TrustedReporterView | null> {

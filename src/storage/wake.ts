@@ -13,6 +13,8 @@ export const WAKE_CHANNELS = {
   notices: 'safeharbor_notices',
   /** Inbound mail stored or put back to be read (the mail intake). */
   inbound: 'safeharbor_inbound',
+  /** A token, a principal or a trust grant changed (API processes drop their cached principals). */
+  principals: 'safeharbor_principals',
 } as const;
 
 export type WakeChannel = keyof typeof WAKE_CHANNELS;

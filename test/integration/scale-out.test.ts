@@ -7,6 +7,7 @@ import { dmcaNotice, waitUntil } from '../support/server.ts';
 import { openStore, type Store } from '../../src/storage/store.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { configFromEnv } from '../../src/config.ts';
+import { revokeToken } from '../../src/services/principals.ts';
 
 describe('two servers on one PostgreSQL database', () => {
   let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
@@ -62,5 +63,25 @@ describe('two servers on one PostgreSQL database', () => {
     assert.equal(events.filter((e) => e.type === 'notice.status_changed').length, 2, 'received → processing → processed, once');
     const queued = await stores[1]!.db.selectFrom('outbox').select(['recipient_role']).where('notice_id', '=', filed.body.id).execute();
     assert.deepEqual(queued.map((q) => q.recipient_role).sort(), ['owner', 'reporter']);
+  });
+
+  test('a token revoked through one is refused there at once and by the other as soon as the change is announced', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const rep = await call(a, '/v1/principals', { body: { email: 'revoked@rights.test' } });
+    assert.equal(rep.status, 201);
+    // Both processes now hold the principal in their caches.
+    assert.equal((await call(a, '/v1/notices', { token: rep.body.token })).status, 200);
+    assert.equal((await call(b, '/v1/notices', { token: rep.body.token })).status, 200);
+    const t = Date.now();
+    await revokeToken(stores[0]!.db, rep.body.token, 'system');
+    assert.equal((await call(a, '/v1/notices', { token: rep.body.token })).status, 401, 'the revoking process, at once');
+    await waitUntil(
+      () => call(b, '/v1/notices', { token: rep.body.token }),
+      (r) => r.status === 401,
+      configFromEnv({}).authCacheMs,
+      'the other process to refuse the revoked token',
+    );
+    // The notification, not the max age, ended it.
+    assert.ok(Date.now() - t < configFromEnv({}).authCacheMs, `refused after ${Date.now() - t} ms`);
   });
 });
