@@ -2,6 +2,7 @@
 // processes as real child processes on one PostgreSQL database, and what the tests check
 // about it afterwards — from the database itself and from what a real SMTP server received.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { openStore, type Store } from '../../src/storage/store.ts';
 import { spawnSafeharbor, type SafeharborProcess } from './processes.ts';
 import { dmcaNotice } from './server.ts';
@@ -29,8 +30,21 @@ export function deploymentEnv(databaseUrl: string, adminToken: string, over: Rec
   };
 }
 
-export function startApi(name: string, env: Record<string, string>): SafeharborProcess {
-  return spawnSafeharbor(name, ['serve', '--no-worker', '--port', '0', '--no-smtp'], env);
+/** `port` 0 is any free one; a fixed port lets a test restart the API where its clients expect it. */
+export function startApi(name: string, env: Record<string, string>, port = 0): SafeharborProcess {
+  return spawnSafeharbor(name, ['serve', '--no-worker', '--port', String(port), '--no-smtp'], env);
+}
+
+/** A TCP port nobody listens on now (for a process that must come back on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 export function startWorkerProcess(name: string, env: Record<string, string>): SafeharborProcess {
