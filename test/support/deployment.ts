@@ -178,3 +178,31 @@ export async function assertProcessedOnce(store: Store, ids: string[], mails: Re
   const got = mine.map((m) => `${m.envelopeTo.join(',')} ${m.parsed.subject}`).sort();
   assert.deepEqual(got, wanted, 'each message delivered exactly once');
 }
+
+/**
+ * The mail server received each recipient's messages about these notices in the order they were
+ * queued (outbox id): a message held back by an outage does not overtake, or fall behind, another.
+ */
+export async function assertDeliveredInOrder(store: Store, ids: string[], mails: ReceivedMail[]): Promise<void> {
+  const outbox = await store.db.selectFrom('outbox').select(['id', 'to_address', 'subject']).where('notice_id', 'in', ids).orderBy('id').execute();
+  const queuedAs = new Map(outbox.map((m) => [`${m.to_address} ${m.subject}`, Number(m.id)]));
+  const received = new Map<string, number[]>();
+  for (const m of mails) {
+    const id = queuedAs.get(`${m.envelopeTo.join(',')} ${m.parsed.subject}`);
+    if (id === undefined) continue;
+    const to = m.envelopeTo.join(',');
+    received.set(to, [...(received.get(to) ?? []), id]);
+  }
+  assert.equal([...received.values()].flat().length, outbox.length, 'every message received');
+  for (const [to, got] of received) {
+    assert.deepEqual(
+      got,
+      [...got].sort((a, b) => a - b),
+      `${to} received its messages in the order they were queued`,
+    );
+  }
+  assert.ok(
+    [...received.values()].some((got) => got.length > 1),
+    'some recipient had several messages to keep in order',
+  );
+}
