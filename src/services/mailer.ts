@@ -15,11 +15,14 @@ import { appendEvents } from '../storage/events.ts';
 import { hasPrivateLinks, withholdPrivateLinks, type Attachment } from '../domain/messages.ts';
 import { PollingLoop } from './polling-loop.ts';
 import { holdLease } from './lease.ts';
+import { databaseUnreachable } from '../storage/store.ts';
 
 const MAX_ATTEMPTS = 8;
 const CLAIM = 50;
 /** How soon messages held back by an unreachable mail server are tried again. */
 const SERVER_RETRY_SECONDS = 5;
+/** How long a sent message's record is retried while the database is unreachable. */
+const RECORD_SENT_FOR_MS = 300_000;
 
 /** Whether a failed send says the mail server could not take any message (not this one). */
 export function serverUnavailable(err: unknown): boolean {
@@ -86,6 +89,13 @@ export class Mailer {
       if (!unfinished.size) return;
       await sql`UPDATE outbox SET attempts = attempts - 1, next_attempt_at = now() + make_interval(secs => ${error ? SERVER_RETRY_SECONDS : 0})${error ? sql`, last_error = ${error}` : sql``}
         WHERE id = ANY(${[...unfinished]}::bigint[]) AND status = 'pending'`.execute(this.db);
+      // Everything else that would be tried before then waits for the same moment: messages held
+      // back at different times during an outage would otherwise come due at different times, and
+      // a later one could go out first once the server is back. Due together, they are claimed in
+      // the order they were queued.
+      if (error)
+        await sql`UPDATE outbox SET next_attempt_at = now() + make_interval(secs => ${SERVER_RETRY_SECONDS})
+          WHERE status = 'pending' AND next_attempt_at < now() + make_interval(secs => ${SERVER_RETRY_SECONDS})`.execute(this.db);
     };
     const held = holdLease(
       () =>
@@ -135,6 +145,29 @@ export class Mailer {
       await this.recordFailure(m, err);
       return false;
     }
+    await this.recordSent(m, info.messageId);
+    return true;
+  }
+
+  /**
+   * The mail server has the message: it is recorded as sent even if the database is away for a
+   * while (a restart), since a message left pending would be sent a second time. The claim's
+   * lease is renewed meanwhile, so no other mailer takes it.
+   */
+  private async recordSent(m: Claimed, messageId: string): Promise<void> {
+    const until = Date.now() + RECORD_SENT_FOR_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.markSent(m, messageId);
+      } catch (err) {
+        if (!databaseUnreachable(err) || Date.now() > until) throw err;
+        this.log(`outbox message ${m.id} was sent but the database is unreachable; recording it again`, err);
+        await new Promise((r) => setTimeout(r, exponentialBackoff(attempt, 250, 5000)));
+      }
+    }
+  }
+
+  private async markSent(m: Claimed, messageId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL${withheldBody(m.body)} WHERE id = ${m.id}`.execute(trx);
       await appendEvents(trx, [
@@ -146,11 +179,10 @@ export class Mailer {
           noticeId: m.notice_id,
           before: { status: 'pending' },
           after: { status: 'sent' },
-          data: { message_id: info.messageId },
+          data: { message_id: messageId },
         },
       ]);
     });
-    return true;
   }
 
   private async recordFailure(m: Claimed, err: unknown): Promise<void> {

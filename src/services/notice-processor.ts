@@ -21,6 +21,8 @@ import { refreshItemCounts } from '../storage/item-counts.ts';
 import type { StatusLinks } from './status-links.ts';
 import { queueIfPublished } from '../publication/services/publications.ts';
 import { holdLease } from './lease.ts';
+import { databaseUnreachable } from '../storage/store.ts';
+import { randomUUID } from 'node:crypto';
 
 export interface ProcessorDeps extends ResolverDeps {
   config: Config;
@@ -34,6 +36,8 @@ const BATCH = 5_000;
 
 interface ClaimedNotice {
   id: string;
+  /** This claim's lease_token (027_notice_lease_tokens.sql). */
+  token: string;
   created_at: Date;
   submission: NoticeSubmission;
   trusted_flagger: boolean;
@@ -43,7 +47,7 @@ interface ClaimedNotice {
 export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineLimit = 0, leaseSeconds = 120): Promise<ClaimedNotice | null> {
   const row = (
     await sql<ClaimedNotice & { old_status: string }>`
-      UPDATE notices n SET status = 'processing', lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+      UPDATE notices n SET status = 'processing', lease_until = now() + make_interval(secs => ${leaseSeconds}), lease_token = ${randomUUID()}::uuid, updated_at = now()
       FROM (
         SELECT id, status AS old_status FROM notices
         WHERE status <> 'processed' AND (lease_until IS NULL OR lease_until < now())
@@ -54,7 +58,7 @@ export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineL
         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED
       ) c
       WHERE n.id = c.id
-      RETURNING n.id, n.created_at, n.submission, n.trusted_flagger, c.old_status`.execute(db)
+      RETURNING n.id, n.lease_token AS token, n.created_at, n.submission, n.trusted_flagger, c.old_status`.execute(db)
   ).rows[0];
   if (!row) return null;
   if (row.old_status === 'received') {
@@ -74,6 +78,30 @@ export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineL
 }
 
 /**
+ * Per processor: the claims whose processing the database cut short, by notice id, with their
+ * tokens. The step that failed has ended, so its notice is nobody's work until the lease runs out;
+ * the same processor takes it up again as soon as the database answers.
+ */
+const interrupted = new WeakMap<ProcessorDeps, Map<string, string>>();
+
+/** An interrupted claim of this processor renewed, if its token still holds the notice (nobody took it over meanwhile). */
+async function resumeInterrupted(deps: ProcessorDeps, leaseSeconds: number): Promise<ClaimedNotice | null> {
+  const mine = interrupted.get(deps);
+  for (const [id, token] of mine ?? []) {
+    // Taken out before the await: the other lanes of this processor look at the same claims.
+    mine!.delete(id);
+    const row = (
+      await sql<ClaimedNotice>`
+        UPDATE notices SET lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+        WHERE id = ${id}::uuid AND lease_token = ${token}::uuid AND status = 'processing'
+        RETURNING id, lease_token AS token, created_at, submission, trusted_flagger`.execute(deps.db)
+    ).rows[0];
+    if (row) return row;
+  }
+  return null;
+}
+
+/**
  * Claim and process one notice; false when there was nothing to claim. When `stopping` is
  * aborted (the worker shuts down) the notice is given back after the batch in hand, its progress
  * kept, for another worker to go on with at once.
@@ -81,7 +109,7 @@ export async function claimNotice(db: Kysely<Database>, onlyId?: string, inlineL
 export async function processNextNotice(deps: ProcessorDeps, onlyId?: string, stopping?: AbortSignal): Promise<boolean> {
   if (stopping?.aborted) return false;
   const lease = deps.config.workerLeaseSeconds;
-  const notice = await claimNotice(deps.db, onlyId, deps.config.inlineProcessingLimit, lease);
+  const notice = (onlyId ? null : await resumeInterrupted(deps, lease)) ?? (await claimNotice(deps.db, onlyId, deps.config.inlineProcessingLimit, lease));
   if (!notice) return false;
   const held = holdLease(
     () =>
@@ -93,6 +121,13 @@ export async function processNextNotice(deps: ProcessorDeps, onlyId?: string, st
     if (await processClaimed(deps, notice, stopping)) return true;
     await sql`UPDATE notices SET lease_until = NULL WHERE id = ${notice.id}::uuid AND status = 'processing'`.execute(deps.db);
     return false;
+  } catch (err) {
+    // A notice filed inline is left to the workers; other failures (a bug, bad data) wait for the lease, not retried at once.
+    if (!onlyId && databaseUnreachable(err)) {
+      const mine = interrupted.get(deps) ?? new Map<string, string>();
+      interrupted.set(deps, mine.set(notice.id, notice.token));
+    }
+    throw err;
   } finally {
     held.release();
   }
@@ -412,7 +447,13 @@ export function noticeWorker(
       new PollingLoop(
         (stopping) => processNextNotice(deps, undefined, stopping),
         pollMs,
-        (err) => log('notice processing failed; will retry after the lease expires', err),
+        (err) =>
+          log(
+            databaseUnreachable(err)
+              ? 'notice processing was interrupted by the database; it goes on once the database answers'
+              : 'notice processing failed; will retry after the lease expires',
+            err,
+          ),
       ),
   );
   return {

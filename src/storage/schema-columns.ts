@@ -217,6 +217,7 @@ export const COLUMNS = {
     item_count: 'int4',
     items_resolved: 'int4',
     lease_until: 'timestamptz | null',
+    lease_token: 'uuid | null',
     created_at: 'timestamptz',
     updated_at: 'timestamptz',
     processed_at: 'timestamptz | null',

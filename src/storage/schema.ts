@@ -132,6 +132,8 @@ export interface NoticesTable {
   item_count: number;
   items_resolved: Generated<number>;
   lease_until: Date | null;
+  /** The claim holding the lease (026_notice_lease_tokens.sql). */
+  lease_token: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   processed_at: Date | null;

@@ -57,6 +57,19 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   return store;
 }
 
+/**
+ * Whether an error says the database went away (restart, failover, a dropped connection) rather
+ * than that the statement was wrong: the same work done again once it answers can succeed.
+ */
+export function databaseUnreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  // SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down, crashed, starting up), and the socket errors of pg.
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|Client has encountered a connection error|connection is closed/i.test(message);
+}
+
 /** Strip the password from a connection string before it is shown anywhere. */
 export function redactDatabaseUrl(url: string): string {
   try {
@@ -82,9 +95,13 @@ export function poolSize(v: string | undefined): number {
 
 function openPostgres(databaseUrl: string): Store {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize(process.env.PG_POOL_MAX) });
-  // An idle connection dropped by the server (restart, failover) is replaced on next use; it
-  // must not take the process down as an unhandled 'error' event.
-  pool.on('error', (err) => console.error(`safeharbor: idle PostgreSQL connection lost: ${err.message}`));
+  // A connection dropped by the server (restart, failover) is replaced on next use; its loss must
+  // not take the process down as an unhandled 'error' event. The pool listens on idle connections
+  // only: a socket error on one in use (EPIPE writing to a server that has just restarted) fails
+  // its queries, and pg emits it on the client as well, so every client gets a listener of its
+  // own. A broken connection is not queryable any more, so the pool drops it when it is released.
+  pool.on('error', () => {}); // reported by the client's own listener
+  pool.on('connect', (client) => client.on('error', (err) => console.error(`safeharbor: PostgreSQL connection lost: ${err.message}`)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const listener = new PgListener(databaseUrl);
   return {

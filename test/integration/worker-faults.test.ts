@@ -1,7 +1,8 @@
 // Faults in production shape (real child processes on PostgreSQL, a real SMTP server): a worker
 // killed with kill -9 in the middle of a notice, a worker stopped with SIGTERM in the middle of
-// one, the mail server down for a while, PostgreSQL restarted under running processes. In every
-// case the work is finished by whoever is left, nothing is lost and nothing is done twice.
+// one, the mail server down for a while, PostgreSQL restarted under running processes (between
+// notices, and in the middle of one with mail waiting). In every case the work is finished by
+// whoever is left, nothing is lost and nothing is done twice.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshPostgresDatabase } from '../support/stores.ts';
@@ -9,8 +10,10 @@ import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 import type { SafeharborProcess } from '../support/processes.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.ts';
 import type { Store } from '../../src/storage/store.ts';
+import { sql } from 'kysely';
 import {
   apiUrl,
+  assertDeliveredInOrder,
   assertProcessedOnce,
   deploymentEnv,
   fileNotice,
@@ -121,7 +124,7 @@ describe('worker faults on PostgreSQL', () => {
     await assertProcessedOnce(store, [id], smtp.mails);
   });
 
-  test('the mail server down: messages wait, use up no attempts, and go out once when it is back on the same port', async () => {
+  test('the mail server down: messages wait, use up no attempts, and go out once, in the order they were queued, when it is back on the same port', async () => {
     const port = Number(new URL(smtp.url).port);
     await smtp.close();
     const ids: string[] = [];
@@ -150,6 +153,7 @@ describe('worker faults on PostgreSQL', () => {
     await smtp.waitFor((m) => m.filter((x) => ids.some((id) => x.parsed.subject?.includes(id))).length >= 18);
     await sleep(2000);
     await assertProcessedOnce(store, ids, smtp.mails);
+    await assertDeliveredInOrder(store, ids, smtp.mails);
   });
 });
 
@@ -159,6 +163,9 @@ describe('PostgreSQL restarted under an API process and a worker', () => {
   let store: Store;
   const procs: SafeharborProcess[] = [];
   const admin = 'sh_admin_pg_restart';
+  let url: string;
+  let reporter: string;
+  let w: SafeharborProcess;
 
   before(async () => {
     pgServer = await startPrivatePostgres();
@@ -174,12 +181,12 @@ describe('PostgreSQL restarted under an API process and a worker', () => {
   test('they reconnect and go on: a notice filed after the restart is processed and mailed once', async () => {
     const env = deploymentEnv(pgServer.url, admin, { SMTP_URL: smtp.url, SAFEHARBOR_INLINE_PROCESSING_LIMIT: '20' });
     const api = startApi('api', env);
-    const w = startWorkerProcess('worker', env);
+    w = startWorkerProcess('worker', env);
     procs.push(api, w);
-    const url = await apiUrl(api);
+    url = await apiUrl(api);
     await workerReady(w);
     store = await openDb(pgServer.url);
-    const reporter = await loadWorld(url, admin);
+    reporter = await loadWorld(url, admin);
     const first = await fileNotice(url, reporter, noticeUrls('before', 100));
     await waitFor(
       'the first notice done',
@@ -215,6 +222,60 @@ describe('PostgreSQL restarted under an API process and a worker', () => {
     await smtp.waitFor((m) => m.filter((x) => ids.some((id) => x.parsed.subject?.includes(id))).length >= 18);
     await sleep(2000);
     await assertProcessedOnce(store, ids, smtp.mails);
+    assert.equal(w.child.exitCode, null, 'the worker is still running');
+  });
+
+  test('restarted in the middle of a big notice, with mail waiting: the worker goes on with the notice at once, every item and message once, in order', async () => {
+    const smtpPort = Number(new URL(smtp.url).port);
+    await smtp.close();
+    const small = await fileNotice(url, reporter, noticeUrls('waiting', 8));
+    await waitFor(
+      'its mail held back by the mail server being down',
+      () => progress(store, [small]),
+      (p) => p.messages === 6 && p.outbox.every((m) => m.status === 'pending' && m.last_error !== null),
+      60_000,
+    );
+    const big = await fileNotice(url, reporter, noticeUrls('restarted', BIG));
+    await waitFor(
+      'the worker half way through the big notice',
+      () => progress(store, [big]),
+      (p) => p.notices[0]!.items_resolved >= 5000,
+      180_000,
+      20,
+    );
+
+    await store.close();
+    pgServer.restart();
+    store = await openDb(pgServer.url);
+    const after = await progress(store, [big]);
+    assert.equal(after.notices[0]!.status, 'processing', 'restarted before the notice was done');
+    assert.ok(after.notices[0]!.items_resolved < BIG);
+    const held = after.notices[0]!.lease_until!;
+    assert.ok(held, 'the worker held the notice when the database went away');
+    await waitFor(
+      'the worker going on with the notice',
+      () => progress(store, [big]),
+      (p) => p.notices[0]!.items_resolved > after.notices[0]!.items_resolved,
+      120_000,
+    );
+    // The lease (120 s) it held when the connection broke has not run out: the worker took its own
+    // notice up again as soon as the database answered, rather than waiting to take it over.
+    const { early } = (await sql<{ early: boolean }>`SELECT now() < ${held} AS early`.execute(store.db)).rows[0]!;
+    assert.ok(early, 'went on before its lease ran out');
+
+    smtp = await startSmtp({ port: smtpPort, mails: smtp.mails });
+    const ids = [small, big];
+    await waitFor(
+      'the big notice processed and the mail of both sent',
+      () => progress(store, ids),
+      (p) => p.processed === 2 && p.messages === 12 && p.sent === 12,
+      180_000,
+    );
+    assert.equal((await progress(store, [big])).notices[0]!.items_resolved, BIG, 'every item counted once');
+    await smtp.waitFor((m) => m.filter((x) => ids.some((id) => x.parsed.subject?.includes(id))).length >= 12);
+    await sleep(2000);
+    await assertProcessedOnce(store, ids, smtp.mails);
+    await assertDeliveredInOrder(store, ids, smtp.mails);
     assert.equal(w.child.exitCode, null, 'the worker is still running');
   });
 });

@@ -2,6 +2,7 @@
 // processes as real child processes on one PostgreSQL database, and what the tests check
 // about it afterwards — from the database itself and from what a real SMTP server received.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { openStore, type Store } from '../../src/storage/store.ts';
 import { spawnSafeharbor, type SafeharborProcess } from './processes.ts';
 import { dmcaNotice } from './server.ts';
@@ -29,8 +30,21 @@ export function deploymentEnv(databaseUrl: string, adminToken: string, over: Rec
   };
 }
 
-export function startApi(name: string, env: Record<string, string>): SafeharborProcess {
-  return spawnSafeharbor(name, ['serve', '--no-worker', '--port', '0', '--no-smtp'], env);
+/** `port` 0 is any free one; a fixed port lets a test restart the API where its clients expect it. */
+export function startApi(name: string, env: Record<string, string>, port = 0): SafeharborProcess {
+  return spawnSafeharbor(name, ['serve', '--no-worker', '--port', String(port), '--no-smtp'], env);
+}
+
+/** A TCP port nobody listens on now (for a process that must come back on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 export function startWorkerProcess(name: string, env: Record<string, string>): SafeharborProcess {
@@ -163,4 +177,32 @@ export async function assertProcessedOnce(store: Store, ids: string[], mails: Re
   const mine = mails.filter((m) => ids.some((id) => m.parsed.subject?.includes(id)));
   const got = mine.map((m) => `${m.envelopeTo.join(',')} ${m.parsed.subject}`).sort();
   assert.deepEqual(got, wanted, 'each message delivered exactly once');
+}
+
+/**
+ * The mail server received each recipient's messages about these notices in the order they were
+ * queued (outbox id): a message held back by an outage does not overtake, or fall behind, another.
+ */
+export async function assertDeliveredInOrder(store: Store, ids: string[], mails: ReceivedMail[]): Promise<void> {
+  const outbox = await store.db.selectFrom('outbox').select(['id', 'to_address', 'subject']).where('notice_id', 'in', ids).orderBy('id').execute();
+  const queuedAs = new Map(outbox.map((m) => [`${m.to_address} ${m.subject}`, Number(m.id)]));
+  const received = new Map<string, number[]>();
+  for (const m of mails) {
+    const id = queuedAs.get(`${m.envelopeTo.join(',')} ${m.parsed.subject}`);
+    if (id === undefined) continue;
+    const to = m.envelopeTo.join(',');
+    received.set(to, [...(received.get(to) ?? []), id]);
+  }
+  assert.equal([...received.values()].flat().length, outbox.length, 'every message received');
+  for (const [to, got] of received) {
+    assert.deepEqual(
+      got,
+      [...got].sort((a, b) => a - b),
+      `${to} received its messages in the order they were queued`,
+    );
+  }
+  assert.ok(
+    [...received.values()].some((got) => got.length > 1),
+    'some recipient had several messages to keep in order',
+  );
 }
