@@ -66,7 +66,7 @@ describe('bin/safeharbor.js: compiled build or sources', () => {
     assert.match(serve.stdout, /^Usage: safeharbor serve \[options\]/);
     assert.match(serve.stdout, /--port <port>/);
     const submit = await cli(['submit', '--help']);
-    assert.match(submit.stdout, /--max-urls-per-notice <n> +largest notice; bigger zones are split \(default: 10000\)/);
+    assert.match(submit.stdout, /--max-urls-per-notice <n>\s+largest notice; bigger zones are split\s+\(default:\s+10000\)/);
   });
 
   test('a light command (read) runs from dist/', async () => {
