@@ -127,8 +127,8 @@ export function runningServer(flags: StoreFlags): ServerHandoff | null {
 
 /** The store itself, or the running server that holds it. */
 export async function openAdmin(flags: StoreFlags): Promise<AdminClient> {
-  const { localAdmin, remoteAdmin } = await import('./admin-client.ts');
   const server = runningServer(flags);
-  if (server) return remoteAdmin(server);
+  if (server) return (await import('./admin-client.ts')).remoteAdmin(server);
+  const { localAdmin } = await import('./local-admin.ts');
   return localAdmin(await openStoreFromFlags(flags));
 }

@@ -77,12 +77,16 @@ describe('bin/safeharbor.js: compiled build or sources', () => {
     assert.deepEqual(row.infringing_urls, ['https://pirate.example/films/night-harbour.mp4']);
   });
 
-  test('`serve` from dist/ finds its migrations and web assets', async () => {
+  test('`serve` from dist/ finds its migrations, renders its pages and serves its assets', async () => {
     const server = spawnSafeharbor('serve (dist)', ['serve', '--port', '0', '--no-smtp', '--data', join(work, 'data')], { SAFEHARBOR_DEBUG_START: '1' });
     try {
       const [, url] = await server.waitFor(/listening on (http:\/\/\S+)/);
       assert.match(server.output(), /^safeharbor start: dist \(/m);
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
+      // A page: the JSX of src/web, compiled.
+      const page = await fetch(`${url}/report`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /^<!doctype html><html[\s\S]*Report abuse/);
       const css = await fetch(`${url}/assets/app.css`);
       assert.equal(css.status, 200);
       assert.ok((await css.text()).length > 0);
