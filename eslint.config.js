@@ -5,7 +5,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**'] },
+  // dist/: compiled from src/ by scripts/build.js (and its scratch directory while building).
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'dist.building-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,10 +12,13 @@
  *             copy_rows_per_s (intake_vs_copy); notice_100k_*: one 100,000-URL notice, and
  *             status_page_*: its private status page
  *   embedded  the same import, resolution and a 10,000-URL notice on the embedded store
+ *   start     cli_help_ms, cli_serve_help_ms: `node bin/safeharbor.js --help` (and `serve --help`)
+ *             as child processes, median; serve_healthz_ms: `serve` on a fresh embedded store
+ *             until /healthz answers (bench/cli-start.ts)
  *
  * Needs TEST_DATABASE_URL (scripts/with-postgres.sh, which `npm run bench` uses, starts a
  * throwaway cluster). `--quick` divides every size by ten (the names stay; the context says
- * the sizes); `--only=memory,postgres,embedded` runs some of the three parts. Run with
+ * the sizes); `--only=start,memory,postgres,embedded` runs some of the four parts. Run with
  * --expose-gc (npm run bench does) for meaningful memory figures.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -36,6 +39,7 @@ import { benchNotice, startBenchServer } from './api.ts';
 import { benchStatusPage } from './status-page.ts';
 import { benchIntake } from './intake.ts';
 import { benchStatusApi } from './status-api.ts';
+import { benchCliStart } from './cli-start.ts';
 
 const SIZES = {
   pgZones: size(1_000_000),
@@ -60,7 +64,7 @@ const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
-const runs = (part: 'memory' | 'postgres' | 'embedded') => !only || only.includes(part);
+const runs = (part: 'start' | 'memory' | 'postgres' | 'embedded') => !only || only.includes(part);
 
 const slow: string[] = [];
 // Sampled as each section starts: what else the machine was doing shows in every figure.
@@ -154,6 +158,14 @@ async function main(): Promise<void> {
       sizes: SIZES,
       gc_exposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
     });
+
+    // First, before the other parts load the machine: child processes whose start is the figure.
+    if (runs('start')) {
+      await section('CLI start (child processes)', async () => {
+        const helpMs = await benchCliStart({ runs: quick ? 5 : 15 });
+        if (helpMs > 500) slow.push(`safeharbor --help: ${helpMs.toFixed(0)} ms (goal under 500 ms)`);
+      });
+    }
 
     if (runs('memory')) {
       for (const [i, zones] of SIZES.indexZones.entries()) {

@@ -1,14 +1,11 @@
 // What the administrative commands need, done either directly on the store or — when a running
 // server holds the embedded store — through that server's staff API, found by the handoff
 // file it writes into the data directory. Commands are written once, against this interface.
+// The store's side is local-admin.ts, apart: through a server, the services never load here.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import type { Store } from '../storage/store.ts';
-import { importZones, type ZoneImportResult } from '../services/zone-import.ts';
-import { importNetworks } from '../services/network-import.ts';
-import { importNetblocks, type NetblockImportResult } from '../services/netblocks.ts';
-import { createPrincipal } from '../services/principals.ts';
-import { listOutbox, type OutboxEntry } from '../services/outbox-view.ts';
-import { cloudflareAccountId } from '../http/routes/cloudflare.ts';
+import type { ZoneImportResult } from '../services/zone-import.ts';
+import type { NetblockImportResult } from '../services/netblocks.ts';
+import type { OutboxEntry } from '../services/outbox-view.ts';
 import type { Role } from '../storage/schema.ts';
 import { CsvFileError } from '../domain/csv-file.ts';
 
@@ -31,28 +28,6 @@ export interface AdminClient {
   createPrincipal(role: 'reporter' | 'staff', email: string, name: string | null): Promise<NewPrincipalResult>;
   listOutbox(q: { status?: 'pending' | 'sent' | 'failed'; limit?: number }): Promise<OutboxEntry[]>;
   close(): Promise<void>;
-}
-
-export function localAdmin(store: Store): AdminClient {
-  return {
-    where: `${store.kind} store ${store.location}`,
-    async importZones(file, progress) {
-      const input = createReadStream(file);
-      try {
-        return await importZones(store, input, { actor: 'system', onProgress: (p) => progress?.(p.rows, p.rows, 'rows', p.phase) });
-      } finally {
-        input.destroy(); // the import leaves its input to its owner
-      }
-    },
-    importNetworks: (file) => importNetworks(store.db, readFileSync(file, 'utf8'), 'system'),
-    importNetblocks: (file) => importNetblocks(store.db, readFileSync(file, 'utf8'), 'system'),
-    async createPrincipal(role, email, name) {
-      const { principal, token } = await createPrincipal(store.db, { role, email, name, actor: 'system' });
-      return { id: principal.id, accountId: cloudflareAccountId(principal.id), role: principal.role, email: principal.email, token };
-    },
-    listOutbox: (q) => listOutbox(store.db, q),
-    close: () => store.close(),
-  };
 }
 
 export interface ServerHandoff {

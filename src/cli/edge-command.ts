@@ -4,10 +4,6 @@
 import { Option, type Command } from 'commander';
 import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { configFromEnv } from '../config.ts';
-import { openStoreFromFlags, runningServer } from './store-options.ts';
-import { loadBlocklist } from '../services/edge-blocklist.ts';
-import { renderNginxMap } from '../domain/edge-blocklist.ts';
 
 type Format = 'nginx' | 'json';
 interface EdgeFlags {
@@ -19,6 +15,7 @@ interface EdgeFlags {
 const FALLBACK_PUBLIC_URL = 'http://127.0.0.1:8080';
 
 async function blocklistText(format: Format, o: EdgeFlags): Promise<{ text: string; summary: string }> {
+  const { openStoreFromFlags, runningServer } = await import('./store-options.ts');
   const server = runningServer(o);
   if (server) {
     if (o.publicUrl)
@@ -31,6 +28,11 @@ async function blocklistText(format: Format, o: EdgeFlags): Promise<{ text: stri
       summary: `blocklist version ${res.headers.get('x-safeharbor-blocklist-version')} from the running server at ${server.url} (pid ${server.pid})`,
     };
   }
+  const [{ configFromEnv }, { loadBlocklist }, { renderNginxMap }] = await Promise.all([
+    import('../config.ts'),
+    import('../services/edge-blocklist.ts'),
+    import('../domain/edge-blocklist.ts'),
+  ]);
   const base = o.publicUrl ?? configFromEnv().publicUrl;
   if (!base) console.error(`safeharbor: no SAFEHARBOR_PUBLIC_URL or --public-url: Link headers point at ${FALLBACK_PUBLIC_URL}`);
   const store = await openStoreFromFlags(o);

@@ -1,14 +1,10 @@
 // `safeharbor` — the command line. Output meant for scripts is stable: `token create` prints the
 // token on its last line; `read`-style commands print JSON lines.
+//
+// Only commander and the command definitions load up front: each action imports what it uses, so
+// `--help`, a usage error or a light command costs milliseconds, not the server's whole module graph.
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
-import cliProgress from 'cli-progress';
-import { configFromEnv } from '../config.ts';
-import { openAdmin, openStoreFromFlags, writeHandoff } from './store-options.ts';
-import { startServer } from '../server.ts';
-import { startWorker } from '../worker.ts';
-import { CsvFileError } from '../domain/csv-file.ts';
-import { createLocalCliToken, revokeToken } from '../services/principals.ts';
 import { registerReadCommand } from './read-command.ts';
 import { registerEdgeCommand } from './edge-command.ts';
 import { registerSubmitCommand } from './submit-command.ts';
@@ -28,6 +24,12 @@ program
   .option('--no-worker', 'serve the API only (stateless); `safeharbor worker` processes on the same PostgreSQL do the background work')
   .addOption(dataOption())
   .action(async (o: { port: number; host: string; data: string; smtpPort: number; smtp: boolean; worker: boolean }) => {
+    const [{ configFromEnv }, { openStoreFromFlags, writeHandoff }, { startServer }, { createLocalCliToken, revokeToken }] = await Promise.all([
+      import('../config.ts'),
+      import('./store-options.ts'),
+      import('../server.ts'),
+      import('../services/principals.ts'),
+    ]);
     const config = configFromEnv();
     if (!o.worker && !process.env.DATABASE_URL) {
       throw new Error(
@@ -95,6 +97,11 @@ background work itself, and a worker refuses to start while a server has the sto
 Set SAFEHARBOR_PUBLIC_URL: links in the mail a worker sends point there.`,
   )
   .action(async (o: { data: string; readMail: boolean }) => {
+    const [{ configFromEnv }, { openStoreFromFlags }, { startWorker }] = await Promise.all([
+      import('../config.ts'),
+      import('./store-options.ts'),
+      import('../worker.ts'),
+    ]);
     const config = configFromEnv();
     const store = await openStoreFromFlags(o);
     const worker = await startWorker({
@@ -124,7 +131,8 @@ Set SAFEHARBOR_PUBLIC_URL: links in the mail a worker sends point there.`,
   });
 
 /** A file the import refused whole, named by file and line as the rejected lines are. */
-function refusedFile(file: string, err: unknown): unknown {
+async function refusedFile(file: string, err: unknown): Promise<unknown> {
+  const { CsvFileError } = await import('../domain/csv-file.ts');
   return err instanceof CsvFileError ? new Error(`${file}:${err.line}: ${err.message}`) : err;
 }
 
@@ -136,6 +144,7 @@ imp
   .addOption(dataOption())
   .action(async (file: string, o: { data: string }) => {
     if (!existsSync(file)) throw new Error(`no such file: ${file}`);
+    const [{ openAdmin }, { default: cliProgress }] = await Promise.all([import('./store-options.ts'), import('cli-progress')]);
     const admin = await openAdmin(o);
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -161,7 +170,7 @@ imp
       if (r.rowsRead > r.rowsLoaded) process.exitCode = 1;
     } catch (err) {
       bar?.stop();
-      throw refusedFile(file, err);
+      throw await refusedFile(file, err);
     } finally {
       await admin.close();
     }
@@ -173,6 +182,7 @@ imp
   .addOption(dataOption())
   .action(async (file: string, o: { data: string }) => {
     if (!existsSync(file)) throw new Error(`no such file: ${file}`);
+    const { openAdmin } = await import('./store-options.ts');
     const admin = await openAdmin(o);
     try {
       const r = await admin.importNetworks(file);
@@ -180,7 +190,7 @@ imp
       console.log(`${r.loaded} networks loaded into ${admin.where}; ${r.errors.length} lines rejected`);
       if (r.errors.length) process.exitCode = 1;
     } catch (err) {
-      throw refusedFile(file, err);
+      throw await refusedFile(file, err);
     } finally {
       await admin.close();
     }
@@ -192,6 +202,7 @@ imp
   .addOption(dataOption())
   .action(async (file: string, o: { data: string }) => {
     if (!existsSync(file)) throw new Error(`no such file: ${file}`);
+    const { openAdmin } = await import('./store-options.ts');
     const admin = await openAdmin(o);
     try {
       const r = await admin.importNetblocks(file);
@@ -201,7 +212,7 @@ imp
       );
       if (r.errors.length) process.exitCode = 1;
     } catch (err) {
-      throw refusedFile(file, err);
+      throw await refusedFile(file, err);
     } finally {
       await admin.close();
     }
@@ -217,6 +228,7 @@ token
   .addOption(dataOption())
   .action(async (o: { role: 'reporter' | 'staff'; email: string; name?: string; data: string }) => {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(o.email)) throw new Error(`--email "${o.email}" is not a valid e-mail address`);
+    const { openAdmin } = await import('./store-options.ts');
     const admin = await openAdmin(o);
     try {
       const p = await admin.createPrincipal(o.role, o.email, o.name ?? null);
@@ -235,6 +247,7 @@ program
   .option('--json', 'one JSON object per line')
   .addOption(dataOption())
   .action(async (o: { status?: 'pending' | 'sent' | 'failed'; limit: number; json?: boolean; data: string }) => {
+    const { openAdmin } = await import('./store-options.ts');
     const admin = await openAdmin(o);
     try {
       const rows = await admin.listOutbox({ status: o.status, limit: o.limit });
@@ -256,6 +269,7 @@ program
   .description('apply database migrations and exit')
   .addOption(dataOption())
   .action(async (o: { data: string }) => {
+    const { openStoreFromFlags } = await import('./store-options.ts');
     const store = await openStoreFromFlags(o);
     console.log(`${store.kind} store ${store.location} is up to date`);
     await store.close();

@@ -2,7 +2,6 @@
 // file, one per line: {"file","kind","infringing_urls","original_urls","claimant","elements","missing"}
 // (plus "warnings" when the reader refused something, e.g. XML with a DTD). Touches no store.
 import type { Command } from 'commander';
-import { readNoticeFile } from '../reader/file.ts';
 
 export function registerReadCommand(program: Command): void {
   program
@@ -12,6 +11,7 @@ export function registerReadCommand(program: Command): void {
     .option('--json', 'one JSON object per line (the default output; accepted for scripts)')
     .option('--full', 'also print the work, other URLs and ACNS or X-ARF/XARF facts')
     .action(async (files: string[], o: { json?: boolean; full?: boolean }) => {
+      const { readNoticeFile } = await import('../reader/file.ts');
       for (const file of files) {
         try {
           const r = await readNoticeFile(file);

@@ -4,8 +4,8 @@
 // 0600, next to the data itself), and other commands go through that server instead.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore, type Store } from '../storage/store.ts';
-import { localAdmin, remoteAdmin, type AdminClient, type ServerHandoff } from './admin-client.ts';
+import type { Store } from '../storage/store.ts';
+import type { AdminClient, ServerHandoff } from './admin-client.ts';
 
 export interface StoreFlags {
   data?: string;
@@ -73,6 +73,8 @@ function claimPidFile(dataDir: string, pidFile: string): void {
 }
 
 export async function openStoreFromFlags(flags: StoreFlags): Promise<Store> {
+  // The storage drivers load here, not with this module: a command that finds a running server needs none.
+  const { openStore } = await import('../storage/store.ts');
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) return openStore({ databaseUrl });
   const dataDir = dataDirOf(flags);
@@ -126,6 +128,7 @@ export function runningServer(flags: StoreFlags): ServerHandoff | null {
 /** The store itself, or the running server that holds it. */
 export async function openAdmin(flags: StoreFlags): Promise<AdminClient> {
   const server = runningServer(flags);
-  if (server) return remoteAdmin(server);
+  if (server) return (await import('./admin-client.ts')).remoteAdmin(server);
+  const { localAdmin } = await import('./local-admin.ts');
   return localAdmin(await openStoreFromFlags(flags));
 }

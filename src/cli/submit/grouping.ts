@@ -29,7 +29,6 @@
  */
 import { getDomain } from 'tldts';
 
-export const DEFAULT_MAX_URLS_PER_NOTICE = 10_000;
 export const DEFAULT_BUFFER_URLS = 200_000;
 
 export interface GroupingLimits {
