@@ -88,6 +88,11 @@ function asks(question: string): boolean {
   return ASKING.test(question);
 }
 
+/** A short label for the sender's own details ("Full name (this signs the notice):") is a question wherever it stands. */
+function asksForSender(s: Section): boolean {
+  return s.heading!.length <= 60 && (s.role === 'name' || s.role === 'signature' || s.role === 'address' || s.role === 'phone' || s.role === 'email');
+}
+
 /** The sections of a text, in order; together they cover it. */
 export function segment(text: string): Section[] {
   const lines = splitLines(text);
@@ -117,6 +122,10 @@ export function segment(text: string): Section[] {
           while (i + 1 < lines.length && lines[i + 1]!.start < close) i++;
           continue;
         }
+      } else if (/[?:]\s*$/.test(t) && urlFreeForQuestion(t) && hasWords(t) && t.length < MAX_HEADING) {
+        // A "**" left open on a line that ends like a question: marked up as one all the same.
+        heads.push({ start: line.start, bodyStart: line.end, heading: cleanHeading(t), style: 'markdown' });
+        continue;
       }
     }
     if (/^#{1,6}\s+\S/.test(t) && hasWords(t)) {
@@ -175,7 +184,8 @@ export function segment(text: string): Section[] {
   if (marked < FORM_MIN_QUESTIONS && knownPrompts >= FORM_MIN_QUESTIONS) {
     const inSentences = askingPrompts >= FORM_MIN_QUESTIONS;
     for (const s of out)
-      if (s.style === 'prompt' && s.role !== 'other' && s.confidence >= MIN_QUESTION_CONFIDENCE && (!inSentences || asks(s.heading!))) s.formQuestion = true;
+      if (s.style === 'prompt' && s.role !== 'other' && s.confidence >= MIN_QUESTION_CONFIDENCE && (!inSentences || asks(s.heading!) || asksForSender(s)))
+        s.formQuestion = true;
   }
   return out;
 }
