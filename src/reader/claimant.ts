@@ -123,6 +123,7 @@ export function extractClaimant(
   // Labelled lines anywhere outside the infringer's part. A label's value may continue on the next
   // lines, but never into the next question or its answer.
   const questionStarts = new Set(sections.filter((s) => s.heading !== null).map((s) => s.start));
+  const answerBeside = new Map(sections.filter((s) => s.heading !== null).map((s) => [s.start, s.bodyStart]));
   const questionAt = (lineAt: number, line: string) => questionStarts.has(lineAt) || questionStarts.has(lineAt + line.length - line.trimStart().length);
   const lines = text.split('\n');
   let at = 0;
@@ -132,7 +133,10 @@ export function extractClaimant(
     const lineAt = at;
     at += line.length + 1;
     if (line.length > 400 || /^\s*(?:[-*•\d.)]+\s*)?(?:https?:|<https?:)/i.test(line) || excluded(lineAt)) continue;
-    const m = line.length < 3 ? null : LABEL.exec(line);
+    // An answer beside its question ("**Contact details:** Phone: …") is read as a line of its own.
+    const q = answerBeside.get(lineAt) ?? answerBeside.get(lineAt + line.length - line.trimStart().length);
+    const labelled = q !== undefined && q < lineAt + line.length ? text.slice(q, lineAt + line.length) : line;
+    const m = labelled.length < 3 ? null : LABEL.exec(labelled);
     if (m) {
       sure = 0.85;
       const label = m[1]!.toLowerCase();
