@@ -83,8 +83,11 @@ export function extractClaimant(
   // Questions that ask for a name, a signature or contact details: their answers, and only theirs.
   // A form that asks for the name has said where it is: no other line is taken for it.
   let nameAsked = false;
+  // In a form, only its own questions ask: a prompt inside an answer ("… under the user name:") is the
+  // sender's sentence, and which of several such came first must not decide the claimant.
+  const form = sections.some((s) => s.formQuestion);
   for (const s of sections) {
-    if (!s.heading || !s.role || excluded(s.start)) continue;
+    if (!s.heading || !s.role || excluded(s.start) || (form && !s.formQuestion)) continue;
     const body = text.slice(s.bodyStart, s.end).trim();
     if (!body) continue;
     const answerLines = body
@@ -120,6 +123,7 @@ export function extractClaimant(
   // Labelled lines anywhere outside the infringer's part. A label's value may continue on the next
   // lines, but never into the next question or its answer.
   const questionStarts = new Set(sections.filter((s) => s.heading !== null).map((s) => s.start));
+  const answerBeside = new Map(sections.filter((s) => s.heading !== null).map((s) => [s.start, s.bodyStart]));
   const questionAt = (lineAt: number, line: string) => questionStarts.has(lineAt) || questionStarts.has(lineAt + line.length - line.trimStart().length);
   const lines = text.split('\n');
   let at = 0;
@@ -129,7 +133,10 @@ export function extractClaimant(
     const lineAt = at;
     at += line.length + 1;
     if (line.length > 400 || /^\s*(?:[-*•\d.)]+\s*)?(?:https?:|<https?:)/i.test(line) || excluded(lineAt)) continue;
-    const m = line.length < 3 ? null : LABEL.exec(line);
+    // An answer beside its question ("**Contact details:** Phone: …") is read as a line of its own.
+    const q = answerBeside.get(lineAt) ?? answerBeside.get(lineAt + line.length - line.trimStart().length);
+    const labelled = q !== undefined && q < lineAt + line.length ? text.slice(q, lineAt + line.length) : line;
+    const m = labelled.length < 3 ? null : LABEL.exec(labelled);
     if (m) {
       sure = 0.85;
       const label = m[1]!.toLowerCase();
@@ -208,10 +215,12 @@ export function extractClaimant(
   }
 
   // A letter that ends with a name ("Jane Doe", "Jane Doe, 1 Main St, …", then perhaps an address
-  // and a phone number) is signed by it; so is "Signed, Jane Doe".
+  // and a phone number) is signed by it; so is "Signed, Jane Doe". A form ends with the answer to
+  // whichever question it asks last ("No."), which says nothing of who signed it unless it says so.
   const tail = lines.map((l) => l.trim()).filter(Boolean);
   for (let k = Math.max(1, tail.length - 4); k < tail.length && !nameAsked; k++) {
     const line = tail[k]!.replace(/^(?:signed|signature|sincerely|regards|best regards|kind regards|yours truly|respectfully)\s*,\s*/i, '');
+    if (form && line === tail[k]) continue;
     const endName = /^(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})\s*(?:,|$)/u.exec(line);
     if (endName && !CLOSING.test(line) && !LABEL.test(line) && line.length < 200 && !/^(?:dear|hello|hi|thanks?|please|the|this|we|i|our|my)\b/i.test(line)) {
       signed = true;

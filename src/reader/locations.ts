@@ -79,6 +79,10 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
   };
   let prev: LocatedUrl | null = null;
   let prevEnd = 0;
+  // Copies a label names inside the answer about the original work ("Infringing copy: …", beside
+  // "My script: …"), and whether the form's own question about the material lists any URL.
+  const copiesBesideOriginal = new Set<LocatedUrl>();
+  let materialListed = false;
   for (const h of hits) {
     const k = sectionIndexAt(sections, h.start);
     const sec = sections[k];
@@ -146,10 +150,16 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
       }
     }
     const located: LocatedUrl = { url: h.url, start: h.start, role, via, confidence };
+    if (gov === 'original' && role === 'infringing') copiesBesideOriginal.add(located);
+    else if (role === 'infringing' && gov === 'infringing') materialListed = true;
     out.push(located);
     prev = located;
     prevEnd = h.end;
   }
+  // The answer about the original work names the copy to show what was copied; what to act on is
+  // what the form's question about the material lists. Only when that question lists nothing
+  // ("see above") is the copy named beside the original the material.
+  if (materialListed) for (const l of copiesBesideOriginal) l.role = 'neutral';
   return out;
 }
 

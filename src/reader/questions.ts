@@ -90,6 +90,9 @@ const TERMS: Term[] = [
   ['name', 5, /\bnames?\b/],
   ['name', 2, /\b(?:full|legal|complete|first|last|sur)\s*name\b/],
   ['signature', 5, /\bsign(?:ature|s|ed|ing)?\b/],
+  // A legal name typed into a form is how the form is signed (a typed name is an electronic signature),
+  // whether or not the question says so; it still asks for the name first.
+  ['signature', 1, /\b(?:type|enter)\b[^.?:]{0,30}\blegal name\b/],
   ['address', 4, /\b(?:physical|postal|mailing|street|home|business|office|post) address\b|\baddress\b(?! of (?:the|each|every))/],
   ['address', 2, /\b(?:post ?code|zip|city|country|street)\b/],
   ['phone', 5, /\b(?:tele)?phone\b|\bmobile\b|\btel\b|\bfax\b/],

@@ -79,6 +79,20 @@ function hasWords(s: string): boolean {
   return (s.replace(/\b(?:https?|hxxps?):\/\/\S+/gi, ' ').match(/\p{L}{2,}/gu) ?? []).length >= 2;
 }
 
+// How a form asks: a question, the sender addressed ("you", "please"), or a sentence that instructs.
+const ASKING =
+  /\?(?:\s|$)|\b(?:you|your|yours|please)\b|(?:^|[.?!:]\s+)(?:\(?\d{1,2}[.)]\s*)?(?:provide|describe|list|identify|enter|type|give|tell|include|explain|confirm|state|specify|indicate|attach|select|choose|sign|write|add|insert|fill|copy|paste)\b/i;
+
+/** The prompt asks the sender something, rather than being a label or a sentence of an answer. */
+function asks(question: string): boolean {
+  return ASKING.test(question);
+}
+
+/** A short label for the sender's own details ("Full name (this signs the notice):") is a question wherever it stands. */
+function asksForSender(s: Section): boolean {
+  return s.heading!.length <= 60 && (s.role === 'name' || s.role === 'signature' || s.role === 'address' || s.role === 'phone' || s.role === 'email');
+}
+
 /** The sections of a text, in order; together they cover it. */
 export function segment(text: string): Section[] {
   const lines = splitLines(text);
@@ -95,7 +109,8 @@ export function segment(text: string): Section[] {
       if (
         close > open + 2 &&
         close - open < MAX_HEADING &&
-        !/\n\s*\n\s*\n/.test(text.slice(open + 2, close)) &&
+        // A question is one paragraph: a run over a blank line is a "**" left open, closed by the next question's.
+        !/\n[ \t]*\n/.test(text.slice(open + 2, close)) &&
         text.slice(open + 2, close).split('\n').length <= 10
       ) {
         const inner = text.slice(open + 2, close);
@@ -107,6 +122,10 @@ export function segment(text: string): Section[] {
           while (i + 1 < lines.length && lines[i + 1]!.start < close) i++;
           continue;
         }
+      } else if (/[?:]\s*$/.test(t) && urlFreeForQuestion(t) && hasWords(t) && t.length < MAX_HEADING) {
+        // A "**" left open on a line that ends like a question: marked up as one all the same.
+        heads.push({ start: line.start, bodyStart: line.end, heading: cleanHeading(t), style: 'markdown' });
+        continue;
       }
     }
     if (/^#{1,6}\s+\S/.test(t) && hasWords(t)) {
@@ -134,12 +153,16 @@ export function segment(text: string): Section[] {
     out.push({ heading: null, style: null, start: 0, bodyStart: 0, end: firstStart, role: null, confidence: 1, signs: false, formQuestion: false });
   let marked = 0;
   let knownPrompts = 0;
+  let askingPrompts = 0;
   for (let k = 0; k < heads.length; k++) {
     const h = heads[k]!;
     const end = heads[k + 1]?.start ?? text.length;
     const m = classifyQuestion(h.heading);
     if (h.style === 'markdown') marked++;
-    else if (m.role !== 'other' && m.confidence >= MIN_QUESTION_CONFIDENCE) knownPrompts++;
+    else if (m.role !== 'other' && m.confidence >= MIN_QUESTION_CONFIDENCE) {
+      knownPrompts++;
+      if (asks(h.heading)) askingPrompts++;
+    }
     out.push({
       heading: h.heading,
       style: h.style,
@@ -154,8 +177,16 @@ export function segment(text: string): Section[] {
   }
   // A form in plain lines: its questions are the prompts that ask for something known; the other
   // prompts are labels inside their answers. With marked-up questions, every prompt is such a label.
-  if (marked < FORM_MIN_QUESTIONS && knownPrompts >= FORM_MIN_QUESTIONS)
-    for (const s of out) if (s.style === 'prompt' && s.role !== 'other' && s.confidence >= MIN_QUESTION_CONFIDENCE) s.formQuestion = true;
+  // A form that asks its questions in sentences ("What files…?", "Please provide…:") asks them all
+  // so: a label or a sentence of the sender's own there ("Infringing repository:", "We found two
+  // forks:") is part of an answer, as it would be under a bold question. A form of bare labels
+  // ("Name:", "Infringing URL:") has only those for questions.
+  if (marked < FORM_MIN_QUESTIONS && knownPrompts >= FORM_MIN_QUESTIONS) {
+    const inSentences = askingPrompts >= FORM_MIN_QUESTIONS;
+    for (const s of out)
+      if (s.style === 'prompt' && s.role !== 'other' && s.confidence >= MIN_QUESTION_CONFIDENCE && (!inSentences || asks(s.heading!) || asksForSender(s)))
+        s.formQuestion = true;
+  }
   return out;
 }
 

@@ -137,7 +137,8 @@ export function markupToText(s: string): string {
           .trim();
         return t ? `**${t}**` : '';
       })
-      .replace(/<br\s*\/?>/gi, '\n')
+      // A line break in the source after <br> is the same break, not a second one.
+      .replace(/<br\s*\/?>[ \t]*(?:\r?\n)?/gi, '\n')
       .replace(/<li\b[^>]*>/gi, '\n- ')
       .replace(/<\/(?:p|div|li|tr|table|ul|ol|dd|dl|body|html)\s*>/gi, '\n\n')
       .replace(/<(?:p|div|tr|table|ul|ol|dd|dl|body|html)\b[^>]*>/gi, '\n\n')

@@ -541,6 +541,62 @@ Tom Baker
   assert.deepEqual(cn.missing, []);
 });
 
+test('a copy named beside the original work is acted on only when the question about the material lists nothing', () => {
+  const form = (material: string) => `**Please describe the original work that has been copied. Include a URL to where it is posted online.**
+
+The copier took my script and renamed it.
+
+My script: https://code.example.org/jo/planner/main.js
+Infringing copy: https://code.example.org/copier/planner-hack/hack.js
+
+**What files should be taken down? Please provide URLs for each file.**
+
+${material}
+
+**Is the work licensed under an open source license?**
+
+No
+
+**Please type your full legal name below to sign this request.**
+
+Jo Example
+`;
+  const listed = read(form('https://code.example.org/copier/planner-hack'), 'notice.md');
+  assert.deepEqual(listed.infringing_urls, ['https://code.example.org/copier/planner-hack']);
+  assert.deepEqual(listed.original_urls, ['https://code.example.org/jo/planner/main.js']);
+  assert.ok(listed.other_urls.includes('https://code.example.org/copier/planner-hack/hack.js'));
+  const seeAbove = read(form('See above.'), 'notice.md');
+  assert.deepEqual(seeAbove.infringing_urls, ['https://code.example.org/copier/planner-hack/hack.js']);
+  assert.deepEqual(seeAbove.original_urls, ['https://code.example.org/jo/planner/main.js']);
+});
+
+test('a plain-line form that asks in sentences: a label inside an answer is not a question of its own', () => {
+  const r = read(`Please describe the original work that has been copied, with a URL to where it is posted online:
+
+https://code.example.org/jo/planner
+
+We found two copies of it:
+https://code.example.org/copier/planner
+https://code.example.org/other/planner
+
+What files should be taken down? Please provide URLs for each file:
+
+https://code.example.org/copier/planner
+
+Is the work licensed under an open source license?
+
+No
+
+Please type your full legal name below to sign this request:
+
+Jo Example
+`);
+  assert.deepEqual(r.infringing_urls, ['https://code.example.org/copier/planner']);
+  assert.ok(r.original_urls.includes('https://code.example.org/jo/planner'));
+  assert.equal(r.questions?.find((q) => q.question.startsWith('We found'))?.form_question, false);
+  assert.equal(r.claimant.name, 'Jo Example');
+});
+
 test('CLI: safeharbor read --json prints one JSON object per file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'reader-cli-'));
   try {
