@@ -79,7 +79,15 @@ export class Mailer {
     const due = (
       await sql<Claimed>`
         UPDATE outbox o SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => ${this.leaseSeconds})
-        FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED) c
+        FROM (
+          SELECT id FROM outbox m WHERE status = 'pending' AND next_attempt_at <= now()
+            -- A recipient's mail goes out in the order it was queued: nothing overtakes an older
+            -- message of theirs that has not been tried yet and waits (held back while the server
+            -- was down). One that failed on its own (attempts > 0) holds nobody up.
+            AND NOT EXISTS (
+              SELECT 1 FROM outbox e WHERE e.status = 'pending' AND e.to_address = m.to_address AND e.id < m.id
+                AND e.attempts = 0 AND e.next_attempt_at > now())
+          ORDER BY id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED) c
         WHERE o.id = c.id
         RETURNING o.id, o.notice_id, o.recipient_role, o.to_address, o.subject, o.body, o.attachments, o.attempts`.execute(this.db)
     ).rows;
