@@ -18,7 +18,7 @@ import { freshPostgresDatabase } from '../support/stores.ts';
 import type { SafeharborProcess } from '../support/processes.ts';
 import type { Store } from '../../src/storage/store.ts';
 import { dmcaNotice } from '../support/server.ts';
-import { DEFAULT_MAX_URLS_PER_NOTICE } from '../../src/cli/submit/grouping.ts';
+import { DEFAULT_MAX_URLS_PER_NOTICE } from '../../src/cli/submit-command.ts';
 import { apiUrl, call, deploymentEnv, freePort, loadWorld, openDb, startApi, startWorkerProcess, waitFor, workerReady } from '../support/deployment.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/safeharbor.js');
