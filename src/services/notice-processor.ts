@@ -88,14 +88,21 @@ const interrupted = new WeakMap<ProcessorDeps, Map<string, string>>();
 async function resumeInterrupted(deps: ProcessorDeps, leaseSeconds: number): Promise<ClaimedNotice | null> {
   const mine = interrupted.get(deps);
   for (const [id, token] of mine ?? []) {
-    // Taken out before the await: the other lanes of this processor look at the same claims.
+    // Taken out before the await, since the other lanes of this processor look at the same
+    // claims; put back when the database is still away, to be tried on the next round.
     mine!.delete(id);
-    const row = (
-      await sql<ClaimedNotice>`
-        UPDATE notices SET lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-        WHERE id = ${id}::uuid AND lease_token = ${token}::uuid AND status = 'processing'
-        RETURNING id, lease_token AS token, created_at, submission, trusted_flagger`.execute(deps.db)
-    ).rows[0];
+    let row: ClaimedNotice | undefined;
+    try {
+      row = (
+        await sql<ClaimedNotice>`
+          UPDATE notices SET lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+          WHERE id = ${id}::uuid AND lease_token = ${token}::uuid AND status = 'processing'
+          RETURNING id, lease_token AS token, created_at, submission, trusted_flagger`.execute(deps.db)
+      ).rows[0];
+    } catch (err) {
+      mine!.set(id, token);
+      throw err;
+    }
     if (row) return row;
   }
   return null;
