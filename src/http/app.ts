@@ -3,8 +3,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
-import { authenticate, bearerToken } from './auth.ts';
-import { hashToken } from '../services/principals.ts';
+import { authenticate } from './auth.ts';
 import { tokenAuthenticator } from '../services/token-auth.ts';
 import type { AppContext } from './context.ts';
 import { noticeRoutes } from './routes/notices.ts';
@@ -67,6 +66,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
     trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
   });
   app.decorateRequest('principal', null);
+  app.decorateRequest('tokenHash', null);
   // Routes declare zod schemas: Fastify validates requests with them; answers are plain JSON
   // (the response schemas document what the services return, they do not filter it).
   app.setValidatorCompiler(validatorCompiler);
@@ -86,10 +86,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
     timeWindow: 60_000,
     // Only a token that authenticated has a bucket of its own: a made-up or revoked one counts
     // against its address, else every guess at a token would start with a full allowance.
-    keyGenerator: (req) => {
-      const t = bearerToken(req);
-      return t && req.principal ? `t:${hashToken(t).slice(0, 32)}` : `ip:${req.ip}`;
-    },
+    keyGenerator: (req) => (req.tokenHash ? `t:${req.tokenHash.slice(0, 32)}` : `ip:${req.ip}`),
     allowList: (req) => req.url === '/healthz',
     errorResponseBuilder: (_req, ctxRl) => ({
       statusCode: 429,

@@ -3,10 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../storage/schema.ts';
 import type { Principal } from '../services/principals.ts';
 import type { TokenAuthenticator } from '../services/token-auth.ts';
+import { hashToken } from '../services/principals.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The hash of the bearer token that authenticated this request, for the rate limiter's key. */
+    tokenHash: string | null;
   }
 }
 
@@ -21,7 +24,10 @@ export function bearerToken(req: FastifyRequest): string | null {
 export function authenticate(tokens: TokenAuthenticator) {
   return async (req: FastifyRequest) => {
     const token = bearerToken(req);
-    req.principal = token ? await tokens.principal(token) : null;
+    // Hashed once: the cache's key, and the rate limiter's for a token that authenticated.
+    const hash = token ? hashToken(token) : null;
+    req.principal = hash ? await tokens.principal(hash) : null;
+    req.tokenHash = req.principal ? hash : null;
   };
 }
 

@@ -6,10 +6,11 @@
 import type { Store } from '../storage/store.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 import { onPrincipalsChangedHere } from './principal-changes.ts';
-import { hashToken, principalForTokenHash, type Principal } from './principals.ts';
+import { principalForTokenHash, type Principal } from './principals.ts';
 
 export interface TokenAuthenticator {
-  principal(token: string): Promise<Principal | null>;
+  /** The principal of the token with this hash (services/principals.ts hashToken). */
+  principal(tokenHash: string): Promise<Principal | null>;
   close(): Promise<void>;
 }
 
@@ -20,8 +21,7 @@ export async function tokenAuthenticator(store: Store, opts: { maxAgeMs: number;
   // Also called once after the listening connection was lost and opened again (Store.listen).
   const stopListening = opts.maxAgeMs > 0 ? await store.listen('principals', clear) : async () => {};
   return {
-    async principal(token) {
-      const key = hashToken(token);
+    async principal(key) {
       const cached = cache.get(key);
       if (cached) return cached;
       const generation = cache.generation;
