@@ -18,7 +18,8 @@
  *
  * Needs TEST_DATABASE_URL (scripts/with-postgres.sh, which `npm run bench` uses, starts a
  * throwaway cluster). `--quick` divides every size by ten (the names stay; the context says
- * the sizes); `--only=start,memory,postgres,embedded` runs some of the four parts. Run with
+ * the sizes); `--only=start,memory,postgres,embedded` runs some of the four parts, and
+ * `--server=resolve,status-api,intake,notice` some of the benches after the zone import. Run with
  * --expose-gc (npm run bench does) for meaningful memory figures.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -65,6 +66,12 @@ const only = process.argv
   ?.slice('--only='.length)
   .split(',');
 const runs = (part: 'start' | 'memory' | 'postgres' | 'embedded') => !only || only.includes(part);
+/** `--server=status-api,intake,notice`: which of the server benches run (all by default); the zone import before them always runs, since they need its zones. */
+const serverParts = process.argv
+  .find((a) => a.startsWith('--server='))
+  ?.slice('--server='.length)
+  .split(',');
+const serverRuns = (part: 'resolve' | 'status-api' | 'intake' | 'notice') => !serverParts || serverParts.includes(part);
 
 const slow: string[] = [];
 // Sampled as each section starts: what else the machine was doing shows in every figure.
@@ -115,10 +122,11 @@ async function serverBenches(store: Store, label: string, names: readonly string
       zones: names.length,
       note: 'startServer: migrations checked, zone index and ASN table loaded, listening',
     });
-    if (databaseUrl) {
+    if (databaseUrl && serverRuns('status-api'))
       await benchStatusApi(bs, names, { connections: SIZES.statusConnections, seconds: SIZES.statusSeconds, urls: SIZES.statusNoticeUrls });
+    if (databaseUrl && serverRuns('intake'))
       await benchIntake(bs, store, databaseUrl, names, { notices: SIZES.intakeNotices, perNotice: SIZES.intakeUrlsPerNotice });
-    }
+    if (!serverRuns('notice')) return;
     // Different URLs from the resolve bench's, same mix.
     const prefix = label === 'postgres' ? 'notice_100k' : 'notice_10k';
     const id = await benchNotice(bs, store, label, names.length, urlMix(names, noticeUrls, 21), prefix);
@@ -192,7 +200,7 @@ async function main(): Promise<void> {
           if (r.importSeconds > 1.5 * budget)
             slow.push(`zone import on PostgreSQL: ${SIZES.pgZones} zones in ${r.importSeconds.toFixed(0)} s (goal under ${budget.toFixed(0)} s)`);
         });
-        await section('URL resolution, PostgreSQL', () => benchResolve(store, 'postgres', names, SIZES.resolveUrls));
+        if (serverRuns('resolve')) await section('URL resolution, PostgreSQL', () => benchResolve(store, 'postgres', names, SIZES.resolveUrls));
         await section(`status API, intake, notice API and status page, PostgreSQL`, () =>
           serverBenches(store, 'postgres', names, SIZES.pgNoticeUrls, database.url),
         );
@@ -210,7 +218,7 @@ async function main(): Promise<void> {
         await section(`zone import, embedded, ${SIZES.embeddedZones} zones`, async () => {
           await benchZoneImport(store, 'embedded', names, dir, '100k');
         });
-        await section('URL resolution, embedded', () => benchResolve(store, 'embedded', names, SIZES.embeddedResolveUrls));
+        if (serverRuns('resolve')) await section('URL resolution, embedded', () => benchResolve(store, 'embedded', names, SIZES.embeddedResolveUrls));
         await section(`notice API, embedded, ${SIZES.embeddedNoticeUrls} URLs`, () => serverBenches(store, 'embedded', names, SIZES.embeddedNoticeUrls, null));
       } finally {
         await store.close();
