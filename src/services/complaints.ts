@@ -168,8 +168,6 @@ function messageFacts(r: ComplaintRow, urls: string[]): ComplaintMessageFacts {
  * request files nothing twice. The complainant is sent a receipt.
  */
 export async function fileComplaint(deps: ComplaintDeps, filer: Filer, noticeId: string, body: unknown): Promise<Result<ComplaintView>> {
-  const parsed = parseComplaintFiling(body);
-  if (!parsed.ok) return invalid(parsed.errors);
   const who = filer.complainant;
   return deps.db.transaction().execute(async (trx): Promise<Result<ComplaintView>> => {
     const notice = await loadNoticeFacts(trx, noticeId, deps.links);
@@ -187,6 +185,10 @@ export async function fileComplaint(deps: ComplaintDeps, filer: Filer, noticeId:
         .executeTakeFirst();
       if (!mine) return notFound('id', NO_NOTICE);
     }
+    // The body is looked at only once the notice is the caller's: to anyone else every notice is
+    // the same 404, whatever they send.
+    const parsed = parseComplaintFiling(body);
+    if (!parsed.ok) return invalid(parsed.errors);
     const decisions = await noticeDecisions(trx, noticeId, notice.reporterId);
     const decision = decisionFor(decisions, who, parsed.filing.decision_id);
     if (!decision) return notFound('decision_id', 'no decision on this notice concerns you');

@@ -125,6 +125,11 @@ for (const kind of storeKinds()) {
       assert.equal(h3Files.status, 404, 'a notice about other sites does not exist for this customer');
       const foreignReporter = await s.api(`/v1/notices/${takedownNotice}/complaints`, { token: otherReporter.token, body: { text: 'Me too.' } });
       assert.equal(foreignReporter.status, 404);
+      // A body that is not a complaint at all says nothing either: the notice is checked first.
+      for (const token of [h3, otherReporter.token]) {
+        const junk = await s.api(`/v1/notices/${takedownNotice}/complaints`, { token, body: { text: 42 } });
+        assert.equal(junk.status, 404, 'an invalid body on a notice that is not the caller’s is a 404, not a 422');
+      }
       assert.equal((await s.api('/v1/complaints?state=open', { token: h1 })).status, 403, 'only staff list complaints');
     });
 
