@@ -542,24 +542,32 @@ export async function queueWebhookEvents(deps: WebhookDeps): Promise<number> {
   const now = deps.now();
   return deps.db.transaction().execute(async (trx) => {
     await sql`INSERT INTO event_cursors (name, last_event_id) VALUES (${CURSOR}, 0) ON CONFLICT (name) DO NOTHING`.execute(trx);
-    const cursor = Number(
-      (await sql<{ last_event_id: number }>`SELECT last_event_id FROM event_cursors WHERE name = ${CURSOR} FOR UPDATE`.execute(trx)).rows[0]!.last_event_id,
-    );
+    const cursor = (
+      await sql<{ id: string; xact: string }>`SELECT last_event_id AS id, last_xact::text AS xact FROM event_cursors WHERE name = ${CURSOR} FOR UPDATE`.execute(trx)
+    ).rows[0]!;
+    // In commit-safe order (032_event_commit_order.sql): only events of transactions older than
+    // every one still running, so an event that commits after this run sorts after the cursor.
     const events = (
-      await sql<LoggedEvent>`
-        SELECT id, at, type, subject_id, notice_id,
+      await sql<LoggedEvent & { xact: string }>`
+        SELECT id, xact::text AS xact, at, type, subject_id, notice_id,
                CASE WHEN read THEN before END AS before, CASE WHEN read THEN after END AS after, CASE WHEN read THEN data END AS data
-        FROM (SELECT *, type = ANY(${READ_TYPES}::text[]) AS read FROM events WHERE id > ${cursor} ORDER BY id LIMIT ${LOG_BATCH}) e
-        ORDER BY id`.execute(trx)
+        FROM (
+          SELECT *, type = ANY(${READ_TYPES}::text[]) AS read FROM events
+          WHERE xact < pg_snapshot_xmin(pg_current_snapshot()) AND (xact, id) > (${cursor.xact}::xid8, ${cursor.id}::bigint)
+          ORDER BY xact, id LIMIT ${LOG_BATCH}
+        ) e
+        ORDER BY xact, id`.execute(trx)
     ).rows.map((e) => ({ ...e, id: Number(e.id) }));
     if (!events.length) return 0;
+    // Deliveries are queued in the order the log was read, which is not always id order.
+    const place = new Map(events.map((e, i) => [e.id, i]));
     const of = (...types: string[]) => events.filter((e) => types.includes(e.type));
     const deliveries = [
       ...(await originChanges(trx, of('zone.origin_changed'))),
       ...(await noticesReceived(trx, of('notice.received'))),
       ...(await noticesProcessed(trx, of('notice.status_changed'))),
       ...(await itemStateChanges(trx, of(...ITEM_CHANGE_TYPES))),
-    ].sort((a, b) => a.logEventId - b.logEventId);
+    ].sort((a, b) => place.get(a.logEventId)! - place.get(b.logEventId)!);
     const queued: NewEvent[] = [];
     for (let i = 0; i < deliveries.length; i += 1000) {
       const chunk = deliveries.slice(i, i + 1000);
@@ -591,7 +599,8 @@ export async function queueWebhookEvents(deps: WebhookDeps): Promise<number> {
       }
     }
     await appendEvents(trx, queued);
-    await sql`UPDATE event_cursors SET last_event_id = ${events[events.length - 1]!.id} WHERE name = ${CURSOR}`.execute(trx);
+    const last = events[events.length - 1]!;
+    await sql`UPDATE event_cursors SET last_event_id = ${last.id}, last_xact = ${last.xact}::xid8 WHERE name = ${CURSOR}`.execute(trx);
     return events.length;
   });
 }

@@ -8,7 +8,7 @@ import type { SelectType } from 'kysely';
 import type { Database } from './schema.ts';
 
 type Udt<V> = [V] extends [string]
-  ? 'text' | 'uuid' | 'cidr' | 'inet'
+  ? 'text' | 'uuid' | 'cidr' | 'inet' | 'xid8'
   : [V] extends [number]
     ? 'int2' | 'int4' | 'int8'
     : [V] extends [boolean]
@@ -121,6 +121,7 @@ export const COLUMNS = {
   event_cursors: {
     name: 'text',
     last_event_id: 'int8',
+    last_xact: 'xid8',
   },
   accounts: {
     id: 'text',
@@ -349,6 +350,7 @@ export const COLUMNS = {
     before: 'jsonb | null',
     after: 'jsonb | null',
     data: 'jsonb | null',
+    xact: 'xid8',
   },
   outbox: {
     id: 'int8',

@@ -227,6 +227,8 @@ export interface EventsTable {
   before: Json<unknown> | null;
   after: Json<unknown> | null;
   data: Json<unknown> | null;
+  /** The writing transaction's id (pg_current_xact_id(), as text): the log's commit-safe order (032_event_commit_order.sql). */
+  xact: Generated<string>;
 }
 
 export interface OutboxTable {
@@ -378,6 +380,8 @@ export interface WebhookAttemptsTable {
 export interface EventCursorsTable {
   name: string;
   last_event_id: number;
+  /** With last_event_id, the cursor's place in (xact, id) order. */
+  last_xact: Generated<string>;
 }
 
 export interface ItemLifecyclesTable {

@@ -153,8 +153,10 @@ for (const kind of storeKinds()) {
         // constraint without id stays on the old table, now the first partition.
         const after = await catalog(store.db);
         assert.deepEqual(after.triggers, before.triggers);
+        // What the migrations after 026 add is theirs, not 026's to keep.
+        const LATER = ['events.events_xact_idx'];
         assert.deepEqual(
-          after.indexes,
+          after.indexes.filter((i) => !LATER.includes(i)),
           before.indexes
             .map((i) => (i === 'notice_items.notice_items_notice_id_position_key' ? 'notice_items_p0.notice_items_p0_notice_id_position_key' : i))
             .sort(),

@@ -358,7 +358,7 @@ for (const kind of storeKinds()) {
       const count = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM webhook_deliveries`.execute(s.store.db)).rows[0]!.n);
       const n = await count();
       assert.equal(n, 4 + 2 + 2 + 3);
-      await sql`UPDATE event_cursors SET last_event_id = 0 WHERE name = 'webhooks'`.execute(s.store.db);
+      await sql`UPDATE event_cursors SET last_event_id = 0, last_xact = '0' WHERE name = 'webhooks'`.execute(s.store.db);
       for (;;) {
         const [a, b] = await Promise.all([queueWebhookEvents(s.server.context.origins), queueWebhookEvents(s.server.context.origins)]);
         if (a + b === 0) break;
