@@ -543,7 +543,9 @@ export async function queueWebhookEvents(deps: WebhookDeps): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
     await sql`INSERT INTO event_cursors (name, last_event_id) VALUES (${CURSOR}, 0) ON CONFLICT (name) DO NOTHING`.execute(trx);
     const cursor = (
-      await sql<{ id: string; xact: string }>`SELECT last_event_id AS id, last_xact::text AS xact FROM event_cursors WHERE name = ${CURSOR} FOR UPDATE`.execute(trx)
+      await sql<{ id: string; xact: string }>`SELECT last_event_id AS id, last_xact::text AS xact FROM event_cursors WHERE name = ${CURSOR} FOR UPDATE`.execute(
+        trx,
+      )
     ).rows[0]!;
     // In commit-safe order (032_event_commit_order.sql): only events of transactions older than
     // every one still running, so an event that commits after this run sorts after the cursor.

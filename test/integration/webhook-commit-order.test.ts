@@ -42,11 +42,19 @@ describe('webhook fan-out reads the log in commit-safe order (postgres store)', 
     await drain();
     const queuedFor = async (eventId: number) =>
       (
-        await sql<{ n: number }>`SELECT count(*)::int AS n FROM webhook_deliveries WHERE dedupe_key = ${webhookDedupeKey('notice.received', eventId, hook.body.id)}`.execute(
+        await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM webhook_deliveries WHERE dedupe_key = ${webhookDedupeKey('notice.received', eventId, hook.body.id)}`.execute(
           s.store.db,
         )
       ).rows[0]!.n;
-    const received = (noticeId: string) => ({ actor: 'system' as const, type: 'notice.received' as const, subjectType: 'notice' as const, subjectId: noticeId, noticeId });
+    const received = (noticeId: string) => ({
+      actor: 'system' as const,
+      type: 'notice.received' as const,
+      subjectType: 'notice' as const,
+      subjectId: noticeId,
+      noticeId,
+    });
     const lastEventId = async (db: typeof s.store.db) => Number((await sql<{ id: string }>`SELECT max(id) AS id FROM events`.execute(db)).rows[0]!.id);
 
     // The long transaction logs first (the lower id) and stays open; the short one commits after.
