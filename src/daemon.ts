@@ -14,6 +14,7 @@ import { runDueLifecycles } from './services/takedown-lifecycle.ts';
 import { liftEndedRules, sendDueLegalNotices } from './legal/services/jobs.ts';
 import { endDueSuspensions } from './services/misuse-measures.ts';
 import { transparencyDbLoop } from './dsa/transparency-db.ts';
+import { sweepPublications } from './publication/services/publications.ts';
 
 /** What the daemon needs of a loop (PollingLoop, Mailer). */
 export interface Loop {
@@ -49,6 +50,8 @@ export interface Daemon {
   transparencyDb: Loop | null;
   /** Partitions of events and notice_items created ahead of their ids (ensure_partitions, migration 026). */
   partitions: Loop;
+  /** The publication queue kept up with the policy and the notices' items (sweepPublications). */
+  publications: Loop;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -108,13 +111,25 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
     (err) => log('partition maintenance failed', err),
   );
 
+  // Notices are queued for publication as they are processed; this catches those processed before
+  // the policy published their kind, and redacts pending records again after an item changed.
+  // Staff pages only read: publishing redacts once more and refuses a record that changed.
+  const publications = new PollingLoop(
+    async () => {
+      const r = await sweepPublications(ctx.store.db, config.publicationPolicy);
+      return r.queued + r.refreshed > 0;
+    },
+    slowPollMs,
+    (err) => log('publication sweep failed', err),
+  );
+
   const wakes: [WakeChannel, Loop | null][] = [
     ['notices', notices],
     ['outbox', mailer],
     ['inbound', mailIntake],
   ];
   // The mailer stops last: the others may still queue messages while they finish.
-  const loops = ([mailIntake, notices, webhooks, lifecycle, legal, suspensions, transparencyDb, partitions, mailer] as (Loop | null)[]).filter(
+  const loops = ([mailIntake, notices, webhooks, lifecycle, legal, suspensions, transparencyDb, partitions, publications, mailer] as (Loop | null)[]).filter(
     (l) => l !== null,
   );
   let unlisten: (() => Promise<void>)[] = [];
@@ -128,6 +143,7 @@ export function createDaemon(ctx: AppContext, opts: DaemonOptions): Daemon {
     suspensions,
     transparencyDb,
     partitions,
+    publications,
     async start() {
       for (const [channel, loop] of wakes) if (loop) unlisten.push(await ctx.store.listen(channel, () => loop.kick()));
       for (const loop of loops) loop.start();

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { storeKinds } from '../support/stores.ts';
 import { dmcaNotice, startTestServer, waitUntil, type TestServer } from '../support/server.ts';
 import { webSession } from '../support/web-session.ts';
+import { sql } from 'kysely';
 import { configFromEnv } from '../../src/config.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
@@ -277,6 +278,19 @@ for (const store of storeKinds()) {
       }
       assert.deepEqual(seen, [c, b, a], 'newest first, each once, and the last page says it is the last');
       assert.equal((await s.api('/v1/public/notices?cursor=nonsense')).status, 422);
+    });
+
+    test('a processed notice of a kind the policy publishes but without a publication (processed before the policy said so) is queued by the background sweep, no page load needed', async () => {
+      const id = await file(s, alice.token, phishing('late'));
+      // As a notice processed under an earlier policy stands: processed, nothing queued.
+      await sql`DELETE FROM publications WHERE notice_id = ${id}::uuid`.execute(s.store.db);
+      s.server.daemon.publications.kick();
+      await waitUntil(
+        async () => (await s.api(`/v1/public/notices/${id}`)).status,
+        (status) => status === 200,
+        10_000,
+        'the sweep published the notice',
+      );
     });
 
     test('threat "on_request": the reporter’s request publishes it at once when no review is required', async () => {

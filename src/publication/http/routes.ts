@@ -9,15 +9,7 @@ import { sendFailure, sendResult } from '../../http/reply.ts';
 import { errors, IdParams, type ZodRequests } from '../../http/schemas.ts';
 import { notFound } from '../../services/result.ts';
 import { decodeKeyset } from '../../storage/exact-time.ts';
-import {
-  decidePublication,
-  getPublication,
-  listPublications,
-  listPublished,
-  publishedRecord,
-  requestPublication,
-  sweepPublications,
-} from '../services/publications.ts';
+import { decidePublication, getPublication, listPublications, listPublished, publishedRecord, requestPublication } from '../services/publications.ts';
 
 const Publication = z.looseObject({ notice_id: z.string(), status: z.enum(['pending_review', 'published', 'withheld']), record: z.looseObject({}) });
 const cursor = z
@@ -70,7 +62,6 @@ export async function publicationRoutes(fastify: FastifyInstance, ctx: AppContex
       },
     },
     async (req) => {
-      await sweepPublications(db, policy());
       return listPublications(db, req.query);
     },
   );

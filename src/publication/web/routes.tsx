@@ -10,7 +10,7 @@ import { field } from '../../web/form-body.ts';
 import { staffPages } from '../../web/page-guards.tsx';
 import { decodeKeyset } from '../../storage/exact-time.ts';
 import type { PublicationStatus } from '../../storage/schema.ts';
-import { decidePublication, listPublications, listPublished, sweepPublications } from '../services/publications.ts';
+import { decidePublication, listPublications, listPublished } from '../services/publications.ts';
 import { PublishedListPage, StaffPublicationsPage } from './pages.tsx';
 
 const STATUSES: readonly PublicationStatus[] = ['pending_review', 'published', 'withheld'];
@@ -41,7 +41,6 @@ export async function publicationWebRoutes(fastify: FastifyInstance, ctx: AppCon
     staff.addHook('preHandler', staffPages(provider));
 
     const render = async (req: FastifyRequest, reply: FastifyReply, code: number, status: PublicationStatus, flash: string | null, errors: string[]) => {
-      await sweepPublications(db, ctx.config.publicationPolicy);
       const q = req.query as { after?: string };
       const after = q.after && decodeKeyset(q.after) ? q.after : undefined;
       const page = await listPublications(db, { status, limit: 20, cursor: after });
