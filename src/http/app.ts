@@ -84,8 +84,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   app.addHook('onClose', () => views.close());
   // Before the answer leaves: whoever wrote then reads sees their write, without waiting for the
   // notification of the commit (services/notice-view-cache.ts). A safe method changes nothing.
-  app.addHook('onSend', async (req) => {
+  app.addHook('onSend', (req, _reply, _payload, done) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') views.changedHere();
+    done();
   });
 
   await app.register(rateLimit, {

@@ -1,6 +1,6 @@
 // GET /v1/notices/{id} is what reporters poll: its answer is kept in this process for a short
-// while, as the JSON text sent, so that a poll costs neither a database round trip nor a
-// serialization. What is cached is the view of one notice for one role (staff see more) and one
+// while, as the bytes of the JSON sent, so that a poll costs neither a database round trip nor a
+// serialization (nor encoding the text again). What is cached is the view of one notice for one role (staff see more) and one
 // page of items, with whose notice it is: who may read it is decided on every request, so a view
 // cached for its reporter never reaches another one.
 //
@@ -17,18 +17,18 @@ import { ExpiringCache } from './expiring-cache.ts';
 import { canRead, ownedNoticeView, type ItemPageQuery } from './notice-views.ts';
 
 export interface NoticeViewCache {
-  /** The notice as `viewer` may see it as JSON text (getNoticeView), or null: no such notice, or not theirs. */
-  json(viewer: Principal, id: string, page: ItemPageQuery): Promise<string | null>;
+  /** The notice as `viewer` may see it, as UTF-8 JSON (getNoticeView), or null: no such notice, or not theirs. */
+  json(viewer: Principal, id: string, page: ItemPageQuery): Promise<Buffer | null>;
   /** Drop every view this process holds: a request of this process may have changed a notice. */
   changedHere(): void;
   close(): Promise<void>;
 }
 
-/** What views may weigh together (their JSON text, in UTF-16 code units): a few thousand small ones. */
+/** What views may weigh together, in bytes: a few thousand small ones. */
 const MAX_WEIGHT = 32 * 1024 * 1024;
 
 export async function noticeViewCache(store: Store, opts: { maxAgeMs: number; maxEntries?: number }): Promise<NoticeViewCache> {
-  const cache = new ExpiringCache<{ reporterId: string; json: string }>({
+  const cache = new ExpiringCache<{ reporterId: string; json: Buffer }>({
     maxEntries: opts.maxEntries ?? 10_000,
     maxAgeMs: opts.maxAgeMs,
     maxWeight: MAX_WEIGHT,
@@ -45,7 +45,7 @@ export async function noticeViewCache(store: Store, opts: { maxAgeMs: number; ma
       const generation = cache.generation;
       const found = await ownedNoticeView(store.db, viewer, id, page);
       if (!found) return null;
-      const json = JSON.stringify(found.view);
+      const json = Buffer.from(JSON.stringify(found.view));
       cache.set(key, { reporterId: found.reporterId, json }, generation, Infinity, json.length);
       return json;
     },

@@ -137,7 +137,7 @@ export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext, vi
       const { items_after: after, items_limit: limit, items_state: state } = req.query;
       const json = await views.json(req.principal!, id, { after, limit, state });
       if (json === null) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
-      // Already JSON text: Fastify sends a string of a JSON content type as it is.
+      // Already JSON, encoded: Fastify sends a Buffer as it is.
       return reply.type('application/json; charset=utf-8').send(json);
     },
   );
