@@ -116,7 +116,7 @@ export async function benchStatusApi(bs: BenchServer, names: readonly string[], 
       p50_ms: a.p50,
       max_ms: a.max,
       requests: a.requests,
-      note: 'GET /v1/notices/{id} with a bearer token: authentication, rate limiter, the notice view from PostgreSQL',
+      note: 'GET /v1/notices/{id} with a bearer token: authentication, rate limiter, read access, the notice view from the per-process view cache',
     });
     figure('status_api_p99_ms', a.p99, 'ms', { ...context, goal: '< 20' });
     figure('status_api_vs_bare', ratio(a.rps, b.rps), 'ratio', {

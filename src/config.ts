@@ -79,6 +79,12 @@ export interface Config {
    * every request). Changes are announced and drop it sooner; this bounds a missed announcement.
    */
   authCacheMs: number;
+  /**
+   * How long an API process may answer GET /v1/notices/{id} from the view it cached without
+   * reading the notice again (0: read it on every request). Every change to a notice is
+   * announced and drops the view sooner; this bounds a missed announcement.
+   */
+  noticeViewCacheMs: number;
   /** Who may learn origin IPs, and when the zone's customer is told (SAFEHARBOR_ORIGIN_DISCLOSURE, JSON). */
   originDisclosure: OriginDisclosurePolicy;
   /** Webhooks may go to plain http on loopback and private addresses (tests, local development only). */
@@ -155,6 +161,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     trustedRateLimitPerMinute: int(env.SAFEHARBOR_TRUSTED_RATE_LIMIT_PER_MINUTE, 6000, 'SAFEHARBOR_TRUSTED_RATE_LIMIT_PER_MINUTE'),
     trustedProxies: trustedProxies(env.SAFEHARBOR_TRUSTED_PROXIES),
     authCacheMs: int(env.SAFEHARBOR_AUTH_CACHE_MS, 5000, 'SAFEHARBOR_AUTH_CACHE_MS'),
+    noticeViewCacheMs: int(env.SAFEHARBOR_NOTICE_VIEW_CACHE_MS, 2000, 'SAFEHARBOR_NOTICE_VIEW_CACHE_MS'),
     originDisclosure: originDisclosureFromEnv(env.SAFEHARBOR_ORIGIN_DISCLOSURE),
     webhookAllowLoopback: env.SAFEHARBOR_WEBHOOK_ALLOW_LOOPBACK === '1',
     mailDomain: (env.SAFEHARBOR_MAIL_DOMAIN || 'localhost').toLowerCase(),

@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import { authenticate } from './auth.ts';
 import { tokenAuthenticator } from '../services/token-auth.ts';
+import { noticeViewCache } from '../services/notice-view-cache.ts';
 import type { AppContext } from './context.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -79,6 +80,14 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   const tokens = await tokenAuthenticator(ctx.store, { maxAgeMs: ctx.config.authCacheMs });
   app.addHook('onClose', () => tokens.close());
   app.addHook('onRequest', authenticate(tokens));
+  const views = await noticeViewCache(ctx.store, { maxAgeMs: ctx.config.noticeViewCacheMs });
+  app.addHook('onClose', () => views.close());
+  // Before the answer leaves: whoever wrote then reads sees their write, without waiting for the
+  // notification of the commit (services/notice-view-cache.ts). A safe method changes nothing.
+  app.addHook('onSend', (req, _reply, _payload, done) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') views.changedHere();
+    done();
+  });
 
   await app.register(rateLimit, {
     // authenticate (an app-level onRequest hook) has run: trusted reporters' tokens get more.
@@ -122,7 +131,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await noticeRoutes(app, ctx);
+  await noticeRoutes(app, ctx, views);
   await reviewRoutes(app, ctx);
   await hotlineRoutes(app, ctx);
   await statementRoutes(app, ctx);

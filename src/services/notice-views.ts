@@ -51,7 +51,7 @@ function withoutEnvelope(s: NoticeSubmission): NoticeView['report'] {
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-function canRead(viewer: Principal, reporterId: string): boolean {
+export function canRead(viewer: Principal, reporterId: string): boolean {
   return viewer.role === 'staff' || viewer.id === reporterId;
 }
 
@@ -117,6 +117,16 @@ async function noticeWithPage(db: Kysely<Database>, id: string, after: number, l
 }
 
 export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id: string, page: ItemPageQuery = {}): Promise<NoticeView | null> {
+  return (await ownedNoticeView(db, viewer, id, page))?.view ?? null;
+}
+
+/** getNoticeView with the reporter who filed the notice: for a cache of views, which checks canRead itself. */
+export async function ownedNoticeView(
+  db: Kysely<Database>,
+  viewer: Principal,
+  id: string,
+  page: ItemPageQuery = {},
+): Promise<{ view: NoticeView; reporterId: string } | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const limit = Math.min(Math.max(page.limit ?? 1000, 1), 10_000);
   const n = await noticeWithPage(db, id, page.after ?? -1, limit, page.state);
@@ -138,7 +148,7 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
   }));
   const s = n.submission;
   const counts = n.view_counts;
-  return {
+  const view: NoticeView = {
     id: n.id,
     kind: n.kind,
     channel: n.channel,
@@ -156,6 +166,7 @@ export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id:
     items,
     items_page: { limit, next_after: more ? items[items.length - 1]!.position : null, state: page.state ?? null },
   };
+  return { view, reporterId: n.reporter_id };
 }
 
 export interface NoticeListQuery {

@@ -28,9 +28,11 @@ export interface Store {
   execScript(script: string): Promise<void>;
   /**
    * Call `fn` each time a transaction that called wakeOnCommit(channel) commits, in this process
-   * or another one on the same database. Resolves to the function that stops listening.
+   * or another one on the same database, with the notification's payload; without one after the
+   * listening connection was lost and opened again (anything may have been announced meanwhile).
+   * Resolves to the function that stops listening.
    */
-  listen(channel: WakeChannel, fn: () => void): Promise<() => Promise<void>>;
+  listen(channel: WakeChannel, fn: (payload?: string) => void): Promise<() => Promise<void>>;
   /**
    * Run `fn` holding advisory lock `lock` (storage/locks.ts) for the whole of it, across its
    * transactions: processes that start together on one database do their first-start setup one
@@ -164,14 +166,14 @@ function openPostgres(databaseUrl: string): Store {
  * again, and every listener is called once, since notifications sent meanwhile are gone.
  */
 class PgListener {
-  private readonly fns = new Map<string, Set<() => void>>();
+  private readonly fns = new Map<string, Set<(payload?: string) => void>>();
   private client: Promise<pg.Client> | null = null;
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
 
   constructor(private readonly connectionString: string) {}
 
-  async add(channel: string, fn: () => void): Promise<() => Promise<void>> {
+  async add(channel: string, fn: (payload?: string) => void): Promise<() => Promise<void>> {
     let fns = this.fns.get(channel);
     if (!fns) this.fns.set(channel, (fns = new Set()));
     fns.add(fn);
@@ -196,7 +198,7 @@ class PgListener {
 
   private async open(): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: this.connectionString });
-    client.on('notification', (n) => this.fns.get(n.channel)?.forEach((fn) => fn()));
+    client.on('notification', (n) => this.fns.get(n.channel)?.forEach((fn) => fn(n.payload)));
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
     await client.connect();
@@ -319,7 +321,7 @@ async function openEmbedded(opts: OpenStoreOptions): Promise<Store & { pglite: P
     },
     async listen(channel, fn) {
       // Through the pool, so that LISTEN never runs inside another caller's transaction.
-      const unlisten = await whileHolding(pool, () => pglite.listen(WAKE_CHANNELS[channel], () => fn()));
+      const unlisten = await whileHolding(pool, () => pglite.listen(WAKE_CHANNELS[channel], (payload) => fn(payload)));
       return () => whileHolding(pool, unlisten);
     },
     exclusively: (_lock, fn) => fn(),

@@ -15,6 +15,11 @@ export const WAKE_CHANNELS = {
   inbound: 'safeharbor_inbound',
   /** A token, a principal or a trust grant changed (API processes drop their cached principals). */
   principals: 'safeharbor_principals',
+  /**
+   * Events about a notice were appended (a trigger on events, migration 029, announces each
+   * notice's id as the payload): API processes drop the views of it they cached.
+   */
+  noticeChanges: 'safeharbor_notice_changes',
 } as const;
 
 export type WakeChannel = keyof typeof WAKE_CHANNELS;

@@ -52,6 +52,9 @@ async function anItem(db: Db, noticeId: string, position: number): Promise<strin
   return r.rows[0]!.id;
 }
 
+/** Triggers the migrations after 026 add (this test applies them too): 029 announces notice changes. */
+const TRIGGERS_ADDED_SINCE_026 = ['events_announce_notice_changes'];
+
 interface Catalog {
   indexes: string[];
   triggers: string[];
@@ -152,8 +155,11 @@ for (const kind of storeKinds()) {
         // Every index and trigger is still there under its name, on the parent — the one unique
         // constraint without id stays on the old table, now the first partition.
         const after = await catalog(store.db);
-        assert.deepEqual(after.triggers, before.triggers);
         // What the migrations after 026 add is theirs, not 026's to keep.
+        assert.deepEqual(
+          after.triggers.filter((t) => !TRIGGERS_ADDED_SINCE_026.some((name) => t.includes(` ${name} `))),
+          before.triggers,
+        );
         const LATER = ['events.events_xact_idx'];
         assert.deepEqual(
           after.indexes.filter((i) => !LATER.includes(i)),

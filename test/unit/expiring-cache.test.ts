@@ -54,3 +54,29 @@ test('a max age of 0 caches nothing', () => {
   cache.set('k', 'v', cache.generation);
   assert.equal(cache.get('k'), undefined);
 });
+
+test('beyond its weight the least recently used entries go; one heavier than all of it is not stored', () => {
+  const cache = new ExpiringCache<string>({ maxEntries: 10, maxAgeMs: 5000, maxWeight: 10 });
+  cache.set('a', 'a', cache.generation, Infinity, 4);
+  cache.set('b', 'b', cache.generation, Infinity, 4);
+  cache.set('c', 'c', cache.generation, Infinity, 4);
+  assert.deepEqual([cache.get('a'), cache.get('b'), cache.get('c')], [undefined, 'b', 'c']);
+  cache.set('b', 'b2', cache.generation, Infinity, 1); // replacing an entry gives back its weight
+  cache.set('d', 'd', cache.generation, Infinity, 5);
+  assert.deepEqual([cache.get('b'), cache.get('c'), cache.get('d')], ['b2', 'c', 'd']);
+  cache.set('huge', 'x', cache.generation, Infinity, 11);
+  assert.equal(cache.get('huge'), undefined);
+  assert.equal(cache.size, 3);
+});
+
+test('deleteWhere drops the matching keys, and a value read before it is not stored after it', () => {
+  const cache = new ExpiringCache<string>({ maxEntries: 10, maxAgeMs: 5000 });
+  cache.set('n1 a', 'v', cache.generation);
+  cache.set('n1 b', 'v', cache.generation);
+  cache.set('n2 a', 'v', cache.generation);
+  const readAt = cache.generation;
+  cache.deleteWhere((k) => k.startsWith('n1 '));
+  assert.deepEqual([cache.get('n1 a'), cache.get('n1 b'), cache.get('n2 a')], [undefined, undefined, 'v']);
+  cache.set('n1 a', 'read before', readAt);
+  assert.equal(cache.get('n1 a'), undefined);
+});

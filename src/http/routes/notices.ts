@@ -6,6 +6,7 @@ import { requireRole } from '../auth.ts';
 import { sendFailure, sendResult } from '../reply.ts';
 import { fileNotice } from '../../services/notice-filing.ts';
 import { getNoticeView, listNoticeEvents, listNotices } from '../../services/notice-views.ts';
+import type { NoticeViewCache } from '../../services/notice-view-cache.ts';
 import { decodeKeyset } from '../../storage/exact-time.ts';
 import { DMCA_STATEMENTS } from '../../domain/notice.ts';
 import { DSA_STATEMENT, ReportInputSchema } from '../../domain/report-submission.ts';
@@ -47,7 +48,7 @@ const Report = ReportInputSchema.meta({
   description: `A report of one kind (${REPORT_KINDS.join(', ')}; without kind: copyright) under a regime (dmca, dsa, terms). A DMCA notice's statements.good_faith_belief affirms: "${DMCA_STATEMENTS.good_faith_belief}" statements.accuracy_and_authority affirms: "${DMCA_STATEMENTS.accuracy_and_authority}"; a DSA notice's statements.accurate_and_complete affirms: "${DSA_STATEMENT}"`,
 });
 
-export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext, views: NoticeViewCache): Promise<void> {
   const app = fastify.withTypeProvider<ZodRequests>();
   app.post(
     '/v1/notices',
@@ -134,9 +135,10 @@ export async function noticeRoutes(fastify: FastifyInstance, ctx: AppContext): P
     async (req, reply) => {
       const { id } = req.params;
       const { items_after: after, items_limit: limit, items_state: state } = req.query;
-      const view = await getNoticeView(ctx.store.db, req.principal!, id, { after, limit, state });
-      if (!view) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
-      return view;
+      const json = await views.json(req.principal!, id, { after, limit, state });
+      if (json === null) return reply.code(404).send({ errors: [{ field: 'id', message: `no notice ${id} that you can see` }] });
+      // Already JSON, encoded: Fastify sends a Buffer as it is.
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   );
 
