@@ -3,6 +3,7 @@
 // events as for a single batch, bad lines reported by number. Tiny batches force many merges.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { importZones, type ZoneImportResult } from '../../src/services/zone-import.ts';
 import type { Store } from '../../src/storage/store.ts';
 import { freshStore, storeKinds } from '../support/stores.ts';
@@ -126,6 +127,9 @@ for (const kind of storeKinds()) {
       await importZones(store, FIRST, { actor: 'system' });
       await assert.rejects(store.db.deleteFrom('zones').where('name', '=', 'beta.example').execute(), /zones rows are never deleted/);
       await assert.rejects(store.db.deleteFrom('accounts').where('id', '=', 'c1').execute(), /accounts rows are never deleted/);
+      // Nor truncated, even with CASCADE past the foreign keys that still point at them (migration 028).
+      await assert.rejects(sql`TRUNCATE zones CASCADE`.execute(store.db), /zones rows are never deleted/);
+      await assert.rejects(sql`TRUNCATE accounts CASCADE`.execute(store.db), /accounts rows are never deleted/);
       const orphans = await store.db
         .selectFrom('zones as z')
         .leftJoin('accounts as a', 'a.id', 'z.account_id')
