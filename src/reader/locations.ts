@@ -50,7 +50,9 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
   const out: LocatedUrl[] = [];
   const roles: (UrlRole | null | undefined)[] = new Array(sections.length);
   // A section's role: its heading's, or — for a prompt line that says nothing about URLs, inside an
-  // answer ("Which is displayed on our site:") — the role of the section it continues.
+  // answer ("Which is displayed on our site:") — the role of the section it continues. One of the
+  // form's own questions continues nothing, however it is marked up; and someone's contact details
+  // are the value of their own label, not a list that the next lines continue.
   const headingRole = (k: number): UrlRole | null => {
     if (k < 0) return null;
     if (roles[k] !== undefined) return roles[k]!;
@@ -61,7 +63,10 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
       // as the sentence it is ("The previous notice is at:").
       r = s.role ? urlRoleOf(s.role) : null;
       if (!r && s.style === 'prompt' && s.role === 'other') r = roleOfCue(s.heading, 'last');
-      if (!r && s.style === 'prompt') r = headingRole(k - 1);
+      if (!r && s.style === 'prompt' && !s.formQuestion) {
+        const continued = headingRole(k - 1);
+        r = continued === 'contact' ? null : continued;
+      }
     }
     roles[k] = r;
     return r;

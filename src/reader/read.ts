@@ -262,9 +262,14 @@ const WORK_LABEL =
 function findWork(text: string, sections: Section[]): string | null {
   const m = WORK_LABEL.exec(text);
   if (m && !/^\[?private\]?$/i.test(m[1]!.trim())) return m[1]!.replace(/\*\*/g, '').trim();
-  for (const s of sections) {
+  for (let k = 0; k < sections.length; k++) {
+    const s = sections[k]!;
     if (s.role !== 'original') continue;
-    const body = text.slice(s.bodyStart, s.end).replace(/\s+/g, ' ').trim();
+    // A form question's answer runs to the next of the form's questions, over the labels and
+    // sentences of its own that end in ':' ("The work is in a private repo…:").
+    let end = s.end;
+    if (s.formQuestion) for (let j = k + 1; j < sections.length && !sections[j]!.formQuestion; j++) end = sections[j]!.end;
+    const body = text.slice(s.bodyStart, end).replace(/\s+/g, ' ').trim();
     if (body.length >= 3) return body.length > 300 ? `${body.slice(0, 297)}…` : body;
   }
   return null;
