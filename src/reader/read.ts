@@ -7,13 +7,13 @@ import { detectElements } from './elements.ts';
 import { classifyKind, kindSignals, type KindSignals } from './kind.ts';
 import { reportFacts } from './report-facts.ts';
 import { classifySubject, isOtherKindReport } from './subject.ts';
-import { locateUrls, sortUrls } from './locations.ts';
+import { CONFLICT_CONFIDENCE, locateUrls, sortUrls } from './locations.ts';
 import { parseMime } from './mime.ts';
 import { isInfringerCue } from './roles.ts';
 import { segment, type Section } from './sections.ts';
 import { decodeContent, htmlToText, markupToText, ownText, unwrapPgp } from './text.ts';
 import type { MailParts, NoticeKind, ReadResult, XarfReport } from './types.ts';
-import { uniqueUrls } from './urls.ts';
+import { uniqueUrls, urlKey } from './urls.ts';
 import { looksLikeXarfJson, looksLikeXarfPlain, parseXarfJson, parseXarfPlain, type XarfParse } from './xarf.ts';
 
 export interface ReadContext {
@@ -161,6 +161,17 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   if (asReport && !infringing.length && original.length) [infringing, original] = [original, []];
   if (acns?.ok) infringing = uniqueUrls([...infringing, ...acns.facts.items.map((i) => i.url).filter((u): u is string => !!u && /^https?:\/\//i.test(u))]);
   if (xarf?.category === 'copyright' && xarf.url) infringing = uniqueUrls([...infringing, xarf.url]);
+  // What a machine report adds to act on never overrides an original the text names (sortUrls).
+  const originalKeys = new Set(original.map(urlKey));
+  const conflicts = [...sorted.conflicts, ...infringing.filter((u) => originalKeys.has(urlKey(u)))];
+  let urlConfidence = sorted.confidence;
+  if (conflicts.length) {
+    infringing = infringing.filter((u) => !originalKeys.has(urlKey(u)));
+    urlConfidence = { infringing: Math.min(urlConfidence.infringing, CONFLICT_CONFIDENCE), original: Math.min(urlConfidence.original, CONFLICT_CONFIDENCE) };
+    warnings.push(
+      `${conflicts.length} URL${conflicts.length === 1 ? ' is' : 's are'} given both as the original work and as material to act on: ${conflicts.slice(0, 3).join(', ')}${conflicts.length > 3 ? ', …' : ''}`,
+    );
+  }
 
   // The claimant, outside the part about the infringer.
   const infringerSections = sections.filter((s) => s.role === 'infringer' || (s.heading !== null && isInfringerCue(s.heading)));
@@ -220,6 +231,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     missing: el.missing,
     work,
     other_urls: sorted.other,
+    url_conflicts: conflicts,
     acns: acns?.ok ? acns.facts : null,
     xarf,
     warnings,
@@ -227,8 +239,8 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     facts: asReport || subject.regime === 'dsa' ? reportFacts(own) : null,
     confidence: {
       kind: kindConfidence(kind, signals),
-      infringing_urls: sorted.confidence.infringing,
-      original_urls: sorted.confidence.original,
+      infringing_urls: urlConfidence.infringing,
+      original_urls: urlConfidence.original,
       claimant: cf.confidence,
     },
     questions: sections
