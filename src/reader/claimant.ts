@@ -126,16 +126,16 @@ export function extractClaimant(
   // question about contact details are read first: that is where the sender's own details are, and
   // an "Address:" in an earlier answer (the owner company's, under "Are you the owner?") is not them.
   const contactAnswers = form ? sections.filter((s) => s.formQuestion && s.role && isContactRole(s.role) && !excluded(s.start)) : [];
-  const inContactAnswer = (at: number) => contactAnswers.some((s) => at >= s.bodyStart && at < s.end);
   const questionStarts = new Set(sections.filter((s) => s.heading !== null).map((s) => s.start));
   const answerBeside = new Map(sections.filter((s) => s.heading !== null).map((s) => [s.start, s.bodyStart]));
   const questionAt = (lineAt: number, line: string) => questionStarts.has(lineAt) || questionStarts.has(lineAt + line.length - line.trimStart().length);
   // A question wrapped over lines ("How can we contact you? Give a phone number or a" / "postal
   // address:") is not a label on its later lines: the text of a question is never an answer.
-  const wrapped = sections.filter((s) => s.heading !== null && text.lastIndexOf('\n', s.bodyStart - 1) > s.start);
-  const insideQuestion = (lineAt: number) => wrapped.some((s) => lineAt > s.start && lineAt < s.bodyStart);
+  const wrapped = sections.filter((s) => s.heading !== null && text.lastIndexOf('\n', s.bodyStart - 1) > s.start).map((s): Range => [s.start + 1, s.bodyStart]);
   const lines = text.split('\n');
   for (const contactPass of contactAnswers.length ? [true, false] : [false]) {
+    const inContactAnswer = inRanges(contactAnswers.map((s): Range => [s.bodyStart, s.end]));
+    const insideQuestion = inRanges(wrapped);
     let at = 0;
     let afterClosing = false;
     for (let i = 0; i < lines.length; i++) {
@@ -273,6 +273,17 @@ export function extractClaimant(
     if (code) set('country', code);
   }
   return { claimant: c, confidence, signed, present };
+}
+
+type Range = [start: number, end: number];
+
+/** Whether offsets, asked in increasing order, fall in one of the sorted, disjoint ranges (walked once, not searched per line). */
+function inRanges(ranges: Range[]): (at: number) => boolean {
+  let k = 0;
+  return (at) => {
+    while (k < ranges.length && ranges[k]![1] <= at) k++;
+    return k < ranges.length && at >= ranges[k]![0];
+  };
 }
 
 /** A line that starts with a street address: a house number and a street word. */
