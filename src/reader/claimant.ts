@@ -84,8 +84,9 @@ export function extractClaimant(
   // A form that asks for the name has said where it is: no other line is taken for it.
   let nameAsked = false;
   // In a form, only its own questions ask: a prompt inside an answer ("… under the user name:") is the
-  // sender's sentence, and which of several such came first must not decide the claimant.
-  const form = sections.some((s) => s.formQuestion);
+  // sender's sentence, and which of several such came first must not decide the claimant. Bold lines
+  // that ask for nothing (a letter's emphasised signature block) do not make a letter a form.
+  const form = sections.some((s) => s.formQuestion && s.role !== 'other');
   for (const s of sections) {
     if (!s.heading || !s.role || excluded(s.start) || (form && !s.formQuestion)) continue;
     const body = text.slice(s.bodyStart, s.end).trim();
@@ -121,95 +122,106 @@ export function extractClaimant(
   }
 
   // Labelled lines anywhere outside the infringer's part. A label's value may continue on the next
-  // lines, but never into the next question or its answer.
+  // lines, but never into the next question or its answer. The labels in the answer to a form's
+  // question about contact details are read first: that is where the sender's own details are, and
+  // an "Address:" in an earlier answer (the owner company's, under "Are you the owner?") is not them.
+  const contactAnswers = form ? sections.filter((s) => s.formQuestion && s.role && isContactRole(s.role) && !excluded(s.start)) : [];
   const questionStarts = new Set(sections.filter((s) => s.heading !== null).map((s) => s.start));
   const answerBeside = new Map(sections.filter((s) => s.heading !== null).map((s) => [s.start, s.bodyStart]));
   const questionAt = (lineAt: number, line: string) => questionStarts.has(lineAt) || questionStarts.has(lineAt + line.length - line.trimStart().length);
+  // A question wrapped over lines ("How can we contact you? Give a phone number or a" / "postal
+  // address:") is not a label on its later lines: the text of a question is never an answer.
+  const wrapped = sections.filter((s) => s.heading !== null && text.lastIndexOf('\n', s.bodyStart - 1) > s.start).map((s): Range => [s.start + 1, s.bodyStart]);
   const lines = text.split('\n');
-  let at = 0;
-  let afterClosing = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const lineAt = at;
-    at += line.length + 1;
-    if (line.length > 400 || /^\s*(?:[-*•\d.)]+\s*)?(?:https?:|<https?:)/i.test(line) || excluded(lineAt)) continue;
-    // An answer beside its question ("**Contact details:** Phone: …") is read as a line of its own.
-    const q = answerBeside.get(lineAt) ?? answerBeside.get(lineAt + line.length - line.trimStart().length);
-    const labelled = q !== undefined && q < lineAt + line.length ? text.slice(q, lineAt + line.length) : line;
-    const m = labelled.length < 3 ? null : LABEL.exec(labelled);
-    if (m) {
-      sure = 0.85;
-      const label = m[1]!.toLowerCase();
-      let v = m[2] ?? '';
-      // The value may be on the next lines ("Mailing address:" then the address).
-      if (!clean(v)) {
-        const next: string[] = [];
-        let nextAt = at;
-        for (let k = i + 1; k < lines.length && next.length < 4; k++) {
-          const lineK = lines[k]!;
-          const kAt = nextAt;
-          nextAt += lineK.length + 1;
-          if (questionAt(kAt, lineK)) break;
-          const l = lineK.trim();
-          if (!l) {
-            if (next.length) break;
-            continue;
+  for (const contactPass of contactAnswers.length ? [true, false] : [false]) {
+    const inContactAnswer = inRanges(contactAnswers.map((s): Range => [s.bodyStart, s.end]));
+    const insideQuestion = inRanges(wrapped);
+    let at = 0;
+    let afterClosing = false;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      const lineAt = at;
+      at += line.length + 1;
+      if (contactPass && !inContactAnswer(lineAt)) continue;
+      if (line.length > 400 || /^\s*(?:[-*•\d.)]+\s*)?(?:https?:|<https?:)/i.test(line) || excluded(lineAt) || insideQuestion(lineAt)) continue;
+      // An answer beside its question ("**Contact details:** Phone: …") is read as a line of its own.
+      const q = answerBeside.get(lineAt) ?? answerBeside.get(lineAt + line.length - line.trimStart().length);
+      const labelled = q !== undefined && q < lineAt + line.length ? text.slice(q, lineAt + line.length) : line;
+      const m = labelled.length < 3 ? null : LABEL.exec(labelled);
+      if (m) {
+        sure = 0.85;
+        const label = m[1]!.toLowerCase();
+        let v = m[2] ?? '';
+        // The value may be on the next lines ("Mailing address:" then the address).
+        if (!clean(v)) {
+          const next: string[] = [];
+          let nextAt = at;
+          for (let k = i + 1; k < lines.length && next.length < 4; k++) {
+            const lineK = lines[k]!;
+            const kAt = nextAt;
+            nextAt += lineK.length + 1;
+            if (questionAt(kAt, lineK)) break;
+            const l = lineK.trim();
+            if (!l) {
+              if (next.length) break;
+              continue;
+            }
+            if (LABEL.test(l)) break;
+            next.push(l);
+            if (!/address/.test(label)) break;
           }
-          if (LABEL.test(l)) break;
-          next.push(l);
-          if (!/address/.test(label)) break;
+          v = next.join(', ');
         }
-        v = next.join(', ');
+        const val = value(v);
+        const given = !!clean(v);
+        if (/e-?mail/.test(label)) {
+          present.email ||= given;
+          const e = v.match(EMAIL_RE);
+          if (e) set('email', e[0]!.toLowerCase());
+        } else if (/phone|tel|mobile|fax/.test(label)) {
+          present.phone ||= given;
+          if (val && PHONE_VALUE.test(val)) set('phone', val);
+        } else if (/address/.test(label)) {
+          present.address ||= given;
+          set('address', val);
+        } else if (/company|organi|firm|rights ?holder|copyright/.test(label)) set('company', val?.replace(/\s*[—–|].*$/, '') ?? null);
+        else if (/notifier|complainant|claimant|submitted by/.test(label)) {
+          const who = val?.split(/\s*[,—–|]\s*/)[0] ?? null;
+          if (who && /\b(?:ltd|llc|inc|gmbh|sas|sa|bv|plc|corp|corporation|company|co\.|limited|s\.?r\.?l|ag)\b\.?/i.test(who)) set('company', who);
+          else set('name', who);
+          present.name ||= given;
+        } else if (/country/.test(label)) set('country', val);
+        else if (/signature|signed/.test(label)) {
+          signed ||= given;
+          if (val && !/^\/?s\/?$/.test(val)) set('name', val.replace(/^\/s\/\s*/i, '').replace(/^\/(.+)\/$/, '$1'));
+        } else if (/name/.test(label) && !/title|position/.test(label)) {
+          present.name ||= given;
+          set('name', val);
+        }
+        continue;
       }
-      const val = value(v);
-      const given = !!clean(v);
-      if (/e-?mail/.test(label)) {
-        present.email ||= given;
-        const e = v.match(EMAIL_RE);
-        if (e) set('email', e[0]!.toLowerCase());
-      } else if (/phone|tel|mobile|fax/.test(label)) {
-        present.phone ||= given;
-        if (val && PHONE_VALUE.test(val)) set('phone', val);
-      } else if (/address/.test(label)) {
-        present.address ||= given;
-        set('address', val);
-      } else if (/company|organi|firm|rights ?holder|copyright/.test(label)) set('company', val?.replace(/\s*[—–|].*$/, '') ?? null);
-      else if (/notifier|complainant|claimant|submitted by/.test(label)) {
-        const who = val?.split(/\s*[,—–|]\s*/)[0] ?? null;
-        if (who && /\b(?:ltd|llc|inc|gmbh|sas|sa|bv|plc|corp|corporation|company|co\.|limited|s\.?r\.?l|ag)\b\.?/i.test(who)) set('company', who);
-        else set('name', who);
-        present.name ||= given;
-      } else if (/country/.test(label)) set('country', val);
-      else if (/signature|signed/.test(label)) {
-        signed ||= given;
-        if (val && !/^\/?s\/?$/.test(val)) set('name', val.replace(/^\/s\/\s*/i, '').replace(/^\/(.+)\/$/, '$1'));
-      } else if (/name/.test(label) && !/title|position/.test(label)) {
-        present.name ||= given;
-        set('name', val);
-      }
-      continue;
-    }
-    sure = 0.6;
-    const t = line.trim();
-    sure = 0.6;
-    // "/s/ Jane Doe" or "/Jane Doe/": an electronic signature.
-    const s = /^\/s\/\s*(.{2,80})$/i.exec(t) ?? /^\/([^/]{2,80})\/$/.exec(t);
-    if (s) {
-      signed = true;
-      present.name = true;
-      set('name', value(s[1]!));
-      continue;
-    }
-    if (CLOSING.test(t)) {
-      afterClosing = true;
-      continue;
-    }
-    if (afterClosing && t && !nameAsked) {
-      afterClosing = false;
-      if (t.length <= 80 && !/https?:\/\//.test(t) && !/[.?!:]$/.test(t.replace(/\b[A-Z]\.$/, ''))) {
+      if (contactPass) continue;
+      sure = 0.6;
+      const t = line.trim();
+      // "/s/ Jane Doe" or "/Jane Doe/": an electronic signature.
+      const s = /^\/s\/\s*(.{2,80})$/i.exec(t) ?? /^\/([^/]{2,80})\/$/.exec(t);
+      if (s) {
         signed = true;
         present.name = true;
-        set('name', value(t.replace(/^\/|\/$/g, '')));
+        set('name', value(s[1]!));
+        continue;
+      }
+      if (CLOSING.test(t)) {
+        afterClosing = true;
+        continue;
+      }
+      if (afterClosing && t && !nameAsked) {
+        afterClosing = false;
+        if (t.length <= 80 && !/https?:\/\//.test(t) && !/[.?!:]$/.test(t.replace(/\b[A-Z]\.$/, ''))) {
+          signed = true;
+          present.name = true;
+          set('name', value(t.replace(/^\/|\/$/g, '')));
+        }
       }
     }
   }
@@ -261,6 +273,17 @@ export function extractClaimant(
     if (code) set('country', code);
   }
   return { claimant: c, confidence, signed, present };
+}
+
+type Range = [start: number, end: number];
+
+/** Whether offsets, asked in increasing order, fall in one of the sorted, disjoint ranges (walked once, not searched per line). */
+function inRanges(ranges: Range[]): (at: number) => boolean {
+  let k = 0;
+  return (at) => {
+    while (k < ranges.length && ranges[k]![1] <= at) k++;
+    return k < ranges.length && at >= ranges[k]![0];
+  };
 }
 
 /** A line that starts with a street address: a house number and a street word. */

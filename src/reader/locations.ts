@@ -1,7 +1,7 @@
 // The role of every URL in a document: from the cue on its own line ("Infringing URL: …"), else
 // the lead-in just before it ("… can be found at" on the line above), else the URL list it
 // continues, else its section's heading. URLs with no cue at all get the document's default.
-import { findUrls, uniqueUrls } from './urls.ts';
+import { findUrls, uniqueUrls, urlKey } from './urls.ts';
 import type { Section } from './sections.ts';
 import { roleOfCue, type UrlRole } from './roles.ts';
 import { urlRoleOf } from './questions.ts';
@@ -50,7 +50,9 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
   const out: LocatedUrl[] = [];
   const roles: (UrlRole | null | undefined)[] = new Array(sections.length);
   // A section's role: its heading's, or — for a prompt line that says nothing about URLs, inside an
-  // answer ("Which is displayed on our site:") — the role of the section it continues.
+  // answer ("Which is displayed on our site:") — the role of the section it continues. One of the
+  // form's own questions continues nothing, however it is marked up; and someone's contact details
+  // are the value of their own label, not a list that the next lines continue.
   const headingRole = (k: number): UrlRole | null => {
     if (k < 0) return null;
     if (roles[k] !== undefined) return roles[k]!;
@@ -61,7 +63,10 @@ export function locateUrls(text: string, sections: Section[]): LocatedUrl[] {
       // as the sentence it is ("The previous notice is at:").
       r = s.role ? urlRoleOf(s.role) : null;
       if (!r && s.style === 'prompt' && s.role === 'other') r = roleOfCue(s.heading, 'last');
-      if (!r && s.style === 'prompt') r = headingRole(k - 1);
+      if (!r && s.style === 'prompt' && !s.formQuestion) {
+        const continued = headingRole(k - 1);
+        r = continued === 'contact' ? null : continued;
+      }
     }
     roles[k] = r;
     return r;
@@ -167,6 +172,8 @@ export interface UrlsByRole {
   infringing: string[];
   original: string[];
   other: string[];
+  /** URLs given both as the original work and as the material (each kept in one list only; see sortUrls). */
+  conflicts: string[];
   /** The lowest confidence among the URLs of each list (1 for an empty list). */
   confidence: { infringing: number; original: number };
 }
@@ -182,7 +189,12 @@ export function sortUrls(located: LocatedUrl[], fallback: 'infringing' | 'other'
   const orig: string[] = [];
   const other: string[] = [];
   const confidence = { infringing: 1, original: 1 };
+  // URLs named as the original by a cue of their own ("My original: …", "… is published at", and
+  // the list such a cue starts), not only by the answer they stand in.
+  const namedOriginal = new Set<string>();
+  let named = false;
   for (const l of located) {
+    named = l.via === 'line' || l.via === 'lead-in' || (l.via === 'list' && named);
     let role = l.role ?? (fallback === 'infringing' && !explicit ? 'infringing' : null);
     if (role === 'own') role = ownIsMaterial ? 'infringing' : 'original';
     if (role === 'infringing') {
@@ -191,7 +203,28 @@ export function sortUrls(located: LocatedUrl[], fallback: 'infringing' | 'other'
     } else if (role === 'original') {
       orig.push(l.url);
       confidence.original = Math.min(confidence.original, l.confidence);
+      if (named) namedOriginal.add(urlKey(l.url));
     } else other.push(l.url);
   }
-  return { infringing: uniqueUrls(inf), original: uniqueUrls(orig), other: uniqueUrls(other), confidence };
+  let infringing = uniqueUrls(inf);
+  let original = uniqueUrls(orig);
+  // A URL both among the material and the original work. Named as the original by a cue of its own,
+  // it is the original and is never acted on. Only standing in the answer about the work (which
+  // describes the copy as often as the work: "the infringing repository https://… copies our SDK")
+  // while listed as the material to act on, it is the material. Either way the notice contradicts
+  // itself, so the reading says so and is less sure of both lists.
+  const originalKeys = new Set(original.map(urlKey));
+  const conflicts = infringing.filter((u) => originalKeys.has(urlKey(u)));
+  if (conflicts.length) {
+    const keptOriginal = new Set(conflicts.map(urlKey).filter((k) => namedOriginal.has(k)));
+    infringing = infringing.filter((u) => !keptOriginal.has(urlKey(u)));
+    const material = new Set(conflicts.map(urlKey).filter((k) => !keptOriginal.has(k)));
+    original = original.filter((u) => !material.has(urlKey(u)));
+    confidence.infringing = Math.min(confidence.infringing, CONFLICT_CONFIDENCE);
+    confidence.original = Math.min(confidence.original, CONFLICT_CONFIDENCE);
+  }
+  return { infringing, original, other: uniqueUrls(other), conflicts, confidence };
 }
+
+/** How sure the URL lists are of a document that gives a URL both as the original and as the material. */
+export const CONFLICT_CONFIDENCE = 0.3;

@@ -7,13 +7,13 @@ import { detectElements } from './elements.ts';
 import { classifyKind, kindSignals, type KindSignals } from './kind.ts';
 import { reportFacts } from './report-facts.ts';
 import { classifySubject, isOtherKindReport } from './subject.ts';
-import { locateUrls, sortUrls } from './locations.ts';
+import { CONFLICT_CONFIDENCE, locateUrls, sortUrls } from './locations.ts';
 import { parseMime } from './mime.ts';
 import { isInfringerCue } from './roles.ts';
 import { segment, type Section } from './sections.ts';
 import { decodeContent, htmlToText, markupToText, ownText, unwrapPgp } from './text.ts';
 import type { MailParts, NoticeKind, ReadResult, XarfReport } from './types.ts';
-import { uniqueUrls } from './urls.ts';
+import { uniqueUrls, urlKey } from './urls.ts';
 import { looksLikeXarfJson, looksLikeXarfPlain, parseXarfJson, parseXarfPlain, type XarfParse } from './xarf.ts';
 
 export interface ReadContext {
@@ -161,6 +161,17 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
   if (asReport && !infringing.length && original.length) [infringing, original] = [original, []];
   if (acns?.ok) infringing = uniqueUrls([...infringing, ...acns.facts.items.map((i) => i.url).filter((u): u is string => !!u && /^https?:\/\//i.test(u))]);
   if (xarf?.category === 'copyright' && xarf.url) infringing = uniqueUrls([...infringing, xarf.url]);
+  // What a machine report adds to act on never overrides an original the text names (sortUrls).
+  const originalKeys = new Set(original.map(urlKey));
+  const conflicts = [...sorted.conflicts, ...infringing.filter((u) => originalKeys.has(urlKey(u)))];
+  let urlConfidence = sorted.confidence;
+  if (conflicts.length) {
+    infringing = infringing.filter((u) => !originalKeys.has(urlKey(u)));
+    urlConfidence = { infringing: Math.min(urlConfidence.infringing, CONFLICT_CONFIDENCE), original: Math.min(urlConfidence.original, CONFLICT_CONFIDENCE) };
+    warnings.push(
+      `${conflicts.length} URL${conflicts.length === 1 ? ' is' : 's are'} given both as the original work and as material to act on: ${conflicts.slice(0, 3).join(', ')}${conflicts.length > 3 ? ', …' : ''}`,
+    );
+  }
 
   // The claimant, outside the part about the infringer.
   const infringerSections = sections.filter((s) => s.role === 'infringer' || (s.heading !== null && isInfringerCue(s.heading)));
@@ -220,6 +231,7 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     missing: el.missing,
     work,
     other_urls: sorted.other,
+    url_conflicts: conflicts,
     acns: acns?.ok ? acns.facts : null,
     xarf,
     warnings,
@@ -227,8 +239,8 @@ export function readText(input: string, ctx: ReadContext = {}): ReadResult {
     facts: asReport || subject.regime === 'dsa' ? reportFacts(own) : null,
     confidence: {
       kind: kindConfidence(kind, signals),
-      infringing_urls: sorted.confidence.infringing,
-      original_urls: sorted.confidence.original,
+      infringing_urls: urlConfidence.infringing,
+      original_urls: urlConfidence.original,
       claimant: cf.confidence,
     },
     questions: sections
@@ -262,9 +274,14 @@ const WORK_LABEL =
 function findWork(text: string, sections: Section[]): string | null {
   const m = WORK_LABEL.exec(text);
   if (m && !/^\[?private\]?$/i.test(m[1]!.trim())) return m[1]!.replace(/\*\*/g, '').trim();
-  for (const s of sections) {
+  for (let k = 0; k < sections.length; k++) {
+    const s = sections[k]!;
     if (s.role !== 'original') continue;
-    const body = text.slice(s.bodyStart, s.end).replace(/\s+/g, ' ').trim();
+    // A form question's answer runs to the next of the form's questions, over the labels and
+    // sentences of its own that end in ':' ("The work is in a private repo…:").
+    let end = s.end;
+    if (s.formQuestion) for (let j = k + 1; j < sections.length && !sections[j]!.formQuestion; j++) end = sections[j]!.end;
+    const body = text.slice(s.bodyStart, end).replace(/\s+/g, ' ').trim();
     if (body.length >= 3) return body.length > 300 ? `${body.slice(0, 297)}…` : body;
   }
   return null;

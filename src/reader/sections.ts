@@ -79,13 +79,44 @@ function hasWords(s: string): boolean {
   return (s.replace(/\b(?:https?|hxxps?):\/\/\S+/gi, ' ').match(/\p{L}{2,}/gu) ?? []).length >= 2;
 }
 
-// How a form asks: a question, the sender addressed ("you", "please"), or a sentence that instructs.
+// How a form asks: a question, the sender addressed ("you", "please"), a sentence that instructs, or
+// a field marked as a form marks its fields ("(optional)", "(required)").
 const ASKING =
-  /\?(?:\s|$)|\b(?:you|your|yours|please)\b|(?:^|[.?!:]\s+)(?:\(?\d{1,2}[.)]\s*)?(?:provide|describe|list|identify|enter|type|give|tell|include|explain|confirm|state|specify|indicate|attach|select|choose|sign|write|add|insert|fill|copy|paste)\b/i;
+  /\?(?:\s|$)|\((?:optional|required)\)|\b(?:you|your|yours|please)\b|(?:^|[.?!:]\s+)(?:\(?\d{1,2}[.)]\s*)?(?:provide|describe|list|identify|enter|type|give|tell|include|explain|confirm|state|specify|indicate|attach|select|choose|sign|write|add|insert|fill|copy|paste)\b/i;
 
 /** The prompt asks the sender something, rather than being a label or a sentence of an answer. */
 function asks(question: string): boolean {
   return ASKING.test(question);
+}
+
+// What a form asks for once, by group: contact details are one question however they are split.
+const ASKED_ONCE: Partial<Record<QuestionRole, string>> = {
+  infringing: 'infringing',
+  forks: 'forks',
+  original: 'original',
+  infringer: 'infringer',
+  name: 'name',
+  signature: 'name',
+  address: 'contact',
+  phone: 'contact',
+  email: 'contact',
+};
+
+// A line that points to the lines after it ("… are shown below:", "… the URLs are:", "Like:") leads
+// into its own answer's text: a question ends on what it asks for.
+const LEADS_IN = /\b(?:below|following|follows|here|is|are|was|were|at|like|include|includes|including)\s*[:?]?\s*$/i;
+
+function leadsIn(question: string): boolean {
+  return LEADS_IN.test(question);
+}
+
+// The sender speaks as "I" ("My whole book has been posted…", "My phone number is…"); a form asks
+// them as "you", and speaks as "we" itself. The statements it quotes for typing do not count.
+const FIRST_PERSON = /\b(?:I|I'm|I've|my|me|mine)\b/i;
+const QUOTED = /"[^"]*"|“[^”]*”/g;
+
+function speaksAsSender(question: string): boolean {
+  return FIRST_PERSON.test(question.replace(QUOTED, ' ').replace(/[’‘]/g, "'"));
 }
 
 /** A short label for the sender's own details ("Full name (this signs the notice):") is a question wherever it stands. */
@@ -176,16 +207,42 @@ export function segment(text: string): Section[] {
     });
   }
   // A form in plain lines: its questions are the prompts that ask for something known; the other
-  // prompts are labels inside their answers. With marked-up questions, every prompt is such a label.
-  // A form that asks its questions in sentences ("What files…?", "Please provide…:") asks them all
-  // so: a label or a sentence of the sender's own there ("Infringing repository:", "We found two
-  // forks:") is part of an answer, as it would be under a bold question. A form of bare labels
-  // ("Name:", "Infringing URL:") has only those for questions.
-  if (marked < FORM_MIN_QUESTIONS && knownPrompts >= FORM_MIN_QUESTIONS) {
-    const inSentences = askingPrompts >= FORM_MIN_QUESTIONS;
-    for (const s of out)
-      if (s.style === 'prompt' && s.role !== 'other' && s.confidence >= MIN_QUESTION_CONFIDENCE && (!inSentences || asks(s.heading!) || asksForSender(s)))
-        s.formQuestion = true;
+  // prompts are labels inside their answers. A form that asks its questions in sentences ("What
+  // files…?", "Please provide…:") asks them all so: a label or a sentence of the sender's own there
+  // ("Infringing repository:", "We found two forks:") is part of an answer, as it would be under a
+  // bold question. A form of bare labels ("Name:", "Infringing URL:") has only those for questions.
+  // With marked-up questions, a plain prompt is a label inside an answer, unless it asks, in a
+  // sentence, for something none of the marked questions asks (a form whose last question lost its
+  // bold, or whose first ones only are bold).
+  const plainForm = marked < FORM_MIN_QUESTIONS && knownPrompts >= FORM_MIN_QUESTIONS;
+  if (plainForm || marked >= FORM_MIN_QUESTIONS) {
+    const inSentences = !plainForm || askingPrompts >= FORM_MIN_QUESTIONS;
+    const asked = new Set<string>();
+    for (const s of out) if (s.style === 'markdown' && s.role) asked.add(ASKED_ONCE[s.role] ?? '');
+    const candidates = out.filter(
+      (s) =>
+        s.style === 'prompt' &&
+        s.role !== 'other' &&
+        s.confidence >= MIN_QUESTION_CONFIDENCE &&
+        (!inSentences || ((asks(s.heading!) || (plainForm && asksForSender(s))) && !leadsIn(s.heading!) && !speaksAsSender(s.heading!))) &&
+        (plainForm || (ASKED_ONCE[s.role!] !== undefined && !asked.has(ASKED_ONCE[s.role!]!))),
+    );
+    // A form asks for each of these once: of several prompts about the same thing, the one that asks
+    // for it most surely is the question, the others are lines of answers ("Please type your full
+    // legal name:" beside "File names to be removed:", "Physical address:" under "… so that we can
+    // get back to you, your telephone number or address:").
+    const best = new Map<string, Section>();
+    if (inSentences)
+      for (const s of candidates) {
+        const group = ASKED_ONCE[s.role!];
+        if (group === undefined) continue;
+        const b = best.get(group);
+        if (!b || s.confidence > b.confidence) best.set(group, s);
+      }
+    for (const s of candidates) {
+      const group = inSentences ? ASKED_ONCE[s.role!] : undefined;
+      if (group === undefined || best.get(group) === s) s.formQuestion = true;
+    }
   }
   return out;
 }

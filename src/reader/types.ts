@@ -108,6 +108,11 @@ export interface ReadResult {
   work: string | null;
   /** Other URLs: earlier notices, the provider's own guides, contact pages. */
   other_urls: string[];
+  /**
+   * URLs the document gives both as the original work and as material to act on: kept in
+   * original_urls only, never acted on (the reader always sets it; optional for hand-built readings).
+   */
+  url_conflicts?: string[];
   acns: AcnsFacts | null;
   /** An X-ARF v0.2 or XARF v4 report found in the document (the reader always sets it; optional for hand-built readings). */
   xarf?: XarfReport | null;

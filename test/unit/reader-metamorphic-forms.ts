@@ -29,7 +29,9 @@ export function parseForm(text: string): ParsedForm | null {
     } else if (fields.length) fields[fields.length - 1]!.answer.push(line.replace(/[ \t]+$/, ''));
     else preamble.push(line);
   }
-  if (fields.length < 4) return null;
+  // A form asks: bold lines none of which asks anything are a letter's emphasis (a signature block
+  // in bold), and rewriting them as questions or moving them around would change what the letter says.
+  if (fields.length < 4 || fields.filter((f) => /\?|:\s*$/.test(f.question)).length < 3) return null;
   for (const f of fields) {
     while (f.answer.length && !f.answer[0]!.trim()) f.answer.shift();
     while (f.answer.length && !f.answer[f.answer.length - 1]!.trim()) f.answer.pop();

@@ -597,6 +597,106 @@ Jo Example
   assert.equal(r.claimant.name, 'Jo Example');
 });
 
+test('a URL given both as the original work and as the material: named as the original it is never acted on; either way it is flagged', () => {
+  const form = (work: string, material: string) => `**Please describe the original work that has been copied. Include a URL to where it is posted online.**
+
+${work}
+
+**What files should be taken down? Please provide URLs for each file.**
+
+${material}
+
+I have a good faith belief that use of the copyrighted materials described above is not authorized by the copyright owner, its agent, or the law.
+
+I swear, under penalty of perjury, that the information in this notification is accurate and that I am the copyright owner.
+
+**Please type your full legal name below to sign this request.**
+
+Jo Example
+`;
+  const conflicting = (r: ReturnType<typeof read>) => {
+    assert.ok(r.warnings.some((w) => /both as the original work and as material to act on/.test(w)));
+    assert.ok(r.confidence!.original_urls <= 0.3 && r.confidence!.infringing_urls <= 0.3);
+  };
+  // Named as the original by its own label: it stays the original, and only the copy is acted on.
+  const named = read(
+    form('My original: https://code.example.org/jo/planner', 'https://code.example.org/copier/planner\nhttps://CODE.example.org/jo/planner/'),
+    'notice.md',
+  );
+  assert.equal(named.kind, 'takedown');
+  assert.deepEqual(named.infringing_urls, ['https://code.example.org/copier/planner']);
+  assert.deepEqual(named.original_urls, ['https://code.example.org/jo/planner']);
+  assert.deepEqual(named.url_conflicts, ['https://CODE.example.org/jo/planner/']);
+  conflicting(named);
+  // The only URL listed as material is the named original: nothing is left to act on.
+  const only = read(form('My original: https://code.example.org/jo/planner', 'https://code.example.org/jo/planner'), 'notice.md');
+  assert.deepEqual(only.infringing_urls, []);
+  assert.deepEqual(only.original_urls, ['https://code.example.org/jo/planner']);
+  assert.ok(only.missing.includes('infringing_material'));
+  conflicting(only);
+  // Only standing in the answer about the work (which often names the copy), and listed as the
+  // material: it is the material, flagged all the same.
+  const mentioned = read(form('https://code.example.org/copier/planner', 'https://code.example.org/copier/planner'), 'notice.md');
+  assert.deepEqual(mentioned.infringing_urls, ['https://code.example.org/copier/planner']);
+  assert.deepEqual(mentioned.original_urls, []);
+  conflicting(mentioned);
+  // No conflict: nothing said, confidence as read.
+  const clean = read(form('https://code.example.org/jo/planner', 'https://code.example.org/copier/planner'), 'notice.md');
+  assert.deepEqual(clean.url_conflicts, []);
+  assert.ok(!clean.warnings.length);
+  assert.ok(clean.confidence!.infringing_urls > 0.5);
+});
+
+test("a plain-line form: an answer's own prompt lines are not questions, whichever way its questions are marked", () => {
+  const plain = `Please describe the original work that has been copied, with a URL to where it is posted online:
+
+My planner app. The file names to be removed are shown below:
+planner/main.js
+planner/util.js
+
+What files should be taken down? Please provide URLs for each file:
+
+https://code.example.org/copier/planner
+
+Where can we reach you? Please give your telephone number or street
+address:
+Phone number:
++1 555 0100
+Address: 1 Main Street, Springfield
+
+Further explanation (optional):
+
+https://code.example.org/jo/notes
+
+Please type your full legal name below to sign this request:
+
+Jo Example
+`;
+  const r = read(plain);
+  const q = (start: string) => r.questions?.find((x) => x.question.startsWith(start));
+  // Pointing to the lines below, or another label for the details already asked for: lines of answers.
+  assert.equal(q('My planner app')?.form_question, false);
+  assert.equal(q('Phone number')?.form_question, false);
+  // A field marked optional is one of the form's questions, even without asking in a sentence.
+  assert.equal(q('Further explanation')?.form_question, true);
+  assert.equal(r.claimant.name, 'Jo Example');
+  assert.equal(r.claimant.address, '1 Main Street, Springfield');
+  assert.equal(r.claimant.phone, '+1 555 0100');
+  assert.deepEqual(r.infringing_urls, ['https://code.example.org/copier/planner']);
+  assert.ok(!r.original_urls.includes('https://code.example.org/jo/notes'));
+  // The same form with most questions in bold and the last one not: the same reading.
+  const mixed = plain.replace(
+    /^(Please describe.*:|What files.*:|Where can we reach you\?.*\naddress:|Further explanation \(optional\):)$/gm,
+    (m) => `**${m}**`,
+  );
+  assert.notEqual(mixed, plain);
+  const m = read(mixed, 'notice.md');
+  assert.deepEqual(
+    [m.claimant.name, m.claimant.address, m.claimant.phone, m.infringing_urls],
+    [r.claimant.name, r.claimant.address, r.claimant.phone, r.infringing_urls],
+  );
+});
+
 test('CLI: safeharbor read --json prints one JSON object per file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'reader-cli-'));
   try {
