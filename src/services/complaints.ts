@@ -121,7 +121,11 @@ export async function noticeDecisions(db: Kysely<Database>, noticeId: string, re
     }>`
       SELECT e.type, e.actor, e.at, e.data, e.after, i.id AS item_id, i.position, coalesce(i.url, i.submitted_url) AS url, i.account_id
       FROM events e
-      LEFT JOIN notice_items i ON e.subject_type = 'item' AND i.notice_id = e.notice_id AND i.id::text = e.subject_id
+      LEFT JOIN notice_items i ON e.subject_type = 'item' AND i.notice_id = e.notice_id
+        -- Item ids as numbers, so each is one primary-key lookup (comparing them as text hashed every
+        -- item of the notice); the CASE keeps other subjects' ids (UUIDs) from being cast.
+        AND i.id = CASE WHEN e.subject_type = 'item' THEN e.subject_id::bigint END
+      -- Matches events_notice_decisions_idx (migration 030): keep the two predicates the same.
       WHERE e.notice_id = ${noticeId}::uuid
         AND (e.type IN ('notice.reviewed', 'item.reviewed', 'notice.takedown_started')
              OR (e.type = 'item.resolved' AND e.after->>'state' = 'content_disabled'))

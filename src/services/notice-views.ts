@@ -57,14 +57,17 @@ export function canRead(viewer: Principal, reporterId: string): boolean {
 
 /** Items by state: the processed notice's stored counts, or counted now while it is processed. */
 export async function noticeCounts(db: Kysely<Database>, noticeId: string): Promise<Partial<Record<ItemState, number>>> {
-  const stored = (
-    await sql<{ item_counts: Record<string, number> | null }>`SELECT item_counts FROM notices WHERE id = ${noticeId}::uuid AND status = 'processed'`.execute(db)
-  ).rows[0];
-  if (stored?.item_counts) return stored.item_counts as Partial<Record<ItemState, number>>;
+  const n = await db.selectFrom('notices').select(['id', 'status', 'item_counts']).where('id', '=', noticeId).executeTakeFirst();
+  return n ? countsOf(db, n) : {};
+}
+
+async function countsOf(
+  db: Kysely<Database>,
+  n: Pick<Selectable<Database['notices']>, 'id' | 'status' | 'item_counts'>,
+): Promise<Partial<Record<ItemState, number>>> {
+  if (n.status === 'processed' && n.item_counts) return n.item_counts as Partial<Record<ItemState, number>>;
   const rows = (
-    await sql<{ state: ItemState; n: number }>`SELECT state, count(*)::int AS n FROM notice_items WHERE notice_id = ${noticeId}::uuid GROUP BY state`.execute(
-      db,
-    )
+    await sql<{ state: ItemState; n: number }>`SELECT state, count(*)::int AS n FROM notice_items WHERE notice_id = ${n.id}::uuid GROUP BY state`.execute(db)
   ).rows;
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
@@ -73,47 +76,6 @@ export interface ItemPageQuery {
   after?: number;
   limit?: number;
   state?: ItemState;
-}
-
-/** An item row as the notice view's statement aggregates it (JSON: timestamps are strings). */
-interface ItemRow {
-  position: number;
-  submitted_url: string;
-  url: string | null;
-  state: string;
-  reason: string | null;
-  zone: string | null;
-  host_name: string | null;
-  host_asn: number | null;
-  host_abuse_email: string | null;
-  updated_at: string;
-  account_id: string | null;
-  mode: string | null;
-  origin: string | null;
-  origin_ips: string[] | null;
-  origin_resolution: string | null;
-}
-
-type NoticeRow = Selectable<Database['notices']> & { view_items: ItemRow[]; view_counts: Partial<Record<ItemState, number>> };
-
-/**
- * The notice, a page of its items and its counts in one statement, so that a status poll is one
- * round trip: the counts as stored once the notice is processed, else counted now (noticeCounts).
- */
-async function noticeWithPage(db: Kysely<Database>, id: string, after: number, limit: number, state: ItemState | undefined): Promise<NoticeRow | undefined> {
-  const byState = state ? sql`AND state = ${state}` : sql``;
-  return (
-    await sql<NoticeRow>`SELECT n.*,
-        coalesce((SELECT json_agg(i ORDER BY i.position) FROM (
-          SELECT position, submitted_url, url, state, reason, zone, host_name, host_asn, host_abuse_email, updated_at,
-                 account_id, mode, origin, origin_ips, origin_resolution
-          FROM notice_items WHERE notice_id = n.id AND position > ${after} ${byState} ORDER BY position LIMIT ${limit + 1}
-        ) i), '[]'::json) AS view_items,
-        CASE WHEN n.status = 'processed' AND n.item_counts IS NOT NULL THEN n.item_counts
-          ELSE coalesce((SELECT jsonb_object_agg(state, c) FROM (SELECT state, count(*)::int AS c FROM notice_items WHERE notice_id = n.id GROUP BY state) s), '{}'::jsonb)
-        END AS view_counts
-      FROM notices n WHERE n.id = ${id}::uuid`.execute(db)
-  ).rows[0];
 }
 
 export async function getNoticeView(db: Kysely<Database>, viewer: Principal, id: string, page: ItemPageQuery = {}): Promise<NoticeView | null> {
@@ -129,9 +91,35 @@ export async function ownedNoticeView(
 ): Promise<{ view: NoticeView; reporterId: string } | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const limit = Math.min(Math.max(page.limit ?? 1000, 1), 10_000);
-  const n = await noticeWithPage(db, id, page.after ?? -1, limit, page.state);
+  const n = await db.selectFrom('notices').selectAll().where('id', '=', id).executeTakeFirst();
   if (!n || !canRead(viewer, n.reporter_id)) return null;
-  const rows = n.view_items;
+  // The page as plain rows, in a statement of its own: aggregated into JSON with the notice (one
+  // round trip) PostgreSQL spent ~40 ms building a page of 1,000 rows that it returns in ~4.
+  let q = db
+    .selectFrom('notice_items')
+    .select([
+      'position',
+      'submitted_url',
+      'url',
+      'state',
+      'reason',
+      'zone',
+      'host_name',
+      'host_asn',
+      'host_abuse_email',
+      'updated_at',
+      'account_id',
+      'mode',
+      'origin',
+      'origin_ips',
+      'origin_resolution',
+    ])
+    .where('notice_id', '=', id)
+    .where('position', '>', page.after ?? -1)
+    .orderBy('position')
+    .limit(limit + 1);
+  if (page.state) q = q.where('state', '=', page.state);
+  const rows = await q.execute();
   const more = rows.length > limit;
   const items = rows.slice(0, limit).map((r): ItemView => ({
     position: r.position,
@@ -141,13 +129,13 @@ export async function ownedNoticeView(
     reason: r.reason,
     zone: r.zone,
     hosting_provider: r.host_name ? { name: r.host_name, asn: r.host_asn === null ? null : Number(r.host_asn), abuse_email: r.host_abuse_email } : null,
-    updated_at: iso(new Date(r.updated_at))!,
+    updated_at: iso(r.updated_at)!,
     ...(viewer.role === 'staff'
       ? { internal: { account_id: r.account_id, mode: r.mode, origin: r.origin, origin_ips: r.origin_ips, origin_resolution: r.origin_resolution } }
       : {}),
   }));
   const s = n.submission;
-  const counts = n.view_counts;
+  const counts = await countsOf(db, n);
   const view: NoticeView = {
     id: n.id,
     kind: n.kind,
@@ -269,8 +257,14 @@ export async function listNoticeEvents(
   let query = db
     .selectFrom('events')
     .select(['id', 'at', 'actor', 'type', 'subject_type', 'subject_id', 'before', 'after', 'data'])
-    .where('notice_id', '=', noticeId)
+    // A range on notice_id rather than =, ordered by (notice_id, id): the order then comes only
+    // from an index led by notice_id (events_notice_timeline_idx for scope=notice). With =, when one
+    // notice holds most events (one of 100,000 URLs) the planner walked the primary key in id order
+    // filtering out its ~100,000 item events before the few notice-level ones (111 ms; now ~1 ms).
+    .where('notice_id', '>=', noticeId)
+    .where('notice_id', '<=', noticeId)
     .where('id', '>', q.after ?? 0)
+    .orderBy('notice_id')
     .orderBy('id')
     .limit(limit + 1);
   if (q.scope === 'notice') query = query.where('subject_type', '!=', 'item');

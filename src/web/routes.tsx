@@ -230,17 +230,13 @@ export async function webRoutes(fastify: FastifyInstance, ctx: AppContext): Prom
       const after = q.after !== undefined && /^\d+$/.test(q.after) ? Number(q.after) : null;
       // The link stands for the notice's reporter: the same view, with the same redactions.
       const viewer = { id: n.reporter_id, role: 'reporter' as const, email: '', name: null, accountId: null };
-      const view = await getNoticeView(ctx.store.db, viewer, id, { after: after ?? undefined, limit: per, state: state === 'bad' ? undefined : state });
-      const events = await listNoticeEvents(ctx.store.db, viewer, id, { scope: 'notice', limit: 500 });
       const flash = q.complained === '1' ? COMPLAINED_FLASH : null;
-      const complaints = await complaintSection(
-        ctx,
-        id,
-        { party: 'notifier', reporterId: n.reporter_id },
-        `/status/${key}/complaint`,
-        reply.generateCsrf(),
-        flash,
-      );
+      // Independent reads, together: on a busy machine each round trip waits its turn for a CPU.
+      const [view, events, complaints] = await Promise.all([
+        getNoticeView(ctx.store.db, viewer, id, { after: after ?? undefined, limit: per, state: state === 'bad' ? undefined : state }),
+        listNoticeEvents(ctx.store.db, viewer, id, { scope: 'notice', limit: 500 }),
+        complaintSection(ctx, id, { party: 'notifier', reporterId: n.reporter_id }, `/status/${key}/complaint`, reply.generateCsrf(), flash),
+      ]);
       return html(
         reply,
         200,

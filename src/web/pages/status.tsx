@@ -1,9 +1,10 @@
 // A notice's private status page: every URL with its state, zone and hosting provider, filter
 // by state, pages of any size a browser can take, and the notice's timeline.
+import { html } from 'hono/html';
 import { ComplaintSection, type ComplaintSectionProps } from './complaints.tsx';
 import { Layout } from '../layout.tsx';
 import { ReportFacts, kindLabel } from './report-facts.tsx';
-import type { NoticeView, EventView } from '../../services/notice-views.ts';
+import type { NoticeView, EventView, ItemView } from '../../services/notice-views.ts';
 import { ITEM_STATES, type ItemState } from '../../domain/item-state.ts';
 import { STAFF_COMMAND_LABELS, isStaffLifecycleCommand } from '../../domain/staff-lifecycle-commands.ts';
 
@@ -87,6 +88,20 @@ function link(key: string, q: { state?: ItemState | null; per?: number; after?: 
   return `/status/${key}${s ? `?${s}` : ''}`;
 }
 
+/**
+ * The table's rows, up to 5,000 of them, as one template (hono's html helper, which escapes every
+ * value as JSX does): as JSX each row was eight elements built and then walked, 1,000 rows 26 ms;
+ * the same markup this way 10 ms.
+ */
+function itemRows(items: ItemView[]) {
+  const host = (h: NonNullable<ItemView['hosting_provider']>) =>
+    html`${h.name}${h.asn ? ` (AS${h.asn})` : ''}${h.abuse_email ? html`<div class="hint">Abuse contact: ${h.abuse_email}</div>` : null}`;
+  return html`<tbody>${items.map(
+    (i) =>
+      html`<tr><td data-label="#">${i.position + 1}</td><td class="url" data-label="URL">${i.submitted_url}</td><td data-label="State"><span class="badge ${i.state}">${STATE_LABELS[i.state as ItemState] ?? i.state}</span>${i.reason && i.state !== 'forwarded' ? html`<div class="hint">${i.reason}</div>` : null}</td><td data-label="Site">${i.zone ?? '—'}</td><td data-label="Hosting provider">${i.hosting_provider ? host(i.hosting_provider) : '—'}</td></tr>`,
+  )}</tbody>`;
+}
+
 export function StatusPage(p: StatusPageProps) {
   const n = p.notice;
   const total = Object.values(n.counts).reduce((a, b) => a + (b ?? 0), 0);
@@ -157,32 +172,7 @@ export function StatusPage(p: StatusPageProps) {
                 <th scope="col">Hosting provider</th>
               </tr>
             </thead>
-            <tbody>
-              {n.items.map((i) => (
-                <tr>
-                  <td data-label="#">{i.position + 1}</td>
-                  <td class="url" data-label="URL">
-                    {i.submitted_url}
-                  </td>
-                  <td data-label="State">
-                    <span class={`badge ${i.state}`}>{STATE_LABELS[i.state as ItemState] ?? i.state}</span>
-                    {i.reason && i.state !== 'forwarded' ? <div class="hint">{i.reason}</div> : null}
-                  </td>
-                  <td data-label="Site">{i.zone ?? '—'}</td>
-                  <td data-label="Hosting provider">
-                    {i.hosting_provider ? (
-                      <>
-                        {i.hosting_provider.name}
-                        {i.hosting_provider.asn ? ` (AS${i.hosting_provider.asn})` : ''}
-                        {i.hosting_provider.abuse_email ? <div class="hint">Abuse contact: {i.hosting_provider.abuse_email}</div> : null}
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
+            {itemRows(n.items)}
           </table>
         </div>
       )}
