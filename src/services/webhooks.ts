@@ -547,7 +547,7 @@ export async function queueWebhookEvents(deps: WebhookDeps): Promise<number> {
         trx,
       )
     ).rows[0]!;
-    // In commit-safe order (032_event_commit_order.sql): only events of transactions older than
+    // In commit-safe order (031_event_commit_order.sql): only events of transactions older than
     // every one still running, so an event that commits after this run sorts after the cursor.
     const events = (
       await sql<LoggedEvent & { xact: string }>`

@@ -227,7 +227,7 @@ export interface EventsTable {
   before: Json<unknown> | null;
   after: Json<unknown> | null;
   data: Json<unknown> | null;
-  /** The writing transaction's id (pg_current_xact_id(), as text): the log's commit-safe order (032_event_commit_order.sql). */
+  /** The writing transaction's id (pg_current_xact_id(), as text): the log's commit-safe order (031_event_commit_order.sql). */
   xact: Generated<string>;
 }
 
