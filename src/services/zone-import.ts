@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
+import { Parser } from 'csv-parse';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Store } from '../storage/store.ts';
@@ -41,6 +41,19 @@ export interface ZoneImportOptions {
 }
 
 const STAGING_COLUMNS = ['import_id', 'line', 'account_id', 'account_name', 'account_email', 'zone', 'mode', 'origin', 'origin_kind'] as const;
+
+/**
+ * csv-parse's stream, each record with its line (the `lines` of csv-parse's info). The `info: true`
+ * option copies the parser's whole info object for every record, half of the parse time of a
+ * million-row file; the line is read here from the live counter instead, as the record is pushed:
+ * push() is called from within the parse of a chunk, right after the record ends and before the
+ * next one is read, so the counter is where `info: true` would have taken it.
+ */
+class LineNumberedParser extends Parser {
+  override push(record: unknown): boolean {
+    return super.push(record === null ? null : { record, line: this.info.lines });
+  }
+}
 
 function csvCell(s: string | number): string {
   const v = String(s);
@@ -121,7 +134,7 @@ export async function importZones(store: Store, input: Readable | string, opts: 
 
   let headerSeen = false;
   const load = async (trx: Transaction<Database> | null) => {
-    const parser = parse({
+    const parser = new LineNumberedParser({
       ...IMPORT_CSV_OPTIONS,
       columns: (header: string[]) => {
         headerSeen = true;
@@ -130,26 +143,25 @@ export async function importZones(store: Store, input: Readable | string, opts: 
         return header.map((h) => h.trim().toLowerCase());
       },
       relax_column_count: true,
-      info: true,
     });
-    const rows = async (records: AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) => {
-      for await (const { record, info } of records) {
+    const rows = async (records: AsyncIterable<{ record: Record<string, string>; line: number }>) => {
+      for await (const { record, line } of records) {
         result.rowsRead++;
         const v = validateZoneRow(record);
         const refused = v.ok ? blockedZoneRow(v.row, blocklist) : v.message;
         if (!v.ok || refused) {
-          if (Object.values(record).some((c) => c.includes('\0'))) throw nulInBatch() ?? notText(info.lines);
+          if (Object.values(record).some((c) => c.includes('\0'))) throw nulInBatch() ?? notText(line);
           errorCount++;
-          if (result.errors.length < maxErrors) result.errors.push({ line: info.lines, message: refused! });
+          if (result.errors.length < maxErrors) result.errors.push({ line, message: refused! });
           continue;
         }
         const r: ZoneRow = v.row;
-        if (!batch.length) firstLine = info.lines;
-        lastLine = info.lines;
+        if (!batch.length) firstLine = line;
+        lastLine = line;
         const earlier = batchZones.get(r.zone);
         if (earlier !== undefined) batch[earlier] = null;
         batchZones.set(r.zone, batch.length);
-        batch.push([importId, info.lines, r.accountId, r.accountName, r.accountEmail, r.zone, r.mode, r.origin, r.originKind].map(csvCell).join(','));
+        batch.push([importId, line, r.accountId, r.accountName, r.accountEmail, r.zone, r.mode, r.origin, r.originKind].map(csvCell).join(','));
         if (batch.length >= batchRows) {
           // Backpressure: this batch's COPY may run while the previous batch merges, no further ahead.
           await inflight;
