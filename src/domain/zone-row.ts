@@ -1,6 +1,6 @@
 // One line of a zone import (`account_id,account_name,account_email,zone,mode,origin`), checked.
 import ipaddr from 'ipaddr.js';
-import { parse as parseDomain } from 'tldts';
+import { getDomain } from 'tldts';
 import { z } from 'zod';
 import { normaliseHost } from './url.ts';
 import type { OriginKind, ZoneMode } from './routing.ts';
@@ -18,6 +18,22 @@ export interface ZoneRow {
 }
 
 const emailSchema = z.email();
+
+// A file lists an account's zones one after the other, each line repeating the account's e-mail
+// address: the verdict on the last address is kept, so an import checks each account's once.
+let lastEmail: string | undefined;
+let lastEmailValid = false;
+function validEmail(email: string): boolean {
+  if (email !== lastEmail) {
+    lastEmailValid = emailSchema.safeParse(email).success;
+    lastEmail = email;
+  }
+  return lastEmailValid;
+}
+
+// The zone is already a checked, normalised host name (normaliseHost): tldts is told so, and skips
+// its own extraction, validation and IP detection, which would find nothing more.
+const DOMAIN_OF_HOSTNAME = { allowPrivateDomains: false, extractHostname: false, validateHostname: false, detectIp: false, mixedInputs: false };
 
 const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 
@@ -53,11 +69,11 @@ export function validateZoneRow(rec: Record<string, string | undefined>): { ok: 
   if (!accountId) problems.push('account_id is empty');
   else if (accountId.length > 200) problems.push('account_id is longer than 200 characters');
   if (!accountName) problems.push('account_name is empty');
-  if (!emailSchema.safeParse(accountEmail).success) problems.push(`account_email ${quote(accountEmail)} is not a valid e-mail address`);
+  if (!validEmail(accountEmail)) problems.push(`account_email ${quote(accountEmail)} is not a valid e-mail address`);
   const zone = normaliseHost((rec.zone ?? '').trim());
   if (!zone || !zone.includes('.')) problems.push(`zone ${quote(rec.zone ?? '')} is not a valid domain name`);
   // A zone matches its whole subtree: "co.uk" would take every *.co.uk site's notices.
-  else if (parseDomain(zone, { allowPrivateDomains: false }).domain === null)
+  else if (getDomain(zone, DOMAIN_OF_HOSTNAME) === null)
     problems.push(`zone ${quote(zone)} is a public suffix (like "co.uk"), not a domain a customer can hold`);
   const mode = (rec.mode ?? '').trim().toLowerCase();
   if (mode !== 'proxied' && mode !== 'hosted') problems.push(`mode ${quote(rec.mode ?? '')} must be "proxied" or "hosted"`);

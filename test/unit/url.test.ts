@@ -310,6 +310,10 @@ test('normaliseHost lower-cases, converts IDN to punycode and strips trailing do
   assert.equal(normaliseHost('com'), 'com');
   assert.equal(normaliseHost('co.uk'), 'co.uk');
   assert.equal(normaliseHost('localhost'), 'localhost');
+  // Names that skip the URL parser (already plain lower-case ASCII) come out as it would give them.
+  assert.equal(normaliseHost('ab--cd.example1'), 'ab--cd.example1');
+  assert.equal(normaliseHost('host.1a'), 'host.1a');
+  assert.equal(normaliseHost('xn--bcher-kva.example'), 'xn--bcher-kva.example');
 });
 
 test('normaliseHost returns null for anything that is not a DNS hostname', () => {
@@ -334,6 +338,8 @@ test('normaliseHost returns null for anything that is not a DNS hostname', () =>
     '192.0.2.1',
     '3221225985',
     'example.123',
+    'example.0x1f',
+    '0x7f.1',
     '-a.com',
     'a-.com',
     'a!.com',
