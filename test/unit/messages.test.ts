@@ -495,13 +495,11 @@ test('the provider name is used as given, in subject and body', () => {
   assert.match(m.body, /\n\nAcme CDN received a copyright infringement notice/);
 });
 
-test('large notices: building the messages for 250,000 URLs stays fast and the body stays short', () => {
+// Tests do not time things (a loaded machine fails them): how long this takes is npm run bench's to say.
+test('large notices: the messages for 250,000 URLs keep a short body and carry every URL in the attachment', () => {
   const list = items(250_000);
-  const started = performance.now();
   const owner = ownerMessage(PROVIDER, facts(), ACCOUNT, list);
   const ack = reporterAcknowledgement(PROVIDER, facts(), list)!;
-  const ms = performance.now() - started;
-  assert.ok(ms < 10_000, `took ${ms} ms`);
   assert.ok(owner.body.length < 20_000, String(owner.body.length));
   assert.ok(ack.body.length < 40_000, String(ack.body.length));
   assert.match(owner.body, /… and 249800 more: every URL is in the attached CSV file\./);

@@ -149,14 +149,11 @@ test('counts add up on a large list with many duplicates, blanks and invalid ent
   for (let i = 0; i < 50_000; i++) raw.push(`https://site${i % 10_000}.example/p/${i % 20_000}`);
   for (let i = 0; i < 5_000; i++) raw.push('');
   for (let i = 0; i < 5_000; i++) raw.push(`mailto:x${i % 100}@a.example`);
-  const started = performance.now();
   const r = foldUrlList(raw);
-  const ms = performance.now() - started;
   assert.equal(r.blanksSkipped, 5_000);
   assert.equal(r.items.filter((i) => i.ok).length, 20_000);
   assert.equal(r.items.filter((i) => !i.ok).length, 100);
   assert.equal(r.items.length + r.duplicatesFolded + r.blanksSkipped, raw.length);
-  assert.ok(ms < 10_000, `took ${ms} ms`);
 });
 
 test('splitUrlText: one entry per line, any line ending, BOM dropped, nothing else touched', () => {
