@@ -120,13 +120,19 @@ export async function processNextNotice(deps: ProcessorDeps, onlyId?: string, st
   if (!notice) return false;
   const held = holdLease(
     () =>
-      sql`UPDATE notices SET lease_until = now() + make_interval(secs => ${lease}) WHERE id = ${notice.id}::uuid AND status = 'processing'`.execute(deps.db),
+      // Only while the claim is still this one's: a worker that lost its lease (it stalled past it
+      // and another took over) must not extend, or below end, the other's.
+      sql`UPDATE notices SET lease_until = now() + make_interval(secs => ${lease}) WHERE id = ${notice.id}::uuid AND status = 'processing' AND lease_token = ${notice.token}::uuid`.execute(
+        deps.db,
+      ),
     lease,
     () => {},
   );
   try {
     if (await processClaimed(deps, notice, stopping)) return true;
-    await sql`UPDATE notices SET lease_until = NULL WHERE id = ${notice.id}::uuid AND status = 'processing'`.execute(deps.db);
+    await sql`UPDATE notices SET lease_until = NULL WHERE id = ${notice.id}::uuid AND status = 'processing' AND lease_token = ${notice.token}::uuid`.execute(
+      deps.db,
+    );
     return false;
   } catch (err) {
     // A notice filed inline is left to the workers; other failures (a bug, bad data) wait for the lease, not retried at once.
@@ -206,9 +212,10 @@ async function prepareBatch(
 async function writeBatch(deps: ProcessorDeps, notice: ClaimedNotice, facts: NoticeFacts, batch: Batch, resolutions: ItemResolution[]): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const updated = await saveResolutions(trx, deps, facts, batch, resolutions);
-    await sql`UPDATE notices SET items_resolved = items_resolved + ${updated}, lease_until = now() + make_interval(secs => ${deps.config.workerLeaseSeconds}), updated_at = now() WHERE id = ${notice.id}::uuid`.execute(
-      trx,
-    );
+    // The items this batch took count whoever holds the lease now; the lease is extended only for its own claim.
+    await sql`UPDATE notices SET items_resolved = items_resolved + ${updated},
+        lease_until = CASE WHEN lease_token = ${notice.token}::uuid THEN now() + make_interval(secs => ${deps.config.workerLeaseSeconds}) ELSE lease_until END,
+        updated_at = now() WHERE id = ${notice.id}::uuid`.execute(trx);
   });
 }
 
