@@ -11,6 +11,7 @@ import { openStore, type Store } from '../../src/storage/store.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { configFromEnv } from '../../src/config.ts';
 import { appendEvents } from '../../src/storage/events.ts';
+import { serverCaller } from '../support/server-call.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 h1,Hosted One,one@hosted.test,hosted-one.example,hosted,198.51.100.1
@@ -141,17 +142,7 @@ describe('the notice view cache of two servers on one PostgreSQL database', () =
   const servers: RunningServer[] = [];
   const admin = 'sh_admin_view_cache';
   const maxAgeMs = 60_000;
-  const call = async (server: RunningServer, path: string, init: { token?: string; body?: unknown; csv?: string } = {}) => {
-    const res = await fetch(server.url + path, {
-      method: init.body !== undefined || init.csv !== undefined ? 'POST' : 'GET',
-      headers: {
-        authorization: `Bearer ${init.token ?? admin}`,
-        ...(init.csv !== undefined ? { 'content-type': 'text/csv' } : init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: init.csv ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const call = serverCaller(admin);
 
   before(async () => {
     db = await freshPostgresDatabase();

@@ -8,23 +8,14 @@ import { openStore, type Store } from '../../src/storage/store.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { configFromEnv } from '../../src/config.ts';
 import { revokeToken } from '../../src/services/principals.ts';
+import { serverCaller } from '../support/server-call.ts';
 
 describe('two servers on one PostgreSQL database', () => {
   let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
   const stores: Store[] = [];
   const servers: RunningServer[] = [];
   const admin = 'sh_admin_scaleout';
-  const call = async (server: RunningServer, path: string, init: { token?: string; body?: unknown; csv?: string } = {}) => {
-    const res = await fetch(server.url + path, {
-      method: init.body !== undefined || init.csv !== undefined ? 'POST' : 'GET',
-      headers: {
-        authorization: `Bearer ${init.token ?? admin}`,
-        ...(init.csv !== undefined ? { 'content-type': 'text/csv' } : init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: init.csv ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const call = serverCaller(admin);
 
   before(async () => {
     db = await freshPostgresDatabase();
