@@ -65,6 +65,15 @@ function urlFreeForQuestion(line: string): boolean {
   return !HAS_URL.test(line.replace(BRACKETED_URL, ' '));
 }
 
+// A help link that ends a line asking the sender something marks the line as the form's question,
+// whatever address it quotes besides (GitHub's "Please confirm that you have read our Guide …:
+// https://help.github.com/… [help]:"): a sender's answer does not end in the form's help link.
+const ENDS_IN_HELP_LINK = /(?:\]\(\s*|[([]\s*(?:see\s+|cf\.?\s+)?)(?:https?|hxxps?):\/\/[^)\]\s]*\s*[)\]]\s*[:?]\s*$/i;
+
+function helpMarkedQuestion(line: string): boolean {
+  return ENDS_IN_HELP_LINK.test(line) && asks(line.replace(/\b(?:https?|hxxps?):\/\/\S+/gi, ' ')) && !speaksAsSender(line);
+}
+
 function cleanHeading(s: string): string {
   return s
     .replace(/\*\*|__/g, '')
@@ -121,7 +130,11 @@ function speaksAsSender(question: string): boolean {
 
 /** A short label for the sender's own details ("Full name (this signs the notice):") is a question wherever it stands. */
 function asksForSender(s: Section): boolean {
-  return s.heading!.length <= 60 && (s.role === 'name' || s.role === 'signature' || s.role === 'address' || s.role === 'phone' || s.role === 'email');
+  // Measured without its help link: the link is the form's, not part of what it asks.
+  return (
+    s.heading!.replace(BRACKETED_URL, ' ').replace(/\s+/g, ' ').trim().length <= 60 &&
+    (s.role === 'name' || s.role === 'signature' || s.role === 'address' || s.role === 'phone' || s.role === 'email')
+  );
 }
 
 /** The sections of a text, in order; together they cover it. */
@@ -164,7 +177,7 @@ export function segment(text: string): Section[] {
       continue;
     }
     // A prompt: a line ending in ':' or '?', with the lines of its paragraph before it.
-    if (/[:?]\s*(?:\*\*)?$/.test(t) && urlFreeForQuestion(t) && t.length < MAX_HEADING) {
+    if (/[:?]\s*(?:\*\*)?$/.test(t) && (urlFreeForQuestion(t) || helpMarkedQuestion(t)) && t.length < MAX_HEADING) {
       let first = i;
       let len = t.length;
       while (first > 0) {

@@ -90,6 +90,8 @@ const TRANSFORMS: Record<string, Transform> = {
   'answers joined': (s) => bold(s.form, 'bold', { join: true }),
   'reworded, help links, headings': (s) => bold(helped(s, reworded(s)), 'heading'),
   'reworded, reordered, plain lines': (s) => bold(reorder(s.id, reworded(s)), 'plain'),
+  'help links, plain lines': (s) => bold(helped(s), 'plain'),
+  'reworded, help links, plain lines': (s) => bold(helped(s, reworded(s)), 'plain'),
   'help links, reordered, html': (s) => bold(reorder(s.id, helped(s)), 'html'),
   'reworded, help links, wrapped, joined': (s) => bold(helped(s, reworded(s)), 'bold', { split: true, join: true }),
   'reworded, plain lines, wrapped, joined': (s) => bold(reworded(s), 'plain', { split: true, join: true }),
@@ -135,9 +137,7 @@ test('random compositions of the rewritings read the same (fast-check, fixed see
     reword: fc.boolean(),
     help: fc.boolean(),
     reorder: fc.boolean(),
-    // Plain lines are composed above; with help links as well, a question that quotes a bare URL
-    // outside brackets (GitHub's "… Notice: https://help.github.com/…") still reads as an answer.
-    markup: fc.constantFrom<Markup>('bold', 'heading', 'html', 'inline'),
+    markup: fc.constantFrom<Markup>('bold', 'heading', 'html', 'inline', 'plain'),
     split: fc.boolean(),
     join: fc.boolean(),
   });
