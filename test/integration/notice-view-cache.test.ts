@@ -5,13 +5,13 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { freshPostgresDatabase, storeKinds } from '../support/stores.ts';
+import { storeKinds } from '../support/stores.ts';
 import { dmcaNotice, startTestServer, waitUntil, type TestServer } from '../support/server.ts';
-import { openStore, type Store } from '../../src/storage/store.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { Store } from '../../src/storage/store.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { configFromEnv } from '../../src/config.ts';
 import { appendEvents } from '../../src/storage/events.ts';
-import { serverCaller } from '../support/server-call.ts';
+import { serverCaller, serversOnOneDatabase, type SharedDatabaseServers } from '../support/server-call.ts';
 
 const ZONES = `account_id,account_name,account_email,zone,mode,origin
 h1,Hosted One,one@hosted.test,hosted-one.example,hosted,198.51.100.1
@@ -137,25 +137,18 @@ for (const kind of storeKinds()) {
 }
 
 describe('the notice view cache of two servers on one PostgreSQL database', () => {
-  let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
-  const stores: Store[] = [];
-  const servers: RunningServer[] = [];
+  let shared: SharedDatabaseServers | undefined;
+  let servers: RunningServer[] = [];
   const admin = 'sh_admin_view_cache';
   const maxAgeMs = 60_000;
   const call = serverCaller(admin);
 
   before(async () => {
-    db = await freshPostgresDatabase();
-    for (let i = 0; i < 2; i++) {
-      const store = await openStore({ databaseUrl: db.url });
-      stores.push(store);
-      servers.push(await startServer({ store, config: { ...configFromEnv({}), noticeViewCacheMs: maxAgeMs }, port: 0, adminToken: admin, pollMs: 50 }));
-    }
+    shared = await serversOnOneDatabase(2, { noticeViewCacheMs: maxAgeMs }, admin);
+    ({ servers } = shared);
   });
   after(async () => {
-    for (const s of servers) await s.close();
-    for (const s of stores) await s.close();
-    await db?.drop();
+    await shared?.close();
   });
 
   test('a decision made through either is seen there at once and by the other when the commit is announced', async () => {

@@ -2,33 +2,26 @@
 // a notice is processed once, whichever process picks it up.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshPostgresDatabase } from '../support/stores.ts';
 import { dmcaNotice, waitUntil } from '../support/server.ts';
-import { openStore, type Store } from '../../src/storage/store.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import type { Store } from '../../src/storage/store.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { configFromEnv } from '../../src/config.ts';
 import { revokeToken } from '../../src/services/principals.ts';
-import { serverCaller } from '../support/server-call.ts';
+import { serverCaller, serversOnOneDatabase, type SharedDatabaseServers } from '../support/server-call.ts';
 
 describe('two servers on one PostgreSQL database', () => {
-  let db: Awaited<ReturnType<typeof freshPostgresDatabase>>;
-  const stores: Store[] = [];
-  const servers: RunningServer[] = [];
+  let shared: SharedDatabaseServers | undefined;
+  let servers: RunningServer[] = [];
+  let stores: Store[] = [];
   const admin = 'sh_admin_scaleout';
   const call = serverCaller(admin);
 
   before(async () => {
-    db = await freshPostgresDatabase();
-    for (let i = 0; i < 2; i++) {
-      const store = await openStore({ databaseUrl: db.url });
-      stores.push(store);
-      servers.push(await startServer({ store, config: { ...configFromEnv({}), inlineProcessingLimit: 10 }, port: 0, adminToken: admin, pollMs: 50 }));
-    }
+    shared = await serversOnOneDatabase(2, { inlineProcessingLimit: 10 }, admin);
+    ({ servers, stores } = shared);
   });
   after(async () => {
-    for (const s of servers) await s.close();
-    for (const s of stores) await s.close();
-    await db?.drop();
+    await shared?.close();
   });
 
   test('zones imported through one are used by the other; a big notice is processed exactly once', async () => {
