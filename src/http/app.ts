@@ -83,9 +83,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   const views = await noticeViewCache(ctx.store, { maxAgeMs: ctx.config.noticeViewCacheMs });
   app.addHook('onClose', () => views.close());
   // Before the answer leaves: whoever wrote then reads sees their write, without waiting for the
-  // notification of the commit (services/notice-view-cache.ts). A safe method changes nothing.
-  app.addHook('onSend', (req, _reply, _payload, done) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') views.changedHere();
+  // notification of the commit (services/notice-view-cache.ts). A safe method changes nothing, and
+  // a refused write (401, 422, 429…) left the caller nothing to see: whatever it logged all the
+  // same is announced like any change.
+  app.addHook('onSend', (req, reply, _payload, done) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && reply.statusCode < 400) views.changedHere();
     done();
   });
 
