@@ -518,15 +518,4 @@ export const COLUMNS = {
     value: 'text',
     created_at: 'timestamptz',
   },
-  zone_import_rows: {
-    import_id: 'uuid',
-    line: 'int4',
-    account_id: 'text',
-    account_name: 'text',
-    account_email: 'text',
-    zone: 'text',
-    mode: 'text',
-    origin: 'text',
-    origin_kind: 'text',
-  },
 } as const satisfies Columns;

@@ -514,18 +514,6 @@ export interface SettingsTable {
 }
 
 /** The zone import's staging rows, loaded by COPY and merged set-based (migrations 012, 015). */
-export interface ZoneImportRowsTable {
-  import_id: string;
-  line: number;
-  account_id: string;
-  account_name: string;
-  account_email: string;
-  zone: string;
-  mode: ZoneMode;
-  origin: string;
-  origin_kind: OriginKind;
-}
-
 /** Internal complaints against decisions, DSA Art. 20 (migration 020, dsa/domain/complaint.ts). */
 export interface ComplaintsTable {
   id: Generated<string>;
@@ -617,7 +605,6 @@ export interface Database {
   court_order_matches: CourtOrderMatchesTable;
   edge_blocklist_state: EdgeBlocklistStateTable;
   settings: SettingsTable;
-  zone_import_rows: ZoneImportRowsTable;
   hotline_reports: HotlineReportsTable;
   statements_of_reasons: StatementsOfReasonsTable;
   statement_submission_attempts: StatementSubmissionAttemptsTable;

@@ -96,8 +96,7 @@ async function counts(store: Store): Promise<Record<string, number>> {
   const r = await sql<Record<string, number>>`
     SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM zones)::int AS zones,
            (SELECT count(*) FROM zone_origins)::int AS zone_origins, (SELECT count(*) FROM networks)::int AS networks,
-           (SELECT count(*) FROM netblocks)::int AS netblocks, (SELECT count(*) FROM events)::int AS events,
-           (SELECT count(*) FROM zone_import_rows)::int AS staged`.execute(store.db);
+           (SELECT count(*) FROM netblocks)::int AS netblocks, (SELECT count(*) FROM events)::int AS events`.execute(store.db);
   return r.rows[0]!;
 }
 
