@@ -78,7 +78,7 @@ describe('bin/safeharbor.js: compiled build or sources', () => {
   });
 
   test('`serve` from dist/ finds its migrations, renders its pages and serves its assets', async () => {
-    const server = spawnSafeharbor('serve (dist)', ['serve', '--port', '0', '--no-smtp', '--data', join(work, 'data')], { SAFEHARBOR_DEBUG_START: '1' });
+    const server = spawnSafeharbor('serve (dist)', ['serve', '--port', '0', '--no-smtp', '--data', join(work, 'data')], { SAFEHARBOR_DEBUG_START: '1' }, bin());
     try {
       const [, url] = await server.waitFor(/listening on (http:\/\/\S+)/);
       assert.match(server.output(), /^safeharbor start: dist \(/m);

@@ -19,8 +19,9 @@ export interface SafeharborProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnSafeharbor(name: string, args: string[], env: Record<string, string>): SafeharborProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, SAFEHARBOR_LOG: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `bin`: another checkout's bin/safeharbor.js (a test's own copy) instead of this one's. */
+export function spawnSafeharbor(name: string, args: string[], env: Record<string, string>, bin = BIN): SafeharborProcess {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, SAFEHARBOR_LOG: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const waiters = new Set<() => void>();
   const onData = (c: Buffer) => {
