@@ -1,8 +1,9 @@
 // Bulk load (and refresh) of the provider's world from CSV. Rows are checked one by one (bad
 // lines are reported with their line number, good ones still load), then merged batch by batch
 // in one transaction: accounts upserted, zones inserted or changed, origin history closed and
-// opened where the origin changed, and an event for every change to an existing zone. A file that cannot be read (see domain/csv-file.ts) is
-// refused whole with a CsvFileError, and nothing of it is loaded.
+// opened where the origin changed, and an event for every change to an existing zone. A file
+// that cannot be read (see domain/csv-file.ts) is refused whole with a CsvFileError, and nothing
+// of it is loaded.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
