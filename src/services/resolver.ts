@@ -33,9 +33,11 @@ export async function resolveHosts(deps: ResolverDeps, hosts: readonly string[],
         SELECT z.id, z.name, z.mode, z.account_id,
                coalesce(o.origin, z.origin) AS origin, coalesce(o.origin_kind, z.origin_kind) AS origin_kind
         FROM zones z
+        -- The origin history only for a zone whose current origin began after the notice (or whose
+        -- start is not known): for the others the zone row holds it.
         LEFT JOIN LATERAL (
           SELECT origin, origin_kind FROM zone_origins zo
-          WHERE zo.zone_id = z.id AND zo.valid_from <= ${at}
+          WHERE (z.origin_since IS NULL OR z.origin_since > ${at}) AND zo.zone_id = z.id AND zo.valid_from <= ${at}
           ORDER BY zo.valid_from DESC LIMIT 1
         ) o ON true
         WHERE z.id = ANY(${zoneIds}::int[]) AND z.status <> 'terminated'`.execute(deps.db)

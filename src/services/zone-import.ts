@@ -271,8 +271,8 @@ class Merger {
                z.account_id AS was_account_id, z.mode AS was_mode, z.origin AS was_origin, z.origin_kind AS was_origin_kind
         FROM ${src} s LEFT JOIN zones z ON z.name = s.zone
       ), created AS (
-        INSERT INTO zones (name, account_id, mode, origin, origin_kind)
-        SELECT zone, account_id, mode, origin, origin_kind FROM cur WHERE zone_id IS NULL
+        INSERT INTO zones (name, account_id, mode, origin, origin_kind, origin_since)
+        SELECT zone, account_id, mode, origin, origin_kind, ${now} FROM cur WHERE zone_id IS NULL
         RETURNING id, origin, origin_kind
       ), opened AS (
         INSERT INTO zone_origins (zone_id, origin, origin_kind, valid_from)
@@ -280,7 +280,8 @@ class Merger {
         RETURNING 1
       ), changed AS (
         UPDATE zones z SET account_id = c.account_id, mode = c.mode, origin = c.origin, origin_kind = c.origin_kind,
-          updated_at = now(), change_seq = nextval('zone_change_seq')
+          updated_at = now(), change_seq = nextval('zone_change_seq'),
+          origin_since = CASE WHEN (c.was_origin, c.was_origin_kind) IS DISTINCT FROM (c.origin, c.origin_kind) THEN ${now} ELSE z.origin_since END
         FROM cur c
         WHERE z.id = c.zone_id
           AND (c.was_account_id, c.was_mode, c.was_origin, c.was_origin_kind) IS DISTINCT FROM (c.account_id, c.mode, c.origin, c.origin_kind)

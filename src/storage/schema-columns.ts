@@ -143,6 +143,7 @@ export const COLUMNS = {
     change_seq: 'int8',
     created_at: 'timestamptz',
     updated_at: 'timestamptz',
+    origin_since: 'timestamptz | null',
   },
   zone_origins: {
     id: 'int8',

@@ -40,6 +40,8 @@ export interface ZonesTable {
   change_seq: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Start of the current origin period, kept by the import (migration 033); null for zones loaded before it. */
+  origin_since: Generated<Date | null>;
 }
 
 export interface ZoneOriginsTable {

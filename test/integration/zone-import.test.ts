@@ -7,6 +7,9 @@ import { sql } from 'kysely';
 import { importZones, type ZoneImportResult } from '../../src/services/zone-import.ts';
 import type { Store } from '../../src/storage/store.ts';
 import { freshStore, storeKinds } from '../support/stores.ts';
+import { ZoneDirectory } from '../../src/services/zone-directory.ts';
+import { NetworkDirectory } from '../../src/services/network-directory.ts';
+import { refreshDirectories, resolveHosts } from '../../src/services/resolver.ts';
 
 const FIRST = `account_id,account_name,account_email,zone,mode,origin
 a1,Alpha,ops@alpha.test,alpha.example,proxied,192.0.2.1
@@ -144,6 +147,46 @@ for (const kind of storeKinds()) {
         .execute();
       assert.deepEqual(zonesWithoutOrigin, []);
       assert.equal((await store.db.selectFrom('zones').select('name').execute()).length, 4);
+    });
+
+    // A notice is resolved against the origin in force when it was filed, also when its items are
+    // resolved after an import moved the zone: the zone row's origin_since tells the resolver when
+    // it must look into the history (migration 033), and a zone loaded without it is looked up.
+    test('the origin at filing time is resolved across an origin change, with and without origin_since', async () => {
+      const store = await freshStore(kind);
+      stores.push(store);
+      const deps = {
+        db: store.db,
+        zones: new ZoneDirectory(store.db),
+        networks: new NetworkDirectory(store.db),
+        dns: { resolve: async () => ({ ok: false as const, error: 'off' }) },
+      };
+      const originAt = async (at: Date) => {
+        await refreshDirectories(deps);
+        const [r] = await resolveHosts(deps, ['www.beta.example'], at);
+        assert.ok(r?.onNetwork);
+        return r.zone.origin;
+      };
+      const beforeAny = new Date(Date.now() - 60_000);
+      await importZones(store, FIRST, { actor: 'system' });
+      const since = (await store.db.selectFrom('zones').select('origin_since').where('name', '=', 'beta.example').executeTakeFirstOrThrow()).origin_since;
+      assert.ok(since instanceof Date, 'a new zone gets the start of its first origin period');
+      await new Promise((r) => setTimeout(r, 20));
+      const between = new Date();
+      await new Promise((r) => setTimeout(r, 20));
+      await importZones(store, SECOND, { actor: 'system' });
+      const moved = (await store.db.selectFrom('zones').select('origin_since').where('name', '=', 'beta.example').executeTakeFirstOrThrow()).origin_since!;
+      assert.ok(moved > between, 'a moved origin starts a new period');
+      const unmoved = await store.db.selectFrom('zones').select('origin_since').where('name', '=', 'alpha.example').executeTakeFirstOrThrow();
+      assert.ok(unmoved.origin_since! < between, 'a zone whose origin stayed keeps its start');
+      const after = new Date(moved.getTime() + 1000);
+      assert.equal(await originAt(between), 'origin.beta.test');
+      assert.equal(await originAt(after), '198.51.100.7');
+      assert.equal(await originAt(beforeAny), '198.51.100.7', 'before the zone existed: its origin now');
+      // A zone from before migration 033: the history answers.
+      await sql`UPDATE zones SET origin_since = NULL`.execute(store.db);
+      assert.equal(await originAt(between), 'origin.beta.test');
+      assert.equal(await originAt(after), '198.51.100.7');
     });
   });
 }
