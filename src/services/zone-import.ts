@@ -206,7 +206,7 @@ export async function importZones(store: Store, input: Readable | string, opts: 
 
 /**
  * Merges batches of lines into the world, inside the import's transaction: accounts upserted, zones
- * upserted, origin history closed and opened where the origin changed, an event for every change
+ * inserted or changed, origin history closed and opened where the origin changed, an event for every change
  * to an existing zone, and one summary event at the end. Last line wins where a file names a
  * zone (or an account) twice.
  */
@@ -220,9 +220,6 @@ class Merger {
 
   async begin(trx: Transaction<Database>): Promise<void> {
     await sql`SELECT pg_advisory_xact_lock(${LOCKS.zoneChanges})`.execute(trx);
-    // A batch's accounts are sorted by id (last line wins): with the default 4 MB that sort of
-    // 50,000 lines spilled to disk in every batch. Set for this transaction only.
-    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
     this.now = (await sql<{ now: Date }>`SELECT now() AS now`.execute(trx)).rows[0]!.now;
   }
 
@@ -268,7 +265,9 @@ class Merger {
     }>`
       WITH cur AS MATERIALIZED (
         SELECT s.zone, s.account_id, s.mode, s.origin, s.origin_kind, z.id AS zone_id,
-               z.account_id AS was_account_id, z.mode AS was_mode, z.origin AS was_origin, z.origin_kind AS was_origin_kind
+               z.account_id AS was_account_id, z.mode AS was_mode, z.origin AS was_origin,
+               (z.origin, z.origin_kind) IS DISTINCT FROM (s.origin, s.origin_kind) AS origin_moved,
+               (z.account_id, z.mode, z.origin, z.origin_kind) IS DISTINCT FROM (s.account_id, s.mode, s.origin, s.origin_kind) AS differs
         FROM ${src} s LEFT JOIN zones z ON z.name = s.zone
       ), created AS (
         INSERT INTO zones (name, account_id, mode, origin, origin_kind, origin_since)
@@ -281,14 +280,13 @@ class Merger {
       ), changed AS (
         UPDATE zones z SET account_id = c.account_id, mode = c.mode, origin = c.origin, origin_kind = c.origin_kind,
           updated_at = now(), change_seq = nextval('zone_change_seq'),
-          origin_since = CASE WHEN (c.was_origin, c.was_origin_kind) IS DISTINCT FROM (c.origin, c.origin_kind) THEN ${now} ELSE z.origin_since END
+          origin_since = CASE WHEN c.origin_moved THEN ${now} ELSE z.origin_since END
         FROM cur c
-        WHERE z.id = c.zone_id
-          AND (c.was_account_id, c.was_mode, c.was_origin, c.was_origin_kind) IS DISTINCT FROM (c.account_id, c.mode, c.origin, c.origin_kind)
+        WHERE z.id = c.zone_id AND c.differs
         RETURNING z.id, z.name AS zone,
           json_build_object('account_id', c.was_account_id, 'mode', c.was_mode, 'origin', c.was_origin) AS before,
           json_build_object('account_id', c.account_id, 'mode', c.mode, 'origin', c.origin) AS after,
-          (c.was_origin, c.was_origin_kind) IS DISTINCT FROM (c.origin, c.origin_kind) AS origin_changed
+          c.origin_moved AS origin_changed
       )
       SELECT n.created, n.opened, changed.*
       FROM (SELECT (SELECT count(*) FROM created)::int AS created, (SELECT count(*) FROM opened)::int AS opened) n

@@ -515,7 +515,6 @@ export interface SettingsTable {
   created_at: Generated<Date>;
 }
 
-/** The zone import's staging rows, loaded by COPY and merged set-based (migrations 012, 015). */
 /** Internal complaints against decisions, DSA Art. 20 (migration 020, dsa/domain/complaint.ts). */
 export interface ComplaintsTable {
   id: Generated<string>;
