@@ -125,9 +125,16 @@ for (const kind of storeKinds()) {
             assert.equal((await get()).body.items[0].reason, 'unannounced');
             continue;
           }
-          assert.notEqual((await get()).body.items[0].reason, 'unannounced', 'still cached');
-          await new Promise((ok) => setTimeout(ok, Math.max(0, maxAgeMs - (Date.now() - t)) + 50));
-          assert.equal((await get()).body.items[0].reason, 'unannounced');
+          // Whether it is still cached just after the change is not asked here: background work on
+          // the notice may rightly drop the view at any moment (the 60 s cache above shows it is
+          // kept). What the max age promises is an upper bound: seen by the time it has passed.
+          let seenAfterMs = -1;
+          while (seenAfterMs < 0) {
+            if ((await get()).body.items[0].reason === 'unannounced') seenAfterMs = Date.now() - t;
+            else if (Date.now() - t > maxAgeMs + 1000) break;
+            else await new Promise((ok) => setTimeout(ok, 50));
+          }
+          assert.ok(seenAfterMs >= 0, `not seen ${maxAgeMs + 1000} ms after the change, max age ${maxAgeMs} ms`);
         } finally {
           await s.close();
         }
